@@ -1,0 +1,124 @@
+package io.torsion;
+
+import io.torsion.internal.TransportSelector;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The event loop: it owns the sockets and timers, and calls your protocols when something
+ * happens. Twisted's reactor, created per use rather than global.
+ *
+ * <pre>{@code
+ * Reactor reactor = Reactor.create();             // the best transport of this machine
+ * reactor.listenTCP(8000, Factory.of(Echo::new));
+ * reactor.callLater(Duration.ofMinutes(1), reactor::stop);
+ * reactor.run();                                  // returns after stop()
+ * }</pre>
+ *
+ * <h2>Choosing the transport</h2>
+ * {@link #create()} loads every {@link io.torsion.spi.ReactorProvider} on the class path and picks
+ * the available one with the highest priority for this platform (epoll on Linux, kqueue on macOS
+ * and BSD, IOCP on Windows, NIO everywhere). The system property {@code torsion.reactor}, else the
+ * environment variable {@code TORSION_REACTOR}, else {@link ReactorOptions#transport()} forces a
+ * provider by name; a forced provider that is unknown or cannot run throws {@link
+ * ReactorUnavailableException} and never falls back. {@link #report()} says what was chosen and
+ * why.
+ *
+ * <h2>Threads</h2>
+ * The thread that calls {@link #run()} becomes the reactor thread: every protocol callback,
+ * {@link Deferred} fired by the reactor and {@link DelayedCall} runs on it, one at a time. Before
+ * {@code run()}, the thread that created the reactor may set it up (listen, connect, schedule).
+ * Only {@link #callFromThread}, {@link #stop()}, {@link #isReactorThread()} and {@link #report()}
+ * are safe to call from any thread; the other methods are called on the reactor thread and throw
+ * {@link IllegalStateException} elsewhere.
+ */
+public interface Reactor extends ReactorTime {
+  /** Creates a reactor on the best available transport, with default options. */
+  static Reactor create() {
+    return create(ReactorOptions.defaults());
+  }
+
+  /**
+   * Creates a reactor with {@code options}.
+   *
+   * @throws ReactorUnavailableException if no provider can run, or the forced one cannot
+   */
+  static Reactor create(ReactorOptions options) {
+    return TransportSelector.createReactor(options);
+  }
+
+  /**
+   * Listens on {@code port} on every interface; see {@link #listenTCP(int, String, Factory)}.
+   */
+  default ListeningPort listenTCP(int port, Factory<?> factory) throws CannotListenError {
+    return listenTCP(port, null, factory);
+  }
+
+  /**
+   * Binds {@code host}:{@code port} and accepts connections with protocols built by {@code
+   * factory}. The socket is bound and listening when this returns.
+   *
+   * @param port the port, or 0 for one the OS picks (read it back with {@link ListeningPort#port()})
+   * @param host the local address or name to bind, or null for every interface
+   * @throws CannotListenError if the address is in use or cannot be bound; names host and port
+   * @throws IllegalArgumentException if {@code port} is outside 0..65535
+   */
+  ListeningPort listenTCP(int port, String host, Factory<?> factory) throws CannotListenError;
+
+  /**
+   * Connects to {@code host}:{@code port} within {@link ReactorOptions#connectTimeout()}; see
+   * {@link #connectTCP(String, int, Factory, Duration)}.
+   */
+  <P extends Protocol> Deferred<P> connectTCP(String host, int port, Factory<P> factory);
+
+  /**
+   * Connects to {@code host}:{@code port} and attaches a protocol built by {@code factory}. Name
+   * resolution runs off the reactor thread.
+   *
+   * @return a Deferred that fires with the connected protocol, after its {@link
+   *     Protocol#connectionMade()}, or fails with {@link ConnectionRefusedError}, {@link
+   *     ConnectTimeoutError}, {@link DNSLookupError} or another {@link ConnectError}
+   */
+  <P extends Protocol> Deferred<P> connectTCP(
+      String host, int port, Factory<P> factory, Duration timeout);
+
+  /**
+   * Runs {@code task} on the reactor thread, soon. Tasks run in the order they were submitted.
+   * Before {@link #run()}, tasks wait for it. Safe to call from any thread.
+   */
+  void callFromThread(Runnable task);
+
+  /**
+   * Runs the event loop on the calling thread until {@link #stop()}, then shuts down: fires the
+   * shutdown triggers, stops listening, closes connections (flushing within the shutdown
+   * timeout) and releases the transport's resources. A reactor runs once.
+   *
+   * @throws IllegalStateException if the reactor is already running or has stopped
+   */
+  void run();
+
+  /**
+   * Asks the reactor to stop: {@link #run()} shuts down and returns. Before {@code run()}, it
+   * releases the reactor's resources instead. Safe to call from any thread, more than once, and
+   * from callbacks.
+   */
+  void stop();
+
+  /**
+   * Adds {@code trigger} to run on the reactor thread at {@code phase} of {@code event}. A trigger
+   * may return a Deferred (or null); the reactor waits for it, within the shutdown timeout, before
+   * it proceeds to the next phase.
+   *
+   * <pre>{@code
+   * reactor.addSystemEventTrigger(TriggerPhase.BEFORE, SystemEvent.SHUTDOWN, () -> database.flush());
+   * }</pre>
+   */
+  void addSystemEventTrigger(
+      TriggerPhase phase, SystemEvent event, Supplier<? extends Deferred<?>> trigger);
+
+  /** Returns true when called on this reactor's thread. Safe to call from any thread. */
+  boolean isReactorThread();
+
+  /** Returns which transport this reactor runs on, how it was chosen, and its limits. */
+  ReactorReport report();
+}

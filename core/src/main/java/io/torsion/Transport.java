@@ -1,0 +1,89 @@
+package io.torsion;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One connection as its {@link Protocol} sees it: write to it, close it, pause it.
+ *
+ * <p>All methods are called on the reactor thread that owns the connection (every protocol
+ * callback already runs there); from any other thread, hop with {@link Reactor#callFromThread}.
+ * Calling from another thread throws {@link IllegalStateException}.
+ *
+ * <p>Writes never block: data is queued and flushed as the socket accepts it, and {@link
+ * #bufferedBytes()} tells how much is still queued. Each write copies what it needs, so the caller
+ * may reuse its array or buffer as soon as the call returns.
+ */
+public interface Transport extends PushProducer {
+  /**
+   * Queues the buffer's remaining bytes for sending, and advances its position to its limit. When
+   * called from {@link Protocol#dataReceived} with the very buffer received, the bytes are sent
+   * without a copy.
+   */
+  void write(ByteBuffer data);
+
+  /** Queues all of {@code data} for sending. */
+  default void write(byte[] data) {
+    write(ByteBuffer.wrap(data));
+  }
+
+  /** Queues {@code text} encoded as UTF-8. */
+  default void write(String text) {
+    write(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Queues each buffer in order, as one write each; cheaper than separate calls when flushing. */
+  default void writeSequence(Iterable<ByteBuffer> data) {
+    for (ByteBuffer buffer : data) {
+      write(buffer);
+    }
+  }
+
+  /**
+   * Closes the connection once every queued write has been sent. The protocol then sees {@link
+   * Protocol#connectionLost} with {@link ConnectionDone}. Further writes are ignored.
+   */
+  void loseConnection();
+
+  /**
+   * Closes the connection now, discarding queued writes. The protocol then sees {@link
+   * Protocol#connectionLost} with {@link ConnectionAborted}.
+   */
+  void abortConnection();
+
+  /**
+   * Half-closes the connection: sends the queued writes, then shuts down the write side (the peer
+   * reads end-of-stream) while reading continues.
+   */
+  void loseWriteConnection();
+
+  /** Returns the address of the remote side. */
+  SocketAddress getPeer();
+
+  /** Returns the address of this side. */
+  SocketAddress getHost();
+
+  /**
+   * Returns how much memory the writes not yet handed to the operating system hold: their bytes
+   * plus a small fixed bookkeeping overhead per write. Zero once everything is sent.
+   */
+  long bufferedBytes();
+
+  /**
+   * Stops reading from the connection: no further {@link Protocol#dataReceived} until {@link
+   * #resumeProducing()}. The peer is slowed down by TCP flow control; nothing is lost.
+   */
+  @Override
+  void pauseProducing();
+
+  /** Resumes reading after {@link #pauseProducing()}. */
+  @Override
+  void resumeProducing();
+
+  /** Aborts the connection, as {@link #abortConnection()}. */
+  @Override
+  default void stopProducing() {
+    abortConnection();
+  }
+}

@@ -1,0 +1,801 @@
+package io.torsion.testing.kit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.torsion.CannotListenError;
+import io.torsion.ConnectionAborted;
+import io.torsion.ConnectionClosed;
+import io.torsion.ConnectionDone;
+import io.torsion.ConnectionLost;
+import io.torsion.ConnectionRefusedError;
+import io.torsion.DNSLookupError;
+import io.torsion.DelayedCall;
+import io.torsion.Deferred;
+import io.torsion.Factory;
+import io.torsion.HalfCloseableProtocol;
+import io.torsion.ListeningPort;
+import io.torsion.Protocol;
+import io.torsion.Reactor;
+import io.torsion.ReactorOptions;
+import io.torsion.ReactorReport;
+import io.torsion.SystemEvent;
+import io.torsion.TriggerPhase;
+import io.torsion.spi.Availability;
+import io.torsion.spi.ReactorProvider;
+import io.torsion.testing.BackgroundReactor;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.ServiceLoader;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The behaviour every transport must show, written once. A transport module subclasses it and
+ * names itself; the kit creates that provider's reactors directly (ignoring {@code
+ * -Dtorsion.reactor}), runs each test against a fresh one, and talks to it over loopback with
+ * plain JDK sockets. A transport that cannot run on this machine is skipped, with its reason
+ * logged and given to JUnit.
+ *
+ * <pre>{@code
+ * class NioConformanceTest extends TransportConformanceKit {
+ *     protected String transportName() { return "nio"; }
+ * }
+ * }</pre>
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class TransportConformanceKit {
+  private static final System.Logger LOG = System.getLogger("io.torsion.testing.kit");
+  private static final long WAIT_SECONDS = 30;
+
+  /** Concurrent connections held open by {@link #servesManyConcurrentConnections()}. */
+  protected static final int CONCURRENT_CONNECTIONS = 2000;
+
+  private ReactorProvider provider;
+  private BackgroundReactor background;
+
+  /** Returns the name of the provider under test, e.g. {@code "nio"}. */
+  protected abstract String transportName();
+
+  /** Returns the options each test's reactor is created with; override to tune. */
+  protected ReactorOptions options() {
+    return ReactorOptions.builder().shutdownTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @BeforeAll
+  void findTransport() {
+    for (ReactorProvider candidate : ServiceLoader.load(ReactorProvider.class)) {
+      if (candidate.name().equals(transportName())) {
+        provider = candidate;
+      }
+    }
+    assertThat(provider).as("provider '%s' on the test class path", transportName()).isNotNull();
+    Availability availability = provider.availability();
+    if (!availability.available()) {
+      LOG.log(System.Logger.Level.WARNING, "Skipping the conformance kit for ''{0}'': {1}",
+          transportName(), availability.describe());
+    }
+    Assumptions.assumeTrue(availability.available(),
+        () -> "transport '" + transportName() + "' cannot run here: " + availability.describe());
+  }
+
+  @BeforeEach
+  void startReactor() {
+    background = BackgroundReactor.start(newReactor());
+  }
+
+  @AfterEach
+  void stopReactor() {
+    if (background != null) {
+      background.close();
+    }
+  }
+
+  /** Creates a reactor of the transport under test, not yet running. */
+  protected Reactor newReactor() {
+    ReactorReport report = new ReactorReport(transportName(), "forced", "conformance kit", List.of(), List.of());
+    return provider.create(options(), report);
+  }
+
+  /** Returns the running reactor of the current test. */
+  protected Reactor reactor() {
+    return background.reactor();
+  }
+
+  /** Returns the running reactor's harness. */
+  protected BackgroundReactor background() {
+    return background;
+  }
+
+  /** Listens on 127.0.0.1, port 0, and returns the port. */
+  protected int listen(Factory<?> factory) {
+    return background.call(() -> reactor().listenTCP(0, "127.0.0.1", factory).port());
+  }
+
+  /** Returns a factory of echoing recorders that also hands each one it builds to {@code built}. */
+  protected static Factory<Recorder> recorders(BlockingQueue<Recorder> built, boolean echo) {
+    return peer -> {
+      Recorder recorder = new Recorder(echo);
+      built.add(recorder);
+      return recorder;
+    };
+  }
+
+  /** Waits for {@code future}, at most 30 seconds. */
+  protected static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError("failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new AssertionError("nothing happened within " + WAIT_SECONDS + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Takes the next element of {@code queue}, waiting at most 30 seconds. */
+  protected static <T> T take(BlockingQueue<T> queue) throws InterruptedException {
+    T next = queue.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(next).as("an element within %d s", WAIT_SECONDS).isNotNull();
+    return next;
+  }
+
+  /** Returns the outcome of {@code deferred} as a future, attaching on the reactor thread. */
+  protected <T> CompletableFuture<T> outcome(java.util.concurrent.Callable<Deferred<T>> start) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    background.execute(() -> {
+      try {
+        start.call().addCallbacks(
+            value -> {
+              result.complete(value);
+              return null;
+            },
+            failure -> {
+              result.completeExceptionally(failure.value());
+              return null;
+            });
+      } catch (Exception e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
+  private static byte[] randomBytes(int size, long seed) {
+    byte[] data = new byte[size];
+    new Random(seed).nextBytes(data);
+    return data;
+  }
+
+  // ------------------------------------------------------------------ connections and echo
+
+  @Test
+  void echoesBytesBackOnOneConnection() throws Exception {
+    int port = listen(recorders(new LinkedBlockingQueue<>(), true));
+    try (Peer peer = Peer.connect(port)) {
+      peer.write("hello");
+      assertThat(peer.readUtf8(5)).isEqualTo("hello");
+    }
+  }
+
+  @Test
+  void echoesEverySizeFromOneByteTo16MiB() throws Exception {
+    int port = listen(recorders(new LinkedBlockingQueue<>(), true));
+    for (int size : new int[] {1, 2, 1000, 64 * 1024 + 1, 1024 * 1024, 16 * 1024 * 1024}) {
+      byte[] sent = randomBytes(size, size);
+      try (Peer peer = Peer.connect(port)) {
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+          try {
+            peer.write(sent);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        byte[] received = peer.read(size);
+        await(writer);
+        assertThat(Arrays.equals(received, sent)).as("%d bytes echoed intact", size).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void servesManyConcurrentConnections() throws Exception {
+    AtomicInteger made = new AtomicInteger();
+    int port = listen(peer -> {
+      made.incrementAndGet();
+      return new Recorder(true);
+    });
+    List<SocketChannel> clients = new ArrayList<>();
+    try {
+      InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+      for (int i = 0; i < CONCURRENT_CONNECTIONS; i++) {
+        clients.add(SocketChannel.open(server));
+      }
+      for (int i = 0; i < clients.size(); i++) {
+        clients.get(i).write(ByteBuffer.wrap(String.format("%08d", i).getBytes(StandardCharsets.US_ASCII)));
+      }
+      for (int i = 0; i < clients.size(); i++) {
+        ByteBuffer reply = ByteBuffer.allocate(8);
+        SocketChannel client = clients.get(i);
+        client.socket().setSoTimeout((int) Peer.READ_TIMEOUT.toMillis());
+        while (reply.hasRemaining()) {
+          assertThat(client.read(reply)).as("connection %d open", i).isNotNegative();
+        }
+        assertThat(new String(reply.array(), StandardCharsets.US_ASCII)).isEqualTo(String.format("%08d", i));
+      }
+      assertThat(made.get()).isEqualTo(CONCURRENT_CONNECTIONS);
+    } finally {
+      for (SocketChannel client : clients) {
+        client.close();
+      }
+    }
+  }
+
+  @Test
+  void loseConnectionFlushesPendingWritesFirst() throws Exception {
+    int size = 16 * 1024 * 1024;
+    byte[] payload = randomBytes(size, 7);
+    CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
+    int port = listen(Factory.of(() -> new Protocol() {
+      @Override
+      public void connectionMade() {
+        transport().write(payload);
+        transport().loseConnection();
+        transport().write("ignored after loseConnection");
+      }
+
+      @Override
+      public void connectionLost(ConnectionClosed why) {
+        reason.complete(why);
+      }
+    }));
+    try (Peer peer = Peer.connect(port)) {
+      byte[] received = peer.readToEnd();
+      assertThat(received.length).isEqualTo(size);
+      assertThat(Arrays.equals(received, payload)).isTrue();
+    }
+    assertThat(await(reason)).isInstanceOf(ConnectionDone.class);
+  }
+
+  @Test
+  void abortConnectionDropsPendingWrites() throws Exception {
+    int size = 64 * 1024 * 1024;
+    CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
+    int port = listen(Factory.of(() -> new Protocol() {
+      @Override
+      public void connectionMade() {
+        transport().write(new byte[size]);
+        transport().abortConnection();
+      }
+
+      @Override
+      public void connectionLost(ConnectionClosed why) {
+        reason.complete(why);
+      }
+    }));
+    try (Peer peer = Peer.connect(port)) {
+      assertThat(await(reason)).isInstanceOf(ConnectionAborted.class);
+      assertThat(peer.drainCountingBytes()).isLessThan(size);
+    }
+  }
+
+  @Test
+  void peerHalfCloseReachesAHalfCloseableProtocol() throws Exception {
+    final class Counting extends Protocol implements HalfCloseableProtocol {
+      private int count;
+
+      @Override
+      public void dataReceived(ByteBuffer data) {
+        count += data.remaining();
+      }
+
+      @Override
+      public void readConnectionLost() {
+        transport().write("got " + count + " bytes");
+        transport().loseConnection();
+      }
+    }
+    int port = listen(Factory.of(Counting::new));
+    try (Peer peer = Peer.connect(port)) {
+      peer.write("abc");
+      peer.shutdownOutput();
+      assertThat(new String(peer.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("got 3 bytes");
+    }
+  }
+
+  @Test
+  void peerHalfCloseClosesAnOrdinaryProtocolAfterFlushing() throws Exception {
+    BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
+    int port = listen(recorders(built, true));
+    try (Peer peer = Peer.connect(port)) {
+      peer.write("last words");
+      peer.shutdownOutput();
+      assertThat(new String(peer.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("last words");
+    }
+    assertThat(await(take(built).lost)).isInstanceOf(ConnectionDone.class);
+  }
+
+  @Test
+  void loseWriteConnectionHalfClosesTowardsThePeer() throws Exception {
+    BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    int port = listen(Factory.of(() -> new Protocol() {
+      @Override
+      public void connectionMade() {
+        transport().write("bye");
+        transport().loseWriteConnection();
+      }
+
+      @Override
+      public void dataReceived(ByteBuffer data) {
+        received.add(StandardCharsets.UTF_8.decode(data).toString());
+      }
+    }));
+    try (Peer peer = Peer.connect(port)) {
+      assertThat(new String(peer.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("bye");
+      peer.write("x");
+      assertThat(take(received)).isEqualTo("x");
+    }
+  }
+
+  @Test
+  void peerCloseIsReportedAsConnectionDone() throws Exception {
+    BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
+    int port = listen(recorders(built, false));
+    Peer.connect(port).close();
+    ConnectionClosed reason = await(take(built).lost);
+    assertThat(reason).isInstanceOf(ConnectionDone.class);
+    assertThat(reason.isClean()).isTrue();
+  }
+
+  @Test
+  void peerResetIsReportedAsConnectionLost() throws Exception {
+    BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
+    int port = listen(recorders(built, true));
+    Peer peer = Peer.connect(port);
+    peer.write("x");
+    peer.read(1);
+    peer.reset();
+    ConnectionClosed reason = await(take(built).lost);
+    assertThat(reason).isInstanceOf(ConnectionLost.class);
+    assertThat(reason.isClean()).isFalse();
+  }
+
+  @Test
+  void exceptionInDataReceivedClosesOnlyThatConnection() throws Exception {
+    BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
+    int port = listen(peer -> {
+      Recorder recorder = new Recorder(true) {
+        @Override
+        public void dataReceived(ByteBuffer data) {
+          if (data.remaining() > 0 && data.get(data.position()) == '!') {
+            throw new IllegalArgumentException("boom");
+          }
+          super.dataReceived(data);
+        }
+      };
+      built.add(recorder);
+      return recorder;
+    });
+    try (Peer good = Peer.connect(port); Peer bad = Peer.connect(port)) {
+      Recorder goodProtocol = take(built);
+      good.write("a");
+      assertThat(good.readUtf8(1)).isEqualTo("a");
+      Recorder badProtocol = take(built);
+      bad.write("!");
+      ConnectionClosed reason = await(badProtocol.lost);
+      assertThat(reason).isInstanceOf(ConnectionLost.class);
+      assertThat(reason.getCause()).isInstanceOf(IllegalArgumentException.class).hasMessage("boom");
+      assertThat(bad.drainCountingBytes()).isZero();
+      good.write("b");
+      assertThat(good.readUtf8(1)).isEqualTo("b");
+      assertThat(goodProtocol.lost).isNotDone();
+    }
+  }
+
+  @Test
+  void factoryReturningNullRefusesTheConnection() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    int port = listen(peer -> {
+      asked.incrementAndGet();
+      return null;
+    });
+    try (Peer peer = Peer.connect(port)) {
+      assertThat(peer.drainCountingBytes()).isZero();
+    }
+    assertThat(asked.get()).isEqualTo(1);
+  }
+
+  // ------------------------------------------------------------------ listening
+
+  @Test
+  void listeningOnPortZeroReportsTheChosenPort() {
+    ListeningPort port = background.call(() -> reactor().listenTCP(0, "127.0.0.1", Factory.of(() -> new Recorder(true))));
+    assertThat(port.port()).isBetween(1, 65535);
+    assertThat(port.getHost().getAddress().isLoopbackAddress()).isTrue();
+  }
+
+  @Test
+  void listeningOnAPortInUseFailsWithCannotListenError() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      assertThatThrownBy(() -> background.call(() -> reactor().listenTCP(port, "127.0.0.1", Factory.of(() -> new Recorder(true)))))
+          .isInstanceOf(CannotListenError.class)
+          .hasMessageContaining("127.0.0.1:" + port);
+    }
+  }
+
+  @Test
+  void listeningOnIpv6LoopbackWorksWhereAvailable() throws Exception {
+    InetAddress ipv6 = InetAddress.getByName("::1");
+    try (ServerSocket probe = new ServerSocket(0, 1, ipv6)) {
+      probe.getLocalPort();
+    } catch (IOException noIpv6) {
+      Assumptions.abort("IPv6 loopback is not available here: " + noIpv6);
+    }
+    int port = background.call(() -> reactor().listenTCP(0, "::1", Factory.of(() -> new Recorder(true))).port());
+    try (Peer peer = Peer.connect(ipv6, port)) {
+      peer.write("six");
+      assertThat(peer.readUtf8(3)).isEqualTo("six");
+    }
+  }
+
+  @Test
+  void stopListeningClosesThePortButKeepsConnections() throws Exception {
+    ListeningPort port = background.call(() -> reactor().listenTCP(0, "127.0.0.1", Factory.of(() -> new Recorder(true))));
+    try (Peer peer = Peer.connect(port.port())) {
+      peer.write("1");
+      assertThat(peer.readUtf8(1)).isEqualTo("1");
+      await(outcome(port::stopListening));
+      assertThatThrownBy(() -> Peer.connect(port.port()).close()).isInstanceOf(IOException.class);
+      peer.write("2");
+      assertThat(peer.readUtf8(1)).isEqualTo("2");
+    }
+  }
+
+  @Test
+  void startAndStopFactoryBracketTheListeningPort() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    Factory<Recorder> factory = new Factory<>() {
+      @Override
+      public Recorder buildProtocol(SocketAddress peer) {
+        return new Recorder(false);
+      }
+
+      @Override
+      public void startFactory() {
+        events.add("start");
+      }
+
+      @Override
+      public void stopFactory() {
+        events.add("stop");
+      }
+    };
+    ListeningPort port = background.call(() -> reactor().listenTCP(0, "127.0.0.1", factory));
+    assertThat(events).containsExactly("start");
+    await(outcome(port::stopListening));
+    assertThat(events).containsExactly("start", "stop");
+  }
+
+  // ------------------------------------------------------------------ connecting
+
+  @Test
+  void connectTCPFiresWithTheProtocolAfterConnectionMade() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Recorder> connected = outcome(() ->
+          reactor().connectTCP("127.0.0.1", server.getLocalPort(), Factory.of(() -> new Recorder(true))));
+      try (Peer accepted = Peer.of(server.accept())) {
+        Recorder client = await(connected);
+        assertThat(client.made).isDone();
+        accepted.write("ping");
+        assertThat(accepted.readUtf8(4)).isEqualTo("ping");
+      }
+    }
+  }
+
+  @Test
+  void connectTCPResolvesHostNamesOffTheReactorThread() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Recorder> connected = outcome(() ->
+          reactor().connectTCP("localhost", server.getLocalPort(), Factory.of(() -> new Recorder(true))));
+      try (Socket accepted = server.accept()) {
+        assertThat(await(connected).made).isDone();
+        assertThat(accepted.isConnected()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void connectionRefusedFailsTheDeferred() throws Exception {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    CompletableFuture<Recorder> connected = outcome(() ->
+        reactor().connectTCP("127.0.0.1", closedPort, Factory.of(() -> new Recorder(true))));
+    assertThatThrownBy(() -> connected.get(WAIT_SECONDS, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(ConnectionRefusedError.class)
+        .hasMessageContaining("127.0.0.1:" + closedPort);
+  }
+
+  @Test
+  void unresolvableHostFailsWithDNSLookupError() {
+    CompletableFuture<Recorder> connected = outcome(() ->
+        reactor().connectTCP("no-such-host.invalid", 80, Factory.of(() -> new Recorder(true))));
+    assertThatThrownBy(() -> connected.get(WAIT_SECONDS, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(DNSLookupError.class)
+        .hasMessageContaining("no-such-host.invalid");
+  }
+
+  // ------------------------------------------------------------------ flow control
+
+  @Test
+  void pauseProducingStopsReadsAndResumeDeliversEverything() throws Exception {
+    int size = 256 * 1024;
+    BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
+    int port = listen(peer -> {
+      Recorder recorder = new Recorder(false) {
+        @Override
+        public void connectionMade() {
+          super.connectionMade();
+          transport().pauseProducing();
+        }
+      };
+      built.add(recorder);
+      return recorder;
+    });
+    try (Peer peer = Peer.connect(port)) {
+      Recorder server = take(built);
+      peer.write(new byte[size]);
+      // Observe for a while: a paused transport must deliver nothing (no waiting for an event here).
+      CompletableFuture<Long> whilePaused = new CompletableFuture<>();
+      background.execute(() -> reactor().callLater(Duration.ofMillis(200), () -> {
+        whilePaused.complete(server.received.get());
+        server.transport().resumeProducing();
+      }));
+      assertThat(await(whilePaused)).isZero();
+      CompletableFuture<Long> all = new CompletableFuture<>();
+      background.execute(() -> pollUntil(() -> server.received.get() >= size, () -> all.complete(server.received.get())));
+      assertThat(await(all)).isEqualTo(size);
+    }
+  }
+
+  @Test
+  void writeBufferAccountingCountsBytesNotYetSent() throws Exception {
+    int size = 32 * 1024 * 1024;
+    CompletableFuture<Long> buffered = new CompletableFuture<>();
+    CompletableFuture<Long> drained = new CompletableFuture<>();
+    int port = listen(Factory.of(() -> new Protocol() {
+      @Override
+      public void connectionMade() {
+        transport().write(new byte[size]);
+        buffered.complete(transport().bufferedBytes());
+        pollUntil(() -> transport().bufferedBytes() == 0, () -> drained.complete(transport().bufferedBytes()));
+      }
+    }));
+    try (Peer peer = Peer.connect(port)) {
+      // Queued bytes plus a small fixed bookkeeping overhead per write.
+      assertThat(await(buffered)).isPositive().isLessThanOrEqualTo(size + 1024);
+      assertThat(peer.read(size)).hasSize(size);
+      assertThat(await(drained)).isZero();
+    }
+  }
+
+  /** Checks {@code condition} on each turn of the reactor (every millisecond) until it holds. */
+  private void pollUntil(java.util.function.BooleanSupplier condition, Runnable then) {
+    if (condition.getAsBoolean()) {
+      then.run();
+    } else {
+      reactor().callLater(Duration.ofMillis(1), () -> pollUntil(condition, then));
+    }
+  }
+
+  // ------------------------------------------------------------------ time and threads
+
+  @Test
+  void callLaterRunsInDueOrderAndSameTimeCallsInScheduleOrder() {
+    List<String> order = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    background.execute(() -> {
+      reactor().callLater(Duration.ofMillis(30), () -> order.add("late"));
+      reactor().callLater(Duration.ofMillis(10), () -> order.add("a"));
+      reactor().callLater(Duration.ofMillis(10), () -> order.add("b"));
+      reactor().callLater(Duration.ofMillis(10), () -> order.add("c"));
+      reactor().callLater(Duration.ZERO, () -> order.add("now"));
+      reactor().callLater(Duration.ofMillis(40), () -> done.complete(null));
+    });
+    await(done);
+    assertThat(order).containsExactly("now", "a", "b", "c", "late");
+  }
+
+  @Test
+  void cancelledCallsNeverRunAndResetCallsMove() {
+    List<String> order = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    background.execute(() -> {
+      DelayedCall cancelled = reactor().callLater(Duration.ofMillis(5), () -> order.add("cancelled"));
+      DelayedCall moved = reactor().callLater(Duration.ofMillis(5), () -> order.add("moved"));
+      reactor().callLater(Duration.ofMillis(20), () -> order.add("fixed"));
+      cancelled.cancel();
+      moved.reset(Duration.ofMillis(40));
+      assertThat(cancelled.active()).isFalse();
+      assertThat(moved.active()).isTrue();
+      assertThatThrownBy(cancelled::cancel).isInstanceOf(IllegalStateException.class);
+      reactor().callLater(Duration.ofMillis(60), () -> done.complete(null));
+    });
+    await(done);
+    assertThat(order).containsExactly("fixed", "moved");
+  }
+
+  @Test
+  void callFromThreadRunsEveryTaskOnTheReactorThreadInSubmissionOrder() throws Exception {
+    int threads = 8;
+    int perThread = 2000;
+    List<List<Integer>> seen = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      seen.add(new ArrayList<>());
+    }
+    AtomicInteger offThread = new AtomicInteger();
+    CountDownLatch all = new CountDownLatch(threads * perThread);
+    Thread reactorThread = background.thread();
+    List<Thread> submitters = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread submitter = new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          int n = i;
+          reactor().callFromThread(() -> {
+            if (Thread.currentThread() != reactorThread) {
+              offThread.incrementAndGet();
+            }
+            seen.get(id).add(n); // unsynchronised on purpose: only the reactor thread touches it
+            all.countDown();
+          });
+        }
+      });
+      submitters.add(submitter);
+      submitter.start();
+    }
+    for (Thread submitter : submitters) {
+      submitter.join();
+    }
+    assertThat(all.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(offThread.get()).isZero();
+    for (List<Integer> perSubmitter : background.call(() -> seen)) {
+      assertThat(perSubmitter).isSorted().hasSize(perThread);
+    }
+  }
+
+  @Test
+  void everyCallbackRunsOnTheReactorThread() throws Exception {
+    BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
+    int port = listen(recorders(built, true));
+    CompletableFuture<Thread> timerThread = new CompletableFuture<>();
+    try (Peer peer = Peer.connect(port)) {
+      peer.write("x");
+      peer.read(1);
+      background.execute(() -> reactor().callLater(Duration.ZERO, () -> timerThread.complete(Thread.currentThread())));
+    }
+    Recorder server = take(built);
+    await(server.lost);
+    assertThat(server.threads).hasSizeGreaterThanOrEqualTo(3).allMatch(t -> t == background.thread());
+    assertThat(await(timerThread)).isSameAs(background.thread());
+  }
+
+  @Test
+  void transportMethodsRefuseOtherThreads() throws Exception {
+    BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
+    int port = listen(recorders(built, true));
+    try (Peer peer = Peer.connect(port)) {
+      Recorder server = take(built);
+      await(server.made);
+      assertThatThrownBy(() -> server.transport().write("from the wrong thread"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("callFromThread");
+      assertThatThrownBy(() -> reactor().listenTCP(0, "127.0.0.1", Factory.of(() -> new Recorder(true))))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("reactor thread");
+      peer.write("still served");
+      assertThat(peer.readUtf8(12)).isEqualTo("still served");
+    }
+  }
+
+  // ------------------------------------------------------------------ stopping
+
+  @Test
+  void stopFromACallbackEndsRun() {
+    Reactor own = newReactor();
+    CompletableFuture<Void> ran = CompletableFuture.runAsync(() -> {
+      own.callLater(Duration.ofMillis(1), own::stop);
+      own.run();
+    });
+    await(ran);
+    assertThatThrownBy(own::run).isInstanceOf(IllegalStateException.class).hasMessageContaining("runs once");
+  }
+
+  @Test
+  void setUpOnTheMainThreadThenRunOnIt() throws Exception {
+    CompletableFuture<Void> ran = CompletableFuture.runAsync(() -> {
+      Reactor own = newReactor();
+      try {
+        ListeningPort port = own.listenTCP(0, "127.0.0.1", Factory.of(() -> new Recorder(true)));
+        own.callLater(Duration.ZERO, () -> new Thread(() -> {
+          try (Peer peer = Peer.connect(port.port())) {
+            peer.write("m");
+            peer.read(1);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          } finally {
+            own.stop();
+          }
+        }).start());
+      } catch (CannotListenError e) {
+        throw new IllegalStateException(e);
+      }
+      own.run();
+    });
+    await(ran);
+  }
+
+  @Test
+  void stopClosesOpenConnectionsAfterShutdownTriggers() throws Exception {
+    BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
+    int port = listen(recorders(built, true));
+    List<String> events = new CopyOnWriteArrayList<>();
+    AtomicReference<Recorder> server = new AtomicReference<>();
+    background.execute(() -> {
+      reactor().addSystemEventTrigger(TriggerPhase.BEFORE, SystemEvent.SHUTDOWN, () -> {
+        events.add("before:" + (server.get().lost.isDone() ? "closed" : "open"));
+        Deferred<Void> later = new Deferred<>();
+        reactor().callLater(Duration.ofMillis(20), () -> {
+          events.add("before-done");
+          later.callback(null);
+        });
+        return later;
+      });
+      reactor().addSystemEventTrigger(TriggerPhase.AFTER, SystemEvent.SHUTDOWN, () -> {
+        events.add("after:" + (server.get().lost.isDone() ? "closed" : "open"));
+        return null;
+      });
+    });
+    try (Peer peer = Peer.connect(port)) {
+      peer.write("z");
+      assertThat(peer.readUtf8(1)).isEqualTo("z");
+      server.set(take(built));
+      background.close();
+      assertThat(peer.drainCountingBytes()).isZero();
+    }
+    assertThat(await(server.get().lost)).isInstanceOf(ConnectionDone.class);
+    assertThat(events).containsExactly("before:open", "before-done", "after:closed");
+  }
+}

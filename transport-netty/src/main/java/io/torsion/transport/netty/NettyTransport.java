@@ -1,0 +1,48 @@
+package io.torsion.transport.netty;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.torsion.Reactor;
+import io.torsion.ReactorOptions;
+import io.torsion.ReactorReport;
+import io.torsion.transport.netty.internal.NettyReactor;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * One Netty I/O flavour (NIO, epoll, kqueue, io_uring) as a Torsion transport: the {@link
+ * IoHandlerFactory} and the two channel classes that must go with it. Transport modules describe
+ * themselves with one of these and let {@link #newReactor} build the reactor, so that every
+ * Netty-based transport shares one reactor implementation.
+ *
+ * <pre>{@code
+ * NettyTransport nio = new NettyTransport("nio", NioIoHandler::newFactory,
+ *     NioServerSocketChannel.class, NioSocketChannel.class);
+ * Reactor reactor = nio.newReactor(options, report);
+ * }</pre>
+ *
+ * @param name the provider name, used in errors and reports
+ * @param ioHandlerFactory creates the I/O handler factory for each event loop
+ * @param serverChannel the listening channel class of this flavour
+ * @param socketChannel the connection channel class of this flavour
+ */
+public record NettyTransport(
+    String name,
+    Supplier<IoHandlerFactory> ioHandlerFactory,
+    Class<? extends ServerChannel> serverChannel,
+    Class<? extends SocketChannel> socketChannel) {
+
+  /** Requires every component. */
+  public NettyTransport {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(ioHandlerFactory, "ioHandlerFactory");
+    Objects.requireNonNull(serverChannel, "serverChannel");
+    Objects.requireNonNull(socketChannel, "socketChannel");
+  }
+
+  /** Creates a reactor on this flavour. */
+  public Reactor newReactor(ReactorOptions options, ReactorReport report) {
+    return new NettyReactor(this, options, report);
+  }
+}
