@@ -36,6 +36,7 @@ public final class Deferred<T> {
   private Object result = NO_RESULT;
   private boolean called;
   private boolean running;
+  private boolean paused;
 
   /** Creates a Deferred that has not fired. */
   public Deferred() {}
@@ -81,6 +82,22 @@ public final class Deferred<T> {
   public <R> Deferred<R> addCallback(Function<? super T, ? extends R> callback) {
     Objects.requireNonNull(callback, "callback");
     return addStep(callback, Function.identity());
+  }
+
+  /**
+   * Adds a step that continues asynchronously: the chain pauses until the Deferred that {@code
+   * callback} returns fires, and its outcome (value or failure) continues this chain. This is
+   * Twisted's "a callback returned a Deferred", given a method of its own so that the types stay
+   * right.
+   *
+   * <pre>{@code
+   * connect().addCallbackDeferred(client -> client.send("hello"))   // Deferred<String>
+   *          .addCallback(String::length);
+   * }</pre>
+   */
+  public <R> Deferred<R> addCallbackDeferred(Function<? super T, ? extends Deferred<? extends R>> callback) {
+    Objects.requireNonNull(callback, "callback");
+    return addStep(value -> new Chained(callback.apply(value)), Function.identity());
   }
 
   /** Adds a step that handles a failure; returning a value recovers the chain. */
@@ -129,6 +146,9 @@ public final class Deferred<T> {
     if (!called) {
       return "Deferred[pending, " + chain.size() + " steps]";
     }
+    if (paused) {
+      return "Deferred[waiting for another Deferred, " + chain.size() + " steps]";
+    }
     return result == NO_RESULT ? "Deferred[running]" : "Deferred[fired with " + result + "]";
   }
 
@@ -158,7 +178,7 @@ public final class Deferred<T> {
     running = true;
     try {
       Step step;
-      while ((step = chain.poll()) != null) {
+      while (!paused && (step = chain.poll()) != null) {
         Object current = result;
         try {
           Object next =
@@ -166,7 +186,7 @@ public final class Deferred<T> {
                   ? step.onFailure.apply(failure)
                   : step.onValue.apply(current);
           // A step that returns a Failure (as the pass-through half of a step does) keeps failing.
-          result = next;
+          result = next instanceof Chained chained ? waitFor(chained.inner) : next;
         } catch (Throwable error) {
           result = Failure.of(error);
         }
@@ -175,6 +195,39 @@ public final class Deferred<T> {
       running = false;
     }
   }
+
+  /** Pauses this chain until {@code inner} fires; returns the outcome now if it already has. */
+  private Object waitFor(Deferred<?> inner) {
+    if (inner == null) {
+      return Failure.of(new NullPointerException("addCallbackDeferred callback returned null"));
+    }
+    if (inner == this) {
+      return Failure.of(new IllegalStateException("a Deferred cannot wait for itself: " + this));
+    }
+    paused = true;
+    Object[] early = {NO_RESULT};
+    boolean[] synchronous = {true};
+    inner.addBoth((value, failure) -> {
+      Object outcome = failure != null ? failure : value;
+      if (synchronous[0]) {
+        early[0] = outcome; // fired already: continue in the caller's loop, no recursion
+      } else {
+        paused = false;
+        result = outcome;
+        runCallbacks();
+      }
+      return null;
+    });
+    synchronous[0] = false;
+    if (early[0] != NO_RESULT) {
+      paused = false;
+      return early[0];
+    }
+    return result;
+  }
+
+  /** What an {@link #addCallbackDeferred} step returns, so the loop knows to wait. */
+  private record Chained(Deferred<?> inner) {}
 
   private record Step(Function<Object, Object> onValue, Function<Object, Object> onFailure) {}
 }

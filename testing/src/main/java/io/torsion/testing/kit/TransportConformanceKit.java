@@ -80,6 +80,7 @@ public abstract class TransportConformanceKit {
   protected static final int CONCURRENT_CONNECTIONS = 2000;
 
   private ReactorProvider provider;
+  private Availability availability;
   private BackgroundReactor background;
 
   /** Returns the name of the provider under test, e.g. {@code "nio"}. */
@@ -98,17 +99,17 @@ public abstract class TransportConformanceKit {
       }
     }
     assertThat(provider).as("provider '%s' on the test class path", transportName()).isNotNull();
-    Availability availability = provider.availability();
+    availability = provider.availability();
     if (!availability.available()) {
       LOG.log(System.Logger.Level.WARNING, "Skipping the conformance kit for ''{0}'': {1}",
           transportName(), availability.describe());
     }
-    Assumptions.assumeTrue(availability.available(),
-        () -> "transport '" + transportName() + "' cannot run here: " + availability.describe());
   }
 
   @BeforeEach
   void startReactor() {
+    Assumptions.assumeTrue(availability.available(),
+        () -> "transport '" + transportName() + "' cannot run here: " + availability.describe());
     background = BackgroundReactor.start(newReactor());
   }
 

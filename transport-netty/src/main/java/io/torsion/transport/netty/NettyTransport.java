@@ -43,6 +43,6 @@ public record NettyTransport(
 
   /** Creates a reactor on this flavour. */
   public Reactor newReactor(ReactorOptions options, ReactorReport report) {
-    return new NettyReactor(this, options, report);
+    return new NettyReactor(name, ioHandlerFactory.get(), serverChannel, socketChannel, options, report);
   }
 }

@@ -21,7 +21,9 @@ import io.torsion.ReactorReport;
 import io.torsion.SystemEvent;
 import io.torsion.TriggerPhase;
 import io.torsion.spi.TimerQueue;
-import io.torsion.transport.netty.NettyTransport;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.SocketChannel;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -63,7 +65,9 @@ public final class NettyReactor implements Reactor {
     STOPPED
   }
 
-  private final NettyTransport transport;
+  private final String name;
+  private final Class<? extends ServerChannel> serverChannel;
+  private final Class<? extends SocketChannel> socketChannel;
   private final ReactorOptions options;
   private final ReactorReport report;
   private final ManualIoEventLoop loop;
@@ -79,11 +83,22 @@ public final class NettyReactor implements Reactor {
   private volatile State state = State.NEW;
   private volatile boolean stopRequested;
 
-  /** Creates a reactor on {@code transport}; see {@link NettyTransport#newReactor}. */
-  public NettyReactor(NettyTransport transport, ReactorOptions options, ReactorReport report) {
-    this.transport = Objects.requireNonNull(transport, "transport");
+  /**
+   * Creates a reactor on one Netty I/O flavour: the handler factory and the channel classes that
+   * fit it. Transport modules call this through {@code NettyTransport.newReactor}.
+   */
+  public NettyReactor(
+      String name,
+      IoHandlerFactory ioHandlerFactory,
+      Class<? extends ServerChannel> serverChannel,
+      Class<? extends SocketChannel> socketChannel,
+      ReactorOptions options,
+      ReactorReport report) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.serverChannel = Objects.requireNonNull(serverChannel, "serverChannel");
+    this.socketChannel = Objects.requireNonNull(socketChannel, "socketChannel");
     this.options = Objects.requireNonNull(options, "options");
-    this.loop = new ManualIoEventLoop(null, null, transport.ioHandlerFactory().get());
+    this.loop = new ManualIoEventLoop(null, null, ioHandlerFactory);
     this.timers = new TimerQueue(System::nanoTime, this::timerFailed);
     this.report = report.withDetail("threads: 1 (the thread that calls run())");
   }
@@ -338,10 +353,10 @@ public final class NettyReactor implements Reactor {
 
   private Channel newServerChannel() {
     try {
-      return transport.serverChannel().getConstructor().newInstance();
+      return serverChannel.getConstructor().newInstance();
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(
-          "transport '" + transport.name() + "': cannot create " + transport.serverChannel().getName(), e);
+          "transport '" + name + "': cannot create " + serverChannel.getName(), e);
     }
   }
 
@@ -408,7 +423,7 @@ public final class NettyReactor implements Reactor {
     Bootstrap bootstrap =
         new Bootstrap()
             .group(loop)
-            .channel(transport.socketChannel())
+            .channel(socketChannel)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
             .handler(
@@ -501,15 +516,15 @@ public final class NettyReactor implements Reactor {
       }
     }
     if (!future.isDone()) {
-      throw new IllegalStateException(method + " did not complete on transport " + transport.name());
+      throw new IllegalStateException(method + " did not complete on transport " + name);
     }
   }
 
   private Throwable incompatible(Throwable cause) {
     if (cause instanceof IllegalStateException && String.valueOf(cause.getMessage()).contains("incompatible event loop")) {
       return new IllegalStateException(
-          "transport '" + transport.name() + "' pairs channel classes with an I/O handler they do not fit: "
-              + transport.serverChannel().getSimpleName() + "/" + transport.socketChannel().getSimpleName(),
+          "transport '" + name + "' pairs channel classes with an I/O handler they do not fit: "
+              + serverChannel.getSimpleName() + "/" + socketChannel.getSimpleName(),
           cause);
     }
     return cause;
@@ -550,7 +565,7 @@ public final class NettyReactor implements Reactor {
 
   @Override
   public String toString() {
-    return "Reactor[" + transport.name() + ", " + state.name().toLowerCase(java.util.Locale.ROOT)
+    return "Reactor[" + name + ", " + state.name().toLowerCase(java.util.Locale.ROOT)
         + ", thread=" + (owner == null ? "none" : owner.getName()) + ", connections=" + connections.size()
         + ", ports=" + ports.size() + "]";
   }

@@ -1,0 +1,169 @@
+package io.torsion.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The dependency rules that keep Torsion's layers apart, checked on the compiled classes of every module. */
+class ArchitectureTest {
+  private static final String[] CORE = {"io.torsion", "io.torsion.spi..", "io.torsion.internal.."};
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importEverything() {
+    classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("io.torsion");
+  }
+
+  @Test
+  void everyModuleWasImported() {
+    assertPresent("io.torsion.Reactor", "io.torsion.testing.Clock", "io.torsion.transport.netty.NettyTransport",
+        "io.torsion.transport.nio.NioReactorProvider", "io.torsion.transport.epoll.EpollReactorProvider",
+        "io.torsion.protocols.echo.Echo", "io.torsion.examples.Demo");
+  }
+
+  @Test
+  void coreDependsOnTheJdkOnly() {
+    classes().that().resideInAnyPackage(CORE)
+        .should().onlyDependOnClassesThat().resideInAnyPackage(Stream.concat(Stream.of("java.."), Stream.of(CORE)).toArray(String[]::new))
+        .check(classes);
+  }
+
+  @Test
+  void nothingOutsideTheTransportsTouchesNettyOrJna() {
+    noClasses().that().resideOutsideOfPackage("io.torsion.transport..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "com.sun.jna..")
+        .check(classes);
+  }
+
+  @Test
+  void noPublicSignatureOfTheApiExposesNettyJnaOrInternals() {
+    classes().that().resideInAnyPackage("io.torsion", "io.torsion.spi..", "io.torsion.protocols..", "io.torsion.testing..")
+        .and().arePublic()
+        .should(exposeNoneOf("io.netty.", "com.sun.jna.", "io.torsion.internal."))
+        .check(classes);
+  }
+
+  @Test
+  void protocolsDependOnTheCoreApiOnly() {
+    classes().that().resideInAPackage("io.torsion.protocols..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.torsion", "io.torsion.protocols..")
+        .check(classes);
+  }
+
+  @Test
+  void transportsDoNotDependOnProtocolsTestingOrExamples() {
+    noClasses().that().resideInAPackage("io.torsion.transport..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.torsion.protocols..", "io.torsion.testing..", "io.torsion.examples..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheExamplesUseTheExamplesAndTheTestingKitStaysOutOfProduction() {
+    noClasses().that().resideOutsideOfPackage("io.torsion.examples..")
+        .should().dependOnClassesThat().resideInAPackage("io.torsion.examples..")
+        .check(classes);
+    noClasses().that().resideInAnyPackage("io.torsion.transport..", "io.torsion.protocols..", "io.torsion.examples..")
+        .should().dependOnClassesThat().resideInAPackage("io.torsion.testing..")
+        .check(classes);
+  }
+
+  @Test
+  void internalPackagesAreUsedOnlyWithinTheirOwnModule() {
+    noClasses().that().resideOutsideOfPackages(CORE)
+        .should().dependOnClassesThat().resideInAPackage("io.torsion.internal..")
+        .check(classes);
+    noClasses().that().resideOutsideOfPackage("io.torsion.transport.netty..")
+        .should().dependOnClassesThat().resideInAPackage("io.torsion.transport.netty.internal..")
+        .check(classes);
+  }
+
+  /**
+   * No package cycles, with one deliberate exception: {@code Reactor.create()} calls the
+   * selector in {@code io.torsion.internal}, which uses the API it creates (as {@code
+   * java.nio.channels.Selector.open()} calls its own SPI).
+   */
+  @Test
+  void packagesAreFreeOfCycles() {
+    slices().assignedFrom(byPackage())
+        .should().beFreeOfCycles()
+        .ignoreDependency(
+            DescribedPredicate.describe("io.torsion.Reactor", (JavaClass c) -> c.getName().equals("io.torsion.Reactor")),
+            DescribedPredicate.describe("the transport selector",
+                (JavaClass c) -> c.getName().startsWith("io.torsion.internal.TransportSelector")))
+        .check(classes);
+  }
+
+  private static SliceAssignment byPackage() {
+    return new SliceAssignment() {
+      @Override
+      public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+        return SliceIdentifier.of(javaClass.getPackageName());
+      }
+
+      @Override
+      public String getDescription() {
+        return "one slice per package";
+      }
+    };
+  }
+
+  private static ArchCondition<JavaClass> exposeNoneOf(String... prefixes) {
+    return new ArchCondition<>("expose no type from " + String.join(", ", prefixes) + " in a public signature") {
+      @Override
+      public void check(JavaClass owner, ConditionEvents events) {
+        for (JavaCodeUnit unit : owner.getCodeUnits()) {
+          if (!unit.getModifiers().contains(JavaModifier.PUBLIC) && !unit.getModifiers().contains(JavaModifier.PROTECTED)) {
+            continue;
+          }
+          Set<JavaClass> involved = new java.util.HashSet<>(unit.getRawParameterTypes());
+          involved.add(unit.getRawReturnType());
+          involved.addAll(unit.getExceptionTypes());
+          report(owner, unit.getFullName(), involved, events, prefixes);
+        }
+        for (JavaField field : owner.getFields()) {
+          if (field.getModifiers().contains(JavaModifier.PUBLIC) || field.getModifiers().contains(JavaModifier.PROTECTED)) {
+            report(owner, field.getFullName(), Set.of(field.getRawType()), events, prefixes);
+          }
+        }
+      }
+    };
+  }
+
+  private static void report(JavaClass owner, String member, Set<JavaClass> types, ConditionEvents events, String... prefixes) {
+    for (JavaClass type : types) {
+      for (String prefix : prefixes) {
+        if (type.getName().startsWith(prefix)) {
+          events.add(SimpleConditionEvent.violated(owner, member + " exposes " + type.getName()));
+        }
+      }
+    }
+  }
+
+  private static void assertPresent(String... names) {
+    for (String name : names) {
+      if (!classes.contain(name)) {
+        throw new AssertionError("not imported, so no rule checks it: " + name);
+      }
+    }
+  }
+}

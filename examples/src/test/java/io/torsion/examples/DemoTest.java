@@ -1,0 +1,72 @@
+package io.torsion.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.torsion.testing.kit.Peer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class DemoTest {
+  @Test
+  void parsesEveryFlagAndRejectsNonsense() {
+    Demo.Options options = Demo.Options.parse("--host", "::1", "--echo-port", "0");
+    assertThat(options.host()).isEqualTo("::1");
+    assertThat(options.echoPort()).isZero();
+    assertThat(Demo.Options.parse().echoPort()).isEqualTo(8000);
+    assertThatThrownBy(() -> Demo.Options.parse("--echo-port", "70000")).hasMessageContaining("out of range: 70000");
+    assertThatThrownBy(() -> Demo.Options.parse("--echo-port", "x")).hasMessageContaining("not a number: x");
+    assertThatThrownBy(() -> Demo.Options.parse("--bogus")).hasMessageContaining("unknown option: --bogus");
+  }
+
+  @Test
+  void helpListsTheFlags() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Demo.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+    assertThat(code).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--echo-port", "--host", "--help", "torsion.reactor");
+  }
+
+  @Test
+  void badArgumentsExitWithTwo() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Demo.run(new String[] {"--nope"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option: --nope", "usage:");
+  }
+
+  @Test
+  void servesEchoAndPrintsTheScriptableBanner() throws Exception {
+    CompletableFuture<Demo> started = new CompletableFuture<>();
+    Thread main = new Thread(() -> {
+      try {
+        Demo demo = Demo.start(Demo.Options.parse("--echo-port", "0"));
+        started.complete(demo);
+        demo.reactor().run();
+      } catch (Throwable e) {
+        started.completeExceptionally(e);
+      }
+    });
+    main.start();
+    Demo demo = started.get(30, TimeUnit.SECONDS);
+    try {
+      Matcher banner = Pattern.compile("torsion-demo: reactor=(\\w+) chosen=(auto|forced) echo=127\\.0\\.0\\.1:(\\d+)")
+          .matcher(demo.banner());
+      assertThat(banner.matches()).as(demo.banner()).isTrue();
+      try (Peer peer = Peer.connect(Integer.parseInt(banner.group(3)))) {
+        peer.write("hello");
+        assertThat(peer.readUtf8(5)).isEqualTo("hello");
+      }
+    } finally {
+      demo.reactor().stop();
+      main.join(30_000);
+    }
+    assertThat(main.isAlive()).isFalse();
+  }
+}
