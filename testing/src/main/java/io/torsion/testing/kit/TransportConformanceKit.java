@@ -230,6 +230,24 @@ public abstract class TransportConformanceKit {
   }
 
   @Test
+  void writeSequenceStringsAndArraysArriveInOrder() throws Exception {
+    int port = listen(Factory.of(() -> new Protocol() {
+      @Override
+      public void connectionMade() {
+        transport().write("a");
+        transport().writeSequence(List.of(ByteBuffer.wrap(new byte[] {'b'}), ByteBuffer.wrap(new byte[] {'c', 'd'})));
+        transport().write(new byte[] {'e'});
+        transport().write(ByteBuffer.allocateDirect(1).put((byte) 'f').flip());
+        transport().write("\u00e9");
+        transport().loseConnection();
+      }
+    }));
+    try (Peer peer = Peer.connect(port)) {
+      assertThat(new String(peer.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("abcdef\u00e9");
+    }
+  }
+
+  @Test
   void servesManyConcurrentConnections() throws Exception {
     AtomicInteger made = new AtomicInteger();
     int port = listen(peer -> {
