@@ -24,6 +24,7 @@ import io.torsion.TriggerPhase;
 import io.torsion.spi.Availability;
 import io.torsion.spi.ReactorProvider;
 import io.torsion.testing.BackgroundReactor;
+import io.torsion.transport.posix.FileDescriptorLimit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -452,6 +453,76 @@ public abstract class TransportConformanceKit {
       assertThat(peer.drainCountingBytes()).isZero();
     }
     assertThat(asked.get()).isEqualTo(1);
+  }
+
+  // ------------------------------------------------------------------ file descriptors
+
+  /**
+   * Exhausts the process's file descriptors for real: lowers the soft limit to a little above what
+   * is open (before the reactor under test is created, as io_uring applies the limit it saw then),
+   * fills every free descriptor, and has clients connect, so that the server's accept fails with
+   * EMFILE. Existing connections must keep working, the failure must be logged once and retried
+   * with back-off (not in a busy loop), and accepting must resume by itself once descriptors free.
+   */
+  @Test
+  void runningOutOfFileDescriptorsPausesAcceptingAndRecoversByItself() throws Exception {
+    Assumptions.assumeTrue(FileDescriptorLimit.read().isPresent() && FileDescriptorLimit.openDescriptors() >= 0,
+        "RLIMIT_NOFILE cannot be changed or descriptors counted on this platform");
+    FileDescriptorLimit.raiseToHardLimit(); // the one raise per process happens now, not mid-test
+    long soft = FileDescriptorLimit.read().orElseThrow().soft();
+    AcceptLog log = AcceptLog.attach();
+    List<SocketChannel> waiting = new ArrayList<>();
+    List<SocketChannel> fillers = new ArrayList<>();
+    FileDescriptorLimit.setSoftLimit(Math.min(soft, FileDescriptorLimit.openDescriptors() + 500L));
+    try (BackgroundReactor own = BackgroundReactor.start(newReactor())) {
+      int port = own.call(() -> own.reactor().listenTCP(0, "127.0.0.1", recorders(new LinkedBlockingQueue<>(), true)).port());
+      InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+      try (Peer existing = Peer.connect(port)) {
+        existing.write("a");
+        assertThat(existing.readUtf8(1)).isEqualTo("a");
+        for (int i = 0; i < 3; i++) {
+          waiting.add(SocketChannel.open()); // their descriptors exist before the table fills
+        }
+        try {
+          for (int i = 0; i < 100_000; i++) {
+            fillers.add(SocketChannel.open()); // take every descriptor still free below the limit
+          }
+        } catch (IOException exhausted) {
+          // no descriptor left for the server's accept
+        }
+        try {
+          for (SocketChannel client : waiting) {
+            client.connect(server); // the kernel completes the handshake; accept() will fail
+          }
+          assertThat(log.firstWarning.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("a warning when accept fails").isTrue();
+          existing.write("b");
+          assertThat(existing.readUtf8(1)).as("existing connections keep working").isEqualTo("b");
+          // Stay out of descriptors for a fixed window: a back-off retries a handful of times in
+          // it, a busy loop thousands. (An observation window, not synchronisation.)
+          CompletableFuture<Void> window = new CompletableFuture<>();
+          own.execute(() -> own.reactor().callLater(Duration.ofMillis(300), () -> window.complete(null)));
+          await(window);
+        } finally {
+          for (SocketChannel filler : fillers) {
+            filler.close();
+          }
+          FileDescriptorLimit.setSoftLimit(soft);
+        }
+        for (SocketChannel client : waiting) {
+          client.write(ByteBuffer.wrap(new byte[] {'w'}));
+          client.socket().setSoTimeout((int) Peer.READ_TIMEOUT.toMillis());
+          assertThat(client.socket().getInputStream().read()).as("accepted once descriptors are free").isEqualTo('w');
+        }
+        assertThat(log.warnings.get()).as("one warning per burst").isEqualTo(1);
+        assertThat(log.failedAttempts.get()).as("failed attempts in 300 ms: back-off, not a busy loop").isLessThan(50);
+      }
+    } finally {
+      for (SocketChannel client : waiting) {
+        client.close();
+      }
+      FileDescriptorLimit.setSoftLimit(soft);
+      log.detach();
+    }
   }
 
   // ------------------------------------------------------------------ listening

@@ -7,6 +7,7 @@ import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
 import io.torsion.ReactorReport;
 import io.torsion.transport.netty.internal.NettyReactor;
+import io.torsion.transport.posix.FileDescriptorLimit;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -41,8 +42,13 @@ public record NettyTransport(
     Objects.requireNonNull(socketChannel, "socketChannel");
   }
 
-  /** Creates a reactor on this flavour. */
+  /**
+   * Creates a reactor on this flavour. On Linux and macOS this first raises the open-files soft
+   * limit to the hard limit (unless {@code -Dtorsion.rlimit.raise=false}) and records both figures
+   * in the report.
+   */
   public Reactor newReactor(ReactorOptions options, ReactorReport report) {
-    return new NettyReactor(name, ioHandlerFactory.get(), serverChannel, socketChannel, options, report);
+    ReactorReport withLimits = report.withDetail(FileDescriptorLimit.raiseToHardLimit().describe());
+    return new NettyReactor(name, ioHandlerFactory.get(), serverChannel, socketChannel, options, withLimits);
   }
 }
