@@ -17,6 +17,12 @@ import java.util.Objects;
  *         <td>how long {@link Reactor#connectTCP(String, int, Factory)} waits</td></tr>
  *     <tr><td>{@link #shutdownTimeout()}</td><td>{@value #DEFAULT_SHUTDOWN_TIMEOUT_SECONDS} s</td>
  *         <td>how long shutdown waits for trigger Deferreds and for connections to flush</td></tr>
+ *     <tr><td>{@link #writeBufferHighWatermark()}</td><td>{@value #DEFAULT_HIGH_WATERMARK} bytes</td>
+ *         <td>queued output above which a registered producer is paused</td></tr>
+ *     <tr><td>{@link #writeBufferLowWatermark()}</td><td>{@value #DEFAULT_LOW_WATERMARK} bytes</td>
+ *         <td>queued output below which it is resumed (or a pull producer asked for more)</td></tr>
+ *     <tr><td>{@link #writeBufferLimit()}</td><td>{@value #DEFAULT_WRITE_BUFFER_LIMIT} bytes</td>
+ *         <td>queued output beyond which the connection is aborted: the peer is not reading</td></tr>
  *   </tbody>
  * </table>
  */
@@ -27,16 +33,31 @@ public final class ReactorOptions {
   /** Default of {@link #shutdownTimeout()}, in seconds. */
   public static final int DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
 
+  /** Default of {@link #writeBufferHighWatermark()}: 64 KiB. */
+  public static final int DEFAULT_HIGH_WATERMARK = 64 * 1024;
+
+  /** Default of {@link #writeBufferLowWatermark()}: 32 KiB. */
+  public static final int DEFAULT_LOW_WATERMARK = 32 * 1024;
+
+  /** Default of {@link #writeBufferLimit()}: 64 MiB. */
+  public static final long DEFAULT_WRITE_BUFFER_LIMIT = 64L * 1024 * 1024;
+
   private static final ReactorOptions DEFAULTS = new Builder().build();
 
   private final String transport;
   private final Duration connectTimeout;
   private final Duration shutdownTimeout;
+  private final int lowWatermark;
+  private final int highWatermark;
+  private final long writeBufferLimit;
 
   private ReactorOptions(Builder builder) {
     this.transport = builder.transport;
     this.connectTimeout = builder.connectTimeout;
     this.shutdownTimeout = builder.shutdownTimeout;
+    this.lowWatermark = builder.lowWatermark;
+    this.highWatermark = builder.highWatermark;
+    this.writeBufferLimit = builder.writeBufferLimit;
   }
 
   /** Returns the default options. */
@@ -55,6 +76,9 @@ public final class ReactorOptions {
     builder.transport = transport;
     builder.connectTimeout = connectTimeout;
     builder.shutdownTimeout = shutdownTimeout;
+    builder.lowWatermark = lowWatermark;
+    builder.highWatermark = highWatermark;
+    builder.writeBufferLimit = writeBufferLimit;
     return builder;
   }
 
@@ -73,10 +97,26 @@ public final class ReactorOptions {
     return shutdownTimeout;
   }
 
+  /** Returns the queued-output size above which a registered producer is paused, in bytes. */
+  public int writeBufferHighWatermark() {
+    return highWatermark;
+  }
+
+  /** Returns the queued-output size below which a paused producer is resumed, in bytes. */
+  public int writeBufferLowWatermark() {
+    return lowWatermark;
+  }
+
+  /** Returns the queued-output size beyond which a connection is aborted, in bytes. */
+  public long writeBufferLimit() {
+    return writeBufferLimit;
+  }
+
   @Override
   public String toString() {
     return "ReactorOptions[transport=" + (transport == null ? "auto" : transport)
-        + ", connectTimeout=" + connectTimeout + ", shutdownTimeout=" + shutdownTimeout + "]";
+        + ", connectTimeout=" + connectTimeout + ", shutdownTimeout=" + shutdownTimeout
+        + ", writeBuffer=" + lowWatermark + "/" + highWatermark + "/" + writeBufferLimit + "]";
   }
 
   /** Builds {@link ReactorOptions}. */
@@ -84,8 +124,38 @@ public final class ReactorOptions {
     private String transport;
     private Duration connectTimeout = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
     private Duration shutdownTimeout = Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
+    private int lowWatermark = DEFAULT_LOW_WATERMARK;
+    private int highWatermark = DEFAULT_HIGH_WATERMARK;
+    private long writeBufferLimit = DEFAULT_WRITE_BUFFER_LIMIT;
 
     private Builder() {}
+
+    /**
+     * Sets the watermarks that pause (above {@code high}) and resume (below {@code low}) a
+     * registered producer.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < low <= high}
+     */
+    public Builder writeBufferWatermarks(int low, int high) {
+      if (low <= 0 || low > high) {
+        throw new IllegalArgumentException("write buffer watermarks need 0 < low <= high: low=" + low + ", high=" + high);
+      }
+      this.lowWatermark = low;
+      this.highWatermark = high;
+      return this;
+    }
+
+    /**
+     * Sets the queued-output size beyond which a connection is aborted; it must be above the high
+     * watermark (checked by {@link #build()}).
+     */
+    public Builder writeBufferLimit(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("writeBufferLimit must be positive: " + bytes);
+      }
+      this.writeBufferLimit = bytes;
+      return this;
+    }
 
     /** Forces the provider named {@code name} ({@code nio}, {@code epoll}, ...), or null for auto. */
     public Builder transport(String name) {
@@ -112,8 +182,16 @@ public final class ReactorOptions {
       return this;
     }
 
-    /** Returns the options. */
+    /**
+     * Returns the options.
+     *
+     * @throws IllegalArgumentException if the write buffer limit is not above the high watermark
+     */
     public ReactorOptions build() {
+      if (writeBufferLimit <= highWatermark) {
+        throw new IllegalArgumentException("writeBufferLimit (" + writeBufferLimit
+            + ") must be above the high watermark (" + highWatermark + ")");
+      }
       return new ReactorOptions(this);
     }
 

@@ -15,12 +15,15 @@ import java.nio.charset.StandardCharsets;
  * #bufferedBytes()} tells how much is still queued. Each write copies what it needs, so the caller
  * may reuse its array or buffer as soon as the call returns.
  */
-public interface Transport extends PushProducer {
+public interface Transport extends DataConsumer, PushProducer {
   /**
    * Queues the buffer's remaining bytes for sending, and advances its position to its limit. When
    * called from {@link Protocol#dataReceived} with the very buffer received, the bytes are sent
-   * without a copy.
+   * without a copy. If the queue then holds more than {@link ReactorOptions#writeBufferLimit()},
+   * the connection is aborted with a {@link ConnectionAborted} saying so: stream large data with
+   * a producer instead.
    */
+  @Override
   void write(ByteBuffer data);
 
   /** Queues all of {@code data} for sending. */
@@ -41,8 +44,9 @@ public interface Transport extends PushProducer {
   }
 
   /**
-   * Closes the connection once every queued write has been sent. The protocol then sees {@link
-   * Protocol#connectionLost} with {@link ConnectionDone}. Further writes are ignored.
+   * Closes the connection once every queued write has been sent (and, if a producer is
+   * registered, once it has unregistered). The protocol then sees {@link Protocol#connectionLost}
+   * with {@link ConnectionDone}. Further writes are ignored.
    */
   void loseConnection();
 

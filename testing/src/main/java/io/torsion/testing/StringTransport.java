@@ -5,6 +5,8 @@ import io.torsion.ConnectionClosed;
 import io.torsion.ConnectionDone;
 import io.torsion.HalfCloseableProtocol;
 import io.torsion.Protocol;
+import io.torsion.PullProducer;
+import io.torsion.PushProducer;
 import io.torsion.Transport;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -41,6 +43,7 @@ public final class StringTransport implements Transport {
   private boolean paused;
   private boolean lost;
   private int delivering;
+  private Object producer;
 
   /** Creates a transport between 127.0.0.1:8000 (host) and 127.0.0.1:54321 (peer). */
   public StringTransport() {
@@ -154,6 +157,11 @@ public final class StringTransport implements Transport {
     return writeClosed;
   }
 
+  /** Returns the registered producer ({@link PushProducer} or {@link PullProducer}), or null. */
+  public Object producer() {
+    return producer;
+  }
+
   /** Returns true while the protocol has paused reading. */
   public boolean paused() {
     return paused;
@@ -168,6 +176,29 @@ public final class StringTransport implements Transport {
     byte[] bytes = new byte[data.remaining()];
     data.get(bytes);
     written.writeBytes(bytes);
+  }
+
+  @Override
+  public void registerProducer(PushProducer producer) {
+    register(producer);
+  }
+
+  @Override
+  public void registerProducer(PullProducer producer) {
+    register(producer);
+  }
+
+  private void register(Object newProducer) {
+    Objects.requireNonNull(newProducer, "producer");
+    if (producer != null) {
+      throw new IllegalStateException("a producer is registered already: " + producer);
+    }
+    producer = newProducer;
+  }
+
+  @Override
+  public void unregisterProducer() {
+    producer = null;
   }
 
   @Override

@@ -49,6 +49,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -123,8 +124,13 @@ public abstract class TransportConformanceKit {
 
   /** Creates a reactor of the transport under test, not yet running. */
   protected Reactor newReactor() {
+    return newReactor(options());
+  }
+
+  /** Creates a reactor of the transport under test with {@code options}, not yet running. */
+  protected Reactor newReactor(ReactorOptions options) {
     ReactorReport report = new ReactorReport(transportName(), "forced", "conformance kit", List.of(), List.of());
-    return provider.create(options(), report);
+    return provider.create(options, report);
   }
 
   /** Returns the running reactor of the current test. */
@@ -309,7 +315,8 @@ public abstract class TransportConformanceKit {
 
   @Test
   void abortConnectionDropsPendingWrites() throws Exception {
-    int size = 64 * 1024 * 1024;
+    int size = 32 * 1024 * 1024; // under the write buffer limit, so abortConnection is what closes
+    assertThat((long) size).isLessThan(options().writeBufferLimit());
     CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
     int port = listen(Factory.of(() -> new Protocol() {
       @Override
@@ -324,7 +331,7 @@ public abstract class TransportConformanceKit {
       }
     }));
     try (Peer peer = Peer.connect(port)) {
-      assertThat(await(reason)).isInstanceOf(ConnectionAborted.class);
+      assertThat(await(reason)).isInstanceOf(ConnectionAborted.class).hasMessageContaining("aborted by this side");
       assertThat(peer.drainCountingBytes()).isLessThan(size);
     }
   }
@@ -698,6 +705,141 @@ public abstract class TransportConformanceKit {
       assertThat(await(buffered)).isPositive().isLessThanOrEqualTo(size + 1024);
       assertThat(peer.read(size)).hasSize(size);
       assertThat(await(drained)).isZero();
+    }
+  }
+
+  @Test
+  void aPushProducerIsPausedAboveTheHighWatermarkAndResumedBelowTheLow() throws Exception {
+    int chunk = 16 * 1024;
+    CompletableFuture<Long> pausedAt = new CompletableFuture<>();
+    CompletableFuture<Long> resumedAt = new CompletableFuture<>();
+    AtomicReference<Runnable> stop = new AtomicReference<>();
+    int port = listen(Factory.of(() -> new Protocol() {
+      private boolean paused;
+      private boolean stopped;
+
+      @Override
+      public void connectionMade() {
+        transport().registerProducer(new io.torsion.PushProducer() {
+          @Override
+          public void pauseProducing() {
+            paused = true;
+            pausedAt.complete(transport().bufferedBytes());
+          }
+
+          @Override
+          public void resumeProducing() {
+            paused = false;
+            resumedAt.complete(transport().bufferedBytes());
+          }
+
+          @Override
+          public void stopProducing() {
+            stopped = true;
+          }
+        });
+        stop.set(() -> stopped = true);
+        pump();
+      }
+
+      private void pump() {
+        if (!paused && !stopped && !resumedAt.isDone()) {
+          transport().write(new byte[chunk]);
+          reactor().callLater(Duration.ZERO, this::pump);
+        }
+      }
+    }));
+    try (Peer peer = Peer.connect(port)) {
+      long atPause = await(pausedAt);
+      int high = options().writeBufferHighWatermark();
+      assertThat(atPause).as("queued when paused").isGreaterThan(high).isLessThanOrEqualTo(high + 2L * chunk + 1024);
+      assertThat(resumedAt).as("not resumed while the peer does not read").isNotDone();
+      peer.drainCountingBytesUntil(() -> resumedAt.isDone());
+      assertThat(await(resumedAt)).as("queued when resumed").isLessThan(options().writeBufferLowWatermark());
+    } finally {
+      background.execute(() -> stop.get().run());
+    }
+  }
+
+  @Test
+  void aPullProducerStreamsToAReaderWithBoundedBufferingAndLoseConnectionWaitsForIt() throws Exception {
+    int chunk = 64 * 1024;
+    int chunks = 1024; // 64 MiB
+    AtomicLong maxQueued = new AtomicLong();
+    CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
+    int port = listen(Factory.of(() -> new Protocol() {
+      @Override
+      public void connectionMade() {
+        byte[] piece = new byte[chunk];
+        transport().registerProducer(new io.torsion.PullProducer() {
+          private int sent;
+
+          @Override
+          public void resumeProducing() {
+            if (sent == chunks) {
+              transport().unregisterProducer();
+              return;
+            }
+            piece[0] = (byte) sent;
+            transport().write(piece);
+            sent++;
+            maxQueued.accumulateAndGet(transport().bufferedBytes(), Math::max);
+          }
+
+          @Override
+          public void stopProducing() {}
+        });
+        transport().loseConnection(); // must wait for the producer to finish
+      }
+
+      @Override
+      public void connectionLost(ConnectionClosed why) {
+        reason.complete(why);
+      }
+    }));
+    try (Peer peer = Peer.connect(port)) {
+      long total = 0;
+      for (int i = 0; i < chunks; i++) {
+        byte[] piece = peer.read(chunk);
+        assertThat(piece).hasSize(chunk);
+        assertThat(piece[0]).as("chunk %d in order", i).isEqualTo((byte) i);
+        total += piece.length;
+      }
+      assertThat(peer.drainCountingBytes()).as("nothing after the last chunk").isZero();
+      assertThat(total).isEqualTo((long) chunk * chunks);
+    }
+    assertThat(await(reason)).isInstanceOf(ConnectionDone.class);
+    assertThat(maxQueued.get()).as("most ever queued").isLessThanOrEqualTo(options().writeBufferHighWatermark() + chunk + 1024L);
+  }
+
+  @Test
+  void outgrowingTheWriteBufferLimitAbortsTheConnection() throws Exception {
+    long limit = 1024 * 1024;
+    try (BackgroundReactor own = BackgroundReactor.start(newReactor(options().toBuilder().writeBufferLimit(limit).build()))) {
+      CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
+      int port = own.call(() -> own.reactor().listenTCP(0, "127.0.0.1", Factory.of(() -> new Protocol() {
+        @Override
+        public void connectionMade() {
+          flood();
+        }
+
+        private void flood() {
+          if (!reason.isDone()) {
+            transport().write(new byte[256 * 1024]);
+            own.reactor().callLater(Duration.ZERO, this::flood);
+          }
+        }
+
+        @Override
+        public void connectionLost(ConnectionClosed why) {
+          reason.complete(why);
+        }
+      })).port());
+      try (Peer peer = Peer.connect(port)) { // connected, never reading
+        assertThat(await(reason)).isInstanceOf(ConnectionAborted.class)
+            .hasMessageContaining("write buffer limit of " + limit + " bytes exceeded");
+        assertThat(peer.drainCountingBytes()).as("only part of the flood arrived").isLessThan(64L * 1024 * 1024);
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.torsion.ConnectError;
@@ -18,6 +19,9 @@ import io.torsion.Deferred;
 import io.torsion.Factory;
 import io.torsion.HalfCloseableProtocol;
 import io.torsion.Protocol;
+import io.torsion.PullProducer;
+import io.torsion.PushProducer;
+import io.torsion.ReactorOptions;
 import io.torsion.Transport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -32,6 +36,10 @@ import java.util.ArrayDeque;
  * <p>Writes made while the protocol handles a read are flushed once, when the read burst ends;
  * writes made at any other time are flushed at once. Reads that arrive while paused are held (at
  * most one read buffer, since reading stops) and delivered on resume, in order.
+ *
+ * <p>Output is bounded: Netty's writability, set to the reactor's watermarks, pauses and resumes a
+ * registered push producer and asks a pull producer for more; past the hard limit the connection
+ * is aborted.
  */
 final class NettyConnection extends ChannelInboundHandlerAdapter implements Transport {
   private static final System.Logger LOG = System.getLogger(Transport.class.getName());
@@ -47,6 +55,7 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
   private final Factory<?> factory;
   private final Deferred<Protocol> connected; // client side only
   private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+  private final ReactorOptions options;
 
   private Channel channel;
   private Protocol protocol;
@@ -59,12 +68,18 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
   private ByteBuf lentBuf;
   private ByteBuffer lentView;
   private int lentStart;
+  private PushProducer pushProducer;
+  private PullProducer pullProducer;
+  private boolean producerPaused;
+  private boolean pullScheduled;
+  private boolean closeWhenProducerDone;
 
   @SuppressWarnings("unchecked")
   NettyConnection(NettyReactor reactor, Factory<?> factory, Deferred<? extends Protocol> connected) {
     this.reactor = reactor;
     this.factory = factory;
     this.connected = (Deferred<Protocol>) connected;
+    this.options = reactor.options();
   }
 
   // ---------------------------------------------------------------- inbound events
@@ -72,6 +87,8 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
+    channel.config().setWriteBufferWaterMark(
+        new WriteBufferWaterMark(options.writeBufferLowWatermark(), options.writeBufferHighWatermark()));
   }
 
   @Override
@@ -157,10 +174,27 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (channel.isWritable()) {
+      if (pushProducer != null && producerPaused) {
+        producerPaused = false;
+        PushProducer producer = pushProducer;
+        callProducer(producer::resumeProducing, "resumeProducing");
+      }
+      schedulePull();
+    } else if (pushProducer != null && !producerPaused) {
+      producerPaused = true;
+      PushProducer producer = pushProducer;
+      callProducer(producer::pauseProducing, "pauseProducing");
+    }
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     boolean wasOpen = state != State.CONNECTING;
     state = State.CLOSED;
     releaseHeld();
+    stopProducer();
     reactor.connectionClosed(this, connected == null ? null : factory);
     ConnectionClosed why = reason != null ? reason : new ConnectionDone("connection closed cleanly");
     if (connected != null && !connected.called()) {
@@ -219,7 +253,7 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
   public void write(ByteBuffer data) {
     requireReactorThread();
     int length = data.remaining();
-    if (length == 0 || state != State.OPEN || writeShutdown) {
+    if (length == 0 || !(state == State.OPEN || closeWhenProducerDone) || writeShutdown) {
       data.position(data.limit());
       return;
     }
@@ -238,6 +272,98 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
     } else {
       channel.writeAndFlush(out, channel.voidPromise());
     }
+    long queued = bufferedBytes();
+    if (queued > options.writeBufferLimit()) {
+      LOG.log(Level.WARNING, "{0}: {1} bytes queued, over the write buffer limit of {2}; aborting",
+          this, queued, options.writeBufferLimit());
+      abort(new ConnectionAborted("write buffer limit of " + options.writeBufferLimit() + " bytes exceeded ("
+          + queued + " queued): the peer does not read fast enough; stream large data with a producer", null));
+    }
+  }
+
+  // ---------------------------------------------------------------- producers
+
+  @Override
+  public void registerProducer(PushProducer producer) {
+    requireReactorThread();
+    requireNoProducer(producer);
+    pushProducer = producer;
+    if (state == State.CLOSED) {
+      stopProducer();
+    } else if (!channel.isWritable()) {
+      producerPaused = true;
+      callProducer(producer::pauseProducing, "pauseProducing");
+    }
+  }
+
+  @Override
+  public void registerProducer(PullProducer producer) {
+    requireReactorThread();
+    requireNoProducer(producer);
+    pullProducer = producer;
+    if (state == State.CLOSED) {
+      stopProducer();
+    } else {
+      schedulePull();
+    }
+  }
+
+  @Override
+  public void unregisterProducer() {
+    requireReactorThread();
+    pushProducer = null;
+    pullProducer = null;
+    producerPaused = false;
+    if (closeWhenProducerDone) {
+      closeWhenProducerDone = false;
+      state = State.OPEN;
+      loseConnection();
+    }
+  }
+
+  private void requireNoProducer(Object producer) {
+    java.util.Objects.requireNonNull(producer, "producer");
+    if (pushProducer != null || pullProducer != null) {
+      throw new IllegalStateException("a producer is registered already: "
+          + (pushProducer != null ? pushProducer : pullProducer) + "; unregister it first");
+    }
+  }
+
+  /** Asks the pull producer for one more piece on a later turn, while there is room. */
+  private void schedulePull() {
+    if (pullProducer != null && !pullScheduled && state != State.CLOSED) {
+      pullScheduled = true;
+      channel.eventLoop().execute(() -> {
+        pullScheduled = false;
+        PullProducer producer = pullProducer;
+        if (producer != null && state != State.CLOSED && channel.isWritable()) {
+          callProducer(producer::resumeProducing, "resumeProducing");
+          schedulePull();
+        }
+      });
+    }
+  }
+
+  private void stopProducer() {
+    PushProducer push = pushProducer;
+    PullProducer pull = pullProducer;
+    pushProducer = null;
+    pullProducer = null;
+    if (push != null) {
+      callProducer(push::stopProducing, "stopProducing");
+    }
+    if (pull != null) {
+      callProducer(pull::stopProducing, "stopProducing");
+    }
+  }
+
+  private void callProducer(Runnable call, String what) {
+    try {
+      call.run();
+    } catch (Throwable error) {
+      Fatal.rethrowIfFatal(error);
+      fail(error, "the producer's " + what);
+    }
   }
 
   private void flushIfPending() {
@@ -254,8 +380,22 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
       return;
     }
     state = State.CLOSING;
+    if (pushProducer != null || pullProducer != null) {
+      closeWhenProducerDone = true; // Twisted's rule: the producer finishes first
+      return;
+    }
     flushPending = false;
     channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Closes for reactor shutdown: stops a registered producer, then flushes and closes. */
+  void closeForShutdown() {
+    if (closeWhenProducerDone) {
+      closeWhenProducerDone = false;
+      state = State.OPEN;
+    }
+    stopProducer();
+    loseConnection();
   }
 
   @Override

@@ -278,7 +278,7 @@ public final class NettyReactor implements Reactor {
       port.stopListening();
     }
     for (NettyConnection connection : new ArrayList<>(connections)) {
-      connection.loseConnection();
+      connection.closeForShutdown();
     }
     driveUntil(connections::isEmpty, deadline);
     if (!connections.isEmpty()) {
@@ -556,6 +556,10 @@ public final class NettyReactor implements Reactor {
         });
     pool.allowCoreThreadTimeOut(true);
     return pool;
+  }
+
+  ReactorOptions options() {
+    return options;
   }
 
   @Override
