@@ -13,6 +13,9 @@ import java.util.Objects;
  *     <tr><td>{@link #transport()}</td><td>none (auto)</td>
  *         <td>the provider to force by name; the system property {@code torsion.reactor} and the
  *         environment variable {@code TORSION_REACTOR} take precedence</td></tr>
+ *     <tr><td>{@link #threads()}</td><td>1</td>
+ *         <td>event-loop threads; each connection is pinned to one. The system property {@code
+ *         torsion.reactor.threads} takes precedence</td></tr>
  *     <tr><td>{@link #connectTimeout()}</td><td>{@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s</td>
  *         <td>how long {@link Reactor#connectTCP(String, int, Factory)} waits</td></tr>
  *     <tr><td>{@link #shutdownTimeout()}</td><td>{@value #DEFAULT_SHUTDOWN_TIMEOUT_SECONDS} s</td>
@@ -45,6 +48,7 @@ public final class ReactorOptions {
   private static final ReactorOptions DEFAULTS = new Builder().build();
 
   private final String transport;
+  private final int threads;
   private final Duration connectTimeout;
   private final Duration shutdownTimeout;
   private final int lowWatermark;
@@ -53,6 +57,7 @@ public final class ReactorOptions {
 
   private ReactorOptions(Builder builder) {
     this.transport = builder.transport;
+    this.threads = builder.threads;
     this.connectTimeout = builder.connectTimeout;
     this.shutdownTimeout = builder.shutdownTimeout;
     this.lowWatermark = builder.lowWatermark;
@@ -74,6 +79,7 @@ public final class ReactorOptions {
   public Builder toBuilder() {
     Builder builder = new Builder();
     builder.transport = transport;
+    builder.threads = threads;
     builder.connectTimeout = connectTimeout;
     builder.shutdownTimeout = shutdownTimeout;
     builder.lowWatermark = lowWatermark;
@@ -85,6 +91,15 @@ public final class ReactorOptions {
   /** Returns the transport to force by name, or null to choose automatically. */
   public String transport() {
     return transport;
+  }
+
+  /**
+   * Returns the number of event-loop threads: the thread that calls {@link Reactor#run()} plus
+   * {@code threads - 1} workers. With one (the default) every callback runs on one thread, as in
+   * Twisted.
+   */
+  public int threads() {
+    return threads;
   }
 
   /** Returns how long a connection attempt may take. */
@@ -114,7 +129,7 @@ public final class ReactorOptions {
 
   @Override
   public String toString() {
-    return "ReactorOptions[transport=" + (transport == null ? "auto" : transport)
+    return "ReactorOptions[transport=" + (transport == null ? "auto" : transport) + ", threads=" + threads
         + ", connectTimeout=" + connectTimeout + ", shutdownTimeout=" + shutdownTimeout
         + ", writeBuffer=" + lowWatermark + "/" + highWatermark + "/" + writeBufferLimit + "]";
   }
@@ -122,6 +137,7 @@ public final class ReactorOptions {
   /** Builds {@link ReactorOptions}. */
   public static final class Builder {
     private String transport;
+    private int threads = 1;
     private Duration connectTimeout = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
     private Duration shutdownTimeout = Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
     private int lowWatermark = DEFAULT_LOW_WATERMARK;
@@ -163,6 +179,19 @@ public final class ReactorOptions {
         throw new IllegalArgumentException("transport name is blank");
       }
       this.transport = name;
+      return this;
+    }
+
+    /**
+     * Sets the number of event-loop threads, at least 1. With more than one, each connection is
+     * pinned to one thread (its callbacks run there), {@code callFromThread} tasks run on the thread
+     * that calls {@code run()}, and listening ports spread connections over all threads.
+     */
+    public Builder threads(int count) {
+      if (count < 1 || count > 1024) {
+        throw new IllegalArgumentException("threads must be between 1 and 1024: " + count);
+      }
+      this.threads = count;
       return this;
     }
 

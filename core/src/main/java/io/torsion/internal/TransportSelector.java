@@ -30,6 +30,9 @@ public final class TransportSelector {
   /** The system property that forces a transport by name. */
   public static final String PROPERTY = "torsion.reactor";
 
+  /** The system property that sets the number of event-loop threads, over the options. */
+  public static final String THREADS_PROPERTY = "torsion.reactor.threads";
+
   /** The environment variable that forces a transport by name, if the property is not set. */
   public static final String ENVIRONMENT = "TORSION_REACTOR";
 
@@ -53,9 +56,22 @@ public final class TransportSelector {
     for (String warning : selection.warnings()) {
       LOG.log(Level.WARNING, warning);
     }
-    Reactor reactor = selection.provider().create(options, selection.report());
+    Reactor reactor = selection.provider().create(withOverrides(options, System::getProperty), selection.report());
     LOG.log(Level.INFO, "{0}", reactor.report());
     return reactor;
+  }
+
+  /** Returns {@code options} with what system properties override (the thread count). */
+  public static ReactorOptions withOverrides(ReactorOptions options, UnaryOperator<String> properties) {
+    String threads = properties.apply(THREADS_PROPERTY);
+    if (threads == null || threads.isBlank()) {
+      return options;
+    }
+    try {
+      return options.toBuilder().threads(Integer.parseInt(threads.trim())).build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("-D" + THREADS_PROPERTY + "=" + threads + " is not a thread count from 1 to 1024", e);
+    }
   }
 
   /** Returns the forced name: system property, else environment variable, else options. */

@@ -172,6 +172,18 @@ class TransportSelectorTest {
   }
 
   @Test
+  void theThreadsPropertyOverridesTheOptionsAndIsValidated() {
+    ReactorOptions options = ReactorOptions.builder().threads(2).build();
+    assertThat(TransportSelector.withOverrides(options, key -> null).threads()).isEqualTo(2);
+    assertThat(TransportSelector.withOverrides(options, key -> key.equals("torsion.reactor.threads") ? " 4 " : null).threads())
+        .isEqualTo(4);
+    assertThatThrownBy(() -> TransportSelector.withOverrides(options, key -> "many"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-Dtorsion.reactor.threads=many");
+    assertThatThrownBy(() -> TransportSelector.withOverrides(options, key -> "0"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("from 1 to 1024");
+  }
+
+  @Test
   void reportReadsWellInALog() {
     String report = auto(LINUX, NIO, EPOLL_BROKEN).report().withDetail("rlimit: 1024/4096").toString();
     assertThat(report).startsWith("reactor=nio chosen=auto: highest-priority available transport on Linux/amd64")

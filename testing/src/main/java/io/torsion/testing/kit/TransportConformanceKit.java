@@ -962,6 +962,127 @@ public abstract class TransportConformanceKit {
     }
   }
 
+  // ------------------------------------------------------------------ several threads
+
+  @Test
+  void withSeveralThreadsEachConnectionStaysOnOneThreadAndConnectionsSpreadOverAll() throws Exception {
+    int threads = 3;
+    int connections = 30;
+    BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
+    try (BackgroundReactor own = BackgroundReactor.start(newReactor(options().toBuilder().threads(threads).build()))) {
+      assertThat(own.reactor().report().details()).anyMatch(detail -> detail.startsWith("threads: " + threads));
+      int port = own.call(() -> own.reactor().listenTCP(0, "127.0.0.1", recorders(built, true)).port());
+      List<Peer> peers = new ArrayList<>();
+      try {
+        for (int i = 0; i < connections; i++) {
+          Peer peer = Peer.connect(port);
+          peers.add(peer);
+          peer.write("x");
+          assertThat(peer.readUtf8(1)).isEqualTo("x");
+        }
+      } finally {
+        for (Peer peer : peers) {
+          peer.close();
+        }
+      }
+      java.util.Set<Thread> used = new java.util.HashSet<>();
+      for (int i = 0; i < connections; i++) {
+        Recorder server = take(built);
+        await(server.lost);
+        assertThat(new java.util.HashSet<>(server.threads)).as("one connection, one thread").hasSize(1);
+        used.addAll(server.threads);
+      }
+      assertThat(used).as("threads that served connections").hasSizeGreaterThan(1).hasSizeLessThanOrEqualTo(threads);
+    }
+  }
+
+  @Test
+  void withSeveralThreadsTimersRunOnTheSchedulingThreadAndCallFromThreadOnTheMainThread() throws Exception {
+    BlockingQueue<Thread> timerThreads = new LinkedBlockingQueue<>();
+    BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
+    try (BackgroundReactor own = BackgroundReactor.start(newReactor(options().toBuilder().threads(2).build()))) {
+      Reactor reactor = own.reactor();
+      int port = own.call(() -> reactor.listenTCP(0, "127.0.0.1", peer -> {
+        Recorder recorder = new Recorder(true) {
+          @Override
+          public void dataReceived(ByteBuffer data) {
+            if (data.get(data.position()) == 't') {
+              reactor.callLater(Duration.ZERO, () -> timerThreads.add(Thread.currentThread()));
+            }
+            super.dataReceived(data);
+          }
+        };
+        built.add(recorder);
+        return recorder;
+      }).port());
+      List<Peer> peers = new ArrayList<>();
+      try {
+        Peer onWorker = null;
+        Thread worker = null;
+        for (int i = 0; i < 16 && onWorker == null; i++) {
+          Peer peer = Peer.connect(port);
+          peers.add(peer);
+          peer.write("x");
+          peer.read(1);
+          Thread served = take(built).threads.get(0);
+          if (served != own.thread()) {
+            onWorker = peer;
+            worker = served;
+          }
+        }
+        assertThat(onWorker).as("a connection served by the worker thread").isNotNull();
+        onWorker.write("t");
+        onWorker.read(1);
+        assertThat(take(timerThreads)).as("a timer runs on the thread that scheduled it").isSameAs(worker);
+        CompletableFuture<Thread> hop = new CompletableFuture<>();
+        reactor.callFromThread(() -> hop.complete(Thread.currentThread()));
+        assertThat(await(hop)).as("callFromThread runs on the main thread").isSameAs(own.thread());
+      } finally {
+        for (Peer peer : peers) {
+          peer.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void withSeveralThreadsStopClosesEveryConnectionAndEndsTheWorkers() throws Exception {
+    BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
+    BackgroundReactor own = BackgroundReactor.start(newReactor(options().toBuilder().threads(3).build()));
+    int port = own.call(() -> own.reactor().listenTCP(0, "127.0.0.1", recorders(built, true)).port());
+    List<Peer> peers = new ArrayList<>();
+    try {
+      for (int i = 0; i < 9; i++) {
+        Peer peer = Peer.connect(port);
+        peers.add(peer);
+        peer.write("x");
+        peer.read(1);
+      }
+      java.util.Set<Thread> workers = new java.util.HashSet<>();
+      List<Recorder> servers = new ArrayList<>();
+      for (int i = 0; i < 9; i++) {
+        Recorder server = take(built);
+        servers.add(server);
+        workers.add(server.threads.get(0));
+      }
+      own.close();
+      for (Peer peer : peers) {
+        assertThat(peer.drainCountingBytes()).isZero();
+      }
+      for (Recorder server : servers) {
+        assertThat(await(server.lost)).isInstanceOf(ConnectionDone.class);
+      }
+      for (Thread thread : workers) {
+        thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertThat(thread.isAlive()).as("%s ended", thread.getName()).isFalse();
+      }
+    } finally {
+      for (Peer peer : peers) {
+        peer.close();
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ stopping
 
   @Test

@@ -1,5 +1,6 @@
 package io.torsion.transport.epoll;
 
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -22,7 +23,7 @@ public final class EpollReactorProvider implements ReactorProvider {
 
   private static final NettyTransport EPOLL =
       new NettyTransport(
-          "epoll", EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel.class);
+          "epoll", EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel.class, EpollChannelOption.SO_REUSEPORT);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public EpollReactorProvider() {}

@@ -1,5 +1,6 @@
 package io.torsion.transport.iouring;
 
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -33,7 +34,7 @@ public final class IoUringReactorProvider implements ReactorProvider {
 
   private static final NettyTransport IO_URING =
       new NettyTransport(
-          "io_uring", IoUringIoHandler::newFactory, IoUringServerSocketChannel.class, IoUringSocketChannel.class);
+          "io_uring", IoUringIoHandler::newFactory, IoUringServerSocketChannel.class, IoUringSocketChannel.class, IoUringChannelOption.SO_REUSEPORT);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public IoUringReactorProvider() {}

@@ -1,5 +1,6 @@
 package io.torsion.transport.kqueue;
 
+import io.netty.channel.kqueue.KQueueChannelOption;
 import io.netty.channel.kqueue.KQueue;
 import io.netty.channel.kqueue.KQueueIoHandler;
 import io.netty.channel.kqueue.KQueueServerSocketChannel;
@@ -23,7 +24,7 @@ public final class KQueueReactorProvider implements ReactorProvider {
 
   private static final NettyTransport KQUEUE =
       new NettyTransport(
-          "kqueue", KQueueIoHandler::newFactory, KQueueServerSocketChannel.class, KQueueSocketChannel.class);
+          "kqueue", KQueueIoHandler::newFactory, KQueueServerSocketChannel.class, KQueueSocketChannel.class, KQueueChannelOption.SO_REUSEPORT);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public KQueueReactorProvider() {}

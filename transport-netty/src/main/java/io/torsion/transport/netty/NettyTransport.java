@@ -1,5 +1,6 @@
 package io.torsion.transport.netty;
 
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -27,19 +28,31 @@ import java.util.function.Supplier;
  * @param ioHandlerFactory creates the I/O handler factory for each event loop
  * @param serverChannel the listening channel class of this flavour
  * @param socketChannel the connection channel class of this flavour
+ * @param reusePort the flavour's {@code SO_REUSEPORT} option, or null if it has none: with it and
+ *     more than one thread, each thread gets a listening socket of its own
  */
 public record NettyTransport(
     String name,
     Supplier<IoHandlerFactory> ioHandlerFactory,
     Class<? extends ServerChannel> serverChannel,
-    Class<? extends SocketChannel> socketChannel) {
+    Class<? extends SocketChannel> socketChannel,
+    ChannelOption<Boolean> reusePort) {
 
-  /** Requires every component. */
+  /** Requires every component but {@code reusePort}. */
   public NettyTransport {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(ioHandlerFactory, "ioHandlerFactory");
     Objects.requireNonNull(serverChannel, "serverChannel");
     Objects.requireNonNull(socketChannel, "socketChannel");
+  }
+
+  /** Describes a flavour without {@code SO_REUSEPORT}. */
+  public NettyTransport(
+      String name,
+      Supplier<IoHandlerFactory> ioHandlerFactory,
+      Class<? extends ServerChannel> serverChannel,
+      Class<? extends SocketChannel> socketChannel) {
+    this(name, ioHandlerFactory, serverChannel, socketChannel, null);
   }
 
   /**
@@ -49,6 +62,6 @@ public record NettyTransport(
    */
   public Reactor newReactor(ReactorOptions options, ReactorReport report) {
     ReactorReport withLimits = report.withDetail(FileDescriptorLimit.raiseToHardLimit().describe());
-    return new NettyReactor(name, ioHandlerFactory.get(), serverChannel, socketChannel, options, withLimits);
+    return new NettyReactor(name, ioHandlerFactory, serverChannel, socketChannel, reusePort, options, withLimits);
   }
 }

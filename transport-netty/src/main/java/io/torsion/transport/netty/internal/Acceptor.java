@@ -9,6 +9,7 @@ import io.netty.channel.IoEventLoop;
 import io.torsion.Factory;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The handler of a listening channel: gives each accepted channel its {@link NettyConnection}
@@ -35,15 +36,21 @@ final class Acceptor extends ChannelInboundHandlerAdapter {
   private final NettyReactor reactor;
   private final IoEventLoop loop;
   private final Factory<?> factory;
+  private final Supplier<IoEventLoop> spread;
   private int failures;
   private long burstStartNanos;
   private long backoffMs;
   private boolean paused;
 
-  Acceptor(NettyReactor reactor, IoEventLoop loop, Factory<?> factory) {
+  /**
+   * Creates the acceptor of a listening channel on {@code loop}; accepted connections go to the
+   * loops {@code spread} names in turn, or stay on {@code loop} when it is null.
+   */
+  Acceptor(NettyReactor reactor, IoEventLoop loop, Factory<?> factory, Supplier<IoEventLoop> spread) {
     this.reactor = reactor;
     this.loop = loop;
     this.factory = factory;
+    this.spread = spread;
   }
 
   @Override
@@ -58,7 +65,7 @@ final class Acceptor extends ChannelInboundHandlerAdapter {
       child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
       child.pipeline().addLast(new NettyConnection(reactor, factory, null));
       ChannelPromise registration = child.newPromise();
-      child.unsafe().register(loop, registration);
+      child.unsafe().register(spread == null ? loop : spread.get(), registration);
       registration.addListener(registered -> {
         if (!registered.isSuccess()) {
           LOG.log(Level.WARNING, "could not register an accepted connection; closing it", registered.cause());

@@ -58,6 +58,7 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
   private final ReactorOptions options;
 
   private Channel channel;
+  private NettyLoop loop;
   private Protocol protocol;
   private State state = State.CONNECTING;
   private ConnectionClosed reason;
@@ -94,7 +95,8 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     state = State.OPEN;
-    reactor.connectionOpened(this);
+    loop = reactor.loopOf(channel.eventLoop());
+    reactor.connectionOpened(this, loop);
     SocketAddress peer = channel.remoteAddress();
     Protocol built;
     try {
@@ -195,7 +197,9 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
     state = State.CLOSED;
     releaseHeld();
     stopProducer();
-    reactor.connectionClosed(this, connected == null ? null : factory);
+    if (loop != null) {
+      reactor.connectionClosed(this, loop, connected == null ? null : factory);
+    }
     ConnectionClosed why = reason != null ? reason : new ConnectionDone("connection closed cleanly");
     if (connected != null && !connected.called()) {
       connected.errback(new ConnectError("connection closed before it was established: " + why.getMessage(), why));
@@ -467,10 +471,10 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
   }
 
   private void requireReactorThread() {
-    if (!reactor.isReactorThread()) {
+    if (!channel.eventLoop().inEventLoop()) {
       throw new IllegalStateException(
-          "Transport methods must be called on the reactor thread, not on '" + Thread.currentThread().getName()
-              + "'; hop with Reactor.callFromThread (" + this + ")");
+          "Transport methods must be called on the connection's reactor thread, not on '"
+              + Thread.currentThread().getName() + "'; hop with Reactor.callFromThread (" + this + ")");
     }
   }
 

@@ -5,20 +5,22 @@ import io.torsion.Deferred;
 import io.torsion.Factory;
 import io.torsion.ListeningPort;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A listening server channel. */
+/** A listening port: one channel, or one per loop when the transport shares the port (SO_REUSEPORT). */
 final class NettyListeningPort implements ListeningPort {
   private final NettyReactor reactor;
-  private final Channel channel;
+  private final List<Channel> channels;
   private final Factory<?> factory;
   private final InetSocketAddress address;
   private Deferred<Void> stopped;
 
-  NettyListeningPort(NettyReactor reactor, Channel channel, Factory<?> factory) {
+  NettyListeningPort(NettyReactor reactor, List<Channel> channels, Factory<?> factory) {
     this.reactor = reactor;
-    this.channel = channel;
+    this.channels = List.copyOf(channels);
     this.factory = factory;
-    this.address = (InetSocketAddress) channel.localAddress();
+    this.address = (InetSocketAddress) channels.get(0).localAddress();
   }
 
   @Override
@@ -28,19 +30,27 @@ final class NettyListeningPort implements ListeningPort {
 
   @Override
   public Deferred<Void> stopListening() {
-    reactor.claimThread("stopListening");
+    NettyLoop caller = reactor.claimThread("stopListening");
     if (stopped == null) {
       stopped = new Deferred<>();
-      channel.close().addListener(future -> {
-        reactor.portStopped(this, factory);
-        stopped.callback(null);
-      });
+      AtomicInteger open = new AtomicInteger(channels.size());
+      for (Channel channel : channels) {
+        channel.close().addListener(future -> {
+          if (open.decrementAndGet() == 0) {
+            caller.execute(() -> { // the Deferred fires on the thread that asked
+              reactor.portStopped(this, factory);
+              stopped.callback(null);
+            });
+          }
+        });
+      }
     }
     return stopped;
   }
 
   @Override
   public String toString() {
-    return "ListeningPort[" + address + ", " + (stopped == null ? "listening" : "stopped") + "]";
+    return "ListeningPort[" + address + (channels.size() > 1 ? ", " + channels.size() + " sockets" : "") + ", "
+        + (stopped == null ? "listening" : "stopped") + "]";
   }
 }
