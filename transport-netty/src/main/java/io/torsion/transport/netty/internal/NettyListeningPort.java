@@ -37,10 +37,11 @@ final class NettyListeningPort implements ListeningPort {
       for (Channel channel : channels) {
         channel.close().addListener(future -> {
           if (open.decrementAndGet() == 0) {
-            caller.execute(() -> { // the Deferred fires on the thread that asked
+            // On the thread that asked, once its loop has polled: only then is the socket released.
+            caller.execute(() -> caller.afterNextPoll(() -> {
               reactor.portStopped(this, factory);
               stopped.callback(null);
-            });
+            }));
           }
         });
       }

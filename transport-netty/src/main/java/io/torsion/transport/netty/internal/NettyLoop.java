@@ -22,6 +22,7 @@ final class NettyLoop {
   final TimerQueue timers;
   final Set<NettyConnection> connections = new LinkedHashSet<>();
   private volatile Thread owner;
+  private java.util.List<Runnable> afterPoll = new java.util.ArrayList<>();
 
   NettyLoop(int index, IoHandlerFactory factory) {
     this.index = index;
@@ -52,8 +53,33 @@ final class NettyLoop {
     io.wakeup();
   }
 
+  /**
+   * Runs {@code task} on this thread after the loop has next polled for I/O. NIO releases a closed
+   * channel's socket only at the selector's next select, so "closed" is reported after that.
+   */
+  void afterNextPoll(Runnable task) {
+    afterPoll.add(task);
+    io.wakeup();
+  }
+
   /** One turn: I/O and tasks (waiting at most until {@code deadline}), then due timers. */
   void turn(long deadline) {
+    java.util.List<Runnable> polled = null;
+    if (!afterPoll.isEmpty()) {
+      polled = afterPoll; // tasks added during this poll wait for the next one
+      afterPoll = new java.util.ArrayList<>();
+      deadline = Math.min(deadline, System.nanoTime()); // poll without waiting
+    }
+    runIo(deadline);
+    if (polled != null) {
+      for (Runnable task : polled) {
+        NettyReactor.runContained(task, "a post-poll task");
+      }
+    }
+    timers.runDue(System.nanoTime());
+  }
+
+  private void runIo(long deadline) {
     long until = Math.min(timers.nextDueTime(), deadline);
     if (until == Long.MAX_VALUE) {
       io.run(0); // 0: block until I/O, a task or a wakeup
@@ -61,7 +87,6 @@ final class NettyLoop {
       long wait = until - System.nanoTime();
       io.run(wait <= 0 ? -1 : wait); // -1: do not block
     }
-    timers.runDue(System.nanoTime());
   }
 
   /** Turns until {@code done} holds or {@code deadline} (System.nanoTime) passes. */
