@@ -1,0 +1,503 @@
+package io.torsion.spi;
+
+import io.torsion.ConnectError;
+import io.torsion.ConnectionAborted;
+import io.torsion.ConnectionClosed;
+import io.torsion.ConnectionDone;
+import io.torsion.ConnectionLost;
+import io.torsion.Deferred;
+import io.torsion.Factory;
+import io.torsion.HalfCloseableProtocol;
+import io.torsion.Protocol;
+import io.torsion.PullProducer;
+import io.torsion.PushProducer;
+import io.torsion.ReactorOptions;
+import io.torsion.Transport;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A connection of an {@link AbstractReactor}, for transport authors: the {@link Transport} a
+ * protocol writes to, and the driver of that {@link Protocol}. The transport reports socket events
+ * ({@link #opened}, {@link #received}, {@link #readBurstEnded}, {@link #peerHalfClosed}, {@link
+ * #failed}, {@link #closed}, {@link #writabilityChanged}) and implements the socket operations;
+ * everything else is here, shared by every transport:
+ *
+ * <ul>
+ *   <li>building the protocol, and containing what its callbacks throw (this connection is
+ *       aborted with {@link ConnectionLost}; the reactor goes on);
+ *   <li>writes made while handling a read are flushed once, when the read burst ends;
+ *   <li>no {@code dataReceived} while paused (a read already under way is held and delivered on
+ *       resume, in order);
+ *   <li>registered producers paused and resumed at the watermarks, and the hard limit;
+ *   <li>{@link ConnectionDone} versus {@link ConnectionLost}, and the client's Deferred.
+ * </ul>
+ *
+ * All methods run on the connection's loop thread.
+ */
+public abstract class AbstractConnection implements Transport {
+  private static final System.Logger LOG = System.getLogger(Transport.class.getName());
+
+  private enum State {
+    CONNECTING,
+    OPEN,
+    CLOSING,
+    CLOSED
+  }
+
+  private final AbstractReactor<?> reactor;
+  private final Factory<?> factory;
+  private final Deferred<Protocol> connected; // client side only
+  private final ReactorOptions options;
+  private final ArrayDeque<ByteBuffer> held = new ArrayDeque<>();
+
+  private ReactorLoop loop;
+  private Protocol protocol;
+  private State state = State.CONNECTING;
+  private ConnectionClosed reason;
+  private boolean inReadBurst;
+  private boolean flushPending;
+  private boolean paused;
+  private boolean writeShutdown;
+  private ByteBuffer lentView;
+  private PushProducer pushProducer;
+  private PullProducer pullProducer;
+  private boolean producerPaused;
+  private boolean pullScheduled;
+  private boolean closeWhenProducerDone;
+
+  /**
+   * Creates a connection of {@code reactor} whose protocol {@code factory} builds.
+   *
+   * @param connected for a client connection, the Deferred that fires with the protocol once it
+   *     is connected; null for an accepted connection
+   */
+  @SuppressWarnings("unchecked")
+  protected AbstractConnection(AbstractReactor<?> reactor, Factory<?> factory, Deferred<? extends Protocol> connected) {
+    this.reactor = Objects.requireNonNull(reactor, "reactor");
+    this.factory = Objects.requireNonNull(factory, "factory");
+    this.connected = (Deferred<Protocol>) connected;
+    this.options = reactor.options();
+  }
+
+  // ---------------------------------------------------------------- socket operations
+
+  /**
+   * Queues {@code data}'s remaining bytes for sending without flushing; the caller moves its
+   * position afterwards. {@code lent} is true when {@code data} is the very buffer this connection
+   * passed to {@link #received}, which a transport may send without copying.
+   */
+  protected abstract void queueWrite(ByteBuffer data, boolean lent);
+
+  /** Starts sending what is queued. */
+  protected abstract void flushWrites();
+
+  /** Sends what is queued, then closes the socket. */
+  protected abstract void closeAfterWrites();
+
+  /** Closes the socket now, dropping what is queued. */
+  protected abstract void closeNow();
+
+  /** Sends what is queued, then shuts down the socket's output. */
+  protected abstract void shutdownOutputAfterWrites();
+
+  /** Starts or stops reading from the socket. */
+  protected abstract void setReading(boolean reading);
+
+  /** Returns the bytes queued and not yet handed to the OS (plus any fixed per-write overhead). */
+  protected abstract long queuedBytes();
+
+  /**
+   * Returns false while the queue is above the high watermark, and true again once it falls below
+   * the low one; call {@link #writabilityChanged()} when it flips.
+   */
+  protected abstract boolean writable();
+
+  // ---------------------------------------------------------------- socket events
+
+  /** Reports that the socket is connected, on {@code loop}: builds the protocol and starts it. */
+  protected final void opened(ReactorLoop loop) {
+    this.loop = loop;
+    state = State.OPEN;
+    reactor.connectionOpened(this, loop);
+    Protocol built;
+    try {
+      built = factory.buildProtocol(getPeer());
+    } catch (Throwable error) {
+      AbstractReactor.rethrowIfFatal(error);
+      fail(error, "buildProtocol");
+      return;
+    }
+    if (built == null) {
+      LOG.log(Level.DEBUG, "{0} refused the connection from {1}", factory, getPeer());
+      abort(new ConnectionAborted("the factory refused the connection (buildProtocol returned null)", null));
+      return;
+    }
+    protocol = built;
+    try {
+      protocol.makeConnection(this);
+    } catch (Throwable error) {
+      AbstractReactor.rethrowIfFatal(error);
+      fail(error, "connectionMade");
+      return;
+    }
+    flushIfPending();
+    if (connected != null && !connected.called() && state == State.OPEN) {
+      connected.callback(protocol);
+      flushIfPending();
+    }
+  }
+
+  /**
+   * Reports bytes read. {@code data} is lent to the protocol for the duration of the call; the
+   * transport may reuse its memory afterwards.
+   */
+  protected final void received(ByteBuffer data) {
+    if (state == State.CLOSED || protocol == null) {
+      return;
+    }
+    if (paused || !held.isEmpty()) {
+      ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+      copy.put(data).flip();
+      held.add(copy); // at most one read's worth: reading stopped when paused
+      return;
+    }
+    inReadBurst = true;
+    deliver(data);
+  }
+
+  /** Reports the end of a burst of reads: writes made meanwhile are flushed now. */
+  protected final void readBurstEnded() {
+    inReadBurst = false;
+    flushIfPending();
+  }
+
+  /** Reports that the peer shut down its output (end of stream, the socket still open). */
+  protected final void peerHalfClosed() {
+    if (state != State.OPEN) {
+      return;
+    }
+    if (protocol instanceof HalfCloseableProtocol halfCloseable) {
+      try {
+        halfCloseable.readConnectionLost();
+      } catch (Throwable error) {
+        AbstractReactor.rethrowIfFatal(error);
+        fail(error, "readConnectionLost");
+      }
+      flushIfPending();
+    } else {
+      loseConnection();
+    }
+  }
+
+  /** Reports an I/O error; the transport closes the socket and then reports {@link #closed()}. */
+  protected final void failed(Throwable cause) {
+    if (reason == null) {
+      reason = new ConnectionLost(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+    }
+    if (cause instanceof java.io.IOException) {
+      LOG.log(Level.DEBUG, "{0}: {1}", this, cause);
+    } else {
+      LOG.log(Level.WARNING, this + ": unexpected error; closing the connection", cause);
+    }
+  }
+
+  /** Reports that the socket is closed: the protocol hears {@code connectionLost} once. */
+  protected final void closed() {
+    boolean wasOpen = state != State.CONNECTING;
+    state = State.CLOSED;
+    held.clear();
+    stopProducer();
+    if (loop != null) {
+      reactor.connectionClosed(this, loop, connected == null ? null : factory);
+    }
+    ConnectionClosed why = reason != null ? reason : new ConnectionDone("connection closed cleanly");
+    if (connected != null && !connected.called()) {
+      connected.errback(new ConnectError("connection closed before it was established: " + why.getMessage(), why));
+    }
+    if (protocol != null && wasOpen) {
+      Protocol lost = protocol;
+      AbstractReactor.runContained(() -> lost.connectionLost(why), this + ": connectionLost");
+    }
+  }
+
+  /** Reports that {@link #writable()} changed: producers are paused, resumed or asked for more. */
+  protected final void writabilityChanged() {
+    if (writable()) {
+      if (pushProducer != null && producerPaused) {
+        producerPaused = false;
+        PushProducer producer = pushProducer;
+        callProducer(producer::resumeProducing, "resumeProducing");
+      }
+      schedulePull();
+    } else if (pushProducer != null && !producerPaused) {
+      producerPaused = true;
+      PushProducer producer = pushProducer;
+      callProducer(producer::pauseProducing, "pauseProducing");
+    }
+  }
+
+  /** Returns true once the connection is closed. */
+  protected final boolean isClosed() {
+    return state == State.CLOSED;
+  }
+
+  /** Returns the loop this connection lives on, or null before {@link #opened}. */
+  protected final ReactorLoop loop() {
+    return loop;
+  }
+
+  private void deliver(ByteBuffer data) {
+    lentView = data;
+    try {
+      protocol.dataReceived(data);
+    } catch (Throwable error) {
+      AbstractReactor.rethrowIfFatal(error);
+      fail(error, "dataReceived");
+    } finally {
+      lentView = null;
+    }
+  }
+
+  private void drainHeld() {
+    ByteBuffer next;
+    while (!paused && state == State.OPEN && (next = held.poll()) != null) {
+      deliver(next);
+    }
+    flushIfPending();
+    if (!paused && state == State.OPEN && held.isEmpty()) {
+      setReading(true);
+    }
+  }
+
+  /** Contains an exception thrown by protocol code: logs it and aborts this connection only. */
+  private void fail(Throwable error, String callback) {
+    LOG.log(Level.WARNING, this + ": " + callback + " threw; aborting this connection", error);
+    abort(new ConnectionLost(callback + " threw " + error, error));
+  }
+
+  // ---------------------------------------------------------------- Transport
+
+  @Override
+  public final void write(ByteBuffer data) {
+    requireLoopThread();
+    int length = data.remaining();
+    if (length == 0 || !(state == State.OPEN || closeWhenProducerDone) || writeShutdown) {
+      data.position(data.limit());
+      return;
+    }
+    queueWrite(data, data == lentView);
+    data.position(data.limit());
+    if (inReadBurst) {
+      flushPending = true;
+    } else {
+      flushWrites();
+    }
+    long queued = queuedBytes();
+    if (queued > options.writeBufferLimit()) {
+      LOG.log(Level.WARNING, "{0}: {1} bytes queued, over the write buffer limit of {2}; aborting",
+          this, queued, options.writeBufferLimit());
+      abort(new ConnectionAborted("write buffer limit of " + options.writeBufferLimit() + " bytes exceeded ("
+          + queued + " queued): the peer does not read fast enough; stream large data with a producer", null));
+    }
+  }
+
+  private void flushIfPending() {
+    if (flushPending) {
+      flushPending = false;
+      flushWrites();
+    }
+  }
+
+  @Override
+  public final void loseConnection() {
+    requireLoopThread();
+    if (state != State.OPEN) {
+      return;
+    }
+    state = State.CLOSING;
+    if (pushProducer != null || pullProducer != null) {
+      closeWhenProducerDone = true; // Twisted's rule: the producer finishes first
+      return;
+    }
+    flushPending = false;
+    closeAfterWrites();
+  }
+
+  @Override
+  public final void abortConnection() {
+    requireLoopThread();
+    abort(new ConnectionAborted("connection aborted by this side", null));
+  }
+
+  /** Closes now with {@code why} as the reason the protocol hears, unless one is set already. */
+  final void abort(ConnectionClosed why) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (reason == null) {
+      reason = why;
+    }
+    state = State.CLOSING;
+    held.clear();
+    closeNow();
+  }
+
+  /** Closes for reactor shutdown: stops a registered producer, then flushes and closes. */
+  final void closeForShutdown() {
+    if (closeWhenProducerDone) {
+      closeWhenProducerDone = false;
+      state = State.OPEN;
+    }
+    stopProducer();
+    loseConnection();
+  }
+
+  @Override
+  public final void loseWriteConnection() {
+    requireLoopThread();
+    if (state != State.OPEN || writeShutdown) {
+      return;
+    }
+    writeShutdown = true;
+    flushPending = false;
+    shutdownOutputAfterWrites();
+  }
+
+  @Override
+  public final long bufferedBytes() {
+    return queuedBytes();
+  }
+
+  @Override
+  public final void pauseProducing() {
+    requireLoopThread();
+    if (!paused && state != State.CLOSED) {
+      paused = true;
+      setReading(false);
+    }
+  }
+
+  @Override
+  public final void resumeProducing() {
+    requireLoopThread();
+    if (paused && state != State.CLOSED) {
+      paused = false;
+      // Deliver held reads from the loop, not from inside the caller's own callback.
+      loop.execute(this::drainHeld);
+    }
+  }
+
+  // ---------------------------------------------------------------- producers
+
+  @Override
+  public final void registerProducer(PushProducer producer) {
+    requireLoopThread();
+    requireNoProducer(producer);
+    pushProducer = producer;
+    if (state == State.CLOSED) {
+      stopProducer();
+    } else if (!writable()) {
+      producerPaused = true;
+      callProducer(producer::pauseProducing, "pauseProducing");
+    }
+  }
+
+  @Override
+  public final void registerProducer(PullProducer producer) {
+    requireLoopThread();
+    requireNoProducer(producer);
+    pullProducer = producer;
+    if (state == State.CLOSED) {
+      stopProducer();
+    } else {
+      schedulePull();
+    }
+  }
+
+  @Override
+  public final void unregisterProducer() {
+    requireLoopThread();
+    pushProducer = null;
+    pullProducer = null;
+    producerPaused = false;
+    if (closeWhenProducerDone) {
+      closeWhenProducerDone = false;
+      state = State.OPEN;
+      loseConnection();
+    }
+  }
+
+  private void requireNoProducer(Object producer) {
+    Objects.requireNonNull(producer, "producer");
+    if (pushProducer != null || pullProducer != null) {
+      throw new IllegalStateException("a producer is registered already: "
+          + (pushProducer != null ? pushProducer : pullProducer) + "; unregister it first");
+    }
+  }
+
+  /** Asks the pull producer for one more piece on a later turn, while there is room. */
+  private void schedulePull() {
+    if (pullProducer != null && !pullScheduled && state != State.CLOSED) {
+      pullScheduled = true;
+      loop.execute(() -> {
+        pullScheduled = false;
+        PullProducer producer = pullProducer;
+        if (producer != null && state != State.CLOSED && writable()) {
+          callProducer(producer::resumeProducing, "resumeProducing");
+          schedulePull();
+        }
+      });
+    }
+  }
+
+  private void stopProducer() {
+    PushProducer push = pushProducer;
+    PullProducer pull = pullProducer;
+    pushProducer = null;
+    pullProducer = null;
+    if (push != null) {
+      callProducer(push::stopProducing, "stopProducing");
+    }
+    if (pull != null) {
+      callProducer(pull::stopProducing, "stopProducing");
+    }
+  }
+
+  private void callProducer(Runnable call, String what) {
+    try {
+      call.run();
+    } catch (Throwable error) {
+      AbstractReactor.rethrowIfFatal(error);
+      fail(error, "the producer's " + what);
+    }
+  }
+
+  private void requireLoopThread() {
+    if (loop == null || !loop.inLoop()) {
+      throw new IllegalStateException(
+          "Transport methods must be called on the connection's reactor thread, not on '"
+              + Thread.currentThread().getName() + "'; hop with Reactor.callFromThread (" + this + ")");
+    }
+  }
+
+  /** Returns a short identity of the socket for {@link #toString()}, e.g. a channel id. */
+  protected String socketId() {
+    return Integer.toHexString(System.identityHashCode(this));
+  }
+
+  @Override
+  public final String toString() {
+    Object peer;
+    try {
+      peer = getPeer();
+    } catch (RuntimeException e) {
+      peer = "?";
+    }
+    return "Connection[" + socketId() + ", peer=" + peer + ", " + state.name().toLowerCase(Locale.ROOT)
+        + (paused ? ", paused" : "") + ", protocol=" + (protocol == null ? "none" : protocol.getClass().getSimpleName()) + "]";
+  }
+}
