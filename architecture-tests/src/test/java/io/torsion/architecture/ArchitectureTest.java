@@ -38,6 +38,8 @@ class ArchitectureTest {
   void everyModuleWasImported() {
     assertPresent("io.torsion.Reactor", "io.torsion.testing.Clock", "io.torsion.transport.netty.NettyTransport",
         "io.torsion.transport.nio.NioReactorProvider", "io.torsion.transport.epoll.EpollReactorProvider",
+        "io.torsion.transport.iouring.IoUringReactorProvider", "io.torsion.transport.kqueue.KQueueReactorProvider",
+        "io.torsion.transport.windows.IocpReactorProvider", "io.torsion.transport.posix.FileDescriptorLimit",
         "io.torsion.protocols.echo.Echo", "io.torsion.examples.Demo");
   }
 

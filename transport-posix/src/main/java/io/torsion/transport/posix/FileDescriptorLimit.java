@@ -81,7 +81,7 @@ public final class FileDescriptorLimit {
     return raised;
   }
 
-  private static Outcome raise() {
+  static Outcome raise() { // package-private for tests; raiseToHardLimit() caches it
     Optional<Limits> found = NATIVE.get();
     if (found.isEmpty()) {
       return new Outcome(null, null, NATIVE.unavailableReason());

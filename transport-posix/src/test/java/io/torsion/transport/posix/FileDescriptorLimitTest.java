@@ -32,6 +32,43 @@ class FileDescriptorLimitTest {
   }
 
   @Test
+  void raisingCanBeTurnedOffWithTheSystemProperty() {
+    assumeTrue(FileDescriptorLimit.read().isPresent(), "RLIMIT_NOFILE cannot be read on this platform");
+    long soft = FileDescriptorLimit.read().orElseThrow().soft();
+    String before = System.getProperty(FileDescriptorLimit.RAISE_PROPERTY);
+    System.setProperty(FileDescriptorLimit.RAISE_PROPERTY, "false");
+    try {
+      FileDescriptorLimit.setSoftLimit(soft - 10);
+      FileDescriptorLimit.Outcome outcome = FileDescriptorLimit.raise();
+      assertThat(outcome.after().soft()).isEqualTo(soft - 10);
+      assertThat(outcome.describe()).contains("not raised: -Dtorsion.rlimit.raise=false");
+    } finally {
+      FileDescriptorLimit.setSoftLimit(soft);
+      if (before == null) {
+        System.clearProperty(FileDescriptorLimit.RAISE_PROPERTY);
+      } else {
+        System.setProperty(FileDescriptorLimit.RAISE_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
+  void raisingLiftsALoweredSoftLimitToTheHardLimit() {
+    assumeTrue(FileDescriptorLimit.read().isPresent(), "RLIMIT_NOFILE cannot be read on this platform");
+    FileDescriptorLimit.Limits limits = FileDescriptorLimit.read().orElseThrow();
+    assumeTrue(limits.hard() > 100 && limits.hard() < 1L << 40, "a finite hard limit");
+    try {
+      FileDescriptorLimit.setSoftLimit(limits.hard() - 10);
+      FileDescriptorLimit.Outcome outcome = FileDescriptorLimit.raise();
+      assertThat(outcome.before().soft()).isEqualTo(limits.hard() - 10);
+      assertThat(outcome.after().soft()).isEqualTo(limits.hard());
+      assertThat(outcome.describe()).contains("-> " + limits.hard() + " (raised to the hard limit)");
+    } finally {
+      FileDescriptorLimit.setSoftLimit(limits.soft());
+    }
+  }
+
+  @Test
   void countsOpenDescriptors() {
     assumeTrue(FileDescriptorLimit.openDescriptors() >= 0, "no /proc/self/fd or /dev/fd here");
     assertThat(FileDescriptorLimit.openDescriptors()).isGreaterThan(2);

@@ -1,0 +1,261 @@
+package io.torsion.transport.windows;
+
+import io.torsion.Deferred;
+import io.torsion.Factory;
+import io.torsion.Protocol;
+import io.torsion.spi.AbstractConnection;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.util.ArrayDeque;
+
+/**
+ * A connection on an {@link AsynchronousSocketChannel}. At most one read and one write are under
+ * way at a time; their completions run on the channel group's threads and only hop to this
+ * connection's loop, where everything else happens. The read buffer adapts to the traffic (from
+ * {@value #MIN_READ} bytes to {@value #MAX_READ}), so that idle connections hold little memory.
+ */
+final class IocpConnection extends AbstractConnection {
+  static final int MIN_READ = 1024;
+  static final int INITIAL_READ = 2048;
+  static final int MAX_READ = 64 * 1024;
+  private static final int MAX_GATHER = 64;
+
+  private final IocpReactor reactor;
+  private final AsynchronousSocketChannel channel;
+  private final SocketAddress peer;
+  private final SocketAddress host;
+  private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
+  private final int lowWatermark;
+  private final int highWatermark;
+  private IocpLoop loop;
+  private ByteBuffer readBuffer = ByteBuffer.allocate(INITIAL_READ);
+  private boolean reading = true;
+  private boolean readPending;
+  private boolean writePending;
+  private long queued;
+  private boolean writable = true;
+  private boolean closeWhenFlushed;
+  private boolean shutdownWhenFlushed;
+  private boolean closing;
+  private boolean finished;
+
+  IocpConnection(IocpReactor reactor, AsynchronousSocketChannel channel, Factory<?> factory,
+      Deferred<? extends Protocol> connected) throws IOException {
+    super(reactor, factory, connected);
+    this.reactor = reactor;
+    this.channel = channel;
+    this.peer = channel.getRemoteAddress();
+    this.host = channel.getLocalAddress();
+    this.lowWatermark = reactor.options().writeBufferLowWatermark();
+    this.highWatermark = reactor.options().writeBufferHighWatermark();
+  }
+
+  /** Starts the connection on {@code loop}; called on its thread. */
+  void start(IocpLoop loop) {
+    this.loop = loop;
+    loop.track(channel);
+    opened(loop);
+    readIfWanted();
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private void readIfWanted() {
+    if (reading && !readPending && !closing) {
+      readPending = true;
+      ByteBuffer buffer = readBuffer;
+      try {
+        channel.read(buffer, null, new CompletionHandler<Integer, Void>() {
+          @Override
+          public void completed(Integer count, Void unused) {
+            reactor.post(loop, () -> readCompleted(buffer, count));
+          }
+
+          @Override
+          public void failed(Throwable error, Void unused) {
+            reactor.post(loop, () -> ioFailed(error, "read"));
+          }
+        });
+      } catch (RuntimeException e) {
+        readPending = false;
+        ioFailed(e, "read");
+      }
+    }
+  }
+
+  private void readCompleted(ByteBuffer buffer, int count) {
+    readPending = false;
+    if (closing) {
+      return;
+    }
+    if (count < 0) {
+      peerHalfClosed(); // end of stream
+      return;
+    }
+    buffer.flip();
+    received(buffer);
+    readBurstEnded();
+    buffer.clear();
+    adaptReadBuffer(count, buffer.capacity());
+    readIfWanted();
+  }
+
+  private void adaptReadBuffer(int count, int capacity) {
+    if (count == capacity && capacity < MAX_READ) {
+      readBuffer = ByteBuffer.allocate(capacity * 2);
+    } else if (count < capacity / 4 && capacity > MIN_READ) {
+      readBuffer = ByteBuffer.allocate(capacity / 2);
+    }
+  }
+
+  @Override
+  protected void setReading(boolean on) {
+    reading = on;
+    readIfWanted(); // a read already under way completes; its data is held while paused
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  @Override
+  protected void queueWrite(ByteBuffer data, boolean lent) {
+    ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+    copy.put(data.duplicate()).flip();
+    outbound.add(copy);
+    queued += copy.remaining();
+    if (writable && queued > highWatermark) {
+      writable = false;
+      writabilityChanged();
+    }
+  }
+
+  @Override
+  protected void flushWrites() {
+    if (writePending || closing) {
+      return;
+    }
+    if (outbound.isEmpty()) {
+      afterFlushed();
+      return;
+    }
+    writePending = true;
+    ByteBuffer[] gather = outbound.stream().limit(MAX_GATHER).toArray(ByteBuffer[]::new);
+    try {
+      channel.write(gather, 0, gather.length, 0, java.util.concurrent.TimeUnit.MILLISECONDS, null,
+          new CompletionHandler<Long, Void>() {
+            @Override
+            public void completed(Long written, Void unused) {
+              reactor.post(loop, () -> writeCompleted(written));
+            }
+
+            @Override
+            public void failed(Throwable error, Void unused) {
+              reactor.post(loop, () -> ioFailed(error, "write"));
+            }
+          });
+    } catch (RuntimeException e) {
+      writePending = false;
+      ioFailed(e, "write");
+    }
+  }
+
+  private void writeCompleted(long written) {
+    writePending = false;
+    queued -= written;
+    while (!outbound.isEmpty() && !outbound.peek().hasRemaining()) {
+      outbound.poll();
+    }
+    if (!writable && queued < lowWatermark) {
+      writable = true;
+      writabilityChanged();
+    }
+    flushWrites();
+  }
+
+  private void afterFlushed() {
+    if (closeWhenFlushed) {
+      closeWhenFlushed = false;
+      closeNow();
+    } else if (shutdownWhenFlushed) {
+      shutdownWhenFlushed = false;
+      try {
+        channel.shutdownOutput();
+      } catch (IOException e) {
+        ioFailed(e, "shutdownOutput");
+      }
+    }
+  }
+
+  @Override
+  protected void closeAfterWrites() {
+    closeWhenFlushed = true;
+    flushWrites();
+  }
+
+  @Override
+  protected void shutdownOutputAfterWrites() {
+    shutdownWhenFlushed = true;
+    flushWrites();
+  }
+
+  @Override
+  protected long queuedBytes() {
+    return queued;
+  }
+
+  @Override
+  protected boolean writable() {
+    return writable;
+  }
+
+  // ---------------------------------------------------------------- closing
+
+  @Override
+  protected void closeNow() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    try {
+      channel.close(); // pending operations complete with AsynchronousCloseException, ignored
+    } catch (IOException ignored) {
+      // the socket is gone either way
+    }
+    loop.untrack(channel);
+    outbound.clear();
+    queued = 0;
+    loop.execute(this::finish);
+  }
+
+  private void ioFailed(Throwable error, String operation) {
+    if (operation.equals("read")) {
+      readPending = false;
+    } else if (operation.equals("write")) {
+      writePending = false;
+    }
+    if (closing) {
+      return;
+    }
+    failed(error);
+    closeNow();
+  }
+
+  private void finish() {
+    if (!finished) {
+      finished = true;
+      closed();
+    }
+  }
+
+  @Override
+  public SocketAddress getPeer() {
+    return peer;
+  }
+
+  @Override
+  public SocketAddress getHost() {
+    return host;
+  }
+}

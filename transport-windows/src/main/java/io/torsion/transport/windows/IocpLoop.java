@@ -1,0 +1,97 @@
+package io.torsion.transport.windows;
+
+import io.torsion.spi.ReactorLoop;
+import java.io.IOException;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.Channel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A reactor loop for the IOCP transport: a queue of tasks, into which the channel group's
+ * completion handlers post every I/O event, run by the owner thread; it parks while idle.
+ */
+final class IocpLoop extends ReactorLoop {
+  /** At most this many tasks per poll, so that timers and I/O interleave under load. */
+  private static final int TASKS_PER_POLL = 4096;
+
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final Set<Channel> channels = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final AsynchronousChannelGroup group; // closed by the main loop only
+  private volatile boolean destroyed;
+
+  IocpLoop(int index, AsynchronousChannelGroup group) {
+    super(index);
+    this.group = index == 0 ? group : null;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    if (destroyed) {
+      throw new IllegalStateException("the reactor loop has stopped");
+    }
+    tasks.add(task);
+    wakeup();
+  }
+
+  @Override
+  public void wakeup() {
+    Thread owner = owner();
+    if (owner != null && owner != Thread.currentThread()) {
+      LockSupport.unpark(owner);
+    }
+  }
+
+  @Override
+  protected void poll(long waitNanos) {
+    if (tasks.isEmpty()) {
+      if (waitNanos == 0) {
+        LockSupport.park(this);
+      } else if (waitNanos > 0) {
+        LockSupport.parkNanos(this, waitNanos);
+      }
+    }
+    Runnable task;
+    for (int i = 0; i < TASKS_PER_POLL && (task = tasks.poll()) != null; i++) {
+      IocpReactor.runContained(task, "an I/O event handler");
+    }
+  }
+
+  /** Tracks a channel of this loop, so that destroying the loop closes it. */
+  void track(Channel channel) {
+    channels.add(channel);
+  }
+
+  void untrack(Channel channel) {
+    channels.remove(channel);
+  }
+
+  @Override
+  protected void destroy() {
+    for (Channel channel : new ArrayList<>(channels)) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // closing for shutdown: nothing to do about it
+      }
+    }
+    channels.clear();
+    Runnable task;
+    while ((task = tasks.poll()) != null) {
+      IocpReactor.runContained(task, "an I/O event handler");
+    }
+    destroyed = true;
+    if (group != null) {
+      try {
+        group.shutdownNow();
+      } catch (IOException e) {
+        System.getLogger(io.torsion.Reactor.class.getName())
+            .log(System.Logger.Level.DEBUG, "closing the asynchronous channel group: {0}", e);
+      }
+    }
+  }
+}

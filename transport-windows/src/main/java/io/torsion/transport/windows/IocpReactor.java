@@ -1,0 +1,177 @@
+package io.torsion.transport.windows;
+
+import io.torsion.CannotListenError;
+import io.torsion.ConnectError;
+import io.torsion.ConnectTimeoutError;
+import io.torsion.ConnectionRefusedError;
+import io.torsion.Deferred;
+import io.torsion.DelayedCall;
+import io.torsion.Factory;
+import io.torsion.Protocol;
+import io.torsion.ReactorOptions;
+import io.torsion.ReactorReport;
+import io.torsion.spi.AbstractListeningPort;
+import io.torsion.spi.AbstractReactor;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The {@code iocp} reactor: the JDK's asynchronous channels (I/O completion ports on Windows; the
+ * JDK's own epoll or kqueue port elsewhere) in one {@link AsynchronousChannelGroup}, whose threads
+ * only hand each completion to the loop that owns the connection. So every callback of a
+ * connection runs on its reactor thread, as on every other transport.
+ */
+final class IocpReactor extends AbstractReactor<IocpLoop> {
+  private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
+
+  /** The accept backlog (the kernel caps it at its own maximum, e.g. net.core.somaxconn). */
+  static final int BACKLOG = 4096;
+
+  private final AsynchronousChannelGroup group;
+
+  IocpReactor(ReactorOptions options, ReactorReport report) {
+    this(options, report, newGroup(options));
+  }
+
+  private IocpReactor(ReactorOptions options, ReactorReport report, AsynchronousChannelGroup group) {
+    super("iocp", options, report.withDetail("threads: " + options.threads() + " reactor, "
+        + completionThreads(options) + " completion (JDK asynchronous channel group)"), i -> new IocpLoop(i, group));
+    this.group = group;
+  }
+
+  private static int completionThreads(ReactorOptions options) {
+    return Math.max(1, Math.min(options.threads(), Runtime.getRuntime().availableProcessors()));
+  }
+
+  private static AsynchronousChannelGroup newGroup(ReactorOptions options) {
+    AtomicInteger count = new AtomicInteger();
+    try {
+      return AsynchronousChannelGroup.withFixedThreadPool(completionThreads(options), task -> {
+        Thread thread = new Thread(task, "torsion-iocp-completion-" + count.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      });
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create the asynchronous channel group: " + e, e);
+    }
+  }
+
+  /** Runs {@code task} on {@code loop}; completions arriving after the loop stopped are dropped. */
+  void post(IocpLoop loop, Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (IllegalStateException stopped) {
+      LOG.log(Level.DEBUG, "an I/O completion arrived after its loop stopped");
+    }
+  }
+
+  IocpLoop nextLoopForAccept() {
+    return nextLoop();
+  }
+
+  /** Wraps a connected socket in a connection on {@code loop}; called on its thread. */
+  void startConnection(IocpLoop loop, AsynchronousSocketChannel socket, Factory<?> factory,
+      Deferred<? extends Protocol> connected) {
+    IocpConnection connection;
+    try {
+      socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      connection = new IocpConnection(this, socket, factory, connected);
+    } catch (IOException e) {
+      closeQuietly(socket);
+      if (connected != null) {
+        connectFailed(connected, factory, new ConnectError("connection failed as it was set up: " + e, e));
+      }
+      return;
+    }
+    connection.start(loop);
+  }
+
+  @Override
+  protected AbstractListeningPort listen(InetSocketAddress address, Factory<?> factory, String where)
+      throws CannotListenError {
+    AsynchronousServerSocketChannel server = null;
+    try {
+      server = AsynchronousServerSocketChannel.open(group);
+      server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      server.bind(address, BACKLOG); // the JDK's default of 50 overflows under connection bursts
+      IocpListeningPort port = new IocpListeningPort(this, main(), server, factory);
+      port.acceptNext();
+      return port;
+    } catch (IOException e) {
+      closeQuietly(server);
+      throw new CannotListenError("cannot listen on " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  protected <P extends Protocol> void connect(IocpLoop loop, InetSocketAddress address, String destination,
+      Factory<P> factory, Duration timeout, Deferred<P> connected) {
+    AsynchronousSocketChannel socket;
+    try {
+      socket = AsynchronousSocketChannel.open(group);
+    } catch (IOException e) {
+      connectFailed(connected, factory, new ConnectError("could not connect to " + destination + ": " + e, e));
+      return;
+    }
+    loop.track(socket);
+    DelayedCall expiry = loop.timers().schedule(timeout, () -> {
+      closeQuietly(socket);
+      connectFailed(connected, factory, new ConnectTimeoutError(
+          "connection to " + destination + " timed out after " + timeout.toMillis() + " ms", null));
+    });
+    socket.connect(address, null, new CompletionHandler<Void, Void>() {
+      @Override
+      public void completed(Void unused, Void attachment) {
+        post(loop, () -> {
+          if (!expiry.active()) {
+            return; // timed out first
+          }
+          expiry.cancel();
+          loop.untrack(socket);
+          startConnection(loop, socket, factory, connected);
+        });
+      }
+
+      @Override
+      public void failed(Throwable error, Void attachment) {
+        post(loop, () -> {
+          if (!expiry.active()) {
+            return;
+          }
+          expiry.cancel();
+          loop.untrack(socket);
+          closeQuietly(socket);
+          connectFailed(connected, factory, connectError(error, destination));
+        });
+      }
+    });
+  }
+
+  private static ConnectError connectError(Throwable error, String destination) {
+    String message = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
+    if (error instanceof ConnectException && message.contains("refused")) {
+      return new ConnectionRefusedError("connection to " + destination + " refused", error);
+    }
+    return new ConnectError("could not connect to " + destination + ": " + error, error);
+  }
+
+  private static void closeQuietly(java.nio.channels.Channel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // already failing; the original error is what matters
+      }
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package io.torsion.transport.windows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.torsion.spi.Platform;
+import org.junit.jupiter.api.Test;
+
+class IocpReactorProviderTest {
+  private final IocpReactorProvider provider = new IocpReactorProvider();
+
+  @Test
+  void outranksNioOnWindowsOnlyAndRunsEverywhere() {
+    assertThat(provider.priority(new Platform("Windows Server 2022", "amd64"))).isEqualTo(IocpReactorProvider.PRIORITY);
+    assertThat(provider.priority(new Platform("Linux", "amd64"))).isZero();
+    assertThat(provider.priority(new Platform("Mac OS X", "aarch64"))).isZero();
+    assertThat(provider.availability().available()).isTrue();
+  }
+}
