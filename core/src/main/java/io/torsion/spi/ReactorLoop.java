@@ -31,7 +31,10 @@ public abstract class ReactorLoop {
   /** Runs {@code task} on the owner thread, soon, in submission order. Safe from any thread. */
   public abstract void execute(Runnable task);
 
-  /** Makes a blocked {@link #poll} return. Safe from any thread. */
+  /**
+   * Makes a blocked {@link #poll} return, or the next one not block. Safe from any thread; must
+   * never be lost, even when it races with the loop going to sleep (a stop request relies on it).
+   */
   public abstract void wakeup();
 
   /**

@@ -1100,6 +1100,18 @@ public abstract class TransportConformanceKit {
 
   // ------------------------------------------------------------------ stopping
 
+  /**
+   * A stop request from another thread must never be lost, even when it races with the loop
+   * going to sleep: repeated many times, a lost wakeup shows up as a reactor that does not stop.
+   */
+  @Test
+  void stopFromAnotherThreadAlwaysEndsRun() {
+    for (int i = 0; i < 200; i++) {
+      BackgroundReactor own = BackgroundReactor.start(newReactor());
+      own.close(); // throws if run() does not return within the timeout
+    }
+  }
+
   @Test
   void stopFromACallbackEndsRun() {
     Reactor own = newReactor();

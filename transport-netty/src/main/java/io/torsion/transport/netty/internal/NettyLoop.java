@@ -25,10 +25,22 @@ final class NettyLoop extends ReactorLoop {
     io.execute(task);
   }
 
+  /**
+   * Wakes the loop by queueing an empty task. A bare {@code io.wakeup()} can be lost: Netty's I/O
+   * handlers re-check only the task queue after announcing that they are about to block, so a
+   * wakeup that lands between our own checks (a stop flag) and that announcement is swallowed and
+   * the loop blocks for good. A queued task is always seen.
+   */
   @Override
   public void wakeup() {
-    io.wakeup();
+    try {
+      io.execute(NOOP);
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      // the loop is shutting down: nothing left to wake
+    }
   }
+
+  private static final Runnable NOOP = () -> { };
 
   @Override
   protected void poll(long waitNanos) {
