@@ -1,9 +1,17 @@
 package io.torsion;
 
+import java.lang.System.Logger.Level;
+import java.lang.ref.Cleaner;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -13,33 +21,63 @@ import java.util.function.Function;
  * sees the outcome of the step before: a value goes to the next callback, a {@link Failure} to the
  * next errback. A step that returns a value passes it on (an errback that returns recovers the
  * chain); a step that throws turns the chain into a failure. Steps added after the Deferred fired
- * run at once. Firing twice throws {@link AlreadyCalledError}.
+ * run at once. Firing twice throws {@link AlreadyCalledError}. A step added with {@link
+ * #addCallbackDeferred} may return another Deferred: the chain pauses until that one fires.
  *
  * <pre>{@code
  * reactor.connectTCP("127.0.0.1", 8000, Factory.of(EchoClient::new))
- *     .addCallback(client -> client.send("hello"))
+ *     .addCallbackDeferred(client -> client.send("hello"))
+ *     .addTimeout(Duration.ofSeconds(5), reactor)
  *     .addCallback(reply -> { System.out.println(reply); return null; })
  *     .addErrback(failure -> { log.log(Level.WARNING, failure.message()); return null; });
  * }</pre>
  *
  * <p>Each {@code add*} method returns this same Deferred, typed for its new result, as Twisted's
  * chain does; keep using the returned reference. A Deferred is not thread-safe: create, fire and
- * extend it on one thread, normally the reactor thread (use {@link Reactor#callFromThread} to fire
- * it from elsewhere).
+ * extend it on one thread, normally the reactor thread ({@link Reactor#callFromThread} fires it
+ * from elsewhere). A Deferred that is garbage-collected while it holds a failure no errback
+ * handled logs that failure. With {@code -Dtorsion.deferred.debug=true}, every Deferred records
+ * where it was created and fired, and failures carry both.
  *
  * @param <T> the type of the result the next callback receives
  */
 public final class Deferred<T> {
+  private static final boolean DEBUG = Boolean.getBoolean("torsion.deferred.debug");
+  private static final System.Logger LOG = System.getLogger(Deferred.class.getName());
   private static final Object NO_RESULT = new Object();
+  private static final Cleaner CLEANER = Cleaner.create(task -> {
+    Thread thread = new Thread(task, "torsion-deferred-cleaner");
+    thread.setDaemon(true);
+    return thread;
+  });
+  /** The Deferreds waiting to resume on this thread while one already runs: no recursion. */
+  private static final ThreadLocal<ArrayDeque<Deferred<?>>> TRAMPOLINE = new ThreadLocal<>();
 
   private final ArrayDeque<Step> chain = new ArrayDeque<>();
+  private final Consumer<? super Deferred<T>> canceller;
+  private final Throwable createdAt;
+  private Throwable firedAt;
   private Object result = NO_RESULT;
   private boolean called;
   private boolean running;
-  private boolean paused;
+  private boolean suppressAlreadyCalled;
+  private Deferred<?> waitingOn;
+  private Unhandled unhandled;
 
-  /** Creates a Deferred that has not fired. */
-  public Deferred() {}
+  /** Creates a Deferred that has not fired; cancelling it fails it with {@link CancelledError}. */
+  public Deferred() {
+    this(null);
+  }
+
+  /**
+   * Creates a Deferred whose {@link #cancel()} first calls {@code canceller}, which should stop
+   * the work and may fire the Deferred itself; if it does not, the Deferred fails with {@link
+   * CancelledError}.
+   */
+  public Deferred(Consumer<? super Deferred<T>> canceller) {
+    this.canceller = canceller;
+    this.createdAt = DEBUG ? new Trace("Deferred created here") : null;
+  }
 
   /** Returns a Deferred already fired with {@code value}. */
   public static <T> Deferred<T> succeed(T value) {
@@ -55,10 +93,59 @@ public final class Deferred<T> {
     return d;
   }
 
+  /** Calls {@code call} now and returns its value, or what it throws, as a fired Deferred. */
+  public static <T> Deferred<T> maybeDeferred(java.util.concurrent.Callable<? extends T> call) {
+    try {
+      return succeed(call.call());
+    } catch (Throwable error) {
+      rethrowIfFatal(error);
+      return fail(error);
+    }
+  }
+
+  /** Calls {@code call} now and returns the Deferred it returns, or what it throws as a failure. */
+  public static <T> Deferred<T> maybeDeferredChain(java.util.concurrent.Callable<? extends Deferred<T>> call) {
+    try {
+      Deferred<T> result = call.call();
+      return result == null ? fail(new NullPointerException("the call returned no Deferred")) : result;
+    } catch (Throwable error) {
+      rethrowIfFatal(error);
+      return fail(error);
+    }
+  }
+
+  /**
+   * Returns a Deferred that fires with {@code stage}'s outcome, on {@code owner} (pass {@code
+   * reactor::callFromThread}, so that its callbacks run on the reactor thread). Cancelling the
+   * Deferred cancels the stage's future.
+   */
+  public static <T> Deferred<T> fromCompletionStage(CompletionStage<T> stage, Executor owner) {
+    Objects.requireNonNull(stage, "stage");
+    Objects.requireNonNull(owner, "owner");
+    CompletableFuture<T> future = stage.toCompletableFuture();
+    Deferred<T> d = new Deferred<>(self -> future.cancel(false));
+    stage.whenComplete((value, error) -> owner.execute(() -> {
+      if (d.called) {
+        return; // cancelled meanwhile
+      }
+      if (error == null) {
+        d.callback(value);
+      } else {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        d.errback(cause instanceof CancellationException && !(cause instanceof CancelledError)
+            ? new CancelledError("the CompletionStage was cancelled") : cause);
+      }
+    }));
+    return d;
+  }
+
+  // ---------------------------------------------------------------- firing
+
   /**
    * Fires the chain with a value.
    *
-   * @throws AlreadyCalledError if this Deferred has fired already
+   * @throws AlreadyCalledError if this Deferred has fired already (unless it was cancelled,
+   *     when the late result is ignored)
    */
   public void callback(T value) {
     start(value);
@@ -67,7 +154,8 @@ public final class Deferred<T> {
   /**
    * Fires the chain with an error.
    *
-   * @throws AlreadyCalledError if this Deferred has fired already
+   * @throws AlreadyCalledError if this Deferred has fired already (unless it was cancelled,
+   *     when the late result is ignored)
    */
   public void errback(Throwable error) {
     start(Failure.of(error));
@@ -77,6 +165,32 @@ public final class Deferred<T> {
   public boolean called() {
     return called;
   }
+
+  /**
+   * Cancels: an unfired Deferred calls its canceller and, unless that fired it, fails with {@link
+   * CancelledError} (a result the work delivers later is then ignored); a Deferred whose chain is
+   * waiting for another Deferred cancels that one. A Deferred that has a result is left alone.
+   */
+  public void cancel() {
+    if (!called) {
+      if (canceller != null) {
+        try {
+          canceller.accept(this);
+        } catch (Throwable error) {
+          rethrowIfFatal(error);
+          LOG.log(Level.WARNING, "a Deferred's canceller threw; the Deferred is cancelled anyway", error);
+        }
+      }
+      if (!called) {
+        errback(new CancelledError("Deferred cancelled"));
+        suppressAlreadyCalled = true;
+      }
+    } else if (waitingOn != null) {
+      waitingOn.cancel();
+    }
+  }
+
+  // ---------------------------------------------------------------- the chain
 
   /** Adds a step that transforms a value; failures pass by it unchanged. */
   public <R> Deferred<R> addCallback(Function<? super T, ? extends R> callback) {
@@ -88,7 +202,7 @@ public final class Deferred<T> {
    * Adds a step that continues asynchronously: the chain pauses until the Deferred that {@code
    * callback} returns fires, and its outcome (value or failure) continues this chain. This is
    * Twisted's "a callback returned a Deferred", given a method of its own so that the types stay
-   * right.
+   * right. Cancelling this Deferred meanwhile cancels the one it waits for.
    *
    * <pre>{@code
    * connect().addCallbackDeferred(client -> client.send("hello"))   // Deferred<String>
@@ -124,8 +238,79 @@ public final class Deferred<T> {
   }
 
   /**
+   * Adds a step that runs {@code action} on success and failure alike and passes the outcome on
+   * unchanged, the way {@code finally} does (Twisted's {@code addBoth(lambda r: (cleanup(), r)[1])}).
+   * If {@code action} throws, the chain fails with that instead.
+   */
+  public Deferred<T> addFinally(Runnable action) {
+    Objects.requireNonNull(action, "action");
+    return addStep(
+        value -> {
+          action.run();
+          return value;
+        },
+        failure -> {
+          action.run();
+          return failure;
+        });
+  }
+
+  /**
+   * Fails this Deferred with {@link TimeoutError} if it has no result within {@code timeout} on
+   * {@code clock}: it is cancelled then (so its canceller runs), and a {@link CancelledError} is
+   * reported as the timeout. If the canceller fires it with a value, that value stands.
+   */
+  public Deferred<T> addTimeout(Duration timeout, ReactorTime clock) {
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(clock, "clock");
+    boolean[] timedOut = {false};
+    DelayedCall expiry = clock.callLater(timeout, () -> {
+      timedOut[0] = true;
+      cancel();
+    });
+    return addStep(
+        value -> {
+          if (expiry.active()) {
+            expiry.cancel();
+          }
+          return value;
+        },
+        failure -> {
+          if (expiry.active()) {
+            expiry.cancel();
+          }
+          return timedOut[0] && failure.value() instanceof CancelledError
+              ? Failure.of(new TimeoutError("Deferred timed out after " + timeout))
+              : failure;
+        });
+  }
+
+  /**
+   * Makes {@code other} fire with this chain's outcome at this point (Twisted's {@code
+   * chainDeferred}); this chain continues with null.
+   *
+   * @throws IllegalArgumentException if {@code other} is this Deferred
+   */
+  public Deferred<Void> chainDeferred(Deferred<T> other) {
+    Objects.requireNonNull(other, "other");
+    if (other == this) {
+      throw new IllegalArgumentException("a Deferred cannot be chained to itself: " + this);
+    }
+    return addCallbacks(
+        value -> {
+          other.callback(value);
+          return null;
+        },
+        failure -> {
+          other.start(failure);
+          return null;
+        });
+  }
+
+  /**
    * Returns a future that completes with this Deferred's outcome at the time the chain reaches
-   * this point; the outcome also continues down the chain unchanged.
+   * this point; the outcome also continues down the chain unchanged. Cancelling the future does
+   * not reach this Deferred; see {@link #toCompletableFuture(Executor)}.
    */
   public CompletableFuture<T> toCompletableFuture() {
     CompletableFuture<T> future = new CompletableFuture<>();
@@ -141,21 +326,42 @@ public final class Deferred<T> {
     return future;
   }
 
+  /**
+   * Like {@link #toCompletableFuture()}, and cancelling the future cancels this Deferred on {@code
+   * owner} (pass {@code reactor::callFromThread}).
+   */
+  public CompletableFuture<T> toCompletableFuture(Executor owner) {
+    Objects.requireNonNull(owner, "owner");
+    CompletableFuture<T> future = toCompletableFuture();
+    future.whenComplete((value, error) -> {
+      if (future.isCancelled()) {
+        owner.execute(this::cancel);
+      }
+    });
+    return future;
+  }
+
   @Override
   public String toString() {
     if (!called) {
       return "Deferred[pending, " + chain.size() + " steps]";
     }
-    if (paused) {
+    if (waitingOn != null) {
       return "Deferred[waiting for another Deferred, " + chain.size() + " steps]";
     }
     return result == NO_RESULT ? "Deferred[running]" : "Deferred[fired with " + result + "]";
   }
 
+  // ---------------------------------------------------------------- machinery
+
   @SuppressWarnings("unchecked")
   private <R> Deferred<R> addStep(Function<? super T, ?> onValue, Function<? super Failure, ?> onFailure) {
     chain.add(new Step((Function<Object, Object>) onValue, (Function<Object, Object>) onFailure));
     if (called) {
+      if (unhandled != null) {
+        unhandled.handled = true; // the new step takes the failure over
+        unhandled = null;
+      }
       runCallbacks();
     }
     return (Deferred<R>) this;
@@ -163,22 +369,31 @@ public final class Deferred<T> {
 
   private void start(Object outcome) {
     if (called) {
-      throw new AlreadyCalledError("Deferred already fired with " + result);
+      if (suppressAlreadyCalled) {
+        suppressAlreadyCalled = false; // the work finished after it was cancelled: ignore
+        return;
+      }
+      AlreadyCalledError error = new AlreadyCalledError("Deferred already fired with " + result);
+      if (firedAt != null) {
+        error.initCause(firedAt);
+      }
+      throw error;
     }
     called = true;
-    result = outcome;
+    firedAt = DEBUG ? new Trace("Deferred fired here") : null;
+    result = outcome instanceof Failure failure && DEBUG ? annotate(failure) : outcome;
     runCallbacks();
   }
 
-  /** Runs steps until the chain is empty; iterative, so long chains use no stack. */
+  /** Runs steps until the chain is empty or waits for another Deferred; never recursive. */
   private void runCallbacks() {
-    if (running) {
+    if (running || waitingOn != null) {
       return; // a step added a step to this Deferred: the loop below picks it up
     }
     running = true;
     try {
       Step step;
-      while (!paused && (step = chain.poll()) != null) {
+      while (waitingOn == null && (step = chain.poll()) != null) {
         Object current = result;
         try {
           Object next =
@@ -188,11 +403,16 @@ public final class Deferred<T> {
           // A step that returns a Failure (as the pass-through half of a step does) keeps failing.
           result = next instanceof Chained chained ? waitFor(chained.inner) : next;
         } catch (Throwable error) {
-          result = Failure.of(error);
+          rethrowIfFatal(error);
+          result = DEBUG ? annotate(Failure.of(error)) : Failure.of(error);
         }
       }
     } finally {
       running = false;
+    }
+    if (waitingOn == null && chain.isEmpty() && result instanceof Failure failure) {
+      unhandled = new Unhandled(failure, createdAt);
+      CLEANER.register(this, unhandled);
     }
   }
 
@@ -204,30 +424,96 @@ public final class Deferred<T> {
     if (inner == this) {
       return Failure.of(new IllegalStateException("a Deferred cannot wait for itself: " + this));
     }
-    paused = true;
-    Object[] early = {NO_RESULT};
-    boolean[] synchronous = {true};
-    inner.addBoth((value, failure) -> {
-      Object outcome = failure != null ? failure : value;
-      if (synchronous[0]) {
-        early[0] = outcome; // fired already: continue in the caller's loop, no recursion
-      } else {
-        paused = false;
-        result = outcome;
-        runCallbacks();
+    if (inner.called && !inner.running && inner.waitingOn == null && inner.chain.isEmpty()) {
+      Object outcome = inner.result; // already fired: continue in this loop, taking the result over
+      inner.result = null;
+      if (inner.unhandled != null) {
+        inner.unhandled.handled = true;
+        inner.unhandled = null;
       }
-      return null;
-    });
-    synchronous[0] = false;
-    if (early[0] != NO_RESULT) {
-      paused = false;
-      return early[0];
+      return outcome;
     }
+    waitingOn = inner;
+    inner.addStep(value -> resume(value), failure -> resume(failure));
     return result;
+  }
+
+  private Object resume(Object outcome) {
+    waitingOn = null;
+    result = outcome;
+    trampoline(this);
+    return null; // the inner Deferred's result was taken over by this one
+  }
+
+  /** Runs {@code d}'s chain, or queues it behind the chain already running on this thread. */
+  private static void trampoline(Deferred<?> d) {
+    ArrayDeque<Deferred<?>> queue = TRAMPOLINE.get();
+    if (queue != null) {
+      queue.add(d);
+      return;
+    }
+    queue = new ArrayDeque<>();
+    TRAMPOLINE.set(queue);
+    try {
+      d.runCallbacks();
+      Deferred<?> next;
+      while ((next = queue.poll()) != null) {
+        next.runCallbacks();
+      }
+    } finally {
+      TRAMPOLINE.remove();
+    }
+  }
+
+  private Failure annotate(Failure failure) {
+    Throwable error = failure.value();
+    if (createdAt != null) {
+      error.addSuppressed(createdAt);
+    }
+    if (firedAt != null && firedAt != createdAt) {
+      error.addSuppressed(firedAt);
+    }
+    return failure;
+  }
+
+  private static void rethrowIfFatal(Throwable error) {
+    if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
+      throw (VirtualMachineError) error;
+    }
   }
 
   /** What an {@link #addCallbackDeferred} step returns, so the loop knows to wait. */
   private record Chained(Deferred<?> inner) {}
 
   private record Step(Function<Object, Object> onValue, Function<Object, Object> onFailure) {}
+
+  /** Logs a failure left unhandled when its Deferred is collected; holds no reference to it. */
+  private static final class Unhandled implements Runnable {
+    private final Failure failure;
+    private final Throwable createdAt;
+    private volatile boolean handled;
+
+    Unhandled(Failure failure, Throwable createdAt) {
+      this.failure = failure;
+      this.createdAt = createdAt;
+    }
+
+    @Override
+    public void run() {
+      if (!handled) {
+        LOG.log(Level.ERROR, "Unhandled error in Deferred: " + failure.message()
+            + (createdAt == null ? " (run with -Dtorsion.deferred.debug=true to see where it was created)" : ""),
+            failure.value());
+      }
+    }
+  }
+
+  /** Where a Deferred was created or fired, recorded in debug mode. */
+  private static final class Trace extends Throwable {
+    private static final long serialVersionUID = 1L;
+
+    Trace(String message) {
+      super(message);
+    }
+  }
 }

@@ -28,11 +28,12 @@ import java.util.function.Supplier;
  * The thread that calls {@link #run()} becomes the reactor thread: every protocol callback,
  * {@link Deferred} fired by the reactor and {@link DelayedCall} runs on it, one at a time. Before
  * {@code run()}, the thread that created the reactor may set it up (listen, connect, schedule).
- * Only {@link #callFromThread}, {@link #stop()}, {@link #isReactorThread()} and {@link #report()}
- * are safe to call from any thread; the other methods are called on the reactor thread and throw
+ * Only {@link #callFromThread}, {@link #callInThread}, {@link #blockingCallFromThread}, {@link
+ * #suggestThreadPoolSize}, {@link #stop()}, {@link #isReactorThread()} and {@link #report()} are
+ * safe to call from any thread; the other methods are called on the reactor thread and throw
  * {@link IllegalStateException} elsewhere.
  */
-public interface Reactor extends ReactorTime {
+public interface Reactor extends ReactorTime, ReactorThreads, ReactorProcess {
   /** Creates a reactor on the best available transport, with default options. */
   static Reactor create() {
     return create(ReactorOptions.defaults());
@@ -83,15 +84,10 @@ public interface Reactor extends ReactorTime {
       String host, int port, Factory<P> factory, Duration timeout);
 
   /**
-   * Runs {@code task} on the reactor thread, soon. Tasks run in the order they were submitted.
-   * Before {@link #run()}, tasks wait for it. Safe to call from any thread.
-   */
-  void callFromThread(Runnable task);
-
-  /**
    * Runs the event loop on the calling thread until {@link #stop()}, then shuts down: fires the
    * shutdown triggers, stops listening, closes connections (flushing within the shutdown
-   * timeout) and releases the transport's resources. A reactor runs once.
+   * timeout), ends child processes (see {@link ReactorOptions#childProcesses()}), stops the
+   * worker pool and releases the transport's resources. A reactor runs once.
    *
    * @throws IllegalStateException if the reactor is already running or has stopped
    */

@@ -20,6 +20,10 @@ import java.util.Objects;
  *         <td>how long {@link Reactor#connectTCP(String, int, Factory)} waits</td></tr>
  *     <tr><td>{@link #shutdownTimeout()}</td><td>{@value #DEFAULT_SHUTDOWN_TIMEOUT_SECONDS} s</td>
  *         <td>how long shutdown waits for trigger Deferreds and for connections to flush</td></tr>
+ *     <tr><td>{@link #threadPoolSize()}</td><td>{@value #DEFAULT_THREAD_POOL_SIZE}</td>
+ *         <td>worker threads for {@code deferToThread} and {@code callInThread}</td></tr>
+ *     <tr><td>{@link #childProcesses()}</td><td>{@code TERMINATE}</td>
+ *         <td>what shutdown does to running child processes</td></tr>
  *     <tr><td>{@link #writeBufferHighWatermark()}</td><td>{@value #DEFAULT_HIGH_WATERMARK} bytes</td>
  *         <td>queued output above which a registered producer is paused</td></tr>
  *     <tr><td>{@link #writeBufferLowWatermark()}</td><td>{@value #DEFAULT_LOW_WATERMARK} bytes</td>
@@ -35,6 +39,17 @@ public final class ReactorOptions {
 
   /** Default of {@link #shutdownTimeout()}, in seconds. */
   public static final int DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
+
+  /** Default of {@link #threadPoolSize()}. */
+  public static final int DEFAULT_THREAD_POOL_SIZE = 10;
+
+  /** What shutdown does to child processes still running. */
+  public enum ChildProcesses {
+    /** Send TERM, wait within the shutdown timeout, then KILL what is left. */
+    TERMINATE,
+    /** Wait within the shutdown timeout, then KILL what is left. */
+    WAIT
+  }
 
   /** Default of {@link #writeBufferHighWatermark()}: 64 KiB. */
   public static final int DEFAULT_HIGH_WATERMARK = 64 * 1024;
@@ -52,6 +67,8 @@ public final class ReactorOptions {
   private final Duration connectTimeout;
   private final Duration shutdownTimeout;
   private final int lowWatermark;
+  private final int threadPoolSize;
+  private final ChildProcesses childProcesses;
   private final int highWatermark;
   private final long writeBufferLimit;
 
@@ -61,6 +78,8 @@ public final class ReactorOptions {
     this.connectTimeout = builder.connectTimeout;
     this.shutdownTimeout = builder.shutdownTimeout;
     this.lowWatermark = builder.lowWatermark;
+    this.threadPoolSize = builder.threadPoolSize;
+    this.childProcesses = builder.childProcesses;
     this.highWatermark = builder.highWatermark;
     this.writeBufferLimit = builder.writeBufferLimit;
   }
@@ -83,6 +102,8 @@ public final class ReactorOptions {
     builder.connectTimeout = connectTimeout;
     builder.shutdownTimeout = shutdownTimeout;
     builder.lowWatermark = lowWatermark;
+    builder.threadPoolSize = threadPoolSize;
+    builder.childProcesses = childProcesses;
     builder.highWatermark = highWatermark;
     builder.writeBufferLimit = writeBufferLimit;
     return builder;
@@ -110,6 +131,16 @@ public final class ReactorOptions {
   /** Returns how long shutdown waits for triggers and for connections to flush. */
   public Duration shutdownTimeout() {
     return shutdownTimeout;
+  }
+
+  /** Returns the number of worker threads for blocking work. */
+  public int threadPoolSize() {
+    return threadPoolSize;
+  }
+
+  /** Returns what shutdown does to child processes still running. */
+  public ChildProcesses childProcesses() {
+    return childProcesses;
   }
 
   /** Returns the queued-output size above which a registered producer is paused, in bytes. */
@@ -141,6 +172,8 @@ public final class ReactorOptions {
     private Duration connectTimeout = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
     private Duration shutdownTimeout = Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
     private int lowWatermark = DEFAULT_LOW_WATERMARK;
+    private int threadPoolSize = DEFAULT_THREAD_POOL_SIZE;
+    private ChildProcesses childProcesses = ChildProcesses.TERMINATE;
     private int highWatermark = DEFAULT_HIGH_WATERMARK;
     private long writeBufferLimit = DEFAULT_WRITE_BUFFER_LIMIT;
 
@@ -192,6 +225,21 @@ public final class ReactorOptions {
         throw new IllegalArgumentException("threads must be between 1 and 1024: " + count);
       }
       this.threads = count;
+      return this;
+    }
+
+    /** Sets the number of worker threads for blocking work, at least 1. */
+    public Builder threadPoolSize(int size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("threadPoolSize must be at least 1: " + size);
+      }
+      this.threadPoolSize = size;
+      return this;
+    }
+
+    /** Sets what shutdown does to child processes still running. */
+    public Builder childProcesses(ChildProcesses policy) {
+      this.childProcesses = Objects.requireNonNull(policy, "childProcesses");
       return this;
     }
 

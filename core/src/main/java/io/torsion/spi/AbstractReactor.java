@@ -68,6 +68,10 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
   private final AtomicInteger liveConnections = new AtomicInteger();
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final List<ListeningPort> ports = new CopyOnWriteArrayList<>();
+  private final java.util.Set<ProcessDriver> processes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Object poolLock = new Object();
+  private ThreadPoolExecutor pool;
+  private int poolSize;
   private final Map<Factory<?>, Integer> factoryUsers = new IdentityHashMap<>();
   private final Map<SystemEvent, Map<TriggerPhase, List<Supplier<? extends Deferred<?>>>>> triggers =
       new EnumMap<>(SystemEvent.class);
@@ -87,6 +91,7 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
     this.name = Objects.requireNonNull(name, "name");
     this.options = Objects.requireNonNull(options, "options");
     this.report = Objects.requireNonNull(report, "report");
+    this.poolSize = options.threadPoolSize();
     List<L> created = new ArrayList<>();
     for (int i = 0; i < options.threads(); i++) {
       created.add(newLoop.apply(i));
@@ -237,6 +242,195 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
     main().execute(() -> runContained(task, "a callFromThread task"));
   }
 
+  // ---------------------------------------------------------------- worker pool
+
+  @Override
+  public final <T> Deferred<T> deferToThread(java.util.concurrent.Callable<? extends T> work) {
+    Objects.requireNonNull(work, "work");
+    L loop = claimThread("deferToThread");
+    Deferred<T> result = new Deferred<>();
+    try {
+      pool().execute(() -> {
+        T value;
+        try {
+          value = work.call();
+        } catch (Throwable error) {
+          rethrowIfFatal(error);
+          postQuietly(loop, () -> result.errback(error));
+          return;
+        }
+        postQuietly(loop, () -> result.callback(value));
+      });
+    } catch (RejectedExecutionException stopped) {
+      result.errback(new io.torsion.CancelledError("the reactor's worker pool has stopped"));
+    }
+    return result;
+  }
+
+  @Override
+  public final void callInThread(Runnable work) {
+    Objects.requireNonNull(work, "work");
+    pool().execute(() -> runContained(work, "a callInThread task"));
+  }
+
+  @Override
+  public final <T> T blockingCallFromThread(java.util.concurrent.Callable<? extends Deferred<T>> call) throws Exception {
+    Objects.requireNonNull(call, "call");
+    if (isReactorThread()) {
+      throw new IllegalStateException("blockingCallFromThread on a reactor thread would wait for itself forever;"
+          + " call it from a pool or other thread, or use the Deferred directly");
+    }
+    CompletableFuture<T> outcome = new CompletableFuture<>();
+    callFromThread(() -> {
+      Deferred<T> deferred;
+      try {
+        deferred = call.call();
+      } catch (Throwable error) {
+        outcome.completeExceptionally(error);
+        return;
+      }
+      if (deferred == null) {
+        outcome.completeExceptionally(new NullPointerException("the call returned no Deferred"));
+        return;
+      }
+      deferred.addCallbacks(value -> {
+        outcome.complete(value);
+        return null;
+      }, failure -> {
+        outcome.completeExceptionally(failure.value());
+        return null;
+      });
+    });
+    try {
+      return outcome.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception exception) {
+        throw exception;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  @Override
+  public final void suggestThreadPoolSize(int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("thread pool size must be at least 1: " + size);
+    }
+    synchronized (poolLock) {
+      poolSize = size;
+      if (pool != null) {
+        if (size > pool.getMaximumPoolSize()) {
+          pool.setMaximumPoolSize(size);
+          pool.setCorePoolSize(size);
+        } else {
+          pool.setCorePoolSize(size);
+          pool.setMaximumPoolSize(size);
+        }
+      }
+    }
+  }
+
+  private ThreadPoolExecutor pool() {
+    synchronized (poolLock) {
+      if (pool == null) {
+        if (state == State.STOPPED) {
+          throw new RejectedExecutionException("the reactor has stopped");
+        }
+        AtomicInteger count = new AtomicInteger();
+        pool = new ThreadPoolExecutor(poolSize, poolSize, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+          Thread thread = new Thread(task, "torsion-pool-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+        pool.allowCoreThreadTimeOut(true);
+      }
+      return pool;
+    }
+  }
+
+  private void stopPool(long deadline) {
+    ThreadPoolExecutor running;
+    synchronized (poolLock) {
+      running = pool;
+    }
+    if (running == null) {
+      return;
+    }
+    running.shutdown();
+    try {
+      long wait = Math.max(0, deadline - System.nanoTime());
+      if (!running.awaitTermination(wait, TimeUnit.NANOSECONDS)) {
+        LOG.log(Level.WARNING, "worker pool tasks did not finish within the shutdown timeout; interrupting them");
+        running.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      running.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void postQuietly(ReactorLoop loop, Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (RuntimeException stopped) {
+      LOG.log(Level.DEBUG, "a worker result arrived after the reactor stopped");
+    }
+  }
+
+  // ---------------------------------------------------------------- processes
+
+  @Override
+  public final io.torsion.ProcessTransport spawnProcess(io.torsion.ProcessProtocol protocol, List<String> argv,
+      Map<String, String> environment, java.nio.file.Path workingDirectory) throws java.io.IOException {
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(argv, "argv");
+    if (argv.isEmpty()) {
+      throw new IllegalArgumentException("argv is empty: name the program to run");
+    }
+    L loop = claimThread("spawnProcess");
+    requireNotStopping("spawnProcess");
+    ProcessDriver driver = new ProcessDriver(this, loop, protocol, argv);
+    processes.add(driver);
+    try {
+      driver.start(environment, workingDirectory);
+    } catch (java.io.IOException | RuntimeException e) {
+      processes.remove(driver);
+      throw e;
+    }
+    return driver;
+  }
+
+  final void processEnded(ProcessDriver driver) {
+    processes.remove(driver);
+    if (state == State.STOPPING) {
+      main().wakeup();
+    }
+  }
+
+  private void endProcesses(long deadline) {
+    if (processes.isEmpty()) {
+      return;
+    }
+    if (options.childProcesses() == ReactorOptions.ChildProcesses.TERMINATE) {
+      for (ProcessDriver driver : processes) {
+        driver.terminate(false);
+      }
+    }
+    main().driveUntil(processes::isEmpty, deadline);
+    if (!processes.isEmpty()) {
+      LOG.log(Level.WARNING, "{0} child process(es) still running at the end of the shutdown timeout; killing them",
+          processes.size());
+      for (ProcessDriver driver : processes) {
+        driver.terminate(true);
+      }
+      main().driveUntil(processes::isEmpty, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+    }
+  }
+
   private void work(L loop) {
     loop.own();
     try {
@@ -305,6 +499,7 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
         }
         state = State.STOPPING;
         stopWorkers();
+        stopPool(System.nanoTime() + options.shutdownTimeout().toNanos());
         main().destroy();
         state = State.STOPPED;
         return;
@@ -393,6 +588,8 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
       }
       main().driveUntil(() -> liveConnections.get() == 0, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
     }
+    endProcesses(deadline);
+    stopPool(deadline);
   }
 
   /** Runs {@code task} on {@code loop}: now if this is its thread, else queued. */
