@@ -56,6 +56,21 @@ class ClockTest {
   }
 
   @Test
+  void deferredTimeoutsAreTestableWithoutSleeping() {
+    io.torsion.Deferred<String> slow = new io.torsion.Deferred<>();
+    List<Throwable> failures = new ArrayList<>();
+    slow.addTimeout(Duration.ofMinutes(5), clock).addErrback(f -> {
+      failures.add(f.value());
+      return null;
+    });
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(failures).isEmpty();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(failures).hasSize(1);
+    assertThat(failures.get(0)).isInstanceOf(io.torsion.TimeoutError.class);
+  }
+
+  @Test
   void timeNeverGoesBackwards() {
     assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
   }

@@ -977,6 +977,181 @@ public abstract class TransportConformanceKit {
     }
   }
 
+  // ------------------------------------------------------------------ the worker pool
+
+  @Test
+  void deferToThreadRunsWorkOnAPoolThreadAndFiresOnTheReactorThread() {
+    CompletableFuture<Thread> worker = new CompletableFuture<>();
+    CompletableFuture<Thread> firedOn = new CompletableFuture<>();
+    CompletableFuture<String> value = new CompletableFuture<>();
+    background.execute(() -> reactor().deferToThread(() -> {
+      worker.complete(Thread.currentThread());
+      return "computed";
+    }).addCallback(v -> {
+      firedOn.complete(Thread.currentThread());
+      value.complete(v);
+      return null;
+    }));
+    assertThat(await(value)).isEqualTo("computed");
+    assertThat(await(worker).getName()).startsWith("torsion-pool-");
+    assertThat(await(firedOn)).isSameAs(background.thread());
+  }
+
+  @Test
+  void deferToThreadCarriesWhatTheWorkThrows() {
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    background.execute(() -> reactor().deferToThread(() -> {
+      throw new IOException("disk on fire");
+    }).addErrback(f -> {
+      failure.complete(f.value());
+      return null;
+    }));
+    assertThat(await(failure)).isInstanceOf(IOException.class).hasMessage("disk on fire");
+  }
+
+  @Test
+  void suggestThreadPoolSizeLetsThatManyTasksRunAtOnce() throws Exception {
+    reactor().suggestThreadPoolSize(3);
+    CountDownLatch together = new CountDownLatch(3);
+    List<CompletableFuture<Boolean>> tasks = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      CompletableFuture<Boolean> met = new CompletableFuture<>();
+      tasks.add(met);
+      reactor().callInThread(() -> {
+        together.countDown();
+        try {
+          met.complete(together.await(WAIT_SECONDS, TimeUnit.SECONDS)); // only if all three run at once
+        } catch (InterruptedException e) {
+          met.completeExceptionally(e);
+        }
+      });
+    }
+    for (CompletableFuture<Boolean> task : tasks) {
+      assertThat(await(task)).isTrue();
+    }
+  }
+
+  @Test
+  void blockingCallFromThreadLetsOtherThreadsWriteSequentialCode() throws Exception {
+    String reply = reactor().blockingCallFromThread(() -> {
+      Deferred<String> later = new Deferred<>();
+      reactor().callLater(Duration.ofMillis(5), () -> later.callback("from the reactor"));
+      return later;
+    });
+    assertThat(reply).isEqualTo("from the reactor");
+    assertThatThrownBy(() -> reactor().blockingCallFromThread(() -> Deferred.fail(new IOException("refused"))))
+        .isInstanceOf(IOException.class).hasMessage("refused");
+  }
+
+  @Test
+  void blockingCallFromThreadIsRefusedOnTheReactorThread() {
+    assertThatThrownBy(() -> background.call(() -> reactor().blockingCallFromThread(() -> Deferred.succeed(1))))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("wait for itself");
+  }
+
+  @Test
+  void aDeferredTimesOutOnTheReactorsClock() {
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    background.execute(() -> new Deferred<String>().addTimeout(Duration.ofMillis(20), reactor()).addErrback(f -> {
+      failure.complete(f.value());
+      return null;
+    }));
+    assertThat(await(failure)).isInstanceOf(io.torsion.TimeoutError.class);
+  }
+
+  // ------------------------------------------------------------------ child processes
+
+  private static void assumePosix() {
+    Assumptions.assumeFalse(System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows"),
+        "the process tests use POSIX tools (cat, sh, sleep)");
+  }
+
+  @Test
+  void processOutputOfSeveralMiBArrivesCompleteAndInOrder() throws Exception {
+    assumePosix();
+    byte[] input = randomBytes(4 * 1024 * 1024, 11);
+    ProcessRecorder cat = new ProcessRecorder() {
+      @Override
+      public void connectionMade() {
+        super.connectionMade();
+        transport().write(input);
+        transport().closeStdin();
+      }
+    };
+    background.call(() -> reactor().spawnProcess(cat, List.of("cat"), null, null));
+    assertThat(await(cat.ended)).isInstanceOf(io.torsion.ProcessDone.class);
+    assertThat(Arrays.equals(cat.out.toByteArray(), input)).as("4 MiB through cat, intact").isTrue();
+    assertThat(cat.events).startsWith("made").endsWith("ended").contains("out-eof", "err-eof", "exited");
+    assertThat(cat.threads).allMatch(t -> t == background.thread());
+  }
+
+  @Test
+  void exitStatusAndStandardErrorAreReported() throws Exception {
+    assumePosix();
+    ProcessRecorder shell = new ProcessRecorder();
+    background.call(() -> reactor().spawnProcess(shell, List.of("sh", "-c", "echo oops >&2; exit 3"), null, null));
+    io.torsion.ProcessEnded reason = await(shell.ended);
+    assertThat(reason).isInstanceOf(io.torsion.ProcessTerminated.class);
+    assertThat(reason.exitCode()).isEqualTo(3);
+    assertThat(reason.signal()).isNull();
+    assertThat(shell.err.toString(StandardCharsets.UTF_8)).isEqualTo("oops\n");
+  }
+
+  @Test
+  void aProcessKilledByASignalReportsTheSignal() throws Exception {
+    assumePosix();
+    ProcessRecorder sleeper = new ProcessRecorder();
+    io.torsion.ProcessTransport process =
+        background.call(() -> reactor().spawnProcess(sleeper, List.of("sleep", "60"), null, null));
+    background.execute(() -> process.signalProcess("KILL"));
+    io.torsion.ProcessEnded reason = await(sleeper.ended);
+    assertThat(reason).isInstanceOf(io.torsion.ProcessTerminated.class);
+    assertThat(reason.signal()).isEqualTo("KILL");
+    assertThatThrownBy(() -> background.execute(() -> process.signalProcess("TERM")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("exited already");
+  }
+
+  @Test
+  void aProgramThatCannotStartFailsClearly() {
+    assertThatThrownBy(() -> background.call(() ->
+            reactor().spawnProcess(new ProcessRecorder(), List.of("/no/such/program"), null, null)))
+        .isInstanceOf(IOException.class).hasMessageContaining("/no/such/program");
+  }
+
+  @Test
+  void theEnvironmentAndWorkingDirectoryAreTheOnesGiven() throws Exception {
+    assumePosix();
+    ProcessRecorder shell = new ProcessRecorder();
+    java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir")).toRealPath();
+    background.call(() -> reactor().spawnProcess(shell, List.of("/bin/sh", "-c", "echo $GREETING; pwd"),
+        java.util.Map.of("GREETING", "hello"), dir));
+    await(shell.ended);
+    assertThat(shell.out.toString(StandardCharsets.UTF_8)).isEqualTo("hello\n" + dir + "\n");
+  }
+
+  @Test
+  void stopTerminatesRunningChildProcesses() throws Exception {
+    assumePosix();
+    ProcessRecorder sleeper = new ProcessRecorder();
+    background.call(() -> reactor().spawnProcess(sleeper, List.of("sleep", "60"), null, null));
+    background.close();
+    assertThat(sleeper.ended).as("ended before run() returned").isDone();
+    assertThat(await(sleeper.ended).signal()).isEqualTo("TERM");
+  }
+
+  @Test
+  void stopCanWaitForChildProcessesInsteadOfTerminatingThem() throws Exception {
+    assumePosix();
+    ProcessRecorder child = new ProcessRecorder();
+    BackgroundReactor own = BackgroundReactor.start(newReactor(options().toBuilder()
+        .childProcesses(ReactorOptions.ChildProcesses.WAIT).build()));
+    own.call(() -> own.reactor().spawnProcess(child, List.of("sh", "-c", "sleep 0.3; echo finished"), null, null));
+    own.close();
+    assertThat(child.ended).as("ended before run() returned").isDone();
+    assertThat(await(child.ended)).isInstanceOf(io.torsion.ProcessDone.class);
+    assertThat(child.out.toString(StandardCharsets.UTF_8)).isEqualTo("finished\n");
+  }
+
   // ------------------------------------------------------------------ several threads
 
   @Test
