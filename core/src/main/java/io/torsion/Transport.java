@@ -51,6 +51,13 @@ public interface Transport extends DataConsumer, PushProducer {
   void loseConnection();
 
   /**
+   * Closes the connection like {@link #loseConnection()} (queued writes are sent first, so an
+   * error reply still reaches the peer), but because something went wrong: the protocol then sees
+   * {@link ConnectionLost} with {@code reason}. For bad input: a line too long, a malformed frame.
+   */
+  void loseConnection(String reason);
+
+  /**
    * Closes the connection now, discarding queued writes. The protocol then sees {@link
    * Protocol#connectionLost} with {@link ConnectionAborted}.
    */

@@ -328,6 +328,16 @@ public abstract class AbstractConnection implements Transport {
   }
 
   @Override
+  public final void loseConnection(String why) {
+    requireLoopThread();
+    if (state == State.OPEN && reason == null) {
+      LOG.log(Level.DEBUG, "{0}: closing: {1}", this, why);
+      reason = new ConnectionLost(Objects.requireNonNull(why, "reason"), null);
+    }
+    loseConnection();
+  }
+
+  @Override
   public final void abortConnection() {
     requireLoopThread();
     abort(new ConnectionAborted("connection aborted by this side", null));

@@ -44,6 +44,7 @@ public final class StringTransport implements Transport {
   private boolean lost;
   private int delivering;
   private Object producer;
+  private String closeReason;
 
   /** Creates a transport between 127.0.0.1:8000 (host) and 127.0.0.1:54321 (peer). */
   public StringTransport() {
@@ -210,6 +211,19 @@ public final class StringTransport implements Transport {
   }
 
   @Override
+  public void loseConnection(String reason) {
+    if (!disconnecting) {
+      closeReason = reason;
+      loseConnection();
+    }
+  }
+
+  /** Returns the reason given to {@link #loseConnection(String)}, or null. */
+  public String closeReason() {
+    return closeReason;
+  }
+
+  @Override
   public void abortConnection() {
     if (!lost) {
       disconnecting = true;
@@ -252,6 +266,7 @@ public final class StringTransport implements Transport {
     if (disconnecting && delivering == 0 && protocol != null && !lost) {
       deliverLoss(aborted
           ? new ConnectionAborted("connection aborted by this side", null)
+          : closeReason != null ? new io.torsion.ConnectionLost(closeReason, null)
           : new ConnectionDone("connection closed cleanly"));
     }
   }

@@ -314,6 +314,28 @@ public abstract class TransportConformanceKit {
   }
 
   @Test
+  void loseConnectionWithAReasonFlushesAndReportsIt() throws Exception {
+    CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
+    int port = listen(Factory.of(() -> new Protocol() {
+      @Override
+      public void dataReceived(ByteBuffer data) {
+        transport().write("ERROR bad input\r\n");
+        transport().loseConnection("bad input from the peer");
+      }
+
+      @Override
+      public void connectionLost(ConnectionClosed why) {
+        reason.complete(why);
+      }
+    }));
+    try (Peer peer = Peer.connect(port)) {
+      peer.write("garbage");
+      assertThat(new String(peer.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("ERROR bad input\r\n");
+    }
+    assertThat(await(reason)).isInstanceOf(ConnectionLost.class).hasMessage("bad input from the peer");
+  }
+
+  @Test
   void abortConnectionDropsPendingWrites() throws Exception {
     int size = 32 * 1024 * 1024; // under the write buffer limit, so abortConnection is what closes
     assertThat((long) size).isLessThan(options().writeBufferLimit());

@@ -1,0 +1,134 @@
+package io.torsion.protocols.line;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * How a {@link LineReceiver} or {@link LineOnlyReceiver} splits and decodes lines. Immutable;
+ * build with {@link #builder()}.
+ *
+ * <table class="striped">
+ *   <caption>Options and their defaults</caption>
+ *   <thead><tr><th>option</th><th>default</th><th>meaning</th></tr></thead>
+ *   <tbody>
+ *     <tr><td>{@link #delimiter()}</td><td>{@code \r\n}</td><td>what ends a line</td></tr>
+ *     <tr><td>{@link #maxLength()}</td><td>{@value #DEFAULT_MAX_LENGTH} bytes</td>
+ *         <td>the longest line accepted, delimiter excluded; also applies to a line whose
+ *         delimiter has not arrived yet</td></tr>
+ *     <tr><td>{@link #charset()}</td><td>UTF-8</td><td>how lines are decoded and encoded</td></tr>
+ *     <tr><td>{@link #malformed()}</td><td>{@code CLOSE}</td>
+ *         <td>what to do with a line that is not valid in the charset</td></tr>
+ *   </tbody>
+ * </table>
+ */
+public final class LineOptions {
+  /** Default of {@link #maxLength()}, as in Twisted. */
+  public static final int DEFAULT_MAX_LENGTH = 16384;
+
+  private static final LineOptions DEFAULTS = builder().build();
+
+  /** What to do with a line that does not decode. */
+  public enum Malformed {
+    /** Replace the bad bytes with U+FFFD and deliver the line. */
+    REPLACE,
+    /** Call {@code lineMalformed}, which by default closes the connection with a reason. */
+    CLOSE
+  }
+
+  private final byte[] delimiter;
+  private final int maxLength;
+  private final Charset charset;
+  private final Malformed malformed;
+
+  private LineOptions(Builder builder) {
+    this.delimiter = builder.delimiter.clone();
+    this.maxLength = builder.maxLength;
+    this.charset = builder.charset;
+    this.malformed = builder.malformed;
+  }
+
+  /** Returns the defaults: {@code \r\n}, 16384 bytes, UTF-8, close on malformed input. */
+  public static LineOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** Returns a builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the delimiter's bytes (a copy). */
+  public byte[] delimiter() {
+    return delimiter.clone();
+  }
+
+  byte[] delimiterBytes() {
+    return delimiter;
+  }
+
+  /** Returns the longest line accepted, in bytes, delimiter excluded. */
+  public int maxLength() {
+    return maxLength;
+  }
+
+  /** Returns the charset lines are decoded and encoded with. */
+  public Charset charset() {
+    return charset;
+  }
+
+  /** Returns what happens to a line that does not decode. */
+  public Malformed malformed() {
+    return malformed;
+  }
+
+  /** Builds {@link LineOptions}. */
+  public static final class Builder {
+    private byte[] delimiter = {'\r', '\n'};
+    private int maxLength = DEFAULT_MAX_LENGTH;
+    private Charset charset = StandardCharsets.UTF_8;
+    private Malformed malformed = Malformed.CLOSE;
+
+    private Builder() {}
+
+    /** Sets the delimiter, e.g. {@code "\n"}; encoded as ASCII, not empty. */
+    public Builder delimiter(String delimiter) {
+      return delimiter(Objects.requireNonNull(delimiter, "delimiter").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Sets the delimiter's bytes, not empty. */
+    public Builder delimiter(byte[] delimiter) {
+      if (delimiter.length == 0) {
+        throw new IllegalArgumentException("the delimiter is empty");
+      }
+      this.delimiter = delimiter.clone();
+      return this;
+    }
+
+    /** Sets the longest line accepted, in bytes, at least 1. */
+    public Builder maxLength(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxLength must be at least 1: " + bytes);
+      }
+      this.maxLength = bytes;
+      return this;
+    }
+
+    /** Sets the charset. */
+    public Builder charset(Charset charset) {
+      this.charset = Objects.requireNonNull(charset, "charset");
+      return this;
+    }
+
+    /** Sets what happens to a line that does not decode. */
+    public Builder malformed(Malformed action) {
+      this.malformed = Objects.requireNonNull(action, "malformed");
+      return this;
+    }
+
+    /** Returns the options. */
+    public LineOptions build() {
+      return new LineOptions(this);
+    }
+  }
+}
