@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 class DemoTest {
   @Test
   void parsesEveryFlagAndRejectsNonsense() {
-    Demo.Options options = Demo.Options.parse("--host", "::1", "--echo-port", "0");
+    Demo.Options options = Demo.Options.parse("--host", "::1", "--echo-port", "0", "--line-port", "9001");
     assertThat(options.host()).isEqualTo("::1");
     assertThat(options.echoPort()).isZero();
+    assertThat(options.linePort()).isEqualTo(9001);
     assertThat(Demo.Options.parse().echoPort()).isEqualTo(8000);
+    assertThat(Demo.Options.parse().linePort()).isEqualTo(8001);
     assertThatThrownBy(() -> Demo.Options.parse("--echo-port", "70000")).hasMessageContaining("out of range: 70000");
     assertThatThrownBy(() -> Demo.Options.parse("--echo-port", "x")).hasMessageContaining("not a number: x");
     assertThatThrownBy(() -> Demo.Options.parse("--bogus")).hasMessageContaining("unknown option: --bogus");
@@ -30,7 +32,7 @@ class DemoTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code = Demo.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
     assertThat(code).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--echo-port", "--host", "--help", "torsion.reactor");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--echo-port", "--line-port", "--host", "--help", "torsion.reactor");
   }
 
   @Test
@@ -46,7 +48,7 @@ class DemoTest {
     CompletableFuture<Demo> started = new CompletableFuture<>();
     Thread main = new Thread(() -> {
       try {
-        Demo demo = Demo.start(Demo.Options.parse("--echo-port", "0"));
+        Demo demo = Demo.start(Demo.Options.parse("--echo-port", "0", "--line-port", "0"));
         started.complete(demo);
         demo.reactor().run();
       } catch (Throwable e) {
@@ -56,12 +58,24 @@ class DemoTest {
     main.start();
     Demo demo = started.get(30, TimeUnit.SECONDS);
     try {
-      Matcher banner = Pattern.compile("torsion-demo: reactor=(\\w+) chosen=(auto|forced) echo=127\\.0\\.0\\.1:(\\d+)")
+      Matcher banner = Pattern.compile(
+              "torsion-demo: reactor=(\\w+) chosen=(auto|forced) echo=127\\.0\\.0\\.1:(\\d+) line=127\\.0\\.0\\.1:(\\d+)")
           .matcher(demo.banner());
       assertThat(banner.matches()).as(demo.banner()).isTrue();
       try (Peer peer = Peer.connect(Integer.parseInt(banner.group(3)))) {
         peer.write("hello");
         assertThat(peer.readUtf8(5)).isEqualTo("hello");
+      }
+      try (Peer peer = Peer.connect(Integer.parseInt(banner.group(4)))) {
+        java.io.BufferedReader lines = new java.io.BufferedReader(
+            new java.io.InputStreamReader(peer.socket().getInputStream(), StandardCharsets.UTF_8));
+        assertThat(lines.readLine()).startsWith("WELCOME");
+        peer.write("ECHO hi there\r\nbogus\r\nSTATS\r\nQUIT\r\n");
+        assertThat(lines.readLine()).isEqualTo("hi there");
+        assertThat(lines.readLine()).startsWith("ERROR unknown command BOGUS");
+        assertThat(lines.readLine()).startsWith("connections=1 commands=3");
+        assertThat(lines.readLine()).isEqualTo("BYE");
+        assertThat(lines.readLine()).isNull();
       }
     } finally {
       demo.reactor().stop();

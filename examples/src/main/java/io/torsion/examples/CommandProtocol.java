@@ -1,0 +1,87 @@
+package io.torsion.examples;
+
+import io.torsion.ConnectionClosed;
+import io.torsion.Factory;
+import io.torsion.ReactorTime;
+import io.torsion.protocols.line.LineReceiver;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * The demo's line-based command protocol, for remote command-line clients ({@code nc}, telnet):
+ * {@code HELP}, {@code ECHO <text>}, {@code TIME}, {@code STATS}, {@code QUIT}. Unknown commands get
+ * an error line and the connection stays open.
+ *
+ * <pre>
+ * $ nc 127.0.0.1 8001
+ * ECHO hello
+ * hello
+ * QUIT
+ * BYE
+ * </pre>
+ */
+final class CommandProtocol extends LineReceiver {
+  static final String HELP = "COMMANDS: HELP, ECHO <text>, TIME, STATS, QUIT";
+
+  private final Server server;
+
+  CommandProtocol(Server server) {
+    this.server = server;
+  }
+
+  /** The shared state of every command connection: counters and clocks. */
+  static final class Server implements Factory<CommandProtocol> {
+    private final ReactorTime time;
+    private final Clock wallClock;
+    private final long startedNanos;
+    private int connected;
+    private long commands;
+
+    Server(ReactorTime time, Clock wallClock) {
+      this.time = time;
+      this.wallClock = wallClock;
+      this.startedNanos = time.nanoTime();
+    }
+
+    @Override
+    public CommandProtocol buildProtocol(SocketAddress peer) {
+      return new CommandProtocol(this);
+    }
+  }
+
+  @Override
+  public void connectionMade() {
+    server.connected++;
+    sendLine("WELCOME to the Torsion demo. " + HELP);
+  }
+
+  @Override
+  public void lineReceived(String line) {
+    server.commands++;
+    String trimmed = line.strip();
+    int space = trimmed.indexOf(' ');
+    String command = (space < 0 ? trimmed : trimmed.substring(0, space)).toUpperCase(Locale.ROOT);
+    String argument = space < 0 ? "" : trimmed.substring(space + 1).stripLeading();
+    switch (command) {
+      case "HELP" -> sendLine(HELP);
+      case "ECHO" -> sendLine(argument);
+      case "TIME" -> sendLine(Instant.now(server.wallClock).toString());
+      case "STATS" -> sendLine("connections=" + server.connected + " commands=" + server.commands
+          + " uptime=" + Duration.ofNanos(server.time.nanoTime() - server.startedNanos).toSeconds() + "s");
+      case "QUIT" -> {
+        sendLine("BYE");
+        transport().loseConnection();
+      }
+      case "" -> sendLine("ERROR empty command; " + HELP);
+      default -> sendLine("ERROR unknown command " + command + "; " + HELP);
+    }
+  }
+
+  @Override
+  public void connectionLost(ConnectionClosed reason) {
+    server.connected--;
+  }
+}

@@ -1,0 +1,52 @@
+package io.torsion.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.torsion.testing.StringTransport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class CommandProtocolTest {
+  private final io.torsion.testing.Clock time = new io.torsion.testing.Clock();
+  private final CommandProtocol.Server server =
+      new CommandProtocol.Server(time, Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC));
+
+  private StringTransport connect() {
+    StringTransport transport = new StringTransport();
+    transport.connect(server.buildProtocol(transport.getPeer()));
+    transport.clear(); // the welcome line
+    return transport;
+  }
+
+  @Test
+  void answersEveryCommand() {
+    StringTransport transport = connect();
+    transport.receive("HELP\r\necho  spaced  out \r\nTIME\r\n");
+    time.advance(Duration.ofSeconds(42));
+    transport.receive("STATS\r\n");
+    assertThat(transport.valueUtf8()).isEqualTo(CommandProtocol.HELP + "\r\n"
+        + "spaced  out\r\n"
+        + "2026-11-21T12:00:00Z\r\n"
+        + "connections=1 commands=4 uptime=42s\r\n");
+    assertThat(transport.disconnecting()).isFalse();
+  }
+
+  @Test
+  void unknownAndEmptyCommandsGetAnErrorAndTheConnectionStaysOpen() {
+    StringTransport transport = connect();
+    transport.receive("FROB\r\n\r\n");
+    assertThat(transport.valueUtf8()).startsWith("ERROR unknown command FROB").contains("ERROR empty command");
+    assertThat(transport.disconnecting()).isFalse();
+  }
+
+  @Test
+  void quitSaysByeAndCloses() {
+    StringTransport transport = connect();
+    transport.receiveByteByByte("QUIT\r\nECHO after\r\n".getBytes());
+    assertThat(transport.valueUtf8()).isEqualTo("BYE\r\n");
+    assertThat(transport.disconnecting()).isTrue();
+  }
+}
