@@ -69,6 +69,15 @@ public interface Transport extends DataConsumer, PushProducer {
    */
   void loseWriteConnection();
 
+  /**
+   * Hands this connection to {@code next}: it gets {@link Protocol#makeConnection} (so {@code
+   * connectionMade}), then {@code unconsumed} (bytes the current protocol received but did not
+   * use) as its first {@code dataReceived}, then every later event. The current protocol hears
+   * nothing more, not even {@code connectionLost}. This is how a line protocol hands over after a
+   * command, an HTTP server after {@code Upgrade}, a sniffing acceptor after the first bytes.
+   */
+  void switchProtocol(Protocol next, ByteBuffer unconsumed);
+
   /** Returns the address of the remote side. */
   SocketAddress getPeer();
 

@@ -40,7 +40,8 @@ class ArchitectureTest {
         "io.torsion.transport.nio.NioReactorProvider", "io.torsion.transport.epoll.EpollReactorProvider",
         "io.torsion.transport.iouring.IoUringReactorProvider", "io.torsion.transport.kqueue.KQueueReactorProvider",
         "io.torsion.transport.windows.IocpReactorProvider", "io.torsion.transport.posix.FileDescriptorLimit",
-        "io.torsion.protocols.echo.Echo", "io.torsion.examples.Demo");
+        "io.torsion.protocols.echo.Echo", "io.torsion.protocols.line.LineReceiver",
+        "io.torsion.protocols.unification.PortUnification", "io.torsion.examples.Demo");
   }
 
   @Test

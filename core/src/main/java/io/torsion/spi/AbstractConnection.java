@@ -328,6 +328,27 @@ public abstract class AbstractConnection implements Transport {
   }
 
   @Override
+  public final void switchProtocol(Protocol next, ByteBuffer unconsumed) {
+    requireLoopThread();
+    Objects.requireNonNull(next, "next");
+    if (state != State.OPEN) {
+      throw new IllegalStateException("switchProtocol: the connection is " + state.name().toLowerCase(Locale.ROOT));
+    }
+    ByteBuffer rest = ByteBuffer.allocate(unconsumed.remaining());
+    rest.put(unconsumed).flip(); // the caller's buffer may be a lent view
+    protocol = next;
+    try {
+      next.makeConnection(this);
+      if (rest.hasRemaining() && state == State.OPEN) {
+        next.dataReceived(rest);
+      }
+    } catch (Throwable error) {
+      AbstractReactor.rethrowIfFatal(error);
+      fail(error, "the new protocol's connectionMade or dataReceived");
+    }
+  }
+
+  @Override
   public final void loseConnection(String why) {
     requireLoopThread();
     if (state == State.OPEN && reason == null) {

@@ -211,6 +211,28 @@ public final class StringTransport implements Transport {
   }
 
   @Override
+  public void switchProtocol(Protocol next, ByteBuffer unconsumed) {
+    requireConnected();
+    ByteBuffer rest = ByteBuffer.allocate(unconsumed.remaining());
+    rest.put(unconsumed).flip();
+    protocol = Objects.requireNonNull(next, "next");
+    delivering++;
+    try {
+      next.makeConnection(this);
+      if (rest.hasRemaining() && !lost) {
+        next.dataReceived(rest);
+      }
+    } finally {
+      delivering--;
+    }
+  }
+
+  /** Returns the protocol this transport delivers to now (it changes with {@link #switchProtocol}). */
+  public Protocol protocol() {
+    return protocol;
+  }
+
+  @Override
   public void loseConnection(String reason) {
     if (!disconnecting) {
       closeReason = reason;

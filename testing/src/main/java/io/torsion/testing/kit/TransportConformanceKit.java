@@ -336,6 +336,40 @@ public abstract class TransportConformanceKit {
   }
 
   @Test
+  void switchProtocolHandsTheConnectionAndUnconsumedBytesToTheNextProtocol() throws Exception {
+    CompletableFuture<String> firstLost = new CompletableFuture<>();
+    int port = listen(Factory.of(() -> new Protocol() {
+      @Override
+      public void dataReceived(ByteBuffer data) {
+        // "SWITCH\n" then anything: everything after the newline goes to an echo protocol.
+        int newline = -1;
+        for (int i = data.position(); i < data.limit(); i++) {
+          if (data.get(i) == '\n') {
+            newline = i;
+            break;
+          }
+        }
+        if (newline >= 0) {
+          data.position(newline + 1);
+          transport().switchProtocol(new Recorder(true), data);
+        }
+      }
+
+      @Override
+      public void connectionLost(ConnectionClosed reason) {
+        firstLost.complete("the first protocol heard connectionLost");
+      }
+    }));
+    try (Peer peer = Peer.connect(port)) {
+      peer.write("SWITCH\nabc");
+      assertThat(peer.readUtf8(3)).as("the unconsumed bytes, echoed by the next protocol").isEqualTo("abc");
+      peer.write("def");
+      assertThat(peer.readUtf8(3)).isEqualTo("def");
+    }
+    assertThat(firstLost).as("the first protocol hears nothing after the switch").isNotDone();
+  }
+
+  @Test
   void abortConnectionDropsPendingWrites() throws Exception {
     int size = 32 * 1024 * 1024; // under the write buffer limit, so abortConnection is what closes
     assertThat((long) size).isLessThan(options().writeBufferLimit());
