@@ -824,7 +824,7 @@ public abstract class TransportConformanceKit {
   @Test
   void aPullProducerStreamsToAReaderWithBoundedBufferingAndLoseConnectionWaitsForIt() throws Exception {
     int chunk = 64 * 1024;
-    int chunks = 1024; // 64 MiB
+    int chunks = 16 * 1024; // 1 GiB, with the queue never above the high watermark plus one chunk
     AtomicLong maxQueued = new AtomicLong();
     CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
     int port = listen(Factory.of(() -> new Protocol() {
