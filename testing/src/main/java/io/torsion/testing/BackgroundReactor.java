@@ -35,11 +35,29 @@ public final class BackgroundReactor implements AutoCloseable {
     this.thread = new Thread(this::runReactor, "torsion-reactor");
   }
 
-  /** Starts {@code reactor} on a new thread named {@code torsion-reactor} and waits until it runs. */
+  /**
+   * Starts {@code reactor} on a new thread named {@code torsion-reactor} and waits until it runs.
+   * If {@code run()} fails at once (say, because another thread set the reactor up), that error is
+   * thrown here.
+   */
   public static BackgroundReactor start(Reactor reactor) {
     BackgroundReactor background = new BackgroundReactor(Objects.requireNonNull(reactor, "reactor"));
+    CompletableFuture<Void> running = new CompletableFuture<>();
+    reactor.callFromThread(() -> running.complete(null));
     background.thread.start();
-    background.call(() -> null);
+    try {
+      CompletableFuture.anyOf(running, background.stopped).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw BackgroundReactor.<RuntimeException>rethrow(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the reactor did not start within " + TIMEOUT, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the reactor", e);
+    }
+    if (!running.isDone()) {
+      throw new IllegalStateException("the reactor's run() returned before it ran anything");
+    }
     return background;
   }
 

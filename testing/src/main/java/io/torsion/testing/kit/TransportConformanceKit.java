@@ -1344,6 +1344,19 @@ public abstract class TransportConformanceKit {
   }
 
   @Test
+  void runningOnAnotherThreadThanTheOneThatSetItUpFailsWithAClearError() {
+    Reactor own = newReactor();
+    own.callLater(Duration.ofSeconds(1), () -> { }); // this thread now owns the reactor
+    try {
+      assertThatThrownBy(() -> BackgroundReactor.start(own))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("run() must be called on thread '" + Thread.currentThread().getName() + "'");
+    } finally {
+      own.stop();
+    }
+  }
+
+  @Test
   void stopFromACallbackEndsRun() {
     Reactor own = newReactor();
     CompletableFuture<Void> ran = CompletableFuture.runAsync(() -> {

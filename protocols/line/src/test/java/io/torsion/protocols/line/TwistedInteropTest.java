@@ -156,41 +156,57 @@ class TwistedInteropTest {
     assertThat(replies).containsExactlyElementsOf(LINES.stream().map(TwistedInteropTest::reversed).toList());
   }
 
+  /** Sends every string, gathers as many replies, then completes {@code done} and closes. */
+  private static final class Exchange {
+    private final List<String> strings;
+    private final CompletableFuture<List<String>> done;
+    private final List<String> got = new ArrayList<>();
+
+    Exchange(List<String> strings, CompletableFuture<List<String>> done) {
+      this.strings = strings;
+      this.done = done;
+    }
+
+    void start(java.util.function.Consumer<byte[]> send) {
+      strings.forEach(s -> send.accept(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    void received(ByteBuffer string, Protocol protocol) {
+      got.add(StandardCharsets.UTF_8.decode(string).toString());
+      if (got.size() == strings.size()) {
+        done.complete(got);
+        protocol.transport().loseConnection();
+      }
+    }
+  }
+
   @Test
   void torsionNetstringsAndInt32StringsTalkToTwisted() throws Exception {
     List<String> strings = List.of("one", "", "three,with:punctuation", "y".repeat(5000));
     List<String> netstrings = talkTo("netstring-server", done -> new NetstringReceiver() {
-      private final List<String> got = new ArrayList<>();
+      private final Exchange exchange = new Exchange(strings, done);
 
       @Override
       public void connectionMade() {
-        strings.forEach(s -> sendString(s.getBytes(StandardCharsets.UTF_8)));
+        exchange.start(this::sendString);
       }
 
       @Override
       public void stringReceived(ByteBuffer string) {
-        got.add(StandardCharsets.UTF_8.decode(string).toString());
-        if (got.size() == strings.size()) {
-          done.complete(got);
-          transport().loseConnection();
-        }
+        exchange.received(string, this);
       }
     });
     List<String> int32s = talkTo("int32-server", done -> new Int32StringReceiver() {
-      private final List<String> got = new ArrayList<>();
+      private final Exchange exchange = new Exchange(strings, done);
 
       @Override
       public void connectionMade() {
-        strings.forEach(s -> sendString(s.getBytes(StandardCharsets.UTF_8)));
+        exchange.start(this::sendString);
       }
 
       @Override
       public void stringReceived(ByteBuffer string) {
-        got.add(StandardCharsets.UTF_8.decode(string).toString());
-        if (got.size() == strings.size()) {
-          done.complete(got);
-          transport().loseConnection();
-        }
+        exchange.received(string, this);
       }
     });
     List<String> expected = strings.stream().map(TwistedInteropTest::reversed).toList();
