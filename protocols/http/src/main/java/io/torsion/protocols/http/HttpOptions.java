@@ -1,0 +1,118 @@
+package io.torsion.protocols.http;
+
+/**
+ * The limits an HTTP server enforces, each with the status it answers when exceeded. Immutable;
+ * build with {@link #builder()}.
+ *
+ * <table class="striped">
+ *   <caption>Limits and their defaults</caption>
+ *   <thead><tr><th>limit</th><th>default</th><th>status when exceeded</th></tr></thead>
+ *   <tbody>
+ *     <tr><td>{@link #maxRequestLineLength()}</td><td>{@value #DEFAULT_MAX_REQUEST_LINE} bytes</td><td>414</td></tr>
+ *     <tr><td>{@link #maxHeaderSize()}</td><td>{@value #DEFAULT_MAX_HEADER_SIZE} bytes (header section,
+ *         and trailers)</td><td>431</td></tr>
+ *     <tr><td>{@link #maxHeaderCount()}</td><td>{@value #DEFAULT_MAX_HEADER_COUNT} fields</td><td>431</td></tr>
+ *     <tr><td>{@link #maxBodySize()}</td><td>{@value #DEFAULT_MAX_BODY_SIZE} bytes</td><td>413</td></tr>
+ *   </tbody>
+ * </table>
+ */
+public final class HttpOptions {
+  /** Default of {@link #maxRequestLineLength()}. */
+  public static final int DEFAULT_MAX_REQUEST_LINE = 8192;
+  /** Default of {@link #maxHeaderSize()}. */
+  public static final int DEFAULT_MAX_HEADER_SIZE = 16384;
+  /** Default of {@link #maxHeaderCount()}. */
+  public static final int DEFAULT_MAX_HEADER_COUNT = 100;
+  /** Default of {@link #maxBodySize()}: 1 MiB. */
+  public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+
+  private static final HttpOptions DEFAULTS = builder().build();
+
+  private final int maxRequestLineLength;
+  private final int maxHeaderSize;
+  private final int maxHeaderCount;
+  private final int maxBodySize;
+
+  private HttpOptions(Builder builder) {
+    this.maxRequestLineLength = builder.maxRequestLineLength;
+    this.maxHeaderSize = builder.maxHeaderSize;
+    this.maxHeaderCount = builder.maxHeaderCount;
+    this.maxBodySize = builder.maxBodySize;
+  }
+
+  /** Returns the defaults. */
+  public static HttpOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** Returns a builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the longest request line accepted, CRLF excluded. */
+  public int maxRequestLineLength() {
+    return maxRequestLineLength;
+  }
+
+  /** Returns the largest header section (or trailer section) accepted, in bytes. */
+  public int maxHeaderSize() {
+    return maxHeaderSize;
+  }
+
+  /** Returns the most header fields accepted. */
+  public int maxHeaderCount() {
+    return maxHeaderCount;
+  }
+
+  /** Returns the largest request body accepted, in bytes. */
+  public int maxBodySize() {
+    return maxBodySize;
+  }
+
+  /** Builds {@link HttpOptions}. */
+  public static final class Builder {
+    private int maxRequestLineLength = DEFAULT_MAX_REQUEST_LINE;
+    private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
+    private int maxHeaderCount = DEFAULT_MAX_HEADER_COUNT;
+    private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
+
+    private Builder() {}
+
+    /** Sets the longest request line accepted, at least 16 bytes. */
+    public Builder maxRequestLineLength(int bytes) {
+      this.maxRequestLineLength = atLeast("maxRequestLineLength", bytes, 16);
+      return this;
+    }
+
+    /** Sets the largest header section accepted, at least 64 bytes. */
+    public Builder maxHeaderSize(int bytes) {
+      this.maxHeaderSize = atLeast("maxHeaderSize", bytes, 64);
+      return this;
+    }
+
+    /** Sets the most header fields accepted, at least 1. */
+    public Builder maxHeaderCount(int count) {
+      this.maxHeaderCount = atLeast("maxHeaderCount", count, 1);
+      return this;
+    }
+
+    /** Sets the largest body accepted, at least 0. */
+    public Builder maxBodySize(int bytes) {
+      this.maxBodySize = atLeast("maxBodySize", bytes, 0);
+      return this;
+    }
+
+    /** Returns the options. */
+    public HttpOptions build() {
+      return new HttpOptions(this);
+    }
+
+    private static int atLeast(String name, int value, int minimum) {
+      if (value < minimum) {
+        throw new IllegalArgumentException(name + " must be at least " + minimum + ": " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,482 @@
+package io.torsion.protocols.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * An incremental HTTP/1.1 request parser (RFC 9112), fed bytes as they arrive and emitting each
+ * complete request, body included, to a {@link Listener}; pipelined requests in one read come out
+ * in order. Every limit of {@link HttpOptions} holds before more is buffered, and every framing
+ * ambiguity that enables request smuggling is an {@link HttpError}: both {@code Content-Length}
+ * and {@code Transfer-Encoding}, differing lengths, a final coding other than {@code chunked},
+ * obs-fold, whitespace before a colon, bare CR or LF, control characters, invalid token
+ * characters, chunk-size overflow or junk, a missing or repeated {@code Host} on HTTP/1.1. After
+ * an error the parser accepts nothing more; the connection must be closed.
+ */
+final class RequestParser {
+  /** Receives what the parser finds. */
+  interface Listener {
+    /** A whole request has arrived. */
+    void request(HttpRequest request);
+
+    /** A request's headers asked {@code Expect: 100-continue} and its body has not arrived. */
+    void expectContinue();
+  }
+
+  private enum State {
+    REQUEST_LINE,
+    HEADERS,
+    FIXED_BODY,
+    CHUNK_SIZE,
+    CHUNK_DATA,
+    CHUNK_END,
+    TRAILERS,
+    FAILED
+  }
+
+  private static final int MAX_CHUNK_LINE = 4096;
+  private static final int MAX_EMPTY_LINES = 8;
+  private static final boolean[] TCHAR = new boolean[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) {
+      TCHAR[c] = true;
+    }
+    for (char c = 'a'; c <= 'z'; c++) {
+      TCHAR[c] = true;
+      TCHAR[Character.toUpperCase(c)] = true;
+    }
+    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+      TCHAR[c] = true;
+    }
+  }
+
+  private final HttpOptions options;
+  private final Listener listener;
+  private byte[] bytes = new byte[1024];
+  private int start;
+  private int end;
+  private State state = State.REQUEST_LINE;
+  private int emptyLines;
+  private int headerBytes;
+  private String method;
+  private String target;
+  private String version;
+  private HttpHeaders headers;
+  private HttpHeaders trailers;
+  private byte[] body;
+  private int bodyLength;
+  private long remaining;
+  private HttpError failure;
+
+  RequestParser(HttpOptions options, Listener listener) {
+    this.options = options;
+    this.listener = listener;
+  }
+
+  /**
+   * Parses {@code data}, emitting every request it completes.
+   *
+   * @throws HttpError at the first violation; every later call throws it again
+   */
+  void feed(ByteBuffer data) throws HttpError {
+    if (failure != null) {
+      throw failure;
+    }
+    append(data);
+    try {
+      while (step()) {
+        // each step consumes what it can
+      }
+    } catch (HttpError error) {
+      state = State.FAILED;
+      failure = error;
+      throw error;
+    }
+  }
+
+  /** Returns true when a request line or header section is partly received (for timeouts). */
+  boolean midRequest() {
+    return state != State.REQUEST_LINE || end > start;
+  }
+
+  private boolean step() throws HttpError {
+    switch (state) {
+      case REQUEST_LINE -> {
+        int eol = lineEnd(options.maxRequestLineLength(), 414, "request line longer than "
+            + options.maxRequestLineLength() + " bytes");
+        if (eol < 0) {
+          return false;
+        }
+        if (eol == start) { // an empty line before the request: tolerated, within reason
+          consumeLine(eol);
+          if (++emptyLines > MAX_EMPTY_LINES) {
+            throw new HttpError(400, "too many empty lines before the request line");
+          }
+          return true;
+        }
+        requestLine(ascii(start, eol));
+        consumeLine(eol);
+        state = State.HEADERS;
+        headers = new HttpHeaders();
+        headerBytes = 0;
+        return true;
+      }
+      case HEADERS, TRAILERS -> {
+        int room = options.maxHeaderSize() - headerBytes;
+        int eol = lineEnd(room, 431, (state == State.HEADERS ? "header section" : "trailer section")
+            + " larger than " + options.maxHeaderSize() + " bytes");
+        if (eol < 0) {
+          return false;
+        }
+        headerBytes += eol - start + 2;
+        if (eol == start) {
+          consumeLine(eol);
+          if (state == State.HEADERS) {
+            headersDone();
+          } else {
+            emit();
+          }
+          return true;
+        }
+        HttpHeaders into = state == State.HEADERS ? headers : trailers;
+        if (into.size() >= options.maxHeaderCount()) {
+          throw new HttpError(431, "more than " + options.maxHeaderCount() + " header fields");
+        }
+        field(eol, into);
+        consumeLine(eol);
+        return true;
+      }
+      case FIXED_BODY -> {
+        int take = (int) Math.min(remaining, end - start);
+        copyBody(take);
+        remaining -= take;
+        if (remaining == 0) {
+          emit();
+          return true;
+        }
+        return false;
+      }
+      case CHUNK_SIZE -> {
+        int eol = lineEnd(MAX_CHUNK_LINE, 400, "chunk-size line longer than " + MAX_CHUNK_LINE + " bytes");
+        if (eol < 0) {
+          return false;
+        }
+        long size = chunkSize(start, eol);
+        consumeLine(eol);
+        if (size == 0) {
+          state = State.TRAILERS;
+          trailers = new HttpHeaders();
+          headerBytes = 0;
+        } else {
+          if (bodyLength + size > options.maxBodySize()) {
+            throw new HttpError(413, "chunked body larger than " + options.maxBodySize() + " bytes");
+          }
+          remaining = size;
+          state = State.CHUNK_DATA;
+        }
+        return true;
+      }
+      case CHUNK_DATA -> {
+        int take = (int) Math.min(remaining, end - start);
+        copyBody(take);
+        remaining -= take;
+        if (remaining == 0) {
+          state = State.CHUNK_END;
+          return true;
+        }
+        return false;
+      }
+      case CHUNK_END -> {
+        if (end - start < 2) {
+          if (end - start == 1 && bytes[start] != '\r') {
+            throw new HttpError(400, "chunk data is not followed by CRLF");
+          }
+          return false;
+        }
+        if (bytes[start] != '\r' || bytes[start + 1] != '\n') {
+          throw new HttpError(400, "chunk data is not followed by CRLF");
+        }
+        start += 2;
+        state = State.CHUNK_SIZE;
+        return true;
+      }
+      default -> throw failure;
+    }
+  }
+
+  // ---------------------------------------------------------------- lines
+
+  /**
+   * Returns the index of the CR of the next CRLF, or -1 if it has not arrived; refuses bare CR,
+   * bare LF, and a line longer than {@code limit}.
+   */
+  private int lineEnd(int limit, int status, String tooLong) throws HttpError {
+    int scanEnd = Math.min(end, start + limit + 2);
+    for (int i = start; i < scanEnd; i++) {
+      byte b = bytes[i];
+      if (b == '\n') {
+        throw new HttpError(400, "bare LF: lines must end with CRLF");
+      }
+      if (b == '\r') {
+        if (i + 1 == end) {
+          return -1; // the LF may be on its way
+        }
+        if (bytes[i + 1] != '\n') {
+          throw new HttpError(400, "bare CR");
+        }
+        if (i - start > limit) {
+          throw new HttpError(status, tooLong);
+        }
+        return i;
+      }
+    }
+    if (end - start > limit) {
+      throw new HttpError(status, tooLong);
+    }
+    return -1;
+  }
+
+  private void consumeLine(int eol) {
+    start = eol + 2;
+  }
+
+  private String ascii(int from, int to) {
+    return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
+  }
+
+  // ---------------------------------------------------------------- request line and fields
+
+  private void requestLine(String line) throws HttpError {
+    int first = line.indexOf(' ');
+    int second = first < 0 ? -1 : line.indexOf(' ', first + 1);
+    if (first <= 0 || second < 0 || line.indexOf(' ', second + 1) >= 0 || second == first + 1) {
+      throw new HttpError(400, "malformed request line: expected METHOD SP TARGET SP VERSION");
+    }
+    method = line.substring(0, first);
+    target = line.substring(first + 1, second);
+    String v = line.substring(second + 1);
+    for (int i = 0; i < method.length(); i++) {
+      if (!tchar(method.charAt(i))) {
+        throw new HttpError(400, "invalid character in the method");
+      }
+    }
+    for (int i = 0; i < target.length(); i++) {
+      char c = target.charAt(i);
+      if (c <= 0x20 || c >= 0x7F) {
+        throw new HttpError(400, "invalid character in the request target");
+      }
+    }
+    if (v.length() != 8 || !v.startsWith("HTTP/") || !Character.isDigit(v.charAt(5)) || v.charAt(6) != '.'
+        || !Character.isDigit(v.charAt(7))) {
+      throw new HttpError(400, "malformed HTTP version");
+    }
+    if (!v.equals("HTTP/1.1") && !v.equals("HTTP/1.0")) {
+      throw new HttpError(505, "HTTP version " + v.substring(5) + " is not supported");
+    }
+    version = v;
+  }
+
+  private void field(int eol, HttpHeaders into) throws HttpError {
+    byte first = bytes[start];
+    if (first == ' ' || first == '\t') {
+      throw new HttpError(400, "obsolete line folding (a field line starting with whitespace)");
+    }
+    int colon = -1;
+    for (int i = start; i < eol; i++) {
+      byte b = bytes[i];
+      if (b == ':') {
+        colon = i;
+        break;
+      }
+      if (b == ' ' || b == '\t') {
+        throw new HttpError(400, "whitespace in a field name or before the colon");
+      }
+      if (b < 0 || !TCHAR[b]) {
+        throw new HttpError(400, "invalid character in a field name");
+      }
+    }
+    if (colon <= start) {
+      throw new HttpError(400, colon == start ? "empty field name" : "field line without a colon");
+    }
+    int from = colon + 1;
+    int to = eol;
+    while (from < to && (bytes[from] == ' ' || bytes[from] == '\t')) {
+      from++;
+    }
+    while (to > from && (bytes[to - 1] == ' ' || bytes[to - 1] == '\t')) {
+      to--;
+    }
+    for (int i = from; i < to; i++) {
+      int b = bytes[i] & 0xFF;
+      if ((b < 0x20 && b != '\t') || b == 0x7F) {
+        throw new HttpError(400, "control character in a field value");
+      }
+    }
+    into.add(ascii(start, colon), ascii(from, to));
+  }
+
+  private static boolean tchar(char c) {
+    return c < 128 && TCHAR[c];
+  }
+
+  // ---------------------------------------------------------------- framing
+
+  private void headersDone() throws HttpError {
+    List<String> hosts = headers.getAll("Host");
+    if (hosts.size() > 1) {
+      throw new HttpError(400, "more than one Host field");
+    }
+    if (hosts.isEmpty() && version.equals("HTTP/1.1")) {
+      throw new HttpError(400, "HTTP/1.1 request without a Host field");
+    }
+    body = new byte[0];
+    bodyLength = 0;
+    trailers = new HttpHeaders();
+    List<String> codings = headers.getAll("Transfer-Encoding");
+    List<String> lengths = headers.getAll("Content-Length");
+    if (!codings.isEmpty()) {
+      if (!lengths.isEmpty()) {
+        throw new HttpError(400, "both Content-Length and Transfer-Encoding");
+      }
+      if (version.equals("HTTP/1.0")) {
+        throw new HttpError(400, "Transfer-Encoding in an HTTP/1.0 request");
+      }
+      chunkedOnly(codings);
+      expectContinueIfAsked();
+      state = State.CHUNK_SIZE;
+      return;
+    }
+    long length = contentLength(lengths);
+    if (length > options.maxBodySize()) {
+      throw new HttpError(413, "body of " + length + " bytes, over the limit of " + options.maxBodySize());
+    }
+    if (length == 0) {
+      emit();
+      return;
+    }
+    body = new byte[(int) length];
+    remaining = length;
+    if (end - start < length) {
+      expectContinueIfAsked();
+    }
+    state = State.FIXED_BODY;
+  }
+
+  private static void chunkedOnly(List<String> fields) throws HttpError {
+    String[] all = String.join(",", fields).split(",", -1);
+    for (int i = 0; i < all.length; i++) {
+      String coding = all[i].trim().toLowerCase(Locale.ROOT);
+      boolean last = i == all.length - 1;
+      if (coding.isEmpty()) {
+        throw new HttpError(400, "empty transfer coding");
+      }
+      if (coding.equals("chunked")) {
+        if (!last) {
+          throw new HttpError(400, "chunked is not the final transfer coding");
+        }
+      } else if (last) {
+        throw new HttpError(400, "the final transfer coding is " + coding + ", not chunked");
+      } else {
+        throw new HttpError(501, "transfer coding " + coding + " is not implemented");
+      }
+    }
+  }
+
+  private static long contentLength(List<String> fields) throws HttpError {
+    long length = -1;
+    for (String field : fields) {
+      for (String part : field.split(",", -1)) {
+        String value = part.trim();
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          throw new HttpError(400, "invalid Content-Length: " + field);
+        }
+        long parsed = Long.parseLong(value);
+        if (length >= 0 && parsed != length) {
+          throw new HttpError(400, "differing Content-Length values");
+        }
+        length = parsed;
+      }
+    }
+    return Math.max(length, 0);
+  }
+
+  private long chunkSize(int from, int to) throws HttpError {
+    long size = 0;
+    int i = from;
+    for (; i < to; i++) {
+      int digit = Character.digit(bytes[i], 16);
+      if (digit < 0) {
+        break;
+      }
+      if (i - from >= 15) {
+        throw new HttpError(400, "chunk size overflow");
+      }
+      size = size * 16 + digit;
+    }
+    if (i == from) {
+      throw new HttpError(400, "missing chunk size");
+    }
+    while (i < to && (bytes[i] == ' ' || bytes[i] == '\t')) {
+      i++;
+    }
+    if (i < to && bytes[i] != ';') {
+      throw new HttpError(400, "junk after the chunk size");
+    }
+    for (; i < to; i++) {
+      int b = bytes[i] & 0xFF;
+      if ((b < 0x20 && b != '\t') || b == 0x7F) {
+        throw new HttpError(400, "control character in a chunk extension");
+      }
+    }
+    return size;
+  }
+
+  private void expectContinueIfAsked() {
+    if (version.equals("HTTP/1.1") && headers.containsToken("Expect", "100-continue")) {
+      listener.expectContinue();
+    }
+  }
+
+  private void copyBody(int count) {
+    if (bodyLength + count > body.length) {
+      body = Arrays.copyOf(body, Math.max(bodyLength + count, Math.min(options.maxBodySize(), body.length * 2 + 64)));
+    }
+    System.arraycopy(bytes, start, body, bodyLength, count);
+    bodyLength += count;
+    start += count;
+  }
+
+  private void emit() {
+    byte[] complete = bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
+    HttpRequest request = new HttpRequest(method, target, version, headers, complete, trailers);
+    state = State.REQUEST_LINE;
+    emptyLines = 0;
+    headers = null;
+    body = null;
+    listener.request(request);
+  }
+
+  // ---------------------------------------------------------------- buffer
+
+  private void append(ByteBuffer data) {
+    int length = data.remaining();
+    if (start == end) {
+      start = 0;
+      end = 0;
+    }
+    if (end + length > bytes.length) {
+      int size = end - start;
+      byte[] target = size + length <= bytes.length ? bytes : new byte[Math.max(bytes.length * 2, size + length)];
+      System.arraycopy(bytes, start, target, 0, size);
+      bytes = target;
+      start = 0;
+      end = size;
+    }
+    data.get(bytes, end, length);
+    end += length;
+  }
+}

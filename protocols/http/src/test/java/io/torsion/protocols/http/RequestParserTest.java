@@ -1,0 +1,198 @@
+package io.torsion.protocols.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class RequestParserTest {
+  private static final HttpOptions SMALL = HttpOptions.builder()
+      .maxRequestLineLength(64).maxHeaderSize(256).maxHeaderCount(8).maxBodySize(32).build();
+
+  /** Parses {@code input} fed through {@code feed}, as events: requests, 100-continue, the error. */
+  private static List<String> parse(HttpOptions options, byte[] input, Consumer<Consumer<byte[]>> feed) {
+    List<String> events = new ArrayList<>();
+    RequestParser parser = new RequestParser(options, new RequestParser.Listener() {
+      @Override
+      public void request(HttpRequest request) {
+        StringBuilder event = new StringBuilder(request.method() + " " + request.target() + " " + request.version());
+        for (int i = 0; i < request.headers().size(); i++) {
+          event.append(" [").append(request.headers().names().get(i)).append('=').append(request.headers().value(i)).append(']');
+        }
+        if (request.body().length > 0) {
+          event.append(" body=").append(request.bodyText());
+        }
+        if (request.trailers().size() > 0) {
+          event.append(" trailers=").append(request.trailers());
+        }
+        events.add(event.toString());
+      }
+
+      @Override
+      public void expectContinue() {
+        events.add("100-continue");
+      }
+    });
+    boolean[] failed = {false};
+    feed.accept(piece -> {
+      if (failed[0]) {
+        return;
+      }
+      try {
+        parser.feed(ByteBuffer.wrap(piece));
+      } catch (HttpError e) {
+        failed[0] = true;
+        events.add(e.status() + " " + e.getMessage());
+      }
+    });
+    return events;
+  }
+
+  /** Every way the input can arrive must give the same events; returns them. */
+  private static List<String> everyWay(HttpOptions options, String text) {
+    byte[] input = text.getBytes(StandardCharsets.ISO_8859_1);
+    List<String> whole = parse(options, input, feed -> feed.accept(input));
+    List<String> bytewise = parse(options, input, feed -> {
+      for (byte b : input) {
+        feed.accept(new byte[] {b});
+      }
+    });
+    assertThat(bytewise).as("byte by byte").isEqualTo(whole);
+    for (int split = 0; split <= input.length; split++) {
+      int at = split;
+      List<String> halves = parse(options, input, feed -> {
+        feed.accept(Arrays.copyOfRange(input, 0, at));
+        feed.accept(Arrays.copyOfRange(input, at, input.length));
+      });
+      assertThat(halves).as("split at %d", at).isEqualTo(whole);
+    }
+    return whole;
+  }
+
+  private static List<String> everyWay(String text) {
+    return everyWay(HttpOptions.defaults(), text);
+  }
+
+  // ---------------------------------------------------------------- valid traffic
+
+  @Test
+  void parsesASimpleGet() {
+    assertThat(everyWay("GET /plaintext?x=1 HTTP/1.1\r\nHost: example\r\nAccept:  */*  \r\n\r\n"))
+        .containsExactly("GET /plaintext?x=1 HTTP/1.1 [Host=example] [Accept=*/*]");
+  }
+
+  @Test
+  void parsesPipelinedRequestsInOrderWithBodies() {
+    assertThat(everyWay("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
+        + "GET /a HTTP/1.1\r\nHost: h\r\n\r\n"
+        + "GET /b HTTP/1.0\r\n\r\n"))
+        .containsExactly("POST /echo HTTP/1.1 [Host=h] [Content-Length=5] body=hello",
+            "GET /a HTTP/1.1 [Host=h]", "GET /b HTTP/1.0");
+  }
+
+  @Test
+  void parsesChunkedBodiesWithExtensionsAndTrailers() {
+    assertThat(everyWay("POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "5;name=value\r\nhello\r\n6 \r\n world\r\n0\r\nChecksum: abc\r\n\r\n"))
+        .containsExactly("POST /up HTTP/1.1 [Host=h] [Transfer-Encoding=chunked] body=hello world"
+            + " trailers=HttpHeaders[checksum: abc]");
+  }
+
+  @Test
+  void signalsExpectContinueBeforeTheBodyArrives() {
+    List<String> events = parse(HttpOptions.defaults(),
+        "PUT /f HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+        feed -> feed.accept("PUT /f HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII)));
+    assertThat(events).containsExactly("100-continue");
+  }
+
+  @Test
+  void toleratesAFewEmptyLinesBeforeARequest() {
+    assertThat(everyWay("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n")).containsExactly("GET / HTTP/1.1 [Host=h]");
+  }
+
+  @Test
+  void aLimitExactlyReachedIsStillAccepted() {
+    String line = "GET /" + "a".repeat(64 - 14) + " HTTP/1.1"; // exactly 64 bytes
+    assertThat(line).hasSize(64);
+    assertThat(everyWay(SMALL, line + "\r\nHost: h\r\nContent-Length: 32\r\n\r\n" + "b".repeat(32))).hasSize(1);
+  }
+
+  // ---------------------------------------------------------------- limits
+
+  @Test
+  void limitsAnswerWithTheirStatus() {
+    String host = "\r\nHost: h";
+    assertThat(everyWay(SMALL, "GET /" + "a".repeat(60) + " HTTP/1.1\r\n\r\n"))
+        .containsExactly("414 request line longer than 64 bytes");
+    assertThat(everyWay(SMALL, "GET / HTTP/1.1" + host + "\r\nX: " + "v".repeat(300) + "\r\n\r\n"))
+        .containsExactly("431 header section larger than 256 bytes");
+    assertThat(everyWay(SMALL, "GET / HTTP/1.1" + host + "\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\nF: 1\r\nG: 1\r\nH: 1\r\n\r\n"))
+        .containsExactly("431 more than 8 header fields");
+    assertThat(everyWay(SMALL, "POST / HTTP/1.1" + host + "\r\nContent-Length: 33\r\n\r\n"))
+        .containsExactly("413 body of 33 bytes, over the limit of 32");
+    assertThat(everyWay(SMALL, "POST / HTTP/1.1" + host + "\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n"
+        + "x".repeat(32) + "\r\n1\r\n")).containsExactly("413 chunked body larger than 32 bytes");
+    assertThat(everyWay("GET / HTTP/2.0\r\n\r\n")).containsExactly("505 HTTP version 2.0 is not supported");
+    assertThat(everyWay("POST / HTTP/1.1" + host + "\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"))
+        .containsExactly("501 transfer coding gzip is not implemented");
+  }
+
+  // ---------------------------------------------------------------- request smuggling (RFC 9112)
+
+  @Test
+  void everySmugglingVectorIsRejected() {
+    String[][] cases = {
+      {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", "400 both Content-Length and Transfer-Encoding"},
+      {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", "400 differing Content-Length values"},
+      {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\n", "400 differing Content-Length values"},
+      {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: +3\r\n\r\n", "400 invalid Content-Length: +3"},
+      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, identity\r\n\r\n", "400 chunked is not the final transfer coding"},
+      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: identity\r\n\r\n", "400 the final transfer coding is identity, not chunked"},
+      {"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", "400 Transfer-Encoding in an HTTP/1.0 request"},
+      {"GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n folded\r\n\r\n", "400 obsolete line folding (a field line starting with whitespace)"},
+      {"GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding : chunked\r\n\r\n", "400 whitespace in a field name or before the colon"},
+      {"GET / HTTP/1.1\r\nHost: h\rX: y\r\n\r\n", "400 bare CR"},
+      {"GET / HTTP/1.1\nHost: h\r\n\r\n", "400 bare LF: lines must end with CRLF"},
+      {"GET / HTTP/1.1\r\nHost: h\r\nX: a\u0001b\r\n\r\n", "400 control character in a field value"},
+      {"GET / HTTP/1.1\r\nHost: h\r\nBad(name): x\r\n\r\n", "400 invalid character in a field name"},
+      {"G=T / HTTP/1.1\r\nHost: h\r\n\r\n", "400 invalid character in the method"},
+      {"GET /a b HTTP/1.1\r\nHost: h\r\n\r\n", "400 malformed request line: expected METHOD SP TARGET SP VERSION"},
+      {"GET  / HTTP/1.1\r\nHost: h\r\n\r\n", "400 malformed request line: expected METHOD SP TARGET SP VERSION"},
+      {"GET / HTTP/1.1\r\n\r\n", "400 HTTP/1.1 request without a Host field"},
+      {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400 more than one Host field"},
+      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n", "400 chunk size overflow"},
+      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5x\r\nhello\r\n0\r\n\r\n", "400 junk after the chunk size"},
+      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n;ext\r\n", "400 missing chunk size"},
+      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloX\r\n0\r\n\r\n", "400 chunk data is not followed by CRLF"},
+      {"GET / HTTP/1.x\r\nHost: h\r\n\r\n", "400 malformed HTTP version"},
+    };
+    for (String[] c : cases) {
+      assertThat(everyWay(c[0])).as(c[0].replace("\r", "\\r").replace("\n", "\\n")).containsExactly(c[1]);
+    }
+  }
+
+  @Test
+  void afterAnErrorNothingMoreIsParsed() {
+    List<String> events = everyWay("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+    assertThat(events).containsExactly("400 more than one Host field");
+  }
+
+  @Test
+  void keepAliveFollowsTheVersionAndConnectionField() {
+    HttpHeaders none = new HttpHeaders();
+    assertThat(new HttpRequest("GET", "/", "HTTP/1.1", none, new byte[0], none).keepAlive()).isTrue();
+    assertThat(new HttpRequest("GET", "/", "HTTP/1.1", new HttpHeaders().add("Connection", "Close"), new byte[0], none)
+        .keepAlive()).isFalse();
+    assertThat(new HttpRequest("GET", "/", "HTTP/1.0", none, new byte[0], none).keepAlive()).isFalse();
+    assertThat(new HttpRequest("GET", "/", "HTTP/1.0", new HttpHeaders().add("Connection", "keep-alive"), new byte[0], none)
+        .keepAlive()).isTrue();
+    assertThat(new HttpRequest("GET", "/p?q=1", "HTTP/1.1", none, new byte[0], none).path()).isEqualTo("/p");
+  }
+}
