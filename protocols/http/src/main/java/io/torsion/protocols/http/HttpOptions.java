@@ -13,6 +13,10 @@ package io.torsion.protocols.http;
  *         and trailers)</td><td>431</td></tr>
  *     <tr><td>{@link #maxHeaderCount()}</td><td>{@value #DEFAULT_MAX_HEADER_COUNT} fields</td><td>431</td></tr>
  *     <tr><td>{@link #maxBodySize()}</td><td>{@value #DEFAULT_MAX_BODY_SIZE} bytes</td><td>413</td></tr>
+ *     <tr><td>{@link #maxPipelined()}</td><td>{@value #DEFAULT_MAX_PIPELINED} requests</td>
+ *         <td>none: reading pauses until responses catch up</td></tr>
+ *     <tr><td>{@link #serverHeader()}</td><td>{@code Torsion}</td><td>(the {@code Server} field; null omits it)</td></tr>
+ *     <tr><td>{@link #exposeErrors()}</td><td>false</td><td>(a 500 shows the exception's text)</td></tr>
  *   </tbody>
  * </table>
  */
@@ -26,18 +30,27 @@ public final class HttpOptions {
   /** Default of {@link #maxBodySize()}: 1 MiB. */
   public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
 
+  /** Default of {@link #maxPipelined()}. */
+  public static final int DEFAULT_MAX_PIPELINED = 16;
+
   private static final HttpOptions DEFAULTS = builder().build();
 
   private final int maxRequestLineLength;
   private final int maxHeaderSize;
   private final int maxHeaderCount;
   private final int maxBodySize;
+  private final int maxPipelined;
+  private final String serverHeader;
+  private final boolean exposeErrors;
 
   private HttpOptions(Builder builder) {
     this.maxRequestLineLength = builder.maxRequestLineLength;
     this.maxHeaderSize = builder.maxHeaderSize;
     this.maxHeaderCount = builder.maxHeaderCount;
     this.maxBodySize = builder.maxBodySize;
+    this.maxPipelined = builder.maxPipelined;
+    this.serverHeader = builder.serverHeader;
+    this.exposeErrors = builder.exposeErrors;
   }
 
   /** Returns the defaults. */
@@ -70,14 +83,50 @@ public final class HttpOptions {
     return maxBodySize;
   }
 
+  /** Returns how many requests of one connection may await their responses at once. */
+  public int maxPipelined() {
+    return maxPipelined;
+  }
+
+  /** Returns the {@code Server} field's value, or null to send none. */
+  public String serverHeader() {
+    return serverHeader;
+  }
+
+  /** Returns true if a 500 carries the exception's text (for development only). */
+  public boolean exposeErrors() {
+    return exposeErrors;
+  }
+
   /** Builds {@link HttpOptions}. */
   public static final class Builder {
     private int maxRequestLineLength = DEFAULT_MAX_REQUEST_LINE;
     private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
     private int maxHeaderCount = DEFAULT_MAX_HEADER_COUNT;
     private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
+    private int maxPipelined = DEFAULT_MAX_PIPELINED;
+    private String serverHeader = "Torsion";
+    private boolean exposeErrors;
 
     private Builder() {}
+
+    /** Sets how many requests of one connection may await their responses at once, at least 1. */
+    public Builder maxPipelined(int requests) {
+      this.maxPipelined = atLeast("maxPipelined", requests, 1);
+      return this;
+    }
+
+    /** Sets the {@code Server} field's value, or null to send none. */
+    public Builder serverHeader(String value) {
+      this.serverHeader = value;
+      return this;
+    }
+
+    /** Makes a 500 carry the exception's text; off by default, for it may leak internals. */
+    public Builder exposeErrors(boolean expose) {
+      this.exposeErrors = expose;
+      return this;
+    }
 
     /** Sets the longest request line accepted, at least 16 bytes. */
     public Builder maxRequestLineLength(int bytes) {

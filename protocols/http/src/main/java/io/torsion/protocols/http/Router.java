@@ -1,0 +1,137 @@
+package io.torsion.protocols.http;
+
+import io.torsion.Deferred;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Routes requests by method and path pattern; {@code {name}} in a pattern matches one path
+ * segment and hands it to the route as a parameter. An unknown path answers 404; a known path with
+ * another method answers 405 with {@code Allow}. {@code HEAD} is served by the {@code GET} route.
+ *
+ * <pre>{@code
+ * Router router = Router.builder()
+ *     .get("/plaintext", (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
+ *     .post("/users/{id}/notes", (request, params) -> notes.add(params.get("id"), request.bodyText()))
+ *     .build();
+ * }</pre>
+ */
+public final class Router implements HttpHandler {
+  /** Answers the requests of one route. */
+  @FunctionalInterface
+  public interface RouteHandler {
+    /** Returns the response to {@code request}; {@code parameters} holds the pattern's {@code {names}}. */
+    Deferred<HttpResponse> handle(HttpRequest request, Map<String, String> parameters);
+  }
+
+  private record Route(String method, String[] segments, RouteHandler handler) {}
+
+  private final List<Route> routes;
+
+  private Router(List<Route> routes) {
+    this.routes = List.copyOf(routes);
+  }
+
+  /** Returns a builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Deferred<HttpResponse> handle(HttpRequest request) {
+    String[] path = split(request.path());
+    TreeSet<String> allowed = new TreeSet<>();
+    for (Route route : routes) {
+      Map<String, String> parameters = match(route.segments, path);
+      if (parameters == null) {
+        continue;
+      }
+      if (route.method.equals(request.method())
+          || (request.method().equals("HEAD") && route.method.equals("GET"))) {
+        return route.handler.handle(request, parameters);
+      }
+      allowed.add(route.method);
+      if (route.method.equals("GET")) {
+        allowed.add("HEAD");
+      }
+    }
+    if (allowed.isEmpty()) {
+      return Deferred.succeed(HttpResponse.text(404, "Not Found\n"));
+    }
+    return Deferred.succeed(HttpResponse.text(405, "Method Not Allowed\n").header("Allow", String.join(", ", allowed)));
+  }
+
+  private static Map<String, String> match(String[] pattern, String[] path) {
+    if (pattern.length != path.length) {
+      return null;
+    }
+    Map<String, String> parameters = null;
+    for (int i = 0; i < pattern.length; i++) {
+      String segment = pattern[i];
+      if (segment.length() > 2 && segment.charAt(0) == '{' && segment.charAt(segment.length() - 1) == '}') {
+        if (path[i].isEmpty()) {
+          return null;
+        }
+        if (parameters == null) {
+          parameters = new HashMap<>();
+        }
+        parameters.put(segment.substring(1, segment.length() - 1), path[i]);
+      } else if (!segment.equals(path[i])) {
+        return null;
+      }
+    }
+    return parameters == null ? Collections.emptyMap() : parameters;
+  }
+
+  private static String[] split(String path) {
+    String trimmed = path.startsWith("/") ? path.substring(1) : path;
+    return trimmed.split("/", -1);
+  }
+
+  /** Builds a {@link Router}. */
+  public static final class Builder {
+    private final List<Route> routes = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Adds a route for {@code method} and {@code pattern}, e.g. {@code "/users/{id}"}. */
+    public Builder route(String method, String pattern, RouteHandler handler) {
+      Objects.requireNonNull(method, "method");
+      if (!Objects.requireNonNull(pattern, "pattern").startsWith("/")) {
+        throw new IllegalArgumentException("a pattern starts with '/': " + pattern);
+      }
+      routes.add(new Route(method, split(pattern), Objects.requireNonNull(handler, "handler")));
+      return this;
+    }
+
+    /** Adds a GET route (which also serves HEAD). */
+    public Builder get(String pattern, RouteHandler handler) {
+      return route("GET", pattern, handler);
+    }
+
+    /** Adds a POST route. */
+    public Builder post(String pattern, RouteHandler handler) {
+      return route("POST", pattern, handler);
+    }
+
+    /** Adds a PUT route. */
+    public Builder put(String pattern, RouteHandler handler) {
+      return route("PUT", pattern, handler);
+    }
+
+    /** Adds a DELETE route. */
+    public Builder delete(String pattern, RouteHandler handler) {
+      return route("DELETE", pattern, handler);
+    }
+
+    /** Returns the router. */
+    public Router build() {
+      return new Router(routes);
+    }
+  }
+}
