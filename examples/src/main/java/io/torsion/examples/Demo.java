@@ -6,17 +6,18 @@ import io.torsion.ListeningPort;
 import io.torsion.Reactor;
 import io.torsion.ReactorUnavailableException;
 import io.torsion.protocols.echo.Echo;
+import io.torsion.protocols.http.HttpServer;
 import java.time.Clock;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Torsion demo: one reactor serving echo on {@code --echo-port} and a line-based command
- * protocol ({@link CommandProtocol}) on {@code --line-port}. Prints one line that scripts can
- * read, e.g. {@code torsion-demo: reactor=epoll chosen=auto echo=127.0.0.1:8000
- * line=127.0.0.1:8001}, and the reactor's full selection report below it; stops cleanly on SIGINT
- * or SIGTERM.
+ * The Torsion demo: one reactor serving echo on {@code --echo-port}, a line-based command
+ * protocol ({@link CommandProtocol}) on {@code --line-port} and HTTP ({@link DemoHttp}) on {@code
+ * --http-port}. Prints one line that scripts can read, e.g. {@code torsion-demo: reactor=epoll
+ * chosen=auto echo=127.0.0.1:8000 line=127.0.0.1:8001 http=127.0.0.1:8080}, and the reactor's full
+ * selection report below it; stops cleanly on SIGINT or SIGTERM.
  *
  * <pre>
  * java -jar examples/target/torsion-demo.jar [--host 127.0.0.1] [--echo-port 8000]
@@ -27,12 +28,14 @@ public final class Demo {
   static final String USAGE = String.join("\n",
       "usage: java [-Dtorsion.reactor=NAME] -jar torsion-demo.jar [options]",
       "",
-      "Serves echo (RFC 862) and a line-based command protocol on one Torsion reactor.",
+      "Serves echo (RFC 862), a line-based command protocol and HTTP on one Torsion reactor.",
       "",
       "options:",
       "  --host ADDRESS     address to bind (default 127.0.0.1)",
       "  --echo-port PORT   echo port (default 8000; 0 picks a free port)",
       "  --line-port PORT   command protocol port (default 8001; 0 picks a free port)",
+      "  --http-port PORT   HTTP port (default 8080; 0 picks a free port): /plaintext, POST /echo,",
+      "                     /delay?ms=N, /stream?chunks=N",
       "  --help             print this help and exit",
       "",
       "The reactor's transport is chosen automatically (epoll on Linux, kqueue on macOS,",
@@ -41,21 +44,24 @@ public final class Demo {
   private final Reactor reactor;
   private final ListeningPort echo;
   private final ListeningPort line;
+  private final ListeningPort http;
   private final String host;
 
-  private Demo(Reactor reactor, ListeningPort echo, ListeningPort line, String host) {
+  private Demo(Reactor reactor, ListeningPort echo, ListeningPort line, ListeningPort http, String host) {
     this.reactor = reactor;
     this.echo = echo;
     this.line = line;
+    this.http = http;
     this.host = host;
   }
 
   /** The command-line options. */
-  record Options(String host, int echoPort, int linePort, boolean help) {
+  record Options(String host, int echoPort, int linePort, int httpPort, boolean help) {
     static Options parse(String... args) {
       String host = "127.0.0.1";
       int echoPort = 8000;
       int linePort = 8001;
+      int httpPort = 8080;
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -63,10 +69,11 @@ public final class Demo {
           case "--host" -> host = value(args, ++i, "--host");
           case "--echo-port" -> echoPort = port(value(args, i + 1, "--echo-port"), args[i++]);
           case "--line-port" -> linePort = port(value(args, i + 1, "--line-port"), args[i++]);
+          case "--http-port" -> httpPort = port(value(args, i + 1, "--http-port"), args[i++]);
           default -> throw new IllegalArgumentException("unknown option: " + args[i]);
         }
       }
-      return new Options(host, echoPort, linePort, help);
+      return new Options(host, echoPort, linePort, httpPort, help);
     }
 
     private static String value(String[] args, int index, String option) {
@@ -96,7 +103,8 @@ public final class Demo {
       ListeningPort echo = reactor.listenTCP(options.echoPort(), options.host(), Factory.of(Echo::new));
       ListeningPort line = reactor.listenTCP(options.linePort(), options.host(),
           new CommandProtocol.Server(reactor, Clock.systemUTC()));
-      return new Demo(reactor, echo, line, options.host());
+      ListeningPort http = reactor.listenTCP(options.httpPort(), options.host(), HttpServer.create(DemoHttp.router(reactor)));
+      return new Demo(reactor, echo, line, http, options.host());
     } catch (CannotListenError | RuntimeException e) {
       reactor.stop();
       throw e;
@@ -105,7 +113,7 @@ public final class Demo {
 
   /** Returns the line scripts read: reactor, how it was chosen, and every address served. */
   String banner() {
-    return "torsion-demo: " + reactor.report().summary() + " echo=" + address(echo) + " line=" + address(line);
+    return "torsion-demo: " + reactor.report().summary() + " echo=" + address(echo) + " line=" + address(line) + " http=" + address(http);
   }
 
   private String address(ListeningPort port) {

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 class DemoTest {
   @Test
   void parsesEveryFlagAndRejectsNonsense() {
-    Demo.Options options = Demo.Options.parse("--host", "::1", "--echo-port", "0", "--line-port", "9001");
+    Demo.Options options = Demo.Options.parse("--host", "::1", "--echo-port", "0", "--line-port", "9001", "--http-port", "9080");
     assertThat(options.host()).isEqualTo("::1");
     assertThat(options.echoPort()).isZero();
     assertThat(options.linePort()).isEqualTo(9001);
+    assertThat(options.httpPort()).isEqualTo(9080);
+    assertThat(Demo.Options.parse().httpPort()).isEqualTo(8080);
     assertThat(Demo.Options.parse().echoPort()).isEqualTo(8000);
     assertThat(Demo.Options.parse().linePort()).isEqualTo(8001);
     assertThatThrownBy(() -> Demo.Options.parse("--echo-port", "70000")).hasMessageContaining("out of range: 70000");
@@ -48,7 +50,7 @@ class DemoTest {
     CompletableFuture<Demo> started = new CompletableFuture<>();
     Thread main = new Thread(() -> {
       try {
-        Demo demo = Demo.start(Demo.Options.parse("--echo-port", "0", "--line-port", "0"));
+        Demo demo = Demo.start(Demo.Options.parse("--echo-port", "0", "--line-port", "0", "--http-port", "0"));
         started.complete(demo);
         demo.reactor().run();
       } catch (Throwable e) {
@@ -59,7 +61,7 @@ class DemoTest {
     Demo demo = started.get(30, TimeUnit.SECONDS);
     try {
       Matcher banner = Pattern.compile(
-              "torsion-demo: reactor=(\\w+) chosen=(auto|forced) echo=127\\.0\\.0\\.1:(\\d+) line=127\\.0\\.0\\.1:(\\d+)")
+              "torsion-demo: reactor=(\\w+) chosen=(auto|forced) echo=127\\.0\\.0\\.1:(\\d+) line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+)")
           .matcher(demo.banner());
       assertThat(banner.matches()).as(demo.banner()).isTrue();
       try (Peer peer = Peer.connect(Integer.parseInt(banner.group(3)))) {
@@ -77,6 +79,11 @@ class DemoTest {
         assertThat(lines.readLine()).isEqualTo("BYE");
         assertThat(lines.readLine()).isNull();
       }
+      var client = java.net.http.HttpClient.newHttpClient();
+      var response = client.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + banner.group(5) + "/plaintext")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(response.body()).isEqualTo("Hello, World!");
     } finally {
       demo.reactor().stop();
       main.join(30_000);

@@ -38,6 +38,33 @@ public record HttpRequest(String method, String target, String version, HttpHead
     return query < 0 ? null : target.substring(query + 1);
   }
 
+  /**
+   * Returns the first value of query parameter {@code name}, URL-decoded as UTF-8, or null. A
+   * parameter without {@code =} has the empty value.
+   */
+  public String queryParameter(String name) {
+    String query = query();
+    if (query == null) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      int equals = pair.indexOf('=');
+      String key = equals < 0 ? pair : pair.substring(0, equals);
+      if (decode(key).equals(name)) {
+        return equals < 0 ? "" : decode(pair.substring(equals + 1));
+      }
+    }
+    return null;
+  }
+
+  private static String decode(String text) {
+    try {
+      return java.net.URLDecoder.decode(text, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException malformed) {
+      return text;
+    }
+  }
+
   /** Returns the body decoded as UTF-8. */
   public String bodyText() {
     return new String(body, StandardCharsets.UTF_8);

@@ -193,6 +193,12 @@ class RequestParserTest {
     assertThat(new HttpRequest("GET", "/", "HTTP/1.0", none, new byte[0], none).keepAlive()).isFalse();
     assertThat(new HttpRequest("GET", "/", "HTTP/1.0", new HttpHeaders().add("Connection", "keep-alive"), new byte[0], none)
         .keepAlive()).isTrue();
-    assertThat(new HttpRequest("GET", "/p?q=1", "HTTP/1.1", none, new byte[0], none).path()).isEqualTo("/p");
+    HttpRequest query = new HttpRequest("GET", "/p?q=1&name=J%C3%BCrg+x&flag&bad=%ZZ", "HTTP/1.1", none, new byte[0], none);
+    assertThat(query.path()).isEqualTo("/p");
+    assertThat(query.queryParameter("q")).isEqualTo("1");
+    assertThat(query.queryParameter("name")).isEqualTo("Jürg x");
+    assertThat(query.queryParameter("flag")).isEmpty();
+    assertThat(query.queryParameter("bad")).isEqualTo("%ZZ");
+    assertThat(query.queryParameter("missing")).isNull();
   }
 }
