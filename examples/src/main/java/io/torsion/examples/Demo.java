@@ -103,7 +103,7 @@ public final class Demo {
       ListeningPort echo = reactor.listenTCP(options.echoPort(), options.host(), Factory.of(Echo::new));
       ListeningPort line = reactor.listenTCP(options.linePort(), options.host(),
           new CommandProtocol.Server(reactor, Clock.systemUTC()));
-      ListeningPort http = reactor.listenTCP(options.httpPort(), options.host(), HttpServer.create(DemoHttp.router(reactor)));
+      ListeningPort http = reactor.listenTCP(options.httpPort(), options.host(), HttpServer.create(reactor, DemoHttp.router(reactor)));
       return new Demo(reactor, echo, line, http, options.host());
     } catch (CannotListenError | RuntimeException e) {
       reactor.stop();

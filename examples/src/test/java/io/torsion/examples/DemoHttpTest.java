@@ -13,7 +13,7 @@ class DemoHttpTest {
 
   private StringTransport connect() {
     StringTransport transport = new StringTransport();
-    transport.connect(HttpServer.create(DemoHttp.router(clock)).buildProtocol(transport.getPeer()));
+    transport.connect(HttpServer.create(clock, DemoHttp.router(clock)).buildProtocol(transport.getPeer()));
     return transport;
   }
 

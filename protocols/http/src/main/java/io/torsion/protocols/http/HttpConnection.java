@@ -1,10 +1,13 @@
 package io.torsion.protocols.http;
 
 import io.torsion.ConnectionClosed;
+import io.torsion.DelayedCall;
 import io.torsion.Deferred;
 import io.torsion.Failure;
 import io.torsion.Protocol;
+import io.torsion.ReactorTime;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -14,6 +17,11 @@ import java.util.ArrayDeque;
  * in request order, however the handler's Deferreds complete. Keeps the connection for the next
  * request unless the request (or a parse error, or HTTP/1.0 framing) says otherwise; pauses reading
  * while {@link HttpOptions#maxPipelined()} requests await their responses.
+ *
+ * <p>One timer guards the connection against slow and silent peers (slowloris): a request head
+ * must arrive within the header timeout and a body at the minimum rate, or the request is answered
+ * 408 and the connection closed; a connection idle between requests is closed after the idle
+ * timeout.
  */
 final class HttpConnection extends Protocol implements RequestParser.Listener {
   private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
@@ -21,6 +29,10 @@ final class HttpConnection extends Protocol implements RequestParser.Listener {
 
   private final HttpHandler handler;
   private final HttpOptions options;
+  private final ReactorTime time;
+  private DelayedCall guard;
+  private RequestParser.Phase guarded;
+  private long bodyBytesInWindow;
   private final RequestParser parser;
   private final ResponseEncoder encoder;
   private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>();
@@ -38,7 +50,8 @@ final class HttpConnection extends Protocol implements RequestParser.Listener {
     }
   }
 
-  HttpConnection(HttpHandler handler, HttpOptions options) {
+  HttpConnection(ReactorTime time, HttpHandler handler, HttpOptions options) {
+    this.time = time;
     this.handler = handler;
     this.options = options;
     this.parser = new RequestParser(options, this);
@@ -46,20 +59,88 @@ final class HttpConnection extends Protocol implements RequestParser.Listener {
   }
 
   @Override
+  public void connectionMade() {
+    guard();
+  }
+
+  @Override
   public void dataReceived(ByteBuffer data) {
     if (closing) {
       return; // after Connection: close or an error, nothing more is read
     }
+    if (parser.phase() == RequestParser.Phase.BODY) {
+      bodyBytesInWindow += data.remaining();
+    }
     try {
       parser.feed(data);
     } catch (HttpError error) {
-      LOG.log(Level.DEBUG, "{0}: rejected request: {1} {2}", transport().getPeer(), error.status(), error.getMessage());
-      closing = true;
-      Exchange rejected = new Exchange(null);
-      rejected.response = HttpResponse.text(error.status(), error.getMessage() + "\n");
-      exchanges.add(rejected);
-      flush();
+      reject(error);
+      return;
     }
+    guard();
+  }
+
+  private void reject(HttpError error) {
+    LOG.log(Level.DEBUG, "{0}: rejected request: {1} {2}", transport().getPeer(), error.status(), error.getMessage());
+    closing = true;
+    stopGuard();
+    Exchange rejected = new Exchange(null);
+    rejected.response = HttpResponse.text(error.status(), error.getMessage() + "\n");
+    exchanges.add(rejected);
+    flush();
+  }
+
+  // ---------------------------------------------------------------- timeouts
+
+  /** Arms the one timer for the parser's phase: idle, head or body; re-arms only on a change. */
+  private void guard() {
+    if (closing) {
+      return;
+    }
+    RequestParser.Phase phase = parser.phase();
+    if (phase == RequestParser.Phase.IDLE && !exchanges.isEmpty()) {
+      stopGuard(); // the server owes responses: the peer is not idle, we are busy
+      return;
+    }
+    if (phase == guarded && guard != null && guard.active()) {
+      return;
+    }
+    stopGuard();
+    guarded = phase;
+    switch (phase) {
+      case IDLE -> guard = time.callLater(options.idleTimeout(), () -> {
+        LOG.log(Level.DEBUG, "{0}: idle for {1}; closing", transport().getPeer(), options.idleTimeout());
+        closing = true;
+        transport().loseConnection();
+      });
+      case HEAD -> guard = time.callLater(options.headerTimeout(), () -> reject(new HttpError(408,
+          "request head not received within " + options.headerTimeout().toSeconds() + " s")));
+      case BODY -> {
+        if (options.minBodyRate() > 0) {
+          bodyBytesInWindow = 0;
+          guard = time.callLater(Duration.ofSeconds(HttpOptions.BODY_RATE_WINDOW_SECONDS), this::checkBodyRate);
+        }
+      }
+    }
+  }
+
+  private void checkBodyRate() {
+    long needed = (long) options.minBodyRate() * HttpOptions.BODY_RATE_WINDOW_SECONDS;
+    if (parser.phase() == RequestParser.Phase.BODY && bodyBytesInWindow < needed) {
+      reject(new HttpError(408, "request body arriving slower than " + options.minBodyRate() + " bytes/s"));
+      return;
+    }
+    bodyBytesInWindow = 0;
+    guarded = null;
+    guard();
+  }
+
+  private void stopGuard() {
+    if (guard != null && guard.active()) {
+      guard.cancel();
+    }
+    guard = null;
+    guarded = null;
   }
 
   @Override
@@ -137,6 +218,7 @@ final class HttpConnection extends Protocol implements RequestParser.Listener {
       readingPaused = false;
       transport().resumeProducing();
     }
+    guard();
   }
 
   private void cancelPending() {
@@ -151,6 +233,7 @@ final class HttpConnection extends Protocol implements RequestParser.Listener {
   @Override
   public void connectionLost(ConnectionClosed reason) {
     closing = true;
+    stopGuard();
     cancelPending();
   }
 }

@@ -13,6 +13,12 @@ package io.torsion.protocols.http;
  *         and trailers)</td><td>431</td></tr>
  *     <tr><td>{@link #maxHeaderCount()}</td><td>{@value #DEFAULT_MAX_HEADER_COUNT} fields</td><td>431</td></tr>
  *     <tr><td>{@link #maxBodySize()}</td><td>{@value #DEFAULT_MAX_BODY_SIZE} bytes</td><td>413</td></tr>
+ *     <tr><td>{@link #headerTimeout()}</td><td>{@value #DEFAULT_HEADER_TIMEOUT_SECONDS} s from a
+ *         request's first byte to its last header</td><td>408, then close</td></tr>
+ *     <tr><td>{@link #minBodyRate()}</td><td>{@value #DEFAULT_MIN_BODY_RATE} bytes/s over each
+ *         {@value #BODY_RATE_WINDOW_SECONDS} s while a body arrives</td><td>408, then close</td></tr>
+ *     <tr><td>{@link #idleTimeout()}</td><td>{@value #DEFAULT_IDLE_TIMEOUT_SECONDS} s between
+ *         requests</td><td>(the connection is closed)</td></tr>
  *     <tr><td>{@link #maxPipelined()}</td><td>{@value #DEFAULT_MAX_PIPELINED} requests</td>
  *         <td>none: reading pauses until responses catch up</td></tr>
  *     <tr><td>{@link #serverHeader()}</td><td>{@code Torsion}</td><td>(the {@code Server} field; null omits it)</td></tr>
@@ -30,6 +36,15 @@ public final class HttpOptions {
   /** Default of {@link #maxBodySize()}: 1 MiB. */
   public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
 
+  /** Default of {@link #headerTimeout()}, in seconds. */
+  public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 10;
+  /** Default of {@link #minBodyRate()}, in bytes per second. */
+  public static final int DEFAULT_MIN_BODY_RATE = 1024;
+  /** The window over which {@link #minBodyRate()} is measured, in seconds. */
+  public static final int BODY_RATE_WINDOW_SECONDS = 5;
+  /** Default of {@link #idleTimeout()}, in seconds. */
+  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+
   /** Default of {@link #maxPipelined()}. */
   public static final int DEFAULT_MAX_PIPELINED = 16;
 
@@ -40,6 +55,9 @@ public final class HttpOptions {
   private final int maxHeaderCount;
   private final int maxBodySize;
   private final int maxPipelined;
+  private final java.time.Duration headerTimeout;
+  private final int minBodyRate;
+  private final java.time.Duration idleTimeout;
   private final String serverHeader;
   private final boolean exposeErrors;
 
@@ -49,6 +67,9 @@ public final class HttpOptions {
     this.maxHeaderCount = builder.maxHeaderCount;
     this.maxBodySize = builder.maxBodySize;
     this.maxPipelined = builder.maxPipelined;
+    this.headerTimeout = builder.headerTimeout;
+    this.minBodyRate = builder.minBodyRate;
+    this.idleTimeout = builder.idleTimeout;
     this.serverHeader = builder.serverHeader;
     this.exposeErrors = builder.exposeErrors;
   }
@@ -88,6 +109,21 @@ public final class HttpOptions {
     return maxPipelined;
   }
 
+  /** Returns how long a request may take from its first byte to its last header. */
+  public java.time.Duration headerTimeout() {
+    return headerTimeout;
+  }
+
+  /** Returns the slowest a body may arrive, in bytes per second (0: no minimum). */
+  public int minBodyRate() {
+    return minBodyRate;
+  }
+
+  /** Returns how long a connection may sit with no request before it is closed. */
+  public java.time.Duration idleTimeout() {
+    return idleTimeout;
+  }
+
   /** Returns the {@code Server} field's value, or null to send none. */
   public String serverHeader() {
     return serverHeader;
@@ -105,6 +141,9 @@ public final class HttpOptions {
     private int maxHeaderCount = DEFAULT_MAX_HEADER_COUNT;
     private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
     private int maxPipelined = DEFAULT_MAX_PIPELINED;
+    private java.time.Duration headerTimeout = java.time.Duration.ofSeconds(DEFAULT_HEADER_TIMEOUT_SECONDS);
+    private int minBodyRate = DEFAULT_MIN_BODY_RATE;
+    private java.time.Duration idleTimeout = java.time.Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
     private String serverHeader = "Torsion";
     private boolean exposeErrors;
 
@@ -114,6 +153,32 @@ public final class HttpOptions {
     public Builder maxPipelined(int requests) {
       this.maxPipelined = atLeast("maxPipelined", requests, 1);
       return this;
+    }
+
+    /** Sets how long a request may take from its first byte to its last header; positive. */
+    public Builder headerTimeout(java.time.Duration timeout) {
+      this.headerTimeout = positive("headerTimeout", timeout);
+      return this;
+    }
+
+    /** Sets the slowest a body may arrive, in bytes per second; 0 turns the check off. */
+    public Builder minBodyRate(int bytesPerSecond) {
+      this.minBodyRate = atLeast("minBodyRate", bytesPerSecond, 0);
+      return this;
+    }
+
+    /** Sets how long a connection may sit with no request before it is closed; positive. */
+    public Builder idleTimeout(java.time.Duration timeout) {
+      this.idleTimeout = positive("idleTimeout", timeout);
+      return this;
+    }
+
+    private static java.time.Duration positive(String name, java.time.Duration value) {
+      java.util.Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + value);
+      }
+      return value;
     }
 
     /** Sets the {@code Server} field's value, or null to send none. */

@@ -2,6 +2,7 @@ package io.torsion.protocols.http;
 
 import io.torsion.Factory;
 import io.torsion.Protocol;
+import io.torsion.ReactorTime;
 import java.net.SocketAddress;
 import java.util.Objects;
 
@@ -14,36 +15,39 @@ import java.util.Objects;
  *     .get("/plaintext", (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
  *     .get("/users/{id}", (request, params) -> users.find(params.get("id")).addCallback(User::toResponse))
  *     .build();
- * reactor.listenTCP(8080, HttpServer.create(router));
+ * reactor.listenTCP(8080, HttpServer.create(reactor, router));
  * }</pre>
  *
  * <p>Keep-alive (HTTP/1.1 by default, HTTP/1.0 with {@code Connection: keep-alive}), pipelining
  * with responses in request order, {@code Content-Length} and chunked request bodies, {@code HEAD},
  * {@code Expect: 100-continue}, a cached {@code Date} field. A request that breaks the limits of
  * {@link HttpOptions} or is malformed is answered with its status and the connection closed;
- * handler errors become a 500 and touch no other request.
+ * handler errors become a 500 and touch no other request. Slow and silent peers are timed out on
+ * {@code time} (pass the reactor; tests pass a {@code Clock}).
  */
 public final class HttpServer implements Factory<Protocol> {
+  private final ReactorTime time;
   private final HttpHandler handler;
   private final HttpOptions options;
 
-  private HttpServer(HttpHandler handler, HttpOptions options) {
+  private HttpServer(ReactorTime time, HttpHandler handler, HttpOptions options) {
+    this.time = Objects.requireNonNull(time, "time");
     this.handler = Objects.requireNonNull(handler, "handler");
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** Returns a server with the default options. */
-  public static HttpServer create(HttpHandler handler) {
-    return create(handler, HttpOptions.defaults());
+  /** Returns a server with the default options, timing out slow peers on {@code time}. */
+  public static HttpServer create(ReactorTime time, HttpHandler handler) {
+    return create(time, handler, HttpOptions.defaults());
   }
 
-  /** Returns a server with {@code options}. */
-  public static HttpServer create(HttpHandler handler, HttpOptions options) {
-    return new HttpServer(handler, options);
+  /** Returns a server with {@code options}, timing out slow peers on {@code time}. */
+  public static HttpServer create(ReactorTime time, HttpHandler handler, HttpOptions options) {
+    return new HttpServer(time, handler, options);
   }
 
   @Override
   public Protocol buildProtocol(SocketAddress peer) {
-    return new HttpConnection(handler, options);
+    return new HttpConnection(time, handler, options);
   }
 }

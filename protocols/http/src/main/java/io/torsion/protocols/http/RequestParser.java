@@ -98,9 +98,24 @@ final class RequestParser {
     }
   }
 
-  /** Returns true when a request line or header section is partly received (for timeouts). */
-  boolean midRequest() {
-    return state != State.REQUEST_LINE || end > start;
+  /** Where the parser is in a request, for timeouts. */
+  enum Phase {
+    /** Between requests, nothing of the next one received. */
+    IDLE,
+    /** Part of a request line or header section received. */
+    HEAD,
+    /** Headers complete, the body still arriving. */
+    BODY
+  }
+
+  /** Returns where the parser is in a request. */
+  Phase phase() {
+    return switch (state) {
+      case REQUEST_LINE -> end > start ? Phase.HEAD : Phase.IDLE;
+      case HEADERS -> Phase.HEAD;
+      case FAILED -> Phase.IDLE;
+      default -> Phase.BODY;
+    };
   }
 
   private boolean step() throws HttpError {

@@ -42,7 +42,7 @@ class HttpInteropTest {
           return later;
         })
         .build();
-    port = background.call(() -> background.reactor().listenTCP(0, "127.0.0.1", HttpServer.create(router)).port());
+    port = background.call(() -> background.reactor().listenTCP(0, "127.0.0.1", HttpServer.create(background.reactor(), router)).port());
   }
 
   @AfterAll

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HttpServerTest {
+  private final io.torsion.testing.Clock clock = new io.torsion.testing.Clock();
   private final List<Deferred<HttpResponse>> later = new ArrayList<>();
 
   private final Router router = Router.builder()
@@ -30,7 +31,7 @@ class HttpServerTest {
 
   private StringTransport connect(HttpOptions options) {
     StringTransport transport = new StringTransport();
-    transport.connect(HttpServer.create(router, options).buildProtocol(transport.getPeer()));
+    transport.connect(HttpServer.create(clock, router, options).buildProtocol(transport.getPeer()));
     return transport;
   }
 
@@ -164,6 +165,45 @@ class HttpServerTest {
     old.receive("GET /chunks HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
     assertThat(old.valueUtf8()).contains("Connection: close").contains("Content-Length: 5").endsWith("abcde");
     assertThat(old.disconnecting()).isTrue();
+  }
+
+  @Test
+  void aHeadThatArrivesTooSlowlyIs408AndTheConnectionCloses() {
+    StringTransport transport = connect();
+    transport.receive("GET /plaintext HTTP/1.1\r\nHost: h\r\n");
+    clock.advance(java.time.Duration.ofSeconds(9));
+    transport.receive("X-Slow: 1\r\n"); // trickling does not reset the header timeout
+    assertThat(transport.value()).isEmpty();
+    clock.advance(java.time.Duration.ofSeconds(1));
+    assertThat(transport.valueUtf8()).startsWith("HTTP/1.1 408 Request Timeout").contains("Connection: close");
+    assertThat(transport.disconnecting()).isTrue();
+  }
+
+  @Test
+  void aBodySlowerThanTheMinimumRateIs408() {
+    StringTransport transport = connect();
+    transport.receive("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n");
+    transport.receive(new byte[6000]); // over 1 KiB/s in the first window
+    clock.advance(java.time.Duration.ofSeconds(5));
+    assertThat(transport.value()).isEmpty();
+    transport.receive(new byte[10]); // far under it in the next
+    clock.advance(java.time.Duration.ofSeconds(5));
+    assertThat(transport.valueUtf8()).startsWith("HTTP/1.1 408").contains("slower than 1024 bytes/s");
+    assertThat(transport.disconnecting()).isTrue();
+  }
+
+  @Test
+  void anIdleConnectionIsClosedButABusyServerIsNotTimedOut() {
+    StringTransport transport = connect();
+    transport.receive("GET /later HTTP/1.1\r\nHost: h\r\n\r\n");
+    clock.advance(java.time.Duration.ofSeconds(120)); // the handler is slow: that is not the peer's fault
+    assertThat(transport.disconnecting()).isFalse();
+    later.get(0).callback(HttpResponse.text(200, "done"));
+    clock.advance(java.time.Duration.ofSeconds(59));
+    assertThat(transport.disconnecting()).isFalse();
+    clock.advance(java.time.Duration.ofSeconds(1));
+    assertThat(transport.disconnecting()).isTrue();
+    assertThat(clock.pendingCalls()).isZero();
   }
 
   @Test
