@@ -1,0 +1,70 @@
+package io.torsion.benchmarks.load;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The raw Netty 4.2 baseline for the plaintext load test: {@link HttpServerCodec}, a pre-built
+ * response, flushed on read-complete; one event loop, as Torsion's default. The benchmark's
+ * reference point, not a Torsion component.
+ *
+ * <pre>java -cp benchmarks.jar io.torsion.benchmarks.load.NettyPlaintextServer PORT epoll|nio</pre>
+ */
+public final class NettyPlaintextServer {
+  private NettyPlaintextServer() {}
+
+  /** Serves {@code GET /plaintext} on the port given, on the transport given. */
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    boolean epoll = args.length < 2 || args[1].equals("epoll");
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
+    byte[] body = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+    ByteBuf content = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(body));
+    Channel server = new ServerBootstrap().group(group).channel(channel)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(new HttpServerCodec(), new SimpleChannelInboundHandler<HttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, HttpRequest request) {
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    content.duplicate());
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                ctx.write(response);
+              }
+
+              @Override
+              public void channelReadComplete(ChannelHandlerContext ctx) {
+                ctx.flush();
+              }
+            });
+          }
+        }).bind("127.0.0.1", port).sync().channel();
+    System.out.println("netty-plaintext: " + (epoll ? "epoll" : "nio") + " 127.0.0.1:" + port);
+    server.closeFuture().sync();
+  }
+}
