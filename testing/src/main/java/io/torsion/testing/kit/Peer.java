@@ -77,10 +77,10 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * Reads until end of stream or a reset and returns the number of bytes read; a reset is not an
-   * error here.
+   * Reads until end of stream or a reset, and returns the number of bytes read; a read that times
+   * out fails: the other side never ended the connection.
    */
-  public long drainCountingBytes() {
+  public long drainUntilClosed() {
     long total = 0;
     byte[] chunk = new byte[64 * 1024];
     try {
@@ -88,8 +88,11 @@ public final class Peer implements AutoCloseable {
       while ((n = in.read(chunk)) >= 0) {
         total += n;
       }
-    } catch (IOException resetOrTimeout) {
-      // the count so far is the answer
+    } catch (java.net.SocketTimeoutException silent) {
+      throw new AssertionError("the connection was neither closed nor reset within " + READ_TIMEOUT
+          + " (" + total + " bytes read)", silent);
+    } catch (IOException reset) {
+      // a reset ends the connection too
     }
     return total;
   }
