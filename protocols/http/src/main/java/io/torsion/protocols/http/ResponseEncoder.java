@@ -2,9 +2,6 @@ package io.torsion.protocols.http;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 
 /** Encodes responses: status line, the server's own fields, the response's fields, framing, body. */
 final class ResponseEncoder {
@@ -93,7 +90,7 @@ final class ResponseEncoder {
     long now = System.currentTimeMillis() / 1000;
     if (now != dateSecond) {
       dateSecond = now;
-      date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(now), ZoneOffset.UTC));
+      date = HttpDates.format(java.time.Instant.ofEpochSecond(now));
     }
     return date;
   }

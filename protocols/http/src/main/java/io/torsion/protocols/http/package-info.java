@@ -1,8 +1,10 @@
 /**
- * HTTP/1.1 on the core API (in progress). So far: the request parser ({@code RequestParser}, not
- * API) with RFC 9112 framing, every limit of {@link io.torsion.protocols.http.HttpOptions} and
- * request-smuggling resistance, and the request types ({@link io.torsion.protocols.http.HttpRequest},
- * {@link io.torsion.protocols.http.HttpHeaders}, {@link io.torsion.protocols.http.HttpError}).
- * The server protocol, handler API, router, static files and benchmarks come next.
+ * An HTTP/1.1 server on the core API: {@link io.torsion.protocols.http.HttpServer} (a factory for
+ * {@code listenTCP}) answering with an {@link io.torsion.protocols.http.HttpHandler}, usually a
+ * {@link io.torsion.protocols.http.Router}, or {@link io.torsion.protocols.http.StaticFiles}. The
+ * request parser ({@code RequestParser}, not API) follows RFC 9112 strictly: every limit of {@link
+ * io.torsion.protocols.http.HttpOptions} answers its status, and every framing ambiguity that
+ * enables request smuggling is rejected and the connection closed. Still to come: streamed request
+ * and response bodies with backpressure.
  */
 package io.torsion.protocols.http;

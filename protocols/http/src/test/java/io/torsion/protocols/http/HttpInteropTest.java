@@ -87,6 +87,22 @@ class HttpInteropTest {
   }
 
   @Test
+  void staticFilesAreReadOnThePoolAndServedWithRanges() throws Exception {
+    Path root = Files.createTempDirectory("static");
+    Files.writeString(root.resolve("data.txt"), "abcdefghij");
+    int filesPort = background.call(() -> background.reactor().listenTCP(0, "127.0.0.1",
+        HttpServer.create(background.reactor(), StaticFiles.serve(root, "/", background.reactor()))).port());
+    HttpClient client = HttpClient.newHttpClient();
+    var whole = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + filesPort + "/data.txt")).build(),
+        BodyHandlers.ofString());
+    assertThat(whole.body()).isEqualTo("abcdefghij");
+    var part = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + filesPort + "/data.txt"))
+        .header("Range", "bytes=3-5").build(), BodyHandlers.ofString());
+    assertThat(part.statusCode()).isEqualTo(206);
+    assertThat(part.body()).isEqualTo("def");
+  }
+
+  @Test
   void curlSpeaksHttp10HeadAndChunkedUploads() throws Exception {
     assertThat(run("curl", "-sS", "--http1.0", url("/plaintext"))).isEqualTo("Hello, World!");
     assertThat(run("curl", "-sS", "-I", url("/plaintext"))).startsWith("HTTP/1.1 200 OK").contains("Content-Length: 13");

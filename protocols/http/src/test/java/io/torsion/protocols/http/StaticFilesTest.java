@@ -1,0 +1,118 @@
+package io.torsion.protocols.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.torsion.Deferred;
+import io.torsion.ReactorThreads;
+import io.torsion.testing.Clock;
+import io.torsion.testing.StringTransport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StaticFilesTest {
+  /** Runs "pool" work inline, so that these tests need no threads. */
+  static final class Inline implements ReactorThreads {
+    @Override
+    public void callFromThread(Runnable task) {
+      task.run();
+    }
+
+    @Override
+    public <T> Deferred<T> deferToThread(Callable<? extends T> work) {
+      return Deferred.maybeDeferred(work);
+    }
+
+    @Override
+    public void callInThread(Runnable work) {
+      work.run();
+    }
+
+    @Override
+    public <T> T blockingCallFromThread(Callable<? extends Deferred<T>> call) {
+      throw new IllegalStateException("these tests never block");
+    }
+
+    @Override
+    public void suggestThreadPoolSize(int size) {}
+  }
+
+  @TempDir
+  Path dir;
+  private Path root;
+  private HttpServer server;
+
+  @BeforeEach
+  void files() throws Exception {
+    root = Files.createDirectories(dir.resolve("public"));
+    Files.writeString(root.resolve("hello.txt"), "0123456789");
+    Files.setLastModifiedTime(root.resolve("hello.txt"), FileTime.from(Instant.parse("2026-01-02T03:04:05Z")));
+    Files.writeString(root.resolve("page.html"), "<p>hi</p>");
+    Files.createDirectories(root.resolve("sub"));
+    Files.writeString(dir.resolve("secret.txt"), "do not serve");
+    Files.createSymbolicLink(root.resolve("escape.txt"), dir.resolve("secret.txt"));
+    server = HttpServer.create(new Clock(), StaticFiles.serve(root, "/static/", new Inline()));
+  }
+
+  private String get(String request) {
+    StringTransport transport = new StringTransport();
+    transport.connect(server.buildProtocol(transport.getPeer()));
+    transport.receive(request.replace("\n", "\r\n") + "\r\n\r\n");
+    return transport.valueUtf8().replaceAll("Date: [^\r]*\r\n", "");
+  }
+
+  @Test
+  void servesAFileWithItsTypeValidatorsAndRanges() {
+    String response = get("GET /static/hello.txt HTTP/1.1\nHost: h");
+    assertThat(response).startsWith("HTTP/1.1 200 OK").contains("Content-Type: text/plain; charset=utf-8")
+        .contains("ETag: \"a-").contains("Last-Modified: Fri, 02 Jan 2026 03:04:05 GMT")
+        .contains("Accept-Ranges: bytes").endsWith("\r\n\r\n0123456789");
+    assertThat(get("GET /static/page.html HTTP/1.1\nHost: h")).contains("Content-Type: text/html; charset=utf-8");
+    assertThat(get("HEAD /static/hello.txt HTTP/1.1\nHost: h")).contains("Content-Length: 10").endsWith("\r\n\r\n");
+  }
+
+  @Test
+  void conditionalRequestsAnswer304() {
+    String etag = get("GET /static/hello.txt HTTP/1.1\nHost: h").replaceAll("(?s).*ETag: (\"[^\"]+\").*", "$1");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nIf-None-Match: " + etag)).startsWith("HTTP/1.1 304");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nIf-None-Match: \"other\"")).startsWith("HTTP/1.1 200");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nIf-Modified-Since: Fri, 2 Jan 2026 03:04:05 GMT"))
+        .startsWith("HTTP/1.1 304");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nIf-Modified-Since: Thu, 1 Jan 2026 00:00:00 GMT"))
+        .startsWith("HTTP/1.1 200");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nIf-Modified-Since: yesterday")).startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void singleRangesAnswer206AndUnsatisfiableOnes416() {
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=2-4"))
+        .startsWith("HTTP/1.1 206 Partial Content").contains("Content-Range: bytes 2-4/10").endsWith("\r\n\r\n234");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=-3")).contains("bytes 7-9/10").endsWith("789");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=8-")).contains("bytes 8-9/10").endsWith("89");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=5-100")).contains("bytes 5-9/10").endsWith("56789");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=20-"))
+        .startsWith("HTTP/1.1 416").contains("Content-Range: bytes */10");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=0-1,3-4")).startsWith("HTTP/1.1 200");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=0-1\nIf-Range: \"stale\"")).startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void noPathLeavesTheRoot() {
+    for (String path : new String[] {"/static/../secret.txt", "/static/%2e%2e/secret.txt", "/static/..%2fsecret.txt",
+        "/static/sub/../../secret.txt", "/static/%2fetc%2fpasswd", "/static/..%5csecret.txt", "/static/a%00b",
+        "/static/escape.txt", "/static/sub", "/static/missing.txt", "/elsewhere/hello.txt", "/static/%zz"}) {
+      assertThat(get("GET " + path + " HTTP/1.1\nHost: h")).as(path).startsWith("HTTP/1.1 404").doesNotContain("do not serve");
+    }
+  }
+
+  @Test
+  void otherMethodsAnswer405() {
+    assertThat(get("POST /static/hello.txt HTTP/1.1\nHost: h\nContent-Length: 0")).startsWith("HTTP/1.1 405")
+        .contains("Allow: GET, HEAD");
+  }
+}
