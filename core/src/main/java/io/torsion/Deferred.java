@@ -28,7 +28,7 @@ import java.util.function.Function;
  * reactor.connectTCP("127.0.0.1", 8000, Factory.of(EchoClient::new))
  *     .addCallbackDeferred(client -> client.send("hello"))
  *     .addTimeout(Duration.ofSeconds(5), reactor)
- *     .addCallback(reply -> { System.out.println(reply); return null; })
+ *     .addCallback(reply -> { log.log(Level.INFO, reply); return null; })
  *     .addErrback(failure -> { log.log(Level.WARNING, failure.message()); return null; });
  * }</pre>
  *

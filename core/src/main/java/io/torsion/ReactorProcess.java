@@ -11,8 +11,9 @@ import java.util.Map;
  * written without blocking.
  *
  * <pre>{@code
+ * StringBuilder listing = new StringBuilder();
  * reactor.spawnProcess(new ProcessProtocol() {
- *     public void outReceived(ByteBuffer data) { System.out.print(UTF_8.decode(data)); }
+ *     public void outReceived(ByteBuffer data) { listing.append(UTF_8.decode(data)); }
  *     public void processEnded(ProcessEnded reason) { reactor.stop(); }
  * }, List.of("ls", "-l"), null, null);
  * }</pre>

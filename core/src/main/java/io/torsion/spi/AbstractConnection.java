@@ -240,11 +240,6 @@ public abstract class AbstractConnection implements Transport {
     }
   }
 
-  /** Returns true once the connection is closed. */
-  protected final boolean isClosed() {
-    return state == State.CLOSED;
-  }
-
   /** Returns the loop this connection lives on, or null before {@link #opened}. */
   protected final ReactorLoop loop() {
     return loop;

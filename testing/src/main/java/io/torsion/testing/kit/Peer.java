@@ -97,23 +97,6 @@ public final class Peer implements AutoCloseable {
     return total;
   }
 
-  /**
-   * Reads and discards, in chunks, until {@code done} holds after a chunk (or end of stream), and
-   * returns the number of bytes read.
-   */
-  public long drainCountingBytesUntil(java.util.function.BooleanSupplier done) throws IOException {
-    long total = 0;
-    byte[] chunk = new byte[64 * 1024];
-    while (!done.getAsBoolean()) {
-      int n = in.read(chunk);
-      if (n < 0) {
-        break;
-      }
-      total += n;
-    }
-    return total;
-  }
-
   /** Shuts down the sending side: the other end reads end of stream. */
   public void shutdownOutput() throws IOException {
     socket.shutdownOutput();

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * <pre>{@code
  * reactor.connectTCP("127.0.0.1", 8000, Factory.of(EchoClient::new))
  *     .addCallbackDeferred(client -> client.send("hello"))
- *     .addCallback(reply -> { System.out.println(reply); return null; });
+ *     .addCallback(reply -> { log.log(Level.INFO, reply); return null; });
  * }</pre>
  *
  * <p>Called on the reactor thread. If the connection ends first, every pending reply fails with

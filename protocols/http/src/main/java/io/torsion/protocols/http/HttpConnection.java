@@ -42,11 +42,13 @@ final class HttpConnection extends Protocol implements RequestParser.Listener {
   /** A request and, once known, its response. */
   private static final class Exchange {
     final HttpRequest request; // null for a request that could not be parsed
+    final boolean keepAlive;
     Deferred<HttpResponse> pending;
     HttpResponse response;
 
     Exchange(HttpRequest request) {
       this.request = request;
+      this.keepAlive = request != null && request.keepAlive();
     }
   }
 
@@ -150,7 +152,7 @@ final class HttpConnection extends Protocol implements RequestParser.Listener {
     }
     Exchange exchange = new Exchange(request);
     exchanges.add(exchange);
-    if (!request.keepAlive()) {
+    if (!exchange.keepAlive) {
       closing = true;
     }
     Deferred<HttpResponse> answer;
@@ -204,8 +206,7 @@ final class HttpConnection extends Protocol implements RequestParser.Listener {
     }
     while (!exchanges.isEmpty() && exchanges.peek().response != null) {
       Exchange next = exchanges.poll();
-      boolean close = next.request == null || !next.request.keepAlive()
-          || ResponseEncoder.closesAfter(next.response, next.request);
+      boolean close = !next.keepAlive || ResponseEncoder.closesAfter(next.response, next.request);
       transport().write(encoder.encode(next.response, next.request, close));
       if (close) {
         closing = true;

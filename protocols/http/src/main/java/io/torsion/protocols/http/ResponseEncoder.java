@@ -39,8 +39,7 @@ final class ResponseEncoder {
       }
     }
     boolean chunked = response.chunks() != null && !bodyless;
-    boolean closeAfter = close || (chunked && http10); // HTTP/1.0 has no chunked coding: delimit by close
-    if (closeAfter) {
+    if (close || closesAfter(response, request)) {
       field(out, "Connection", "close");
     } else if (http10) {
       field(out, "Connection", "keep-alive");
@@ -72,7 +71,10 @@ final class ResponseEncoder {
     return out.toByteArray();
   }
 
-  /** Returns whether the connection must close after this response, whatever the request said. */
+  /**
+   * Returns whether the connection must close after this response, whatever the request said: an
+   * HTTP/1.0 client has no chunked coding, so a chunked response is delimited by the close.
+   */
   static boolean closesAfter(HttpResponse response, HttpRequest request) {
     return response.chunks() != null && request != null && request.version().equals("HTTP/1.0");
   }

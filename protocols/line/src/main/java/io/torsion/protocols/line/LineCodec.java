@@ -24,6 +24,16 @@ final class LineCodec {
     return chars.toString();
   }
 
+  /** Returns the reason a connection closes for a line that does not decode. */
+  String malformedReason(CharacterCodingException error) {
+    return "line is not valid " + options.charset() + ": " + error;
+  }
+
+  /** Returns the reason a connection closes for a line over the limit. */
+  String tooLongReason() {
+    return "line longer than " + options.maxLength() + " bytes";
+  }
+
   /** Returns {@code line} followed by the delimiter, in one buffer. */
   ByteBuffer encode(ByteBuffer line) {
     byte[] delimiter = options.delimiterBytes();

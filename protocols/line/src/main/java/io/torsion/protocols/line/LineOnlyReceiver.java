@@ -11,14 +11,14 @@ import java.util.Objects;
  *
  * <pre>{@code
  * final class Log extends LineOnlyReceiver {
- *     public void lineReceived(String line) { System.out.println(line); }
+ *     final List<String> lines = new ArrayList<>();
+ *     public void lineReceived(String line) { lines.add(line); }
  * }
  * }</pre>
  *
  * <p>Same framing, limits and decoding as {@link LineReceiver}. Called on the reactor thread.
  */
 public abstract class LineOnlyReceiver extends Protocol {
-  private final LineOptions options;
   private final LineCodec codec;
   private final LineSplitter splitter;
 
@@ -29,8 +29,7 @@ public abstract class LineOnlyReceiver extends Protocol {
 
   /** Creates a receiver with {@code options}. */
   protected LineOnlyReceiver(LineOptions options) {
-    this.options = Objects.requireNonNull(options, "options");
-    this.codec = new LineCodec(options);
+    this.codec = new LineCodec(Objects.requireNonNull(options, "options"));
     this.splitter = new LineSplitter(options, new LineSplitter.Sink() {
       @Override
       public boolean paused() {
@@ -48,7 +47,7 @@ public abstract class LineOnlyReceiver extends Protocol {
         try {
           text = codec.decode(line);
         } catch (CharacterCodingException e) {
-          transport().loseConnection("line is not valid " + LineOnlyReceiver.this.options.charset() + ": " + e);
+          transport().loseConnection(codec.malformedReason(e));
           return;
         }
         lineReceived(text);
@@ -71,7 +70,7 @@ public abstract class LineOnlyReceiver extends Protocol {
 
   /** Called when a line is longer than the limit; the default closes the connection with a reason. */
   public void lineLengthExceeded(ByteBuffer buffered) {
-    transport().loseConnection("line longer than " + options.maxLength() + " bytes");
+    transport().loseConnection(codec.tooLongReason());
   }
 
   @Override

@@ -110,7 +110,7 @@ public abstract class LineReceiver extends Protocol implements PushProducer {
    * delivered on this connection. The default closes the connection with a reason.
    */
   public void lineLengthExceeded(ByteBuffer buffered) {
-    transport().loseConnection("line longer than " + options.maxLength() + " bytes");
+    transport().loseConnection(codec.tooLongReason());
   }
 
   /**
@@ -118,7 +118,7 @@ public abstract class LineReceiver extends Protocol implements PushProducer {
    * The default closes the connection with a reason.
    */
   public void lineMalformed(ByteBuffer line, CharacterCodingException error) {
-    transport().loseConnection("line is not valid " + options.charset() + ": " + error);
+    transport().loseConnection(codec.malformedReason(error));
   }
 
   @Override
