@@ -2,17 +2,17 @@ package io.torsion.examples;
 
 import io.torsion.Deferred;
 import io.torsion.ReactorTime;
+import io.torsion.PullProducer;
+import io.torsion.protocols.http.BodyReceiver;
 import io.torsion.protocols.http.HttpResponse;
 import io.torsion.protocols.http.Router;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The demo's HTTP endpoints: {@code GET /plaintext} (TechEmpower's plaintext test), {@code POST
- * /echo} (the body back), {@code GET /delay?ms=N} (answered after N ms through {@code callLater}
- * and a Deferred, never holding the reactor), {@code GET /stream?chunks=N} (N chunks, chunked).
+ * /echo} (the body back, streamed with backpressure, so any size works), {@code GET /delay?ms=N} (answered after N ms through {@code callLater}
+ * and a Deferred, never holding the reactor), {@code GET /stream?chunks=N} (N chunks, chunked, one each time the socket has room).
  */
 final class DemoHttp {
   static final int MAX_DELAY_MS = 60_000;
@@ -23,8 +23,12 @@ final class DemoHttp {
   static Router router(ReactorTime time) {
     return Router.builder()
         .get("/plaintext", (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
-        .post("/echo", (request, params) -> Deferred.succeed(
-            HttpResponse.bytes(200, contentType(request.headers().get("Content-Type")), request.body())))
+        .streaming("POST", "/echo", (request, params) -> Deferred.succeed(HttpResponse.streamed(200,
+            contentType(request.headers().get("Content-Type")), request.bodyStream().length(), body -> {
+              // Each piece goes back as it arrives; while the client does not read, the upload pauses.
+              request.bodyStream().deliverTo(BodyReceiver.into(body));
+              body.registerProducer(request.bodyStream());
+            })))
         .get("/delay", (request, params) -> {
           Integer ms = bounded(request.queryParameter("ms"), MAX_DELAY_MS);
           if (ms == null) {
@@ -39,11 +43,23 @@ final class DemoHttp {
           if (chunks == null) {
             return Deferred.succeed(HttpResponse.text(400, "chunks must be a number from 0 to " + MAX_CHUNKS + "\n"));
           }
-          List<byte[]> parts = new ArrayList<>(chunks);
-          for (int i = 0; i < chunks; i++) {
-            parts.add(("chunk " + i + "\n").getBytes(StandardCharsets.US_ASCII));
-          }
-          return Deferred.succeed(HttpResponse.chunked(200, "text/plain; charset=utf-8", parts));
+          // One chunk each time the socket has room: a slow reader slows the writer down.
+          return Deferred.succeed(HttpResponse.streamed(200, "text/plain; charset=utf-8", body ->
+              body.registerProducer(new PullProducer() {
+                private int next;
+
+                @Override
+                public void resumeProducing() {
+                  if (next < chunks) {
+                    body.write(("chunk " + next++ + "\n").getBytes(StandardCharsets.US_ASCII));
+                  } else {
+                    body.finish();
+                  }
+                }
+
+                @Override
+                public void stopProducing() {}
+              })));
         })
         .build();
   }

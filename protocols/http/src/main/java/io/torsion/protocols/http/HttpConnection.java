@@ -6,58 +6,81 @@ import io.torsion.Deferred;
 import io.torsion.Failure;
 import io.torsion.Protocol;
 import io.torsion.ReactorTime;
+import io.torsion.protocols.http.ResponseEncoder.Framing;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 
 /**
  * One HTTP/1.1 connection: parses requests, asks the handler, and writes the responses strictly
- * in request order, however the handler's Deferreds complete. Keeps the connection for the next
- * request unless the request (or a parse error, or HTTP/1.0 framing) says otherwise; pauses reading
- * while {@link HttpOptions#maxPipelined()} requests await their responses.
+ * in request order, however the handler's Deferreds complete; a streamed response holds back the
+ * ones after it until it finishes. Keeps the connection for the next request unless the request
+ * (or a parse error, or HTTP/1.0 framing) says otherwise.
+ *
+ * <p>Reading from the socket pauses while {@link HttpOptions#maxPipelined()} requests await their
+ * responses, and while a streamed request body has no receiver or its receiver is paused: that is
+ * the backpressure that keeps memory flat for a large upload.
  *
  * <p>One timer guards the connection against slow and silent peers (slowloris): a request head
- * must arrive within the header timeout and a body at the minimum rate, or the request is answered
- * 408 and the connection closed; a connection idle between requests is closed after the idle
- * timeout.
+ * must arrive within the header timeout and a body at the minimum rate (while the server wants
+ * it), or the request is answered 408 and the connection closed; a connection idle between
+ * requests is closed after the idle timeout.
  */
-final class HttpConnection extends Protocol implements RequestParser.Listener {
+final class HttpConnection extends Protocol implements RequestParser.Listener, ResponseStream.Owner {
   private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
   private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
   private final HttpHandler handler;
   private final HttpOptions options;
   private final ReactorTime time;
-  private DelayedCall guard;
-  private RequestParser.Phase guarded;
-  private long bodyBytesInWindow;
   private final RequestParser parser;
   private final ResponseEncoder encoder;
   private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>();
+  private DelayedCall guard;
+  private RequestParser.Phase guarded;
+  private long bodyBytesInWindow;
+  /** The exchange whose request body is streaming in, if any. */
+  private Exchange incoming;
+  /** The exchange whose streamed response is being written, if any. */
+  private Exchange outgoing;
+  /** No request after the current one: Connection: close, HTTP/1.0, or an error. */
+  private boolean lastRequest;
+  /** The connection is closing: nothing more is read or written. */
   private boolean closing;
+  private boolean parsing;
+  private boolean flushing;
   private boolean readingPaused;
 
   /** A request and, once known, its response. */
   private static final class Exchange {
     final HttpRequest request; // null for a request that could not be parsed
     final boolean keepAlive;
+    RequestBodyStream body; // the streamed body, if any
     Deferred<HttpResponse> pending;
     HttpResponse response;
+    ResponseStream stream;
+    boolean closeAfter;
 
     Exchange(HttpRequest request) {
       this.request = request;
       this.keepAlive = request != null && request.keepAlive();
     }
+
+    /** Returns true if part of the request body is still unread (so the connection cannot go on). */
+    boolean bodyUnread() {
+      return body != null && !body.ended();
+    }
   }
 
-  HttpConnection(ReactorTime time, HttpHandler handler, HttpOptions options) {
+  HttpConnection(ReactorTime time, HttpHandler handler, HttpOptions options, ResponseEncoder encoder) {
     this.time = time;
     this.handler = handler;
     this.options = options;
     this.parser = new RequestParser(options, this);
-    this.encoder = new ResponseEncoder(options.serverHeader());
+    this.encoder = encoder;
   }
 
   @Override
@@ -68,28 +91,303 @@ final class HttpConnection extends Protocol implements RequestParser.Listener {
   @Override
   public void dataReceived(ByteBuffer data) {
     if (closing) {
-      return; // after Connection: close or an error, nothing more is read
+      return; // after an error or the last response, nothing more is read
     }
     if (parser.phase() == RequestParser.Phase.BODY) {
       bodyBytesInWindow += data.remaining();
     }
+    parse(data);
+  }
+
+  private void parse(ByteBuffer data) {
+    parsing = true;
     try {
       parser.feed(data);
     } catch (HttpError error) {
       reject(error);
       return;
+    } finally {
+      parsing = false;
     }
+    updateReading();
     guard();
   }
 
+  /** A streamed body can take more: parse what waits in the buffer, then read again. */
+  private void bodyDemand() {
+    if (!parsing && !closing && connected()) {
+      parse(NOTHING);
+    }
+  }
+
+  /**
+   * Answers a request that broke the rules, then closes. If it is a streamed request already
+   * handed to the handler, the error replaces the handler's answer, or, if that answer is being
+   * written already, the connection is aborted: a response cannot be taken back.
+   */
   private void reject(HttpError error) {
     LOG.log(Level.DEBUG, "{0}: rejected request: {1} {2}", transport().getPeer(), error.status(), error.getMessage());
-    closing = true;
+    HttpResponse answer = HttpResponse.text(error.status(), error.getMessage() + "\n");
+    Exchange streaming = incoming;
+    failIncoming(Failure.of(error));
+    lastRequest = true;
+    parser.stop();
     stopGuard();
-    Exchange rejected = new Exchange(null);
-    rejected.response = HttpResponse.text(error.status(), error.getMessage() + "\n");
-    exchanges.add(rejected);
+    if (streaming == null) {
+      Exchange rejected = new Exchange(null);
+      rejected.response = answer;
+      exchanges.add(rejected);
+    } else if (streaming == outgoing) {
+      aborted(outgoing.stream, error.getMessage());
+      return;
+    } else if (streaming.response == null) {
+      streaming.response = answer;
+      streaming.pending.cancel(); // its answer is no longer wanted
+    }
     flush();
+  }
+
+  private void failIncoming(Failure reason) {
+    if (incoming != null) {
+      Exchange failed = incoming;
+      incoming = null;
+      failed.body.fail(reason);
+    }
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  @Override
+  public boolean headReceived(HttpRequest head, long length) {
+    boolean stream;
+    try {
+      stream = handler.streamsBody(head);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "streamsBody threw on " + head + "; aggregating the body", e);
+      stream = false;
+    }
+    if (!stream || lastRequest) {
+      return false;
+    }
+    RequestBodyStream body = new RequestBodyStream(length, this::bodyDemand);
+    head.streamBody(body);
+    incoming = dispatch(head, body);
+    return true;
+  }
+
+  @Override
+  public void request(HttpRequest request) {
+    if (!lastRequest) {
+      dispatch(request, null);
+    }
+  }
+
+  @Override
+  public boolean acceptsBody() {
+    return incoming == null || incoming.body.accepting();
+  }
+
+  @Override
+  public void bodyData(ByteBuffer data) {
+    if (incoming != null) {
+      incoming.body.data(data);
+    }
+  }
+
+  @Override
+  public void bodyEnd(HttpHeaders trailers) {
+    Exchange ended = incoming;
+    incoming = null;
+    if (lastRequest) {
+      parser.stop();
+    }
+    if (ended != null) {
+      ended.body.end(trailers);
+    }
+  }
+
+  private Exchange dispatch(HttpRequest request, RequestBodyStream body) {
+    Exchange exchange = new Exchange(request);
+    exchange.body = body;
+    exchanges.add(exchange);
+    if (!exchange.keepAlive) {
+      lastRequest = true;
+      if (body == null) {
+        parser.stop();
+      }
+    }
+    Deferred<HttpResponse> answer;
+    try {
+      answer = handler.handle(request);
+      if (answer == null) {
+        answer = Deferred.fail(new NullPointerException("the handler returned no Deferred"));
+      }
+    } catch (RuntimeException e) {
+      answer = Deferred.fail(e);
+    }
+    exchange.pending = answer;
+    answer.addCallbacks(
+        response -> {
+          complete(exchange, response != null ? response : serverError(Failure.of(new NullPointerException("null response"))));
+          return null;
+        },
+        failure -> {
+          if (exchange.response != null) {
+            return null; // cancelled: answered otherwise
+          }
+          LOG.log(Level.WARNING, "handler failed on " + request + ": " + failure.message(), failure.value());
+          complete(exchange, serverError(failure));
+          return null;
+        });
+    return exchange;
+  }
+
+  @Override
+  public void expectContinue() {
+    if (exchanges.isEmpty() && outgoing == null) { // an interim response must not overtake earlier responses
+      transport().write(CONTINUE.clone());
+    }
+  }
+
+  private HttpResponse serverError(Failure failure) {
+    return HttpResponse.text(500, options.exposeErrors() ? failure.message() + "\n" : "Internal Server Error\n");
+  }
+
+  private void complete(Exchange exchange, HttpResponse response) {
+    if (exchange.response == null) {
+      exchange.response = response;
+      flush();
+    }
+  }
+
+  // ---------------------------------------------------------------- responses
+
+  /** Writes every response that is ready and next in line; a streamed one holds back the rest. */
+  private void flush() {
+    if (flushing) {
+      return; // the loop below sees what changed
+    }
+    flushing = true;
+    try {
+      while (connected() && !closing && outgoing == null && !exchanges.isEmpty() && exchanges.peek().response != null) {
+        Exchange next = exchanges.poll();
+        HttpResponse response = next.response;
+        Framing framing = ResponseEncoder.framing(response, next.request);
+        boolean head = next.request != null && next.request.method().equals("HEAD");
+        boolean streams = response.isStreamed() && !head && framing != Framing.NONE;
+        // A streamed response (an echo) may read the rest of the body while it is written: whether
+        // the body is left unread is decided when it finishes.
+        boolean close = !next.keepAlive || framing == Framing.CLOSE || (!streams && next.bodyUnread());
+        encoder.write(transport(), response, next.request, framing, close);
+        if (streams) {
+          next.closeAfter = close;
+          next.stream = new ResponseStream(this, transport(), encoder, framing == Framing.CHUNKED, response.length());
+          outgoing = next;
+          startWriter(next);
+        } else if (close) {
+          closeAfterResponse();
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+    updateReading();
+    guard();
+  }
+
+  private void startWriter(Exchange exchange) {
+    try {
+      exchange.response.writer().writeTo(exchange.stream);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "the body writer of " + exchange.request + " threw", e);
+      exchange.stream.abort("the body writer threw " + e);
+    }
+  }
+
+  @Override
+  public void finished(ResponseStream stream) {
+    if (outgoing == null || outgoing.stream != stream) {
+      return;
+    }
+    Exchange done = outgoing;
+    outgoing = null;
+    if (done.closeAfter || done.bodyUnread()) {
+      closeAfterResponse();
+    } else {
+      flush();
+    }
+  }
+
+  @Override
+  public void aborted(ResponseStream stream, String reason) {
+    if (outgoing != null && outgoing.stream == stream) {
+      outgoing = null;
+    }
+    if (!closing) {
+      closing = true;
+      shutDown(new ResponseAborted(reason));
+      transport().abortConnection();
+    }
+  }
+
+  /** Thrown into the request's body receiver when its response is aborted. */
+  private static final class ResponseAborted extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ResponseAborted(String reason) {
+      super("the response was aborted: " + reason, null, false, false);
+    }
+  }
+
+  private void closeAfterResponse() {
+    closing = true;
+    shutDown(new IllegalStateException("the connection closed after its last response"));
+    transport().loseConnection();
+  }
+
+  /** Stops timers, fails a body still arriving, cancels answers no one will read. */
+  private void shutDown(Throwable reason) {
+    stopGuard();
+    parser.stop();
+    failIncoming(Failure.of(reason));
+    for (Exchange exchange : exchanges) {
+      if (exchange.response == null && exchange.pending != null) {
+        exchange.pending.cancel();
+      }
+      if (exchange.body != null) {
+        exchange.body.fail(Failure.of(reason));
+      }
+    }
+    exchanges.clear();
+  }
+
+  @Override
+  public void connectionLost(ConnectionClosed reason) {
+    closing = true;
+    if (outgoing != null) {
+      outgoing.stream.closed();
+      outgoing = null;
+    }
+    shutDown(reason);
+  }
+
+  // ---------------------------------------------------------------- flow control
+
+  /** Reads while there is room for more pipelined requests and a streamed body can take more. */
+  private void updateReading() {
+    if (closing || !connected()) {
+      return;
+    }
+    int inFlight = exchanges.size() + (outgoing != null ? 1 : 0);
+    boolean pause = inFlight >= options.maxPipelined() || (incoming != null && !incoming.body.accepting());
+    if (pause != readingPaused) {
+      readingPaused = pause;
+      if (pause) {
+        transport().pauseProducing();
+      } else {
+        transport().resumeProducing();
+      }
+    }
   }
 
   // ---------------------------------------------------------------- timeouts
@@ -100,8 +398,10 @@ final class HttpConnection extends Protocol implements RequestParser.Listener {
       return;
     }
     RequestParser.Phase phase = parser.phase();
-    if (phase == RequestParser.Phase.IDLE && !exchanges.isEmpty()) {
-      stopGuard(); // the server owes responses: the peer is not idle, we are busy
+    boolean busy = phase == RequestParser.Phase.IDLE && (!exchanges.isEmpty() || outgoing != null);
+    boolean bodyHeldBack = phase == RequestParser.Phase.BODY && incoming != null && !incoming.body.accepting();
+    if (busy || bodyHeldBack || lastRequest && phase == RequestParser.Phase.IDLE) {
+      stopGuard(); // the server owes responses or holds the body back: the peer is not the slow one
       return;
     }
     if (phase == guarded && guard != null && guard.active()) {
@@ -143,98 +443,5 @@ final class HttpConnection extends Protocol implements RequestParser.Listener {
     }
     guard = null;
     guarded = null;
-  }
-
-  @Override
-  public void request(HttpRequest request) {
-    if (closing) {
-      return;
-    }
-    Exchange exchange = new Exchange(request);
-    exchanges.add(exchange);
-    if (!exchange.keepAlive) {
-      closing = true;
-    }
-    Deferred<HttpResponse> answer;
-    try {
-      answer = handler.handle(request);
-      if (answer == null) {
-        answer = Deferred.fail(new NullPointerException("the handler returned no Deferred"));
-      }
-    } catch (RuntimeException e) {
-      answer = Deferred.fail(e);
-    }
-    exchange.pending = answer;
-    answer.addCallbacks(
-        response -> {
-          complete(exchange, response != null ? response : serverError(Failure.of(new NullPointerException("null response"))));
-          return null;
-        },
-        failure -> {
-          LOG.log(Level.WARNING, "handler failed on " + request + ": " + failure.message(), failure.value());
-          complete(exchange, serverError(failure));
-          return null;
-        });
-    if (!readingPaused && !closing && exchanges.size() >= options.maxPipelined()) {
-      readingPaused = true;
-      transport().pauseProducing();
-    }
-  }
-
-  @Override
-  public void expectContinue() {
-    if (exchanges.isEmpty()) { // an interim response must not overtake earlier responses
-      transport().write(CONTINUE.clone());
-    }
-  }
-
-  private HttpResponse serverError(Failure failure) {
-    return HttpResponse.text(500, options.exposeErrors() ? failure.message() + "\n" : "Internal Server Error\n");
-  }
-
-  private void complete(Exchange exchange, HttpResponse response) {
-    if (exchange.response == null) {
-      exchange.response = response;
-      flush();
-    }
-  }
-
-  /** Writes every response that is ready and next in line. */
-  private void flush() {
-    if (!connected()) {
-      return;
-    }
-    while (!exchanges.isEmpty() && exchanges.peek().response != null) {
-      Exchange next = exchanges.poll();
-      boolean close = !next.keepAlive || ResponseEncoder.closesAfter(next.response, next.request);
-      transport().write(encoder.encode(next.response, next.request, close));
-      if (close) {
-        closing = true;
-        cancelPending();
-        transport().loseConnection();
-        return;
-      }
-    }
-    if (readingPaused && exchanges.size() < options.maxPipelined()) {
-      readingPaused = false;
-      transport().resumeProducing();
-    }
-    guard();
-  }
-
-  private void cancelPending() {
-    for (Exchange exchange : exchanges) {
-      if (exchange.response == null && exchange.pending != null) {
-        exchange.pending.cancel();
-      }
-    }
-    exchanges.clear();
-  }
-
-  @Override
-  public void connectionLost(ConnectionClosed reason) {
-    closing = true;
-    stopGuard();
-    cancelPending();
   }
 }

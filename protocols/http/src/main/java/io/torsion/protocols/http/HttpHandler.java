@@ -23,6 +23,16 @@ public interface HttpHandler {
   /** Returns the response to {@code request}, now or later. */
   Deferred<HttpResponse> handle(HttpRequest request);
 
+  /**
+   * Returns true to receive {@code head} as soon as its head has arrived, its body streaming in
+   * through {@link HttpRequest#bodyStream()} with backpressure and no {@link
+   * HttpOptions#maxBodySize()} (memory stays flat however large it is). By default false: the
+   * request comes whole, its body aggregated up to that limit.
+   */
+  default boolean streamsBody(HttpRequest head) {
+    return false;
+  }
+
   /** Returns a handler that answers at once with what {@code respond} returns. */
   static HttpHandler of(Function<? super HttpRequest, HttpResponse> respond) {
     Objects.requireNonNull(respond, "respond");

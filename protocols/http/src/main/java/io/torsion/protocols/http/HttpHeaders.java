@@ -72,12 +72,36 @@ public final class HttpHeaders {
    * (e.g. {@code Connection: keep-alive, Upgrade}).
    */
   public boolean containsToken(String name, String token) {
-    for (String value : getAll(name)) {
-      for (String part : value.split(",")) {
-        if (part.trim().equalsIgnoreCase(token)) {
-          return true;
-        }
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).equalsIgnoreCase(name) && hasToken(values.get(i), token)) {
+        return true;
       }
+    }
+    return false;
+  }
+
+  /** Scans a comma-separated list without splitting it: this runs on every request. */
+  private static boolean hasToken(String list, String token) {
+    int length = list.length();
+    int from = 0;
+    while (from <= length) {
+      int comma = list.indexOf(',', from);
+      int to = comma < 0 ? length : comma;
+      int a = from;
+      int b = to;
+      while (a < b && (list.charAt(a) == ' ' || list.charAt(a) == '\t')) {
+        a++;
+      }
+      while (b > a && (list.charAt(b - 1) == ' ' || list.charAt(b - 1) == '\t')) {
+        b--;
+      }
+      if (b - a == token.length() && list.regionMatches(true, a, token, 0, token.length())) {
+        return true;
+      }
+      if (comma < 0) {
+        return false;
+      }
+      from = comma + 1;
     }
     return false;
   }
@@ -90,6 +114,11 @@ public final class HttpHeaders {
   /** Returns the field names, in order, as received. */
   public List<String> names() {
     return Collections.unmodifiableList(names);
+  }
+
+  /** Returns the name of field {@code index}, as received. */
+  public String name(int index) {
+    return names.get(index);
   }
 
   /** Returns the value of field {@code index}. */

@@ -1,29 +1,119 @@
 package io.torsion.protocols.http;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * One parsed request: method, target, version, header fields and the whole body (de-chunked; the
- * trailer fields of a chunked body are in {@link #trailers()}).
- *
- * @param method the method token, e.g. {@code GET}
- * @param target the request target as sent, e.g. {@code /users/7?full=1}
- * @param version {@code HTTP/1.1} or {@code HTTP/1.0}
- * @param headers the header fields
- * @param body the body, empty when there is none
- * @param trailers the trailer fields of a chunked body, else empty
+ * One request: method, target, version, header fields and the body. A request usually arrives
+ * whole, its body aggregated up to {@link HttpOptions#maxBodySize()} ({@link #body()}, de-chunked;
+ * the trailer fields of a chunked body in {@link #trailers()}). A handler that asked for it with
+ * {@link HttpHandler#streamsBody} gets the request as soon as its head has arrived and reads the
+ * body as it comes through {@link #bodyStream()}, with backpressure.
  */
-public record HttpRequest(String method, String target, String version, HttpHeaders headers, byte[] body,
-    HttpHeaders trailers) {
-  /** Requires every component. */
-  public HttpRequest {
-    Objects.requireNonNull(method, "method");
-    Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(version, "version");
-    Objects.requireNonNull(headers, "headers");
-    Objects.requireNonNull(body, "body");
-    Objects.requireNonNull(trailers, "trailers");
+public final class HttpRequest {
+  private final String method;
+  private final String target;
+  private final String version;
+  private final HttpHeaders headers;
+  private byte[] body;
+  private HttpHeaders trailers;
+  private RequestBody stream;
+  private Boolean keepAlive;
+
+  /**
+   * Creates a whole request, its body already here.
+   *
+   * @param method the method token, e.g. {@code GET}
+   * @param target the request target as sent, e.g. {@code /users/7?full=1}
+   * @param version {@code HTTP/1.1} or {@code HTTP/1.0}
+   * @param headers the header fields
+   * @param body the body, empty when there is none
+   * @param trailers the trailer fields of a chunked body, else empty
+   */
+  public HttpRequest(String method, String target, String version, HttpHeaders headers, byte[] body,
+      HttpHeaders trailers) {
+    this(method, target, version, headers);
+    this.body = Objects.requireNonNull(body, "body");
+    this.trailers = Objects.requireNonNull(trailers, "trailers");
+  }
+
+  /** Creates the head of a request whose body follows: {@link #completeBody} or {@link #streamBody}. */
+  HttpRequest(String method, String target, String version, HttpHeaders headers) {
+    this.method = Objects.requireNonNull(method, "method");
+    this.target = Objects.requireNonNull(target, "target");
+    this.version = Objects.requireNonNull(version, "version");
+    this.headers = Objects.requireNonNull(headers, "headers");
+  }
+
+  void completeBody(byte[] whole, HttpHeaders trailerFields) {
+    this.body = whole;
+    this.trailers = trailerFields;
+  }
+
+  void streamBody(RequestBody bodyStream) {
+    this.stream = bodyStream;
+  }
+
+  /** Returns the method token, e.g. {@code GET}. */
+  public String method() {
+    return method;
+  }
+
+  /** Returns the request target as sent, e.g. {@code /users/7?full=1}. */
+  public String target() {
+    return target;
+  }
+
+  /** Returns {@code HTTP/1.1} or {@code HTTP/1.0}. */
+  public String version() {
+    return version;
+  }
+
+  /** Returns the header fields. */
+  public HttpHeaders headers() {
+    return headers;
+  }
+
+  /** Returns true if the body streams in through {@link #bodyStream()} rather than arriving whole. */
+  public boolean isStreamed() {
+    return stream != null;
+  }
+
+  /**
+   * Returns the whole body, empty when there is none.
+   *
+   * @throws IllegalStateException if the body is streamed: read it from {@link #bodyStream()}
+   */
+  public byte[] body() {
+    if (body == null) {
+      throw new IllegalStateException("the body of " + this + " is streamed: read it from bodyStream()");
+    }
+    return body;
+  }
+
+  /**
+   * Returns the trailer fields of a chunked body, else empty.
+   *
+   * @throws IllegalStateException if the body is streamed: they come with {@link BodyReceiver#bodyEnd}
+   */
+  public HttpHeaders trailers() {
+    if (trailers == null) {
+      throw new IllegalStateException("the body of " + this + " is streamed: trailers come with bodyEnd");
+    }
+    return trailers;
+  }
+
+  /**
+   * Returns the body as a stream: the one that is arriving, or, for a whole request, a stream that
+   * delivers the whole body at once. Code written against the stream thus serves both.
+   */
+  public RequestBody bodyStream() {
+    if (stream == null) {
+      stream = new RequestBodyStream(body.length, null);
+      ((RequestBodyStream) stream).whole(body, trailers);
+    }
+    return stream;
   }
 
   /** Returns the path part of the target, without the query. */
@@ -59,15 +149,15 @@ public record HttpRequest(String method, String target, String version, HttpHead
 
   private static String decode(String text) {
     try {
-      return java.net.URLDecoder.decode(text, StandardCharsets.UTF_8);
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException malformed) {
       return text;
     }
   }
 
-  /** Returns the body decoded as UTF-8. */
+  /** Returns the whole body decoded as UTF-8 (see {@link #body()}). */
   public String bodyText() {
-    return new String(body, StandardCharsets.UTF_8);
+    return new String(body(), StandardCharsets.UTF_8);
   }
 
   /**
@@ -75,15 +165,17 @@ public record HttpRequest(String method, String target, String version, HttpHead
    * {@code Connection: close}, HTTP/1.0 only with {@code Connection: keep-alive}.
    */
   public boolean keepAlive() {
-    if (version.equals("HTTP/1.1")) {
-      return !headers.containsToken("Connection", "close");
+    if (keepAlive == null) {
+      keepAlive = version.equals("HTTP/1.1")
+          ? !headers.containsToken("Connection", "close")
+          : headers.containsToken("Connection", "keep-alive");
     }
-    return headers.containsToken("Connection", "keep-alive");
+    return keepAlive;
   }
 
   @Override
   public String toString() {
     return "HttpRequest[" + method + " " + target + " " + version + ", " + headers.size() + " headers, "
-        + body.length + " body bytes]";
+        + (body != null ? body.length + " body bytes]" : "streamed body]");
   }
 }

@@ -20,7 +20,9 @@ import java.util.Objects;
  *
  * <p>Keep-alive (HTTP/1.1 by default, HTTP/1.0 with {@code Connection: keep-alive}), pipelining
  * with responses in request order, {@code Content-Length} and chunked request bodies, {@code HEAD},
- * {@code Expect: 100-continue}, a cached {@code Date} field. A request that breaks the limits of
+ * {@code Expect: 100-continue}, a cached {@code Date} field. Bodies arrive whole up to {@link
+ * HttpOptions#maxBodySize()}, or stream in with backpressure for a handler that {@linkplain
+ * HttpHandler#streamsBody asks}; responses are whole or {@linkplain HttpResponse#streamed streamed}. A request that breaks the limits of
  * {@link HttpOptions} or is malformed is answered with its status and the connection closed;
  * handler errors become a 500 and touch no other request. Slow and silent peers are timed out on
  * {@code time} (pass the reactor; tests pass a {@code Clock}).
@@ -29,11 +31,14 @@ public final class HttpServer implements Factory<Protocol> {
   private final ReactorTime time;
   private final HttpHandler handler;
   private final HttpOptions options;
+  /** One encoder per reactor thread: connections stay on their thread, and an encoder keeps no state between writes. */
+  private final ThreadLocal<ResponseEncoder> encoders;
 
   private HttpServer(ReactorTime time, HttpHandler handler, HttpOptions options) {
     this.time = Objects.requireNonNull(time, "time");
     this.handler = Objects.requireNonNull(handler, "handler");
     this.options = Objects.requireNonNull(options, "options");
+    this.encoders = ThreadLocal.withInitial(() -> new ResponseEncoder(options.serverHeader()));
   }
 
   /** Returns a server with the default options, timing out slow peers on {@code time}. */
@@ -48,6 +53,6 @@ public final class HttpServer implements Factory<Protocol> {
 
   @Override
   public Protocol buildProtocol(SocketAddress peer) {
-    return new HttpConnection(time, handler, options);
+    return new HttpConnection(time, handler, options, encoders.get());
   }
 }

@@ -9,7 +9,9 @@ import java.util.Locale;
 /**
  * An incremental HTTP/1.1 request parser (RFC 9112), fed bytes as they arrive and emitting each
  * complete request, body included, to a {@link Listener}; pipelined requests in one read come out
- * in order. Every limit of {@link HttpOptions} holds before more is buffered, and every framing
+ * in order. A request the listener chooses to stream is emitted at its head, and its body follows
+ * in pieces while the listener {@link Listener#acceptsBody() accepts} them; the rest waits in the
+ * buffer (one read's worth at most, as the caller stops reading meanwhile). Every limit of {@link HttpOptions} holds before more is buffered, and every framing
  * ambiguity that enables request smuggling is an {@link HttpError}: both {@code Content-Length}
  * and {@code Transfer-Encoding}, differing lengths, a final coding other than {@code chunked},
  * obs-fold, whitespace before a colon, bare CR or LF, control characters, invalid token
@@ -19,8 +21,25 @@ import java.util.Locale;
 final class RequestParser {
   /** Receives what the parser finds. */
   interface Listener {
+    /**
+     * A request's head has arrived; returns true to stream its body through {@link #bodyData}
+     * and {@link #bodyEnd} rather than have it aggregated and emitted by {@link #request}.
+     *
+     * @param length the declared body length, or -1 for a chunked body
+     */
+    boolean headReceived(HttpRequest head, long length);
+
     /** A whole request has arrived. */
     void request(HttpRequest request);
+
+    /** Returns true if a piece of a streamed body can be delivered now. */
+    boolean acceptsBody();
+
+    /** A piece of a streamed body; valid only during the call. */
+    void bodyData(ByteBuffer data);
+
+    /** A streamed body is complete. */
+    void bodyEnd(HttpHeaders trailers);
 
     /** A request's headers asked {@code Expect: 100-continue} and its body has not arrived. */
     void expectContinue();
@@ -34,7 +53,8 @@ final class RequestParser {
     CHUNK_DATA,
     CHUNK_END,
     TRAILERS,
-    FAILED
+    FAILED,
+    STOPPED
   }
 
   private static final int MAX_CHUNK_LINE = 4096;
@@ -65,6 +85,8 @@ final class RequestParser {
   private String method;
   private String target;
   private String version;
+  private HttpRequest head;
+  private boolean streaming;
   private HttpHeaders headers;
   private HttpHeaders trailers;
   private byte[] body;
@@ -85,6 +107,9 @@ final class RequestParser {
   void feed(ByteBuffer data) throws HttpError {
     if (failure != null) {
       throw failure;
+    }
+    if (state == State.STOPPED) {
+      return;
     }
     append(data);
     try {
@@ -108,12 +133,24 @@ final class RequestParser {
     BODY
   }
 
+  /** Accepts nothing more: the connection will carry no further request. */
+  void stop() {
+    if (state != State.FAILED) {
+      state = State.STOPPED;
+    }
+  }
+
+  /** Returns true while a streamed body is arriving. */
+  boolean streamingBody() {
+    return streaming && phase() == Phase.BODY;
+  }
+
   /** Returns where the parser is in a request. */
   Phase phase() {
     return switch (state) {
       case REQUEST_LINE -> end > start ? Phase.HEAD : Phase.IDLE;
       case HEADERS -> Phase.HEAD;
-      case FAILED -> Phase.IDLE;
+      case FAILED, STOPPED -> Phase.IDLE;
       default -> Phase.BODY;
     };
   }
@@ -167,7 +204,9 @@ final class RequestParser {
       }
       case FIXED_BODY -> {
         int take = (int) Math.min(remaining, end - start);
-        copyBody(take);
+        if (!takeBody(take)) {
+          return false;
+        }
         remaining -= take;
         if (remaining == 0) {
           emit();
@@ -187,7 +226,7 @@ final class RequestParser {
           trailers = new HttpHeaders();
           headerBytes = 0;
         } else {
-          if (bodyLength + size > options.maxBodySize()) {
+          if (!streaming && bodyLength + size > options.maxBodySize()) {
             throw new HttpError(413, "chunked body larger than " + options.maxBodySize() + " bytes");
           }
           remaining = size;
@@ -197,7 +236,9 @@ final class RequestParser {
       }
       case CHUNK_DATA -> {
         int take = (int) Math.min(remaining, end - start);
-        copyBody(take);
+        if (!takeBody(take)) {
+          return false;
+        }
         remaining -= take;
         if (remaining == 0) {
           state = State.CHUNK_END;
@@ -218,6 +259,9 @@ final class RequestParser {
         start += 2;
         state = State.CHUNK_SIZE;
         return true;
+      }
+      case STOPPED -> {
+        return false;
       }
       default -> throw failure;
     }
@@ -351,6 +395,7 @@ final class RequestParser {
     body = new byte[0];
     bodyLength = 0;
     trailers = new HttpHeaders();
+    head = new HttpRequest(method, target, version, headers);
     List<String> codings = headers.getAll("Transfer-Encoding");
     List<String> lengths = headers.getAll("Content-Length");
     if (!codings.isEmpty()) {
@@ -363,17 +408,21 @@ final class RequestParser {
       chunkedOnly(codings);
       expectContinueIfAsked();
       state = State.CHUNK_SIZE;
+      streaming = listener.headReceived(head, -1);
       return;
     }
     long length = contentLength(lengths);
-    if (length > options.maxBodySize()) {
+    streaming = listener.headReceived(head, length);
+    if (!streaming && length > options.maxBodySize()) {
       throw new HttpError(413, "body of " + length + " bytes, over the limit of " + options.maxBodySize());
     }
     if (length == 0) {
       emit();
       return;
     }
-    body = new byte[(int) length];
+    if (!streaming) {
+      body = new byte[(int) length];
+    }
     remaining = length;
     if (end - start < length) {
       expectContinueIfAsked();
@@ -456,6 +505,24 @@ final class RequestParser {
     }
   }
 
+  /** Takes {@code count} bytes of body, or returns false if a streamed body cannot take them now. */
+  private boolean takeBody(int count) {
+    if (!streaming) {
+      copyBody(count);
+      return true;
+    }
+    if (count == 0) {
+      return true;
+    }
+    if (!listener.acceptsBody()) {
+      return false;
+    }
+    int from = start;
+    start += count;
+    listener.bodyData(ByteBuffer.wrap(bytes, from, count));
+    return state != State.STOPPED;
+  }
+
   private void copyBody(int count) {
     if (bodyLength + count > body.length) {
       body = Arrays.copyOf(body, Math.max(bodyLength + count, Math.min(options.maxBodySize(), body.length * 2 + 64)));
@@ -466,13 +533,25 @@ final class RequestParser {
   }
 
   private void emit() {
-    byte[] complete = bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
-    HttpRequest request = new HttpRequest(method, target, version, headers, complete, trailers);
-    state = State.REQUEST_LINE;
+    HttpRequest request = head;
+    boolean streamed = streaming;
+    HttpHeaders trailerFields = trailers;
+    if (!streamed) {
+      request.completeBody(bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength), trailerFields);
+    }
+    if (state != State.STOPPED) {
+      state = State.REQUEST_LINE;
+    }
     emptyLines = 0;
+    head = null;
     headers = null;
     body = null;
-    listener.request(request);
+    streaming = false;
+    if (streamed) {
+      listener.bodyEnd(trailerFields);
+    } else {
+      listener.request(request);
+    }
   }
 
   // ---------------------------------------------------------------- buffer

@@ -1,111 +1,195 @@
 package io.torsion.protocols.http;
 
-import java.io.ByteArrayOutputStream;
+import io.torsion.Transport;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
-/** Encodes responses: status line, the server's own fields, the response's fields, framing, body. */
+/**
+ * Encodes responses straight into a scratch array that every write reuses (the transport copies
+ * what it is given): status line (pre-encoded per status), the {@code Date} and {@code Server}
+ * fields (encoded once a second), the response's fields, framing, and a small body in the same
+ * write. One encoder serves every connection of a reactor thread; it holds no per-connection state.
+ */
 final class ResponseEncoder {
-  private static final byte[] CRLF = {'\r', '\n'};
-  private final String server;
-  private long dateSecond = -1;
-  private String date;
+  /** How a response's body is delimited. */
+  enum Framing {
+    /** No body: 1xx, 204, 304. */
+    NONE,
+    /** {@code Content-Length}. */
+    FIXED,
+    /** Chunked transfer coding. */
+    CHUNKED,
+    /** Closing the connection ends the body: a streamed body of unknown length to HTTP/1.0. */
+    CLOSE
+  }
 
+  private static final int INLINE_BODY = 8192;
+  private static final int SCRATCH_KEPT = 64 * 1024;
+  private static final byte[][] STATUS_LINES = new byte[600][];
+  private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
+
+  private final byte[] serverField;
+  private byte[] scratch = new byte[1024];
+  private int size;
+  private long dateSecond = -1;
+  private byte[] dateField;
+
+  /** Creates an encoder that sends {@code Server: server}, or no {@code Server} field if null. */
   ResponseEncoder(String server) {
-    this.server = server;
+    this.serverField = server == null ? new byte[0] : latin1("Server: " + server + "\r\n");
+  }
+
+  /** Returns how {@code response} to {@code request} (null if unparsed) is delimited. */
+  static Framing framing(HttpResponse response, HttpRequest request) {
+    int status = response.status();
+    if (status < 200 || status == 204 || status == 304) {
+      return Framing.NONE;
+    }
+    if (!response.isStreamed() || response.length() >= 0) {
+      return Framing.FIXED;
+    }
+    return request != null && request.version().equals("HTTP/1.0") ? Framing.CLOSE : Framing.CHUNKED;
   }
 
   /**
-   * Returns the bytes of {@code response} to {@code request} (or to a request that could not be
-   * parsed, when null); {@code close} adds {@code Connection: close}.
+   * Writes the head of {@code response} to {@code request} (null if unparsed) and, unless it is
+   * streamed or answers {@code HEAD}, its body; {@code close} adds {@code Connection: close}.
    */
-  byte[] encode(HttpResponse response, HttpRequest request, boolean close) {
+  void write(Transport transport, HttpResponse response, HttpRequest request, Framing framing, boolean close) {
     boolean head = request != null && request.method().equals("HEAD");
     boolean http10 = request != null && request.version().equals("HTTP/1.0");
-    int status = response.status();
-    boolean bodyless = status < 200 || status == 204 || status == 304;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (response.body() == null ? 0 : response.body().length));
-    ascii(out, "HTTP/1.1 " + status + " " + Statuses.reason(status));
-    out.writeBytes(CRLF);
-    field(out, "Date", date());
-    if (server != null) {
-      field(out, "Server", server);
-    }
+    size = 0;
+    put(statusLine(response.status()));
+    put(dateField());
+    put(serverField);
     HttpHeaders headers = response.headers();
     for (int i = 0; i < headers.size(); i++) {
-      String name = headers.names().get(i);
+      String name = headers.name(i);
       if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")
           && !name.equalsIgnoreCase("Connection")) {
-        field(out, name, headers.value(i));
+        field(name, headers.value(i));
       }
     }
-    boolean chunked = response.chunks() != null && !bodyless;
-    if (close || closesAfter(response, request)) {
-      field(out, "Connection", "close");
+    if (close || framing == Framing.CLOSE) {
+      putAscii("Connection: close\r\n");
     } else if (http10) {
-      field(out, "Connection", "keep-alive");
+      putAscii("Connection: keep-alive\r\n");
     }
-    byte[] body = bodyless ? new byte[0] : response.body();
-    if (chunked && !http10) {
-      field(out, "Transfer-Encoding", "chunked");
-    } else if (!bodyless) {
-      field(out, "Content-Length", Long.toString(body != null ? body.length : totalLength(response)));
-    }
-    out.writeBytes(CRLF);
-    if (!head && !bodyless) {
-      if (chunked && !http10) {
-        for (byte[] chunk : response.chunks()) {
-          if (chunk.length > 0) {
-            ascii(out, Integer.toHexString(chunk.length));
-            out.writeBytes(CRLF);
-            out.writeBytes(chunk);
-            out.writeBytes(CRLF);
-          }
-        }
-        ascii(out, "0\r\n\r\n");
-      } else if (chunked) {
-        response.chunks().forEach(out::writeBytes);
-      } else {
-        out.writeBytes(body);
+    switch (framing) {
+      case FIXED -> {
+        putAscii("Content-Length: ");
+        putAscii(Long.toString(response.length()));
+        putAscii("\r\n");
       }
+      case CHUNKED -> putAscii("Transfer-Encoding: chunked\r\n");
+      default -> { }
     }
-    return out.toByteArray();
+    putAscii("\r\n");
+    byte[] body = response.body();
+    boolean withBody = body != null && !head && framing != Framing.NONE && body.length > 0;
+    if (withBody && body.length <= INLINE_BODY) {
+      put(body);
+      withBody = false;
+    }
+    send(transport);
+    if (withBody) {
+      transport.write(ByteBuffer.wrap(body));
+    }
   }
 
   /**
-   * Returns whether the connection must close after this response, whatever the request said: an
-   * HTTP/1.0 client has no chunked coding, so a chunked response is delimited by the close.
+   * Writes {@code data} as one chunk, in one transport write: a write may hand control to a
+   * producer, whose own chunk must not land inside this one's framing.
    */
-  static boolean closesAfter(HttpResponse response, HttpRequest request) {
-    return response.chunks() != null && request != null && request.version().equals("HTTP/1.0");
+  void writeChunk(Transport transport, ByteBuffer data) {
+    int length = data.remaining();
+    size = 0;
+    putAscii(Integer.toHexString(length));
+    ensure(length + 4);
+    scratch[size++] = '\r';
+    scratch[size++] = '\n';
+    data.get(scratch, size, length);
+    size += length;
+    scratch[size++] = '\r';
+    scratch[size++] = '\n';
+    send(transport);
   }
 
-  private static long totalLength(HttpResponse response) {
-    long total = 0;
-    for (byte[] chunk : response.chunks()) {
-      total += chunk.length;
+  /** Writes the last chunk, without trailer fields. */
+  void writeLastChunk(Transport transport) {
+    transport.write(ByteBuffer.wrap(LAST_CHUNK));
+  }
+
+  private void send(Transport transport) {
+    transport.write(ByteBuffer.wrap(scratch, 0, size));
+    if (scratch.length > SCRATCH_KEPT) {
+      scratch = new byte[1024]; // one large head must not pin memory
     }
-    return total;
   }
 
-  /** Returns the IMF-fixdate of this second, computed once a second. */
-  private String date() {
+  private static byte[] statusLine(int status) {
+    byte[] line = STATUS_LINES[status];
+    if (line == null) {
+      line = ascii("HTTP/1.1 " + status + " " + Statuses.reason(status) + "\r\n");
+      STATUS_LINES[status] = line; // a benign race: every thread computes the same bytes
+    }
+    return line;
+  }
+
+  /** Returns the {@code Date} field of this second, encoded once a second. */
+  private byte[] dateField() {
     long now = System.currentTimeMillis() / 1000;
     if (now != dateSecond) {
       dateSecond = now;
-      date = HttpDates.format(java.time.Instant.ofEpochSecond(now));
+      dateField = ascii("Date: " + HttpDates.format(Instant.ofEpochSecond(now)) + "\r\n");
     }
-    return date;
+    return dateField;
   }
 
-  private static void field(ByteArrayOutputStream out, String name, String value) {
-    ascii(out, name);
-    out.write(':');
-    out.write(' ');
-    out.writeBytes(value.getBytes(StandardCharsets.ISO_8859_1));
-    out.writeBytes(CRLF);
+  private void field(String name, String value) {
+    putLatin1(name);
+    ensure(2);
+    scratch[size++] = ':';
+    scratch[size++] = ' ';
+    putLatin1(value);
+    ensure(2);
+    scratch[size++] = '\r';
+    scratch[size++] = '\n';
   }
 
-  private static void ascii(ByteArrayOutputStream out, String text) {
-    out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+  private void put(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, scratch, size, bytes.length);
+    size += bytes.length;
+  }
+
+  private void putAscii(String text) {
+    putLatin1(text);
+  }
+
+  private void putLatin1(String text) {
+    int length = text.length();
+    ensure(length);
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      scratch[size++] = (byte) (c <= 0xFF ? c : '?');
+    }
+  }
+
+  private void ensure(int more) {
+    if (size + more > scratch.length) {
+      byte[] larger = new byte[Math.max(scratch.length * 2, size + more)];
+      System.arraycopy(scratch, 0, larger, 0, size);
+      scratch = larger;
+    }
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] latin1(String text) {
+    return text.getBytes(StandardCharsets.ISO_8859_1);
   }
 }

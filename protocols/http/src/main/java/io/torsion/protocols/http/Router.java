@@ -18,6 +18,7 @@ import java.util.TreeSet;
  * Router router = Router.builder()
  *     .get("/plaintext", (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
  *     .post("/users/{id}/notes", (request, params) -> notes.add(params.get("id"), request.bodyText()))
+ *     .streaming("PUT", "/files/{name}", (request, params) -> uploads.store(params.get("name"), request.bodyStream()))
  *     .build();
  * }</pre>
  */
@@ -29,7 +30,7 @@ public final class Router implements HttpHandler {
     Deferred<HttpResponse> handle(HttpRequest request, Map<String, String> parameters);
   }
 
-  private record Route(String method, String[] segments, RouteHandler handler) {}
+  private record Route(String method, String[] segments, RouteHandler handler, boolean streaming) {}
 
   private final List<Route> routes;
 
@@ -40,6 +41,17 @@ public final class Router implements HttpHandler {
   /** Returns a builder. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  @Override
+  public boolean streamsBody(HttpRequest head) {
+    String[] path = split(head.path());
+    for (Route route : routes) {
+      if (route.method.equals(head.method()) && match(route.segments, path) != null) {
+        return route.streaming;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -101,11 +113,23 @@ public final class Router implements HttpHandler {
 
     /** Adds a route for {@code method} and {@code pattern}, e.g. {@code "/users/{id}"}. */
     public Builder route(String method, String pattern, RouteHandler handler) {
+      return add(method, pattern, handler, false);
+    }
+
+    /**
+     * Adds a route whose requests arrive as soon as their head has, the body streaming in through
+     * {@link HttpRequest#bodyStream()} (see {@link HttpHandler#streamsBody}).
+     */
+    public Builder streaming(String method, String pattern, RouteHandler handler) {
+      return add(method, pattern, handler, true);
+    }
+
+    private Builder add(String method, String pattern, RouteHandler handler, boolean streaming) {
       Objects.requireNonNull(method, "method");
       if (!Objects.requireNonNull(pattern, "pattern").startsWith("/")) {
         throw new IllegalArgumentException("a pattern starts with '/': " + pattern);
       }
-      routes.add(new Route(method, split(pattern), Objects.requireNonNull(handler, "handler")));
+      routes.add(new Route(method, split(pattern), Objects.requireNonNull(handler, "handler"), streaming));
       return this;
     }
 

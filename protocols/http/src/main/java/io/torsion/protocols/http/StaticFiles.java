@@ -3,39 +3,42 @@ package io.torsion.protocols.http;
 import io.torsion.Deferred;
 import io.torsion.ReactorThreads;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Serves the files under a directory: {@code Content-Type} by extension, {@code ETag} and {@code
- * Last-Modified} with their conditional requests (304), single byte ranges (206, or 416 when
- * unsatisfiable), {@code HEAD}. No path leaves the root: {@code ..}, encoded or not, and symbolic
- * links out of it answer 404. File I/O runs on the reactor's worker pool, never on the reactor
- * thread.
+ * Last-Modified} with their conditional requests (304), byte ranges (206, several as {@code
+ * multipart/byteranges}; 416 when none is satisfiable), {@code HEAD}. No path leaves the root:
+ * {@code ..}, encoded or not, and symbolic links out of it answer 404. File I/O runs on the
+ * reactor's worker pool, never on the reactor thread; a file larger than one chunk streams at the
+ * pace the client reads, so files of any size are served in flat memory.
  *
  * <pre>{@code
  * StaticFiles files = StaticFiles.serve(Path.of("public"), "/static/", reactor);
  * reactor.listenTCP(8080, HttpServer.create(reactor, files));
  * }</pre>
- *
- * <p>Files are read whole into memory, up to {@value #MAX_FILE_SIZE} bytes (larger ones answer 413
- * unless a range asks for less) until responses can stream.
  */
 public final class StaticFiles implements HttpHandler {
-  /** The largest file (or range) served; bodies do not stream yet. */
-  public static final long MAX_FILE_SIZE = 64L * 1024 * 1024;
+  /** More ranges than this in one request are answered with the whole file. */
+  static final int MAX_RANGES = 16;
 
   private static final Map<String, String> TYPES = Map.ofEntries(
       Map.entry("html", "text/html; charset=utf-8"), Map.entry("htm", "text/html; charset=utf-8"),
@@ -120,26 +123,64 @@ public final class StaticFiles implements HttpHandler {
       return HttpResponse.of(304).header("ETag", etag).header("Last-Modified", lastModified);
     }
     String type = TYPES.getOrDefault(extension(file), "application/octet-stream");
-    long[] range = range(headers.get("Range"), size, headers.get("If-Range"), etag);
-    if (range != null && range[0] < 0) {
+    List<long[]> ranges = ranges(headers.get("Range"), size, headers.get("If-Range"), etag);
+    if (ranges != null && ranges.isEmpty()) {
       return HttpResponse.text(416, "Range Not Satisfiable\n").header("Content-Range", "bytes */" + size);
     }
-    long from = range == null ? 0 : range[0];
-    long length = range == null ? size : range[1] - range[0] + 1;
-    if (length > MAX_FILE_SIZE) {
-      return HttpResponse.text(413, "file larger than " + MAX_FILE_SIZE + " bytes; ask for a range\n");
+    HttpResponse response;
+    if (ranges == null) {
+      response = body(file, 200, type, List.of(FileSender.Segment.file(0, size)), size);
+    } else if (ranges.size() == 1) {
+      long[] range = ranges.get(0);
+      response = body(file, 206, type, List.of(FileSender.Segment.file(range[0], range[1] - range[0] + 1)),
+          range[1] - range[0] + 1).header("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + size);
+    } else {
+      response = multipart(file, type, ranges, size);
     }
-    byte[] body = new byte[(int) length];
-    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-      in.seek(from);
-      in.readFully(body);
+    return response.header("ETag", etag).header("Last-Modified", lastModified).header("Accept-Ranges", "bytes");
+  }
+
+  /** Returns a response sending {@code segments}: read here if small, else streamed chunk by chunk. */
+  private HttpResponse body(Path file, int status, String type, List<FileSender.Segment> segments, long length)
+      throws IOException {
+    if (length <= FileSender.CHUNK) {
+      ByteBuffer whole = ByteBuffer.allocate((int) length);
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        for (FileSender.Segment segment : segments) {
+          if (segment.bytes() != null) {
+            whole.put(segment.bytes());
+          } else {
+            ByteBuffer part = whole.slice(whole.position(), (int) segment.length());
+            while (part.hasRemaining()) {
+              if (channel.read(part, segment.from() + part.position()) < 0) {
+                throw new IOException(file + " ended early: it was shortened while being read");
+              }
+            }
+            whole.position(whole.position() + (int) segment.length());
+          }
+        }
+      }
+      return HttpResponse.bytes(status, type, whole.array());
     }
-    HttpResponse response = HttpResponse.bytes(range == null ? 200 : 206, type, body)
-        .header("ETag", etag).header("Last-Modified", lastModified).header("Accept-Ranges", "bytes");
-    if (range != null) {
-      response.header("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + size);
+    return HttpResponse.streamed(status, type, length, body -> FileSender.send(file, segments, body, threads));
+  }
+
+  /** Returns a {@code multipart/byteranges} response (RFC 9110, 14.6) of {@code ranges}. */
+  private HttpResponse multipart(Path file, String type, List<long[]> ranges, long size) throws IOException {
+    String boundary = "torsion-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    List<FileSender.Segment> segments = new ArrayList<>();
+    long length = 0;
+    for (long[] range : ranges) {
+      byte[] partHead = ("\r\n--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Range: bytes " + range[0]
+          + "-" + range[1] + "/" + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      segments.add(FileSender.Segment.literal(partHead));
+      segments.add(FileSender.Segment.file(range[0], range[1] - range[0] + 1));
+      length += partHead.length + range[1] - range[0] + 1;
     }
-    return response;
+    byte[] end = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    segments.add(FileSender.Segment.literal(end));
+    length += end.length;
+    return body(file, 206, "multipart/byteranges; boundary=" + boundary, segments, length);
   }
 
   private static boolean notModified(HttpHeaders headers, String etag, Instant modified) {
@@ -166,17 +207,42 @@ public final class StaticFiles implements HttpHandler {
   }
 
   /**
-   * Returns {first, last} of a single satisfiable byte range, {-1, -1} when unsatisfiable, or null
-   * to send the whole file (no Range, a multi-range or malformed one, or a stale If-Range).
+   * Returns the satisfiable ranges as {first, last} pairs in the order asked, empty when none is
+   * satisfiable (416), or null to send the whole file: no {@code Range}, a malformed one, a stale
+   * {@code If-Range}, or more than {@value #MAX_RANGES} ranges or overlapping ones (a server may
+   * ignore such requests, RFC 9110 14.2, and they cost more than the whole file).
    */
-  static long[] range(String header, long size, String ifRange, String etag) {
-    if (header == null || !header.startsWith("bytes=") || header.indexOf(',') >= 0) {
+  static List<long[]> ranges(String header, long size, String ifRange, String etag) {
+    if (header == null || !header.startsWith("bytes=")) {
       return null;
     }
     if (ifRange != null && !ifRange.trim().equals(etag)) {
       return null;
     }
-    String spec = header.substring(6).trim();
+    String[] specs = header.substring(6).split(",", -1);
+    if (specs.length > MAX_RANGES) {
+      return null;
+    }
+    List<long[]> ranges = new ArrayList<>();
+    for (String spec : specs) {
+      long[] range = range(spec.trim(), size);
+      if (range == null) {
+        return null;
+      }
+      if (range[0] >= 0) {
+        for (long[] earlier : ranges) {
+          if (range[0] <= earlier[1] && earlier[0] <= range[1]) {
+            return null;
+          }
+        }
+        ranges.add(range);
+      }
+    }
+    return ranges;
+  }
+
+  /** Returns {first, last} of one range spec, {-1, -1} when unsatisfiable, or null when malformed. */
+  private static long[] range(String spec, long size) {
     int dash = spec.indexOf('-');
     if (dash < 0) {
       return null;
@@ -192,11 +258,14 @@ public final class StaticFiles implements HttpHandler {
         return new long[] {Math.max(0, size - n), size - 1};
       }
       long from = Long.parseLong(first);
-      long to = last.isEmpty() ? size - 1 : Math.min(Long.parseLong(last), size - 1);
-      if (from < 0 || from >= size || to < from) {
+      long to = last.isEmpty() ? Long.MAX_VALUE : Long.parseLong(last);
+      if (from < 0 || to < from) {
+        return null;
+      }
+      if (from >= size) {
         return new long[] {-1, -1};
       }
-      return new long[] {from, to};
+      return new long[] {from, Math.min(to, size - 1)};
     } catch (NumberFormatException e) {
       return null;
     }

@@ -35,8 +35,28 @@ class RequestParserFuzzTest {
     List<HttpRequest> parsed = new ArrayList<>();
     RequestParser parser = new RequestParser(HttpOptions.defaults(), new RequestParser.Listener() {
       @Override
+      public boolean headReceived(HttpRequest head, long length) {
+        return false;
+      }
+
+      @Override
       public void request(HttpRequest request) {
         parsed.add(request);
+      }
+
+      @Override
+      public boolean acceptsBody() {
+        return true;
+      }
+
+      @Override
+      public void bodyData(ByteBuffer data) {
+        throw new AssertionError("no body is streamed");
+      }
+
+      @Override
+      public void bodyEnd(HttpHeaders trailers) {
+        throw new AssertionError("no body is streamed");
       }
 
       @Override

@@ -97,8 +97,40 @@ class StaticFilesTest {
     assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=5-100")).contains("bytes 5-9/10").endsWith("56789");
     assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=20-"))
         .startsWith("HTTP/1.1 416").contains("Content-Range: bytes */10");
-    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=0-1,3-4")).startsWith("HTTP/1.1 200");
     assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=0-1\nIf-Range: \"stale\"")).startsWith("HTTP/1.1 200");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=0-4,3-6")).as("overlapping").startsWith("HTTP/1.1 200");
+    assertThat(get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=" + "0-0,".repeat(StaticFiles.MAX_RANGES) + "1-1"))
+        .as("too many").startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void severalRangesAnswerMultipartByteranges() {
+    String response = get("GET /static/hello.txt HTTP/1.1\nHost: h\nRange: bytes=0-1, 7-, 20-30");
+    assertThat(response).startsWith("HTTP/1.1 206 Partial Content");
+    String boundary = response.replaceAll("(?s).*boundary=([^\r]*)\r.*", "$1");
+    String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+    assertThat(body).isEqualTo("\r\n--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 0-1/10\r\n\r\n01"
+        + "\r\n--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 7-9/10\r\n\r\n789"
+        + "\r\n--" + boundary + "--\r\n");
+    assertThat(response).contains("Content-Length: " + body.length() + "\r\n");
+  }
+
+  @Test
+  void aFileLargerThanAChunkStreamsThroughAProducerInChunks() throws Exception {
+    byte[] data = new byte[5 * FileSender.CHUNK + 123];
+    new java.util.Random(7).nextBytes(data);
+    Files.write(root.resolve("big.bin"), data);
+    StringTransport transport = new StringTransport();
+    transport.connect(server.buildProtocol(transport.getPeer()));
+    transport.receive("GET /static/big.bin HTTP/1.1\r\nHost: h\r\nRange: bytes=100-\r\n\r\n");
+    byte[] all = transport.value();
+    String head = new String(all, 0, 400, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int bodyAt = head.indexOf("\r\n\r\n") + 4;
+    assertThat(head).startsWith("HTTP/1.1 206").contains("Content-Length: " + (data.length - 100) + "\r\n");
+    assertThat(java.util.Arrays.copyOfRange(all, bodyAt, all.length))
+        .isEqualTo(java.util.Arrays.copyOfRange(data, 100, data.length));
+    assertThat(transport.producer()).as("the sender unregisters when done").isNull();
+    assertThat(transport.disconnecting()).isFalse();
   }
 
   @Test

@@ -1,0 +1,34 @@
+package io.torsion.protocols.http;
+
+import io.torsion.PushProducer;
+
+/**
+ * The body of a request as it arrives, for a handler that streams it (see {@link
+ * HttpHandler#streamsBody}): hand it a {@link BodyReceiver} and the pieces follow. It is a {@link
+ * PushProducer}, so register it with a consumer that cannot keep up, such as a {@link
+ * ResponseBody}, and the server stops reading from the socket while that consumer is full: memory
+ * stays flat however large the body.
+ *
+ * <pre>{@code
+ * HttpResponse.streamed(200, "application/octet-stream", response -> {
+ *     request.bodyStream().deliverTo(BodyReceiver.into(response));   // echo, at the pace of the reader
+ *     response.registerProducer(request.bodyStream());
+ * });
+ * }</pre>
+ *
+ * <p>Until a receiver is set, nothing is read. {@link #stopProducing()} discards the rest of the
+ * body; the connection then closes after the response, since the rest is never read. Used on the
+ * reactor thread.
+ */
+public interface RequestBody extends PushProducer {
+  /** Returns the length the request declared, or -1 for a chunked body. */
+  long length();
+
+  /**
+   * Starts delivering the body to {@code receiver}: what has arrived at once, the rest as it
+   * comes.
+   *
+   * @throws IllegalStateException if a receiver was set already
+   */
+  void deliverTo(BodyReceiver receiver);
+}

@@ -1,0 +1,166 @@
+package io.torsion.protocols.http;
+
+import io.torsion.Failure;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * A {@link RequestBody}: either arriving (the connection's parser delivers pieces while {@link
+ * #accepting()}) or whole (a request body already aggregated, delivered at once). Remembers the end
+ * or failure that comes before a receiver, and delivers it when one is set.
+ */
+final class RequestBodyStream implements RequestBody {
+  private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
+
+  private final long length;
+  private final Runnable demand;
+  private BodyReceiver receiver;
+  private byte[] whole;
+  private boolean paused;
+  private boolean stopped;
+  private boolean ended;
+  private HttpHeaders trailers;
+  private Failure failure;
+  private boolean told;
+
+  /**
+   * Creates a body of {@code length} bytes (-1 if chunked); {@code demand} runs when it can take
+   * more after it could not (null for a whole body).
+   */
+  RequestBodyStream(long length, Runnable demand) {
+    this.length = length;
+    this.demand = demand;
+  }
+
+  /** Makes this the stream of a body that has arrived whole. */
+  void whole(byte[] body, HttpHeaders trailerFields) {
+    whole = body;
+    end(trailerFields);
+  }
+
+  @Override
+  public long length() {
+    return length;
+  }
+
+  @Override
+  public void deliverTo(BodyReceiver next) {
+    Objects.requireNonNull(next, "receiver");
+    if (receiver != null) {
+      throw new IllegalStateException("the request body already has a receiver");
+    }
+    receiver = next;
+    pump();
+    if (demand != null && !told) {
+      demand.run();
+    }
+  }
+
+  /** Returns true if a piece can be delivered now: a receiver that is not paused, or a discarding body. */
+  boolean accepting() {
+    return stopped || (receiver != null && !paused);
+  }
+
+  /** Returns true once the whole body has arrived (whether or not delivered). */
+  boolean ended() {
+    return ended;
+  }
+
+  /** Returns true if the receiver asked for no more (the rest is read and dropped). */
+  boolean stopped() {
+    return stopped;
+  }
+
+  /** Delivers a piece; the parser calls only while {@link #accepting()}. */
+  void data(ByteBuffer piece) {
+    if (stopped || failure != null) {
+      return;
+    }
+    try {
+      receiver.bodyData(piece);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "a request body receiver threw; discarding the rest of the body", e);
+      stopped = true;
+    }
+  }
+
+  /** The body is complete. */
+  void end(HttpHeaders trailerFields) {
+    ended = true;
+    trailers = trailerFields;
+    pump();
+  }
+
+  /** The body will not complete. */
+  void fail(Failure reason) {
+    if (ended || failure != null) {
+      return;
+    }
+    failure = reason;
+    pump();
+  }
+
+  private void pump() {
+    if (receiver == null || told || paused || stopped) {
+      return;
+    }
+    try {
+      if (whole != null) {
+        byte[] piece = whole;
+        whole = null;
+        if (piece.length > 0) {
+          receiver.bodyData(ByteBuffer.wrap(piece));
+          if (paused || stopped) {
+            return; // the end follows on resume
+          }
+        }
+      }
+      if (failure != null) {
+        told = true;
+        receiver.bodyFailed(failure);
+      } else if (ended) {
+        told = true;
+        receiver.bodyEnd(trailers);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "a request body receiver threw", e);
+      stopped = true;
+    }
+  }
+
+  @Override
+  public void pauseProducing() {
+    paused = true;
+  }
+
+  @Override
+  public void resumeProducing() {
+    if (!paused) {
+      return;
+    }
+    paused = false;
+    pump();
+    if (demand != null && !told) {
+      demand.run();
+    }
+  }
+
+  @Override
+  public void stopProducing() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    whole = null;
+    if (demand != null) {
+      demand.run();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RequestBody[" + (length < 0 ? "chunked" : length + " bytes")
+        + (ended ? ", ended" : failure != null ? ", failed" : "") + (paused ? ", paused" : "") + "]";
+  }
+}
