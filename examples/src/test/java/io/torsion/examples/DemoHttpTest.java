@@ -2,6 +2,7 @@ package io.torsion.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.torsion.PullProducer;
 import io.torsion.protocols.http.HttpServer;
 import io.torsion.testing.Clock;
 import io.torsion.testing.StringTransport;
@@ -41,6 +42,12 @@ class DemoHttpTest {
   void streamSendsChunks() {
     StringTransport transport = connect();
     transport.receive("GET /stream?chunks=3 HTTP/1.1\r\nHost: h\r\n\r\n");
+    PullProducer producer = (PullProducer) transport.producer();
+    for (int turn = 0; turn < 4; turn++) {
+      assertThat(transport.producer()).as("registered until the last chunk").isSameAs(producer);
+      producer.resumeProducing(); // what the socket does each time it has room
+    }
+    assertThat(transport.producer()).isNull();
     assertThat(transport.valueUtf8()).contains("Transfer-Encoding: chunked")
         .endsWith("8\r\nchunk 0\n\r\n8\r\nchunk 1\n\r\n8\r\nchunk 2\n\r\n0\r\n\r\n");
   }
