@@ -1,6 +1,7 @@
 package io.torsion.protocols.http;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -11,16 +12,22 @@ import java.util.Objects;
  * rarely carries more than a few dozen fields, where a scan beats hashing.
  */
 public final class HttpHeaders {
-  private final List<String> names = new ArrayList<>();
-  private final List<String> values = new ArrayList<>();
+  private String[] fields = new String[16]; // name, value, name, value...
+  private int size;
 
   /** Creates an empty set of fields. */
   public HttpHeaders() {}
 
   /** Appends a field. */
   public HttpHeaders add(String name, String value) {
-    names.add(Objects.requireNonNull(name, "name"));
-    values.add(Objects.requireNonNull(value, "value"));
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+    if (2 * size == fields.length) {
+      fields = Arrays.copyOf(fields, fields.length * 2);
+    }
+    fields[2 * size] = name;
+    fields[2 * size + 1] = value;
+    size++;
     return this;
   }
 
@@ -32,20 +39,24 @@ public final class HttpHeaders {
 
   /** Removes every field called {@code name}. */
   public HttpHeaders remove(String name) {
-    for (int i = names.size() - 1; i >= 0; i--) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        names.remove(i);
-        values.remove(i);
+    int kept = 0;
+    for (int i = 0; i < size; i++) {
+      if (!fields[2 * i].equalsIgnoreCase(name)) {
+        fields[2 * kept] = fields[2 * i];
+        fields[2 * kept + 1] = fields[2 * i + 1];
+        kept++;
       }
     }
+    Arrays.fill(fields, 2 * kept, 2 * size, null);
+    size = kept;
     return this;
   }
 
   /** Returns the first value of {@code name}, or null. */
   public String get(String name) {
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        return values.get(i);
+    for (int i = 0; i < size; i++) {
+      if (fields[2 * i].equalsIgnoreCase(name)) {
+        return fields[2 * i + 1];
       }
     }
     return null;
@@ -54,12 +65,23 @@ public final class HttpHeaders {
   /** Returns every value of {@code name}, in order. */
   public List<String> getAll(String name) {
     List<String> found = new ArrayList<>(1);
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        found.add(values.get(i));
+    for (int i = 0; i < size; i++) {
+      if (fields[2 * i].equalsIgnoreCase(name)) {
+        found.add(fields[2 * i + 1]);
       }
     }
     return found;
+  }
+
+  /** Returns how many fields are called {@code name}. */
+  public int count(String name) {
+    int count = 0;
+    for (int i = 0; i < size; i++) {
+      if (fields[2 * i].equalsIgnoreCase(name)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** Returns true if a field called {@code name} is present. */
@@ -72,8 +94,8 @@ public final class HttpHeaders {
    * (e.g. {@code Connection: keep-alive, Upgrade}).
    */
   public boolean containsToken(String name, String token) {
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name) && hasToken(values.get(i), token)) {
+    for (int i = 0; i < size; i++) {
+      if (fields[2 * i].equalsIgnoreCase(name) && hasToken(fields[2 * i + 1], token)) {
         return true;
       }
     }
@@ -108,29 +130,35 @@ public final class HttpHeaders {
 
   /** Returns the number of fields. */
   public int size() {
-    return names.size();
+    return size;
   }
 
   /** Returns the field names, in order, as received. */
   public List<String> names() {
+    List<String> names = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      names.add(fields[2 * i]);
+    }
     return Collections.unmodifiableList(names);
   }
 
   /** Returns the name of field {@code index}, as received. */
   public String name(int index) {
-    return names.get(index);
+    Objects.checkIndex(index, size);
+    return fields[2 * index];
   }
 
   /** Returns the value of field {@code index}. */
   public String value(int index) {
-    return values.get(index);
+    Objects.checkIndex(index, size);
+    return fields[2 * index + 1];
   }
 
   @Override
   public String toString() {
     StringBuilder out = new StringBuilder("HttpHeaders[");
-    for (int i = 0; i < names.size(); i++) {
-      out.append(i == 0 ? "" : ", ").append(names.get(i).toLowerCase(Locale.ROOT)).append(": ").append(values.get(i));
+    for (int i = 0; i < size; i++) {
+      out.append(i == 0 ? "" : ", ").append(fields[2 * i].toLowerCase(Locale.ROOT)).append(": ").append(fields[2 * i + 1]);
     }
     return out.append(']').toString();
   }

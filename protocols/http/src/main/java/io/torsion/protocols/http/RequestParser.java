@@ -60,6 +60,15 @@ final class RequestParser {
   private static final int MAX_CHUNK_LINE = 4096;
   private static final int MAX_EMPTY_LINES = 8;
   private static final boolean[] TCHAR = new boolean[128];
+  private static final byte[] NO_BODY = new byte[0];
+  private static final byte[] HTTP_SLASH = {'H', 'T', 'T', 'P', '/'};
+  /** Strings that most requests carry, shared rather than allocated for each request. */
+  private static final String[] METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"};
+  private static final String[] FIELD_NAMES = {"Host", "host", "Accept", "accept", "Connection", "connection",
+      "User-Agent", "user-agent", "Content-Length", "content-length", "Content-Type", "content-type",
+      "Accept-Encoding", "accept-encoding", "Accept-Language", "accept-language", "Transfer-Encoding",
+      "transfer-encoding", "Cookie", "cookie", "Expect", "expect"};
+  private static final String[] FIELD_VALUES = {"keep-alive", "close", "*/*", "chunked", "100-continue"};
 
   static {
     for (char c = '0'; c <= '9'; c++) {
@@ -170,7 +179,7 @@ final class RequestParser {
           }
           return true;
         }
-        requestLine(ascii(start, eol));
+        requestLine(start, eol);
         consumeLine(eol);
         state = State.HEADERS;
         headers = new HttpHeaders();
@@ -309,34 +318,75 @@ final class RequestParser {
 
   // ---------------------------------------------------------------- request line and fields
 
-  private void requestLine(String line) throws HttpError {
-    int first = line.indexOf(' ');
-    int second = first < 0 ? -1 : line.indexOf(' ', first + 1);
-    if (first <= 0 || second < 0 || line.indexOf(' ', second + 1) >= 0 || second == first + 1) {
+  private void requestLine(int from, int to) throws HttpError {
+    int first = indexOf(' ', from, to);
+    int second = first < 0 ? -1 : indexOf(' ', first + 1, to);
+    if (first <= from || second < 0 || indexOf(' ', second + 1, to) >= 0 || second == first + 1) {
       throw new HttpError(400, "malformed request line: expected METHOD SP TARGET SP VERSION");
     }
-    method = line.substring(0, first);
-    target = line.substring(first + 1, second);
-    String v = line.substring(second + 1);
-    for (int i = 0; i < method.length(); i++) {
-      if (!tchar(method.charAt(i))) {
+    for (int i = from; i < first; i++) {
+      if (bytes[i] < 0 || !TCHAR[bytes[i]]) {
         throw new HttpError(400, "invalid character in the method");
       }
     }
-    for (int i = 0; i < target.length(); i++) {
-      char c = target.charAt(i);
+    for (int i = first + 1; i < second; i++) {
+      int c = bytes[i] & 0xFF;
       if (c <= 0x20 || c >= 0x7F) {
         throw new HttpError(400, "invalid character in the request target");
       }
     }
-    if (v.length() != 8 || !v.startsWith("HTTP/") || !Character.isDigit(v.charAt(5)) || v.charAt(6) != '.'
-        || !Character.isDigit(v.charAt(7))) {
+    int v = second + 1;
+    if (to - v != 8 || !startsWith(v, HTTP_SLASH) || !isDigit(bytes[v + 5]) || bytes[v + 6] != '.' || !isDigit(bytes[v + 7])) {
       throw new HttpError(400, "malformed HTTP version");
     }
-    if (!v.equals("HTTP/1.1") && !v.equals("HTTP/1.0")) {
-      throw new HttpError(505, "HTTP version " + v.substring(5) + " is not supported");
+    if (bytes[v + 5] != '1' || (bytes[v + 7] != '1' && bytes[v + 7] != '0')) {
+      throw new HttpError(505, "HTTP version " + ascii(v + 5, to) + " is not supported");
     }
-    version = v;
+    method = known(METHODS, from, first);
+    target = ascii(first + 1, second);
+    version = bytes[v + 7] == '1' ? "HTTP/1.1" : "HTTP/1.0";
+  }
+
+  private int indexOf(char c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private boolean startsWith(int at, byte[] prefix) {
+    for (int i = 0; i < prefix.length; i++) {
+      if (bytes[at + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigit(byte b) {
+    return b >= '0' && b <= '9';
+  }
+
+  /** Returns the constant among {@code known} spelled exactly as bytes [from, to), or a new string. */
+  private String known(String[] candidates, int from, int to) {
+    int length = to - from;
+    for (String candidate : candidates) {
+      if (candidate.length() == length && matches(candidate, from)) {
+        return candidate;
+      }
+    }
+    return ascii(from, to);
+  }
+
+  private boolean matches(String candidate, int at) {
+    for (int i = 0; i < candidate.length(); i++) {
+      if (bytes[at + i] != candidate.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void field(int eol, HttpHeaders into) throws HttpError {
@@ -375,7 +425,7 @@ final class RequestParser {
         throw new HttpError(400, "control character in a field value");
       }
     }
-    into.add(ascii(start, colon), ascii(from, to));
+    into.add(known(FIELD_NAMES, start, colon), known(FIELD_VALUES, from, to));
   }
 
   private static boolean tchar(char c) {
@@ -385,33 +435,33 @@ final class RequestParser {
   // ---------------------------------------------------------------- framing
 
   private void headersDone() throws HttpError {
-    List<String> hosts = headers.getAll("Host");
-    if (hosts.size() > 1) {
+    int hosts = headers.count("Host");
+    if (hosts > 1) {
       throw new HttpError(400, "more than one Host field");
     }
-    if (hosts.isEmpty() && version.equals("HTTP/1.1")) {
+    if (hosts == 0 && version.equals("HTTP/1.1")) {
       throw new HttpError(400, "HTTP/1.1 request without a Host field");
     }
-    body = new byte[0];
+    body = NO_BODY;
     bodyLength = 0;
     trailers = new HttpHeaders();
     head = new HttpRequest(method, target, version, headers);
-    List<String> codings = headers.getAll("Transfer-Encoding");
-    List<String> lengths = headers.getAll("Content-Length");
-    if (!codings.isEmpty()) {
-      if (!lengths.isEmpty()) {
+    boolean coded = headers.contains("Transfer-Encoding");
+    boolean sized = headers.contains("Content-Length");
+    if (coded) {
+      if (sized) {
         throw new HttpError(400, "both Content-Length and Transfer-Encoding");
       }
       if (version.equals("HTTP/1.0")) {
         throw new HttpError(400, "Transfer-Encoding in an HTTP/1.0 request");
       }
-      chunkedOnly(codings);
+      chunkedOnly(headers.getAll("Transfer-Encoding"));
       expectContinueIfAsked();
       state = State.CHUNK_SIZE;
       streaming = listener.headReceived(head, -1);
       return;
     }
-    long length = contentLength(lengths);
+    long length = sized ? contentLength(headers.getAll("Content-Length")) : 0;
     streaming = listener.headReceived(head, length);
     if (!streaming && length > options.maxBodySize()) {
       throw new HttpError(413, "body of " + length + " bytes, over the limit of " + options.maxBodySize());

@@ -79,7 +79,7 @@ final class ResponseEncoder {
     switch (framing) {
       case FIXED -> {
         putAscii("Content-Length: ");
-        putAscii(Long.toString(response.length()));
+        putDecimal(response.length());
         putAscii("\r\n");
       }
       case CHUNKED -> putAscii("Transfer-Encoding: chunked\r\n");
@@ -162,6 +162,19 @@ final class ResponseEncoder {
     ensure(bytes.length);
     System.arraycopy(bytes, 0, scratch, size, bytes.length);
     size += bytes.length;
+  }
+
+  private void putDecimal(long value) {
+    int digits = 1;
+    for (long rest = value / 10; rest > 0; rest /= 10) {
+      digits++;
+    }
+    ensure(digits);
+    for (int i = size + digits - 1; i >= size; i--) {
+      scratch[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    size += digits;
   }
 
   private void putAscii(String text) {
