@@ -1,0 +1,105 @@
+package io.torsion.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.torsion.Deferred;
+import io.torsion.Factory;
+import io.torsion.Reactor;
+import io.torsion.ReactorOptions;
+import io.torsion.protocols.echo.Echo;
+import io.torsion.protocols.http.HttpServer;
+import io.torsion.testing.BackgroundReactor;
+import io.torsion.testing.Clock;
+import io.torsion.testing.StringTransport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one-file examples do what their Javadoc says. */
+class ExamplesTest {
+  @TempDir
+  Path dir;
+
+  private static <T> T outcome(BackgroundReactor background, java.util.concurrent.Callable<Deferred<T>> start) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    background.execute(() -> {
+      try {
+        start.call().addCallbacks(value -> {
+          result.complete(value);
+          return null;
+        }, failure -> {
+          result.completeExceptionally(failure.value());
+          return null;
+        });
+      } catch (Exception e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void echoServerAndClientWithDeferreds() throws Exception {
+    try (BackgroundReactor background = BackgroundReactor.start(Reactor.create(ReactorOptions.defaults()))) {
+      int port = background.call(() -> background.reactor().listenTCP(0, "127.0.0.1", Factory.of(EchoServer.Echo::new)).port());
+      assertThat(outcome(background, () -> EchoClientExample.ask(background.reactor(), port, List.of("one", "two", "three"))))
+          .containsExactly("one", "two", "three");
+      int library = background.call(() -> background.reactor().listenTCP(0, "127.0.0.1", Factory.of(Echo::new)).port());
+      assertThat(outcome(background, () -> EchoClientExample.ask(background.reactor(), library, List.of("x")))).containsExactly("x");
+    }
+  }
+
+  @Test
+  void lineChatBroadcastsToEveryoneElse() {
+    Factory<LineChat.User> room = LineChat.room();
+    StringTransport alice = new StringTransport();
+    alice.connect(room.buildProtocol(alice.getPeer()));
+    StringTransport bob = new StringTransport();
+    bob.connect(room.buildProtocol(bob.getPeer()));
+    assertThat(alice.valueUtf8()).contains("welcome, guest1").contains("* guest2 joined");
+    alice.clear();
+    bob.clear();
+    alice.receive("/nick alice\r\nhi bob\r\n");
+    assertThat(bob.valueUtf8()).isEqualTo("* guest1 is now alice\r\nalice: hi bob\r\n");
+    assertThat(alice.valueUtf8()).isEqualTo("* guest1 is now alice\r\n");
+    bob.peerClose(new io.torsion.ConnectionDone("bye"));
+    assertThat(alice.valueUtf8()).endsWith("* guest2 left\r\n");
+  }
+
+  @Test
+  void httpHelloGreetsByName() {
+    StringTransport transport = new StringTransport();
+    transport.connect(HttpServer.create(new Clock(), HttpHello.router()).buildProtocol(transport.getPeer()));
+    transport.receive("GET /hello/you HTTP/1.1\r\nHost: h\r\n\r\n");
+    assertThat(transport.valueUtf8()).startsWith("HTTP/1.1 200 OK").endsWith("Hello, you!\n");
+  }
+
+  @Test
+  void blockingWorkHashesOnThePoolAndAnswersOnTheReactorThread() throws Exception {
+    Path file = Files.writeString(dir.resolve("f.txt"), "abc");
+    try (BackgroundReactor background = BackgroundReactor.start(Reactor.create(ReactorOptions.defaults()))) {
+      String hash = outcome(background, () -> BlockingWork.sha256(background.reactor(), file)
+          .addCallback(value -> {
+            assertThat(background.reactor().isReactorThread()).isTrue();
+            return value;
+          }));
+      assertThat(hash).isEqualTo(HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest("abc".getBytes(StandardCharsets.US_ASCII))));
+    }
+  }
+
+  @Test
+  void spawnProcessFeedsInputAndCollectsOutput() throws Exception {
+    try (BackgroundReactor background = BackgroundReactor.start(Reactor.create(ReactorOptions.defaults()))) {
+      SpawnProcess.Outcome outcome = outcome(background, () -> SpawnProcess.run(background.reactor(), List.of("sort"), "pear\napple\nfig\n"));
+      assertThat(outcome.output()).isEqualTo("apple\nfig\npear\n");
+      assertThat(outcome.exitCode()).isZero();
+    }
+  }
+}
