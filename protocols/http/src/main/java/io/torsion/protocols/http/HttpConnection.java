@@ -101,6 +101,7 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
 
   private void parse(ByteBuffer data) {
     parsing = true;
+    encoder.hold(transport()); // the responses to one read go out in one write
     try {
       parser.feed(data);
     } catch (HttpError error) {
@@ -108,6 +109,7 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
       return;
     } finally {
       parsing = false;
+      encoder.release(transport());
     }
     updateReading();
     guard();
@@ -245,7 +247,7 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
   @Override
   public void expectContinue() {
     if (exchanges.isEmpty() && outgoing == null) { // an interim response must not overtake earlier responses
-      transport().write(CONTINUE.clone());
+      encoder.writeRaw(transport(), ByteBuffer.wrap(CONTINUE));
     }
   }
 
@@ -326,6 +328,7 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
     if (!closing) {
       closing = true;
       shutDown(new ResponseAborted(reason));
+      encoder.discard(transport());
       transport().abortConnection();
     }
   }
@@ -342,6 +345,7 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
   private void closeAfterResponse() {
     closing = true;
     shutDown(new IllegalStateException("the connection closed after its last response"));
+    encoder.release(transport());
     transport().loseConnection();
   }
 
@@ -413,6 +417,7 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
       case IDLE -> guard = time.callLater(options.idleTimeout(), () -> {
         LOG.log(Level.DEBUG, "{0}: idle for {1}; closing", transport().getPeer(), options.idleTimeout());
         closing = true;
+        encoder.release(transport());
         transport().loseConnection();
       });
       case HEAD -> guard = time.callLater(options.headerTimeout(), () -> reject(new HttpError(408,

@@ -9,7 +9,12 @@ import java.time.Instant;
  * Encodes responses straight into a scratch array that every write reuses (the transport copies
  * what it is given): status line (pre-encoded per status), the {@code Date} and {@code Server}
  * fields (encoded once a second), the response's fields, framing, and a small body in the same
- * write. One encoder serves every connection of a reactor thread; it holds no per-connection state.
+ * write. One encoder serves every connection of a reactor thread.
+ *
+ * <p>While a connection {@linkplain #hold holds} it (during one read), its output gathers in the
+ * scratch array and goes to the transport in one write on {@link #release}: sixteen pipelined
+ * responses cost one transport write, not sixteen. Output for another connection first sends what
+ * is gathered, so no connection's bytes wait on another's.
  */
 final class ResponseEncoder {
   /** How a response's body is delimited. */
@@ -24,7 +29,7 @@ final class ResponseEncoder {
     CLOSE
   }
 
-  private static final int INLINE_BODY = 8192;
+  private static final int INLINE_BODY = 16 * 1024;
   private static final int SCRATCH_KEPT = 64 * 1024;
   private static final byte[][] STATUS_LINES = new byte[600][];
   private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
@@ -32,6 +37,8 @@ final class ResponseEncoder {
   private final byte[] serverField;
   private byte[] scratch = new byte[1024];
   private int size;
+  private Transport owner; // whose bytes are in scratch[0, size)
+  private boolean holding;
   private long dateSecond = -1;
   private byte[] dateField;
 
@@ -59,7 +66,7 @@ final class ResponseEncoder {
   void write(Transport transport, HttpResponse response, HttpRequest request, Framing framing, boolean close) {
     boolean head = request != null && request.method().equals("HEAD");
     boolean http10 = request != null && request.version().equals("HTTP/1.0");
-    size = 0;
+    start(transport);
     put(statusLine(response.status()));
     put(dateField());
     put(serverField);
@@ -87,24 +94,35 @@ final class ResponseEncoder {
     }
     putAscii("\r\n");
     byte[] body = response.body();
-    boolean withBody = body != null && !head && framing != Framing.NONE && body.length > 0;
-    if (withBody && body.length <= INLINE_BODY) {
-      put(body);
-      withBody = false;
+    if (body != null && !head && framing != Framing.NONE && body.length > 0) {
+      writeRaw(transport, ByteBuffer.wrap(body));
+    } else {
+      sendUnlessHeld();
     }
-    send(transport);
-    if (withBody) {
-      transport.write(ByteBuffer.wrap(body));
+  }
+
+  /** Writes {@code data} as it is (a fixed-length body, an interim response). */
+  void writeRaw(Transport transport, ByteBuffer data) {
+    start(transport);
+    int length = data.remaining();
+    if (length <= INLINE_BODY) {
+      ensure(length);
+      data.get(scratch, size, length);
+      size += length;
+      sendUnlessHeld();
+    } else {
+      flush();
+      transport.write(data);
     }
   }
 
   /**
-   * Writes {@code data} as one chunk, in one transport write: a write may hand control to a
+   * Writes {@code data} as one chunk, in one piece of output: a write may hand control to a
    * producer, whose own chunk must not land inside this one's framing.
    */
   void writeChunk(Transport transport, ByteBuffer data) {
+    start(transport);
     int length = data.remaining();
-    size = 0;
     putAscii(Integer.toHexString(length));
     ensure(length + 4);
     scratch[size++] = '\r';
@@ -113,19 +131,61 @@ final class ResponseEncoder {
     size += length;
     scratch[size++] = '\r';
     scratch[size++] = '\n';
-    send(transport);
+    sendUnlessHeld();
+  }
+
+  /** Gathers {@code transport}'s output until {@link #release}. */
+  void hold(Transport transport) {
+    start(transport);
+    holding = true;
+  }
+
+  /** Sends what {@code transport} gathered, and stops gathering. */
+  void release(Transport transport) {
+    if (owner == transport) {
+      holding = false;
+      flush();
+    }
+  }
+
+  /** Forgets what {@code transport} gathered: it is being aborted. */
+  void discard(Transport transport) {
+    if (owner == transport) {
+      holding = false;
+      size = 0;
+    }
+  }
+
+  /** Makes the scratch array {@code transport}'s, sending another connection's gathered output first. */
+  private void start(Transport transport) {
+    if (owner != transport) {
+      flush();
+      owner = transport;
+      holding = false;
+    }
+  }
+
+  private void sendUnlessHeld() {
+    if (!holding || size > SCRATCH_KEPT) {
+      flush();
+    }
+  }
+
+  private void flush() {
+    if (size == 0) {
+      return;
+    }
+    ByteBuffer out = ByteBuffer.wrap(scratch, 0, size);
+    size = 0; // the transport copies before anything can call back into this encoder
+    if (scratch.length > SCRATCH_KEPT) {
+      scratch = new byte[1024]; // one large response must not pin memory
+    }
+    owner.write(out);
   }
 
   /** Writes the last chunk, without trailer fields. */
   void writeLastChunk(Transport transport) {
-    transport.write(ByteBuffer.wrap(LAST_CHUNK));
-  }
-
-  private void send(Transport transport) {
-    transport.write(ByteBuffer.wrap(scratch, 0, size));
-    if (scratch.length > SCRATCH_KEPT) {
-      scratch = new byte[1024]; // one large head must not pin memory
-    }
+    writeRaw(transport, ByteBuffer.wrap(LAST_CHUNK));
   }
 
   private static byte[] statusLine(int status) {

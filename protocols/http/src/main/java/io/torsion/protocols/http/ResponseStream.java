@@ -64,7 +64,7 @@ final class ResponseStream implements ResponseBody {
     if (chunked) {
       encoder.writeChunk(transport, data);
     } else {
-      transport.write(data);
+      encoder.writeRaw(transport, data);
     }
   }
 
