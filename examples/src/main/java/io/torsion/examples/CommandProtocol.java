@@ -9,11 +9,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
  * The demo's line-based command protocol, for remote command-line clients ({@code nc}, telnet):
- * {@code HELP}, {@code ECHO <text>}, {@code TIME}, {@code STATS}, {@code QUIT}. Unknown commands get
- * an error line and the connection stays open.
+ * {@code HELP}, {@code ECHO <text>}, {@code TIME}, {@code STATS}, {@code QUIT}, and the shared
+ * {@link Board}: {@code GET <key>}, {@code SET <key> <value>}, {@code WATCH} (every change is pushed
+ * as {@code UPDATE <key> <value>}, including those made over HTTP), {@code UNWATCH}. Unknown commands
+ * get an error line and the connection stays open.
  *
  * <pre>
  * $ nc 127.0.0.1 8001
@@ -24,9 +27,11 @@ import java.util.Locale;
  * </pre>
  */
 final class CommandProtocol extends LineReceiver {
-  static final String HELP = "COMMANDS: HELP, ECHO <text>, TIME, STATS, QUIT";
+  static final String HELP = "COMMANDS: HELP, ECHO <text>, TIME, STATS, GET <key>, SET <key> <value>, WATCH, UNWATCH, QUIT";
 
   private final Server server;
+  private final BiConsumer<String, String> watcher = (key, value) -> sendLine("UPDATE " + key + " " + value);
+  private boolean watching;
 
   CommandProtocol(Server server) {
     this.server = server;
@@ -36,13 +41,15 @@ final class CommandProtocol extends LineReceiver {
   static final class Server implements Factory<CommandProtocol> {
     private final ReactorTime time;
     private final Clock wallClock;
+    private final Board board;
     private final long startedNanos;
     private int connected;
     private long commands;
 
-    Server(ReactorTime time, Clock wallClock) {
+    Server(ReactorTime time, Clock wallClock, Board board) {
       this.time = time;
       this.wallClock = wallClock;
+      this.board = board;
       this.startedNanos = time.nanoTime();
     }
 
@@ -71,6 +78,31 @@ final class CommandProtocol extends LineReceiver {
       case "TIME" -> sendLine(Instant.now(server.wallClock).toString());
       case "STATS" -> sendLine("connections=" + server.connected + " commands=" + server.commands
           + " uptime=" + Duration.ofNanos(server.time.nanoTime() - server.startedNanos).toSeconds() + "s");
+      case "GET" -> {
+        String value = server.board.get(argument);
+        sendLine(value == null ? "NONE" : "VALUE " + value);
+      }
+      case "SET" -> {
+        int gap = argument.indexOf(' ');
+        try {
+          server.board.set(gap < 0 ? argument : argument.substring(0, gap), gap < 0 ? "" : argument.substring(gap + 1));
+          sendLine("OK");
+        } catch (IllegalArgumentException e) {
+          sendLine("ERROR " + e.getMessage());
+        }
+      }
+      case "WATCH" -> {
+        if (!watching) {
+          watching = true;
+          server.board.watch(watcher);
+        }
+        sendLine("WATCHING");
+      }
+      case "UNWATCH" -> {
+        watching = false;
+        server.board.unwatch(watcher);
+        sendLine("OK");
+      }
       case "QUIT" -> {
         sendLine("BYE");
         transport().loseConnection();
@@ -83,5 +115,6 @@ final class CommandProtocol extends LineReceiver {
   @Override
   public void connectionLost(ConnectionClosed reason) {
     server.connected--;
+    server.board.unwatch(watcher);
   }
 }

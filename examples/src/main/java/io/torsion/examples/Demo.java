@@ -99,11 +99,12 @@ public final class Demo {
   /** Creates the reactor and binds every port; the reactor is set up on the calling thread. */
   static Demo start(Options options) throws CannotListenError {
     Reactor reactor = Reactor.create();
+    Board board = new Board(); // shared by HTTP and the line protocol: one reactor thread, no locks
     try {
       ListeningPort echo = reactor.listenTCP(options.echoPort(), options.host(), Factory.of(Echo::new));
       ListeningPort line = reactor.listenTCP(options.linePort(), options.host(),
-          new CommandProtocol.Server(reactor, Clock.systemUTC()));
-      ListeningPort http = reactor.listenTCP(options.httpPort(), options.host(), HttpServer.create(reactor, DemoHttp.router(reactor)));
+          new CommandProtocol.Server(reactor, Clock.systemUTC(), board));
+      ListeningPort http = reactor.listenTCP(options.httpPort(), options.host(), HttpServer.create(reactor, DemoHttp.router(reactor, board)));
       return new Demo(reactor, echo, line, http, options.host());
     } catch (CannotListenError | RuntimeException e) {
       reactor.stop();

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The demo's HTTP endpoints: {@code GET /plaintext} (TechEmpower's plaintext test), {@code POST
+ * The demo's HTTP endpoints: the shared {@link Board} ({@code GET /kv}, {@code GET /kv/KEY},
+ * {@code PUT /kv/KEY} with the value as the body), {@code GET /plaintext} (TechEmpower's plaintext test), {@code POST
  * /echo} (the body back, streamed with backpressure, so any size works), {@code GET /delay?ms=N} (answered after N ms through {@code callLater}
  * and a Deferred, never holding the reactor), {@code GET /stream?chunks=N} (N chunks, chunked, one each time the socket has room).
  */
@@ -20,8 +21,25 @@ final class DemoHttp {
 
   private DemoHttp() {}
 
-  static Router router(ReactorTime time) {
+  static Router router(ReactorTime time, Board board) {
     return Router.builder()
+        .get("/kv", (request, params) -> {
+          StringBuilder all = new StringBuilder();
+          board.entries().forEach((key, value) -> all.append(key).append('=').append(value).append('\n'));
+          return Deferred.succeed(HttpResponse.text(200, all.toString()));
+        })
+        .get("/kv/{key}", (request, params) -> {
+          String value = board.get(params.get("key"));
+          return Deferred.succeed(value == null ? HttpResponse.text(404, "no such key\n") : HttpResponse.text(200, value + "\n"));
+        })
+        .put("/kv/{key}", (request, params) -> {
+          try {
+            board.set(params.get("key"), request.bodyText().strip());  // every line client that WATCHes hears of it
+            return Deferred.succeed(HttpResponse.of(204));
+          } catch (IllegalArgumentException e) {
+            return Deferred.succeed(HttpResponse.text(400, e.getMessage() + "\n"));
+          }
+        })
         .get("/plaintext", (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
         .streaming("POST", "/echo", (request, params) -> Deferred.succeed(HttpResponse.streamed(200,
             contentType(request.headers().get("Content-Type")), request.bodyStream().length(), body -> {

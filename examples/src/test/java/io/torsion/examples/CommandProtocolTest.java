@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class CommandProtocolTest {
   private final io.torsion.testing.Clock time = new io.torsion.testing.Clock();
   private final CommandProtocol.Server server =
-      new CommandProtocol.Server(time, Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC));
+      new CommandProtocol.Server(time, Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), new Board());
 
   private StringTransport connect() {
     StringTransport transport = new StringTransport();

@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 
 class DemoHttpTest {
   private final Clock clock = new Clock();
+  private final Board board = new Board();
 
   private StringTransport connect() {
     StringTransport transport = new StringTransport();
-    transport.connect(HttpServer.create(clock, DemoHttp.router(clock)).buildProtocol(transport.getPeer()));
+    transport.connect(HttpServer.create(clock, DemoHttp.router(clock, board)).buildProtocol(transport.getPeer()));
     return transport;
   }
 
@@ -50,5 +51,22 @@ class DemoHttpTest {
     assertThat(transport.producer()).isNull();
     assertThat(transport.valueUtf8()).contains("Transfer-Encoding: chunked")
         .endsWith("8\r\nchunk 0\n\r\n8\r\nchunk 1\n\r\n8\r\nchunk 2\n\r\n0\r\n\r\n");
+  }
+
+  @Test
+  void theBoardIsSharedWithLineClientsWhoWatchIt() {
+    CommandProtocol.Server lines = new CommandProtocol.Server(clock, java.time.Clock.systemUTC(), board);
+    StringTransport watcher = new StringTransport();
+    watcher.connect(lines.buildProtocol(watcher.getPeer()));
+    watcher.receive("WATCH\r\nSET color blue\r\n");
+    StringTransport http = connect();
+    http.receive("PUT /kv/size HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nlarge"
+        + "GET /kv/color HTTP/1.1\r\nHost: h\r\n\r\nGET /kv HTTP/1.1\r\nHost: h\r\n\r\n"
+        + "PUT /kv/bad%20key HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx");
+    assertThat(watcher.valueUtf8()).endsWith("WATCHING\r\nUPDATE color blue\r\nOK\r\nUPDATE size large\r\n");
+    assertThat(http.valueUtf8()).contains("HTTP/1.1 204 No Content").contains("\r\n\r\nblue\n")
+        .contains("color=blue\nsize=large\n").contains("HTTP/1.1 400 Bad Request");
+    watcher.receive("UNWATCH\r\nGET size\r\n");
+    assertThat(watcher.valueUtf8()).endsWith("OK\r\nVALUE large\r\n");
   }
 }
