@@ -114,12 +114,20 @@ final class FileSender implements PushProducer {
       channel = FileChannel.open(file, StandardOpenOption.READ);
     }
     ByteBuffer chunk = ByteBuffer.allocate(size);
-    while (chunk.hasRemaining()) {
-      if (channel.read(chunk, at + chunk.position()) < 0) {
-        throw new IOException(file + " ended early: it was shortened while being sent");
+    readFully(channel, file, at, chunk);
+    return chunk.flip();
+  }
+
+  /**
+   * Fills {@code into} (from its position 0) with the file's bytes from {@code at}; a file shorter
+   * than expected is an error.
+   */
+  static void readFully(FileChannel channel, Path file, long at, ByteBuffer into) throws IOException {
+    while (into.hasRemaining()) {
+      if (channel.read(into, at + into.position()) < 0) {
+        throw new IOException(file + " ended early: it was shortened while being read");
       }
     }
-    return chunk.flip();
   }
 
   private void close() {

@@ -404,7 +404,8 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
     RequestParser.Phase phase = parser.phase();
     boolean busy = phase == RequestParser.Phase.IDLE && (!exchanges.isEmpty() || outgoing != null);
     boolean bodyHeldBack = phase == RequestParser.Phase.BODY && incoming != null && !incoming.body.accepting();
-    if (busy || bodyHeldBack || lastRequest && phase == RequestParser.Phase.IDLE) {
+    boolean noneExpected = lastRequest && phase == RequestParser.Phase.IDLE;
+    if (busy || bodyHeldBack || noneExpected) {
       stopGuard(); // the server owes responses or holds the body back: the peer is not the slow one
       return;
     }

@@ -110,8 +110,7 @@ public final class HttpRequest {
    */
   public RequestBody bodyStream() {
     if (stream == null) {
-      stream = new RequestBodyStream(body.length, null);
-      ((RequestBodyStream) stream).whole(body, trailers);
+      stream = RequestBodyStream.whole(body, trailers);
     }
     return stream;
   }

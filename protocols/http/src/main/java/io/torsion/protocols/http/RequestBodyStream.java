@@ -33,10 +33,12 @@ final class RequestBodyStream implements RequestBody {
     this.demand = demand;
   }
 
-  /** Makes this the stream of a body that has arrived whole. */
-  void whole(byte[] body, HttpHeaders trailerFields) {
-    whole = body;
-    end(trailerFields);
+  /** Returns the stream of a body that has arrived whole: it delivers it at once to its receiver. */
+  static RequestBodyStream whole(byte[] body, HttpHeaders trailerFields) {
+    RequestBodyStream stream = new RequestBodyStream(body.length, null);
+    stream.whole = body;
+    stream.end(trailerFields);
+    return stream;
   }
 
   @Override
@@ -65,11 +67,6 @@ final class RequestBodyStream implements RequestBody {
   /** Returns true once the whole body has arrived (whether or not delivered). */
   boolean ended() {
     return ended;
-  }
-
-  /** Returns true if the receiver asked for no more (the rest is read and dropped). */
-  boolean stopped() {
-    return stopped;
   }
 
   /** Delivers a piece; the parser calls only while {@link #accepting()}. */

@@ -113,6 +113,9 @@ final class ResponseEncoder {
     } else {
       flush();
       transport.write(data);
+      if (!holding) {
+        owner = null;
+      }
     }
   }
 
@@ -145,6 +148,7 @@ final class ResponseEncoder {
     if (owner == transport) {
       holding = false;
       flush();
+      owner = null;
     }
   }
 
@@ -153,6 +157,7 @@ final class ResponseEncoder {
     if (owner == transport) {
       holding = false;
       size = 0;
+      owner = null;
     }
   }
 
@@ -166,7 +171,10 @@ final class ResponseEncoder {
   }
 
   private void sendUnlessHeld() {
-    if (!holding || size > SCRATCH_KEPT) {
+    if (!holding) {
+      flush();
+      owner = null; // nothing gathered: keep no reference to the connection
+    } else if (size > SCRATCH_KEPT) {
       flush();
     }
   }

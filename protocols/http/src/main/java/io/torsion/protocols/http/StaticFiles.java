@@ -150,12 +150,7 @@ public final class StaticFiles implements HttpHandler {
           if (segment.bytes() != null) {
             whole.put(segment.bytes());
           } else {
-            ByteBuffer part = whole.slice(whole.position(), (int) segment.length());
-            while (part.hasRemaining()) {
-              if (channel.read(part, segment.from() + part.position()) < 0) {
-                throw new IOException(file + " ended early: it was shortened while being read");
-              }
-            }
+            FileSender.readFully(channel, file, segment.from(), whole.slice(whole.position(), (int) segment.length()));
             whole.position(whole.position() + (int) segment.length());
           }
         }
