@@ -51,8 +51,12 @@ public abstract class AbstractConnection implements Transport {
   private final AbstractReactor<?> reactor;
   private final Factory<?> factory;
   private final Deferred<Protocol> connected; // client side only
-  private final ReactorOptions options;
-  private final ArrayDeque<ByteBuffer> held = new ArrayDeque<>();
+  private ArrayDeque<ByteBuffer> held; // reads that arrived while paused; made when first needed
+
+  // This connection's place in its loop's list of connections (ReactorLoop): two fields here
+  // instead of an entry in a set, because idle connections are what a server holds most of.
+  AbstractConnection previousInLoop;
+  AbstractConnection nextInLoop;
 
   private ReactorLoop loop;
   private Protocol protocol;
@@ -62,7 +66,6 @@ public abstract class AbstractConnection implements Transport {
   private boolean flushPending;
   private boolean paused;
   private boolean writeShutdown;
-  private ByteBuffer lentView;
   private PushProducer pushProducer;
   private PullProducer pullProducer;
   private boolean producerPaused;
@@ -80,15 +83,15 @@ public abstract class AbstractConnection implements Transport {
     this.reactor = Objects.requireNonNull(reactor, "reactor");
     this.factory = Objects.requireNonNull(factory, "factory");
     this.connected = (Deferred<Protocol>) connected;
-    this.options = reactor.options();
   }
 
   // ---------------------------------------------------------------- socket operations
 
   /**
    * Queues {@code data}'s remaining bytes for sending without flushing; the caller moves its
-   * position afterwards. {@code lent} is true when {@code data} is the very buffer this connection
-   * passed to {@link #received}, which a transport may send without copying.
+   * position afterwards. {@code lent} is true when {@code data} is the very buffer that {@link
+   * #received} is lending now (on this loop, to this connection or another), which a transport
+   * may send without copying.
    */
   protected abstract void queueWrite(ByteBuffer data, boolean lent);
 
@@ -159,14 +162,24 @@ public abstract class AbstractConnection implements Transport {
     if (state == State.CLOSED || protocol == null) {
       return;
     }
-    if (paused || !held.isEmpty()) {
+    if (paused || hasHeld()) {
       ByteBuffer copy = ByteBuffer.allocate(data.remaining());
       copy.put(data).flip();
+      if (held == null) {
+        held = new ArrayDeque<>(2);
+      }
       held.add(copy); // at most one read's worth: reading stopped when paused
       return;
     }
     inReadBurst = true;
-    deliver(data);
+    ReactorLoop on = loop;
+    ByteBuffer outer = on.lentView; // restored after: reads never nest today, but nothing relies on it
+    on.lentView = data;
+    try {
+      deliver(data);
+    } finally {
+      on.lentView = outer;
+    }
   }
 
   /** Reports the end of a burst of reads: writes made meanwhile are flushed now. */
@@ -209,7 +222,7 @@ public abstract class AbstractConnection implements Transport {
   protected final void closed() {
     boolean wasOpen = state != State.CONNECTING;
     state = State.CLOSED;
-    held.clear();
+    held = null;
     stopProducer();
     if (loop != null) {
       reactor.connectionClosed(this, loop, connected == null ? null : factory);
@@ -240,32 +253,39 @@ public abstract class AbstractConnection implements Transport {
     }
   }
 
+  /** Returns the reactor this connection belongs to. */
+  protected final AbstractReactor<?> reactor() {
+    return reactor;
+  }
+
   /** Returns the loop this connection lives on, or null before {@link #opened}. */
   protected final ReactorLoop loop() {
     return loop;
   }
 
   private void deliver(ByteBuffer data) {
-    lentView = data;
     try {
       protocol.dataReceived(data);
     } catch (Throwable error) {
       AbstractReactor.rethrowIfFatal(error);
       fail(error, "dataReceived");
-    } finally {
-      lentView = null;
     }
   }
 
   private void drainHeld() {
     ByteBuffer next;
-    while (!paused && state == State.OPEN && (next = held.poll()) != null) {
+    while (!paused && state == State.OPEN && held != null && (next = held.poll()) != null) {
       deliver(next);
     }
     flushIfPending();
-    if (!paused && state == State.OPEN && held.isEmpty()) {
+    if (!paused && state == State.OPEN && !hasHeld()) {
+      held = null;
       setReading(true);
     }
+  }
+
+  private boolean hasHeld() {
+    return held != null && !held.isEmpty();
   }
 
   /** Contains an exception thrown by protocol code: logs it and aborts this connection only. */
@@ -284,7 +304,7 @@ public abstract class AbstractConnection implements Transport {
       data.position(data.limit());
       return;
     }
-    queueWrite(data, data == lentView);
+    queueWrite(data, data == loop.lentView);
     data.position(data.limit());
     if (inReadBurst) {
       flushPending = true;
@@ -292,6 +312,7 @@ public abstract class AbstractConnection implements Transport {
       flushWrites();
     }
     long queued = queuedBytes();
+    ReactorOptions options = reactor.options();
     if (queued > options.writeBufferLimit()) {
       LOG.log(Level.WARNING, "{0}: {1} bytes queued, over the write buffer limit of {2}; aborting",
           this, queued, options.writeBufferLimit());
@@ -368,7 +389,7 @@ public abstract class AbstractConnection implements Transport {
       reason = why;
     }
     state = State.CLOSING;
-    held.clear();
+    held = null;
     closeNow();
   }
 

@@ -570,7 +570,7 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
     }
     for (L loop : loops) {
       onLoop(loop, () -> {
-        for (AbstractConnection connection : new ArrayList<>(loop.connections())) {
+        for (AbstractConnection connection : loop.connections()) {
           connection.closeForShutdown();
         }
       });
@@ -581,7 +581,7 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
           liveConnections.get(), options.shutdownTimeout());
       for (L loop : loops) {
         onLoop(loop, () -> {
-          for (AbstractConnection connection : new ArrayList<>(loop.connections())) {
+          for (AbstractConnection connection : loop.connections()) {
             connection.abort(new ConnectionAborted("the reactor shut down before the connection flushed", null));
           }
         });
@@ -715,12 +715,12 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
   // ---------------------------------------------------------------- connections and factories
 
   final void connectionOpened(AbstractConnection connection, ReactorLoop loop) {
-    loop.connections().add(connection);
+    loop.addConnection(connection);
     liveConnections.incrementAndGet();
   }
 
   final void connectionClosed(AbstractConnection connection, ReactorLoop loop, Factory<?> clientFactory) {
-    if (loop.connections().remove(connection)) {
+    if (loop.removeConnection(connection)) {
       liveConnections.decrementAndGet();
     }
     if (clientFactory != null) {

@@ -1,10 +1,9 @@
 package io.torsion.spi;
 
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -19,7 +18,11 @@ public abstract class ReactorLoop {
 
   private final int index;
   private final TimerQueue timers = new TimerQueue(System::nanoTime, ReactorLoop::timerFailed);
-  private final Set<AbstractConnection> connections = new LinkedHashSet<>();
+  // The buffer a connection of this loop is lending to its protocol now (reads are handled one at
+  // a time per loop), kept here rather than in every connection.
+  ByteBuffer lentView;
+  private AbstractConnection firstConnection; // a list threaded through the connections themselves
+  private int connectionCount;
   private volatile Thread owner;
   private List<Runnable> afterPoll = new ArrayList<>();
 
@@ -71,8 +74,43 @@ public abstract class ReactorLoop {
     return timers;
   }
 
-  final Set<AbstractConnection> connections() {
-    return connections;
+  /** Adds a connection that opened on this loop. */
+  final void addConnection(AbstractConnection connection) {
+    connection.previousInLoop = null;
+    connection.nextInLoop = firstConnection;
+    if (firstConnection != null) {
+      firstConnection.previousInLoop = connection;
+    }
+    firstConnection = connection;
+    connectionCount++;
+  }
+
+  /** Removes a connection of this loop; returns false if it was not there (removed already). */
+  final boolean removeConnection(AbstractConnection connection) {
+    if (connection.previousInLoop == null && firstConnection != connection) {
+      return false;
+    }
+    if (connection.previousInLoop != null) {
+      connection.previousInLoop.nextInLoop = connection.nextInLoop;
+    } else {
+      firstConnection = connection.nextInLoop;
+    }
+    if (connection.nextInLoop != null) {
+      connection.nextInLoop.previousInLoop = connection.previousInLoop;
+    }
+    connection.previousInLoop = null;
+    connection.nextInLoop = null;
+    connectionCount--;
+    return true;
+  }
+
+  /** Returns the connections open on this loop now, newest first: a copy, safe to close them while iterating. */
+  final List<AbstractConnection> connections() {
+    List<AbstractConnection> all = new ArrayList<>(connectionCount);
+    for (AbstractConnection c = firstConnection; c != null; c = c.nextInLoop) {
+      all.add(c);
+    }
+    return all;
   }
 
   final void own() {
@@ -127,6 +165,6 @@ public abstract class ReactorLoop {
   @Override
   public String toString() {
     return getClass().getSimpleName() + "[" + index + ", " + (owner == null ? "unowned" : owner.getName())
-        + ", connections=" + connections.size() + "]";
+        + ", connections=" + connectionCount + "]";
   }
 }

@@ -6,14 +6,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -29,7 +23,7 @@ import java.nio.charset.StandardCharsets;
  * response, flushed on read-complete; one event loop, as Torsion's default. The benchmark's
  * reference point, not a Torsion component.
  *
- * <pre>java -cp benchmarks.jar io.torsion.benchmarks.load.NettyPlaintextServer PORT epoll|nio</pre>
+ * <pre>java -cp benchmarks.jar io.torsion.benchmarks.load.NettyPlaintextServer PORT epoll|io_uring|nio</pre>
  */
 public final class NettyPlaintextServer {
   private NettyPlaintextServer() {}
@@ -37,13 +31,11 @@ public final class NettyPlaintextServer {
   /** Serves {@code GET /plaintext} on the port given, on the transport given. */
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
-    boolean epoll = args.length < 2 || args[1].equals("epoll");
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
+    NettyFlavour flavour = NettyFlavour.of(args.length < 2 ? "epoll" : args[1]);
+    MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, flavour.io());
     byte[] body = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
     ByteBuf content = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(body));
-    Channel server = new ServerBootstrap().group(group).channel(channel)
+    Channel server = new ServerBootstrap().group(group).channel(flavour.serverChannel())
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -64,7 +56,7 @@ public final class NettyPlaintextServer {
             });
           }
         }).bind("127.0.0.1", port).sync().channel();
-    System.out.println("netty-plaintext: " + (epoll ? "epoll" : "nio") + " 127.0.0.1:" + port);
+    System.out.println("netty-plaintext: " + flavour.name() + " 127.0.0.1:" + port);
     server.closeFuture().sync();
   }
 }

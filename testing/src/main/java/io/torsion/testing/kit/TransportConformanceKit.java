@@ -237,6 +237,45 @@ public abstract class TransportConformanceKit {
   }
 
   @Test
+  void aReadWrittenToAnotherConnectionArrivesIntact() throws Exception {
+    // A relay, as a proxy is one: the first connection only receives; whatever the second one
+    // reads is written, while it is lent, to the first one's transport.
+    AtomicReference<Protocol> sink = new AtomicReference<>();
+    BlockingQueue<Protocol> made = new LinkedBlockingQueue<>();
+    int port = listen(peer -> new Protocol() {
+      @Override
+      public void connectionMade() {
+        sink.compareAndSet(null, this);
+        made.add(this);
+      }
+
+      @Override
+      public void dataReceived(ByteBuffer data) {
+        if (sink.get() != this) {
+          sink.get().transport().write(data);
+        }
+      }
+    });
+    byte[] sent = randomBytes(4 * 1024 * 1024 + 3, 7);
+    try (Peer receiver = Peer.connect(port)) {
+      take(made);
+      try (Peer sender = Peer.connect(port)) {
+        take(made);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+          try {
+            sender.write(sent);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        byte[] received = receiver.read(sent.length);
+        await(writer);
+        assertThat(Arrays.equals(received, sent)).as("relayed bytes intact").isTrue();
+      }
+    }
+  }
+
+  @Test
   void writeSequenceStringsAndArraysArriveInOrder() throws Exception {
     int port = listen(Factory.of(() -> new Protocol() {
       @Override

@@ -63,7 +63,7 @@ final class Acceptor extends ChannelInboundHandlerAdapter {
     }
     try {
       child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-      child.pipeline().addLast(new NettyConnection(reactor, factory, null).handler());
+      child.pipeline().addLast(new NettyConnection(reactor, factory, null));
       ChannelPromise registration = child.newPromise();
       child.unsafe().register(spread == null ? loop : spread.get(), registration);
       registration.addListener(registered -> {

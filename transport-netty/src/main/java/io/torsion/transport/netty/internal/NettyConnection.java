@@ -3,41 +3,32 @@ package io.torsion.transport.netty.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.torsion.Deferred;
 import io.torsion.Factory;
 import io.torsion.Protocol;
-import io.torsion.ReactorOptions;
 import io.torsion.spi.AbstractConnection;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
 /**
- * A connection on a Netty channel: its {@link Handler} turns channel events into {@link
+ * A connection on a Netty channel. It is the channel's only handler (one object per connection,
+ * not two: idle connections are what a server holds most of): it turns channel events into {@link
  * AbstractConnection} events, and the socket operations map onto the channel. Reads are lent to
  * the protocol as views of Netty's pooled buffers; a protocol that writes a lent view back (echo)
  * sends the same memory, without a copy.
  */
-final class NettyConnection extends AbstractConnection {
-  private final NettyReactor reactor;
-  private Channel channel;
-  private ByteBuf lentBuf;
-  private int lentStart;
+final class NettyConnection extends AbstractConnection implements ChannelInboundHandler {
+  private ChannelHandlerContext context; // the channel's; writes start here, not at the pipeline's tail
 
   NettyConnection(NettyReactor reactor, Factory<?> factory, Deferred<? extends Protocol> connected) {
     super(reactor, factory, connected);
-    this.reactor = reactor;
-  }
-
-  /** Returns the channel handler that drives this connection. */
-  Handler handler() {
-    return new Handler();
   }
 
   // ---------------------------------------------------------------- socket operations
@@ -45,23 +36,26 @@ final class NettyConnection extends AbstractConnection {
   @Override
   protected void queueWrite(ByteBuffer data, boolean lent) {
     ByteBuf out;
-    if (lent) {
-      out = lentBuf.retainedSlice(lentBuf.readerIndex() + data.position() - lentStart, data.remaining());
+    NettyLoop on = (NettyLoop) loop();
+    if (lent && data.position() == on.lentStart && data.remaining() == on.lentBuf.readableBytes()) {
+      out = on.lentBuf.retain(); // the whole read, written back as it is (echo)
+    } else if (lent) {
+      out = on.lentBuf.retainedSlice(on.lentBuf.readerIndex() + data.position() - on.lentStart, data.remaining());
     } else {
-      out = channel.alloc().ioBuffer(data.remaining());
+      out = context.alloc().ioBuffer(data.remaining());
       out.writeBytes(data.duplicate());
     }
-    channel.write(out, channel.voidPromise());
+    context.write(out, context.voidPromise());
   }
 
   @Override
   protected void flushWrites() {
-    channel.flush();
+    context.flush();
   }
 
   @Override
   protected void closeAfterWrites() {
-    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 
   /**
@@ -71,6 +65,7 @@ final class NettyConnection extends AbstractConnection {
    */
   @Override
   protected void closeNow() {
+    Channel channel = context.channel();
     if (channel instanceof DuplexChannel duplex && channel.isActive()) {
       duplex.shutdown();
     }
@@ -79,8 +74,8 @@ final class NettyConnection extends AbstractConnection {
 
   @Override
   protected void shutdownOutputAfterWrites() {
-    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) future -> {
-      if (future.isSuccess() && channel instanceof DuplexChannel duplex) {
+    context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) future -> {
+      if (future.isSuccess() && future.channel() instanceof DuplexChannel duplex) {
         duplex.shutdownOutput();
       }
     });
@@ -88,96 +83,109 @@ final class NettyConnection extends AbstractConnection {
 
   @Override
   protected void setReading(boolean reading) {
-    channel.config().setAutoRead(reading);
+    context.channel().config().setAutoRead(reading);
   }
 
   @Override
   protected long queuedBytes() {
-    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+    ChannelOutboundBuffer buffer = context.channel().unsafe().outboundBuffer();
     return buffer == null ? 0 : buffer.totalPendingWriteBytes();
   }
 
   @Override
   protected boolean writable() {
-    return channel.isWritable();
+    return context.channel().isWritable();
   }
 
   @Override
   public SocketAddress getPeer() {
-    return channel == null ? null : channel.remoteAddress();
+    return context == null ? null : context.channel().remoteAddress();
   }
 
   @Override
   public SocketAddress getHost() {
-    return channel == null ? null : channel.localAddress();
+    return context == null ? null : context.channel().localAddress();
   }
 
   @Override
   protected String socketId() {
-    return channel == null ? "?" : channel.id().asShortText();
+    return context == null ? "?" : context.channel().id().asShortText();
   }
 
-  /** The channel handler: Netty's events, as {@link AbstractConnection} events. */
-  final class Handler extends ChannelInboundHandlerAdapter {
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-      channel = ctx.channel();
-      ReactorOptions options = reactor.options();
-      channel.config().setWriteBufferWaterMark(
-          new WriteBufferWaterMark(options.writeBufferLowWatermark(), options.writeBufferHighWatermark()));
-    }
+  // ---------------------------------------------------------------- Netty's events
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-      opened(reactor.loopOf(channel.eventLoop()));
-    }
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    context = ctx;
+    NettyReactor reactor = (NettyReactor) reactor();
+    ChannelConfig config = ctx.channel().config();
+    config.setWriteBufferWaterMark(reactor.waterMark());
+    config.setRecvByteBufAllocator(reactor.readSizes());
+  }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf data = (ByteBuf) msg;
-      try {
-        if (data.nioBufferCount() == 1) {
-          ByteBuffer view = data.nioBuffer();
-          lentBuf = data;
-          lentStart = view.position();
-          received(view);
-        } else {
-          byte[] copy = new byte[data.readableBytes()];
-          data.getBytes(data.readerIndex(), copy);
-          received(ByteBuffer.wrap(copy));
-        }
-      } finally {
-        lentBuf = null;
-        data.release();
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {}
+
+  @Override
+  public void channelRegistered(ChannelHandlerContext ctx) {}
+
+  @Override
+  public void channelUnregistered(ChannelHandlerContext ctx) {}
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    opened(((NettyReactor) reactor()).loopOf(ctx.channel().eventLoop()));
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf data = (ByteBuf) msg;
+    NettyLoop on = (NettyLoop) loop();
+    ByteBuf outerBuf = on.lentBuf;
+    int outerStart = on.lentStart;
+    // A view needs one piece of memory: a read spread over several (rare) is copied into one.
+    ByteBuf whole = data.nioBufferCount() == 1 ? data : Unpooled.copiedBuffer(data);
+    try {
+      ByteBuffer view = whole.nioBuffer();
+      on.lentBuf = whole;
+      on.lentStart = view.position();
+      received(view);
+    } finally {
+      on.lentBuf = outerBuf;
+      on.lentStart = outerStart;
+      if (whole != data) {
+        whole.release();
       }
+      data.release();
     }
+  }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      readBurstEnded();
-    }
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    readBurstEnded();
+  }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-      if (event instanceof ChannelInputShutdownEvent) {
-        peerHalfClosed();
-      }
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof ChannelInputShutdownEvent) {
+      peerHalfClosed();
     }
+  }
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      writabilityChanged();
-    }
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    writabilityChanged();
+  }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      failed(cause);
-      ctx.close();
-    }
+  @Override
+  @SuppressWarnings("deprecation") // ChannelHandler.exceptionCaught is deprecated, ChannelInboundHandler's is not
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    failed(cause);
+    ctx.close();
+  }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      closed();
-    }
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closed();
   }
 }

@@ -1,5 +1,6 @@
 package io.torsion.transport.netty.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ManualIoEventLoop;
 import io.torsion.spi.ReactorLoop;
@@ -8,6 +9,10 @@ import java.util.concurrent.TimeUnit;
 /** A reactor loop on a Netty {@link ManualIoEventLoop}, driven by its owner thread. */
 final class NettyLoop extends ReactorLoop {
   final ManualIoEventLoop io;
+  // The Netty buffer behind the view a connection of this loop is lending now, and where the view
+  // starts in it: kept per loop, not per connection (see NettyConnection.channelRead).
+  ByteBuf lentBuf;
+  int lentStart;
 
   NettyLoop(int index, IoHandlerFactory factory) {
     super(index);

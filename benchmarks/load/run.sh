@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# The load harness: Torsion against a raw Netty 4.2 server on the same transport, side by side in
+# one run, with a minimal C epoll echo server (the near-physical-limit reference) and, where
+# Debian's python3-twisted is installed, Twisted itself, for the record. Server on CPU 0, load
+# generator on CPU 1 (where there are two); loopback only; every run is bounded in time.
+#
+#   echo   ping-pong of 64-byte messages over 1, 64 and 1,000 connections (round trips/s), and
+#          streaming of 16 KiB messages over 1 and 64 connections (MiB/s echoed); load from
+#          benchmarks/load/c/loadgen.c, which checks every echoed byte
+#   hold   as many idle connections as the open-files limit allows (hard limit - 1,000), opened
+#          in two halves: what the second half adds to the server's memory, per connection (live
+#          heap after a full GC + resident memory outside the pre-touched heap; resident memory
+#          for C and Twisted), and the rate at which it connects them (each proved by an echo)
+#   http   GET /plaintext with wrk, one request at a time and pipelined 16 deep (needs wrk)
+#
+# It builds what it needs (the benchmarks jar with Maven if missing, the C programs with gcc) and
+# prints one table of figures and ratios.
+#
+# Usage: benchmarks/load/run.sh [--rounds N] [--seconds N] [--warmup N] [--hold N] [--only echo,hold,http] [TRANSPORT...]
+#   TRANSPORT: epoll io_uring nio iocp (all four by default; iocp's baseline is Netty NIO)
+#   --rounds N runs everything N times, the servers taking turns, and reports the median (and the
+#   spread of Torsion/Netty over the rounds); defaults: 1 round, 5 s per run, 2 s of warm-up
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+rounds=1
+seconds=5
+warmup=2
+hold=$(( $(ulimit -Hn) - 1000 ))
+only="echo,hold,http"
+transports=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --rounds) rounds=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --hold) hold=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) transports+=("$1"); shift ;;
+  esac
+done
+[ ${#transports[@]} -gt 0 ] || transports=(epoll io_uring nio iocp)
+wants() { [[ ",$only," == *",$1,"* ]]; }
+
+jar=benchmarks/target/benchmarks.jar
+bin=benchmarks/target/load
+[ -f "$jar" ] || mvn -B -q -DskipTests package -pl benchmarks -am
+mkdir -p "$bin"
+for program in epoll-echo loadgen; do
+  gcc -O2 -Wall -Wextra -Werror -o "$bin/$program" "benchmarks/load/c/$program.c"
+done
+twisted=""
+/usr/bin/python3 -c 'import twisted' 2>/dev/null && twisted=/usr/bin/python3
+server_cpu=(); client_cpu=()
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then server_cpu=(taskset -c 0); client_cpu=(taskset -c 1); fi
+# The same JVM settings for Torsion and Netty; the heap is touched up front so that the resident
+# memory measured after connecting is what lies outside the heap.
+jvm=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$jar")
+work=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+
+declare -A result
+failures=0 # runs that did not complete: a server that did not start, a loadgen error, a failed hold
+port=19100
+
+# Starts SERVER (torsion, netty, c, twisted) for KIND (echo, http) on TRANSPORT; sets pid and port.
+start() {
+  local server=$1 kind=$2 transport=$3 class
+  port=$((port + 1))
+  class=$([ "$kind" = echo ] && echo EchoServer || echo PlaintextServer)
+  local command=()
+  case $server in
+    torsion) command=("${jvm[@]}" "io.torsion.benchmarks.load.Torsion$class" "$port" "$transport") ;;
+    netty) command=("${jvm[@]}" "io.torsion.benchmarks.load.Netty$class" "$port" "$transport") ;;
+    c) command=("$bin/epoll-echo" "$port") ;;
+    twisted) command=("$twisted" benchmarks/load/twisted_servers.py "$kind" "$port") ;;
+  esac
+  "${server_cpu[@]}" "${command[@]}" >"$work/server.log" 2>&1 & # taskset execs: $! is the server
+  pid=$!
+  for _ in $(seq 1 200); do
+    grep -q "127.0.0.1:$port" "$work/server.log" && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "  $server ($transport) did not start:" >&2
+  tail -5 "$work/server.log" >&2
+  stop
+  failures=$((failures + 1))
+  return 1
+}
+
+stop() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=""
+}
+
+# Adds a figure for KEY (test|transport|server); each round adds one.
+record() { result["$1"]="${result["$1"]:-}${result["$1"]:+ }$2"; }
+
+failed_run() {
+  echo "  $server ($transport): the run failed (above); server log:" >&2
+  tail -5 "$work/server.log" >&2
+  failures=$((failures + 1))
+  stop
+}
+
+# Prints field NAME of a loadgen result line.
+field() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1==k {print $2}'; }
+
+# Servers that take part for TRANSPORT: Torsion and Netty always; C and Twisted are epoll programs.
+servers() {
+  local kind=$1 transport=$2
+  echo torsion netty
+  if [ "$transport" = epoll ]; then
+    [ "$kind" = http ] || echo c
+    [ -z "$twisted" ] || echo twisted
+  fi
+}
+
+echo_runs() {
+  local transport=$1 server out
+  for server in $(servers echo "$transport"); do
+    start "$server" echo "$transport" || continue
+    for connections in 1 64 1000; do
+      out=$("${client_cpu[@]}" "$bin/loadgen" pingpong "$port" "$connections" "$seconds" 64 "$warmup") || { failed_run; continue 2; }
+      record "pingpong-$connections|$transport|$server" "$(field rate "$out")"
+      echo "  $server $transport: $out"
+    done
+    for connections in 1 64; do
+      out=$("${client_cpu[@]}" "$bin/loadgen" stream "$port" "$connections" "$seconds" 16384 "$warmup") || { failed_run; continue 2; }
+      record "stream-$connections|$transport|$server" "$(field mib_s "$out")"
+      echo "  $server $transport: $out"
+    done
+    stop
+  done
+}
+
+# Prints "LIVE_HEAP_BYTES RESIDENT_BYTES" of the server; a full GC first on a JVM.
+memory() {
+  local server=$1 heap=0 rss
+  if [ "$server" = torsion ] || [ "$server" = netty ]; then
+    heap=$(jcmd "$pid" GC.class_histogram | awk '$1=="Total" {print $3}')
+  fi
+  rss=$(awk '/^VmRSS:/ {print $2 * 1024}' "/proc/$pid/status")
+  echo "$heap $rss"
+}
+
+# Waits until FILE has a line starting with PATTERN (or PROCESS is gone); prints that line.
+await_line() {
+  local file=$1 pattern=$2 process=$3
+  for _ in $(seq 1 1800); do
+    grep -q "^$pattern" "$file" && break
+    kill -0 "$process" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -m1 "^$pattern" "$file" || true
+}
+
+hold_runs() {
+  local transport=$1 server half out loader before after
+  for server in $(servers hold "$transport"); do
+    start "$server" echo "$transport" || continue
+    "${client_cpu[@]}" "$bin/loadgen" hold "$port" "$hold" >"$work/hold.out" 2>&1 &
+    loader=$!
+    half=$(await_line "$work/hold.out" "mode=hold-half" "$loader")
+    if [ -n "$half" ]; then
+      sleep 1 # let the last connectionMade callbacks run
+      before=$(memory "$server")
+      kill -USR1 "$loader"
+      out=$(await_line "$work/hold.out" "mode=hold " "$loader")
+    fi
+    if [ -n "$half" ] && [ -n "$out" ] && [ "$(field failed "$out")" = 0 ]; then
+      sleep 1
+      after=$(memory "$server")
+      local heap rss
+      read -r heap rss <<<"$(awk -v b="$before" -v a="$after" -v n="$(field second_half "$out")" \
+        'BEGIN { split(b, x, " "); split(a, y, " "); printf "%.0f %.0f", (y[1] - x[1]) / n, (y[2] - x[2]) / n }')"
+      record "hold-rate|$transport|$server" "$(field rate "$out")"
+      record "hold-bytes|$transport|$server" "$((heap + rss))"
+      [ "$heap" = 0 ] || record "hold-heap|$transport|$server" "$heap"
+      echo "  $server $transport: $out; each of the second half: live heap ${heap} B + resident outside the heap ${rss} B"
+    else
+      echo "  $server $transport: holding failed: $(cat "$work/hold.out")"
+      failures=$((failures + 1))
+    fi
+    kill "$loader" 2>/dev/null || true
+    wait "$loader" 2>/dev/null || true
+    stop
+  done
+}
+
+http_runs() {
+  local transport=$1 server out mode
+  for server in $(servers http "$transport"); do
+    start "$server" http "$transport" || continue
+    "${client_cpu[@]}" wrk -t1 -c64 -d"${warmup}s" "http://127.0.0.1:$port/plaintext" >/dev/null 2>&1 || true
+    for mode in plain pipelined; do
+      local extra=()
+      [ $mode = pipelined ] && extra=(-s benchmarks/load/pipeline.lua -- 16)
+      out=$("${client_cpu[@]}" wrk -t1 -c64 -d"${seconds}s" --latency "http://127.0.0.1:$port/plaintext" "${extra[@]}") \
+        || { failed_run; continue 2; }
+      if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+        echo "  $server $transport http $mode: errors: $(grep -E 'Non-2xx|Socket errors' <<<"$out")" >&2
+        failures=$((failures + 1))
+      fi
+      record "http-$mode|$transport|$server" "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")"
+      echo "  $server $transport http $mode: $(awk '/Requests\/sec/ {print $2 " req/s"} $1=="99%" && m=="plain" {print "p99 " $2}' m=$mode <<<"$out" | tr '\n' ' ')"
+    done
+    stop
+  done
+}
+
+echo "Torsion load harness: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)"
+echo "${seconds}s per run after ${warmup}s of warm-up; idle connections: $hold; transports: ${transports[*]}; rounds: $rounds"
+for round in $(seq 1 "$rounds"); do
+[ "$rounds" = 1 ] || echo "--- round $round of $rounds"
+for transport in "${transports[@]}"; do
+  if wants echo; then echo "echo on $transport"; echo_runs "$transport"; fi
+  if wants hold; then echo "idle connections on $transport"; hold_runs "$transport"; fi
+  if wants http; then
+    if command -v wrk >/dev/null; then echo "http on $transport"; http_runs "$transport"
+    else echo "http on $transport: skipped, wrk is not installed (apt-get install wrk)"; fi
+  fi
+done
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
+median() {
+  tr ' ' '\n' <<<"$1" | { grep . || true; } | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR) { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf (m >= 100 || m == int(m) ? "%.0f\n" : "%.1f\n"), m } }'
+}
+# The lowest and highest Torsion/Netty ratio of the rounds, as "lo-hi", when there are several.
+spread() {
+  [ "$rounds" -gt 1 ] && [ -n "$1" ] && [ -n "$2" ] || { echo "-"; return; }
+  paste -d' ' <(tr ' ' '\n' <<<"$1") <(tr ' ' '\n' <<<"$2") | awk '$2 > 0 { r = $1 / $2; if (lo == "" || r < lo) lo = r; if (hi == "" || r > hi) hi = r }
+    END { if (lo == "") print "-"; else printf "%.2f-%.2f", lo, hi }'
+}
+tests=(pingpong-1 pingpong-64 pingpong-1000 stream-1 stream-64 hold-rate hold-bytes hold-heap http-plain http-pipelined)
+declare -A label=(
+  [pingpong-1]="echo ping-pong 64 B, 1 conn (trips/s)" [pingpong-64]="echo ping-pong 64 B, 64 conns (trips/s)"
+  [pingpong-1000]="echo ping-pong 64 B, 1000 conns (trips/s)" [stream-1]="echo stream 16 KiB, 1 conn (MiB/s)"
+  [stream-64]="echo stream 16 KiB, 64 conns (MiB/s)" [hold-rate]="connect + first echo, 2nd half (conns/s)"
+  [hold-bytes]="memory per idle conn (bytes)" [hold-heap]="  of which live heap (bytes)"
+  [http-plain]="HTTP plaintext (req/s)" [http-pipelined]="HTTP plaintext, pipelined x16 (req/s)")
+echo
+printf '%-42s %-9s %10s %10s %13s %10s %10s %9s %10s\n' test transport Torsion "raw Netty" Torsion/Netty "(rounds)" "C epoll" Torsion/C Twisted
+for test in "${tests[@]}"; do
+  for transport in "${transports[@]}"; do
+    all_t=${result["$test|$transport|torsion"]:-}
+    all_n=${result["$test|$transport|netty"]:-}
+    t=$(median "$all_t"); n=$(median "$all_n")
+    c=$(median "${result["$test|$transport|c"]:-}"); w=$(median "${result["$test|$transport|twisted"]:-}")
+    [ -n "$t$n$c$w" ] || continue
+    printf '%-42s %-9s %10s %10s %13s %10s %10s %9s %10s\n' "${label[$test]}" "$transport$([ "$transport" = iocp ] && echo '*')" \
+      "${t:--}" "${n:--}" "$(ratio "$t" "$n")" "$(spread "$all_t" "$all_n")" "${c:--}" "$(ratio "$t" "$c")" "${w:--}"
+  done
+done
+[[ " ${transports[*]} " != *" iocp "* ]] || echo "* iocp has no raw Netty counterpart: its baseline is Netty NIO"
+if [ "$failures" -gt 0 ]; then
+  echo "$failures run(s) failed: see above" >&2
+  exit 1
+fi

@@ -1,0 +1,40 @@
+"""Twisted itself on the load harness's work, for the record: echo and HTTP plaintext.
+
+Usage: python3 twisted_servers.py echo|http PORT
+Uses Twisted's default reactor (epoll on Linux) on 127.0.0.1 and prints one line when listening.
+"""
+import sys
+
+from twisted.internet import protocol, reactor
+from twisted.web import resource, server
+
+
+class Echo(protocol.Protocol):
+    def dataReceived(self, data):
+        self.transport.write(data)
+
+
+class Plaintext(resource.Resource):
+    isLeaf = True
+
+    def render_GET(self, request):
+        request.setHeader(b"content-type", b"text/plain")
+        return b"Hello, World!"
+
+
+def main():
+    kind, port = sys.argv[1], int(sys.argv[2])
+    if kind == "echo":
+        factory = protocol.Factory.forProtocol(Echo)
+    elif kind == "http":
+        factory = server.Site(Plaintext())
+        factory.log = lambda request: None  # no access log: it would measure the disk
+    else:
+        raise SystemExit("the kind is echo or http, not " + kind)
+    reactor.listenTCP(port, factory, interface="127.0.0.1")
+    print("twisted-%s: %s 127.0.0.1:%d" % (kind, type(reactor).__name__, port), flush=True)
+    reactor.run()
+
+
+if __name__ == "__main__":
+    main()
