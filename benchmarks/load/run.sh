@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The load harness: Torsion against a raw Netty 4.2 server on the same transport, side by side in
 # one run, with a minimal C epoll echo server (the near-physical-limit reference) and, where
-# Debian's python3-twisted is installed, Twisted itself, for the record. Server on CPU 0, load
+# Debian's python3-twisted is installed, Twisted itself, for the record. Servers on CPU 0, load
 # generator on CPU 1 (where there are two); loopback only; every run is bounded in time.
 #
 #   echo   ping-pong of 64-byte messages over 1, 64 and 1,000 connections (round trips/s), and
@@ -13,18 +13,20 @@
 #          for C and Twisted), and the rate at which it connects them (each proved by an echo)
 #   http   GET /plaintext with wrk, one request at a time and pipelined 16 deep (needs wrk)
 #
-# It builds what it needs (the benchmarks jar with Maven if missing, the C programs with gcc) and
-# prints one table of figures and ratios.
+# The servers compared run at the same time and take turns, one run each, --rounds times over
+# (this machine's speed drifts by a third over minutes; turns of a few seconds cancel that out of
+# the ratios); the table gives the median of the rounds and the spread of Torsion/Netty over them.
+# It builds what it needs (the benchmarks jar with Maven if missing, the C programs with gcc),
+# prints one table of figures and ratios, and exits non-zero if any run failed.
 #
 # Usage: benchmarks/load/run.sh [--rounds N] [--seconds N] [--warmup N] [--hold N] [--only echo,hold,http] [TRANSPORT...]
 #   TRANSPORT: epoll io_uring nio iocp (all four by default; iocp's baseline is Netty NIO)
-#   --rounds N runs everything N times, the servers taking turns, and reports the median (and the
-#   spread of Torsion/Netty over the rounds); defaults: 1 round, 5 s per run, 2 s of warm-up
+#   defaults: 3 rounds of 3 s runs after a 2 s warm-up run per server and test
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-rounds=1
-seconds=5
+rounds=3
+seconds=3
 warmup=2
 hold=$(( $(ulimit -Hn) - 1000 ))
 only="echo,hold,http"
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --hold) hold=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     *) transports+=("$1"); shift ;;
   esac
@@ -59,59 +61,57 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then server_cpu=(tasks
 # memory measured after connecting is what lies outside the heap.
 jvm=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$jar")
 work=$(mktemp -d)
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-
-declare -A result
+declare -A pid port result
+trap 'for p in "${pid[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
 failures=0 # runs that did not complete: a server that did not start, a loadgen error, a failed hold
-port=19100
+next_port=19100
 
-# Starts SERVER (torsion, netty, c, twisted) for KIND (echo, http) on TRANSPORT; sets pid and port.
+# Starts SERVER (torsion, netty, c, twisted) for KIND (echo, http) on TRANSPORT; sets pid[SERVER]
+# and port[SERVER].
 start() {
-  local server=$1 kind=$2 transport=$3 class
-  port=$((port + 1))
+  local server=$1 kind=$2 transport=$3 class command=()
+  next_port=$((next_port + 1))
   class=$([ "$kind" = echo ] && echo EchoServer || echo PlaintextServer)
-  local command=()
   case $server in
-    torsion) command=("${jvm[@]}" "io.torsion.benchmarks.load.Torsion$class" "$port" "$transport") ;;
-    netty) command=("${jvm[@]}" "io.torsion.benchmarks.load.Netty$class" "$port" "$transport") ;;
-    c) command=("$bin/epoll-echo" "$port") ;;
-    twisted) command=("$twisted" benchmarks/load/twisted_servers.py "$kind" "$port") ;;
+    torsion) command=("${jvm[@]}" "io.torsion.benchmarks.load.Torsion$class" "$next_port" "$transport") ;;
+    netty) command=("${jvm[@]}" "io.torsion.benchmarks.load.Netty$class" "$next_port" "$transport") ;;
+    c) command=("$bin/epoll-echo" "$next_port") ;;
+    twisted) command=("$twisted" benchmarks/load/twisted_servers.py "$kind" "$next_port") ;;
   esac
-  "${server_cpu[@]}" "${command[@]}" >"$work/server.log" 2>&1 & # taskset execs: $! is the server
-  pid=$!
+  "${server_cpu[@]}" "${command[@]}" >"$work/$server.log" 2>&1 & # taskset execs: $! is the server
+  pid[$server]=$!
+  port[$server]=$next_port
   for _ in $(seq 1 200); do
-    grep -q "127.0.0.1:$port" "$work/server.log" && return 0
-    kill -0 "$pid" 2>/dev/null || break
+    grep -q "127.0.0.1:$next_port" "$work/$server.log" && return 0
+    kill -0 "${pid[$server]}" 2>/dev/null || break
     sleep 0.1
   done
-  echo "  $server ($transport) did not start:" >&2
-  tail -5 "$work/server.log" >&2
-  stop
-  failures=$((failures + 1))
+  failed "$server" "$transport" "did not start"
   return 1
 }
 
 stop() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  pid=""
+  kill "${pid[$1]}" 2>/dev/null || true
+  wait "${pid[$1]}" 2>/dev/null || true
+  unset "pid[$1]"
+}
+
+# Counts a failed run of SERVER on TRANSPORT, says why (WHAT) and stops that server.
+failed() {
+  echo "  $1 ($2): $3; its log ends:" >&2
+  tail -5 "$work/$1.log" >&2 || true
+  failures=$((failures + 1))
+  stop "$1"
 }
 
 # Adds a figure for KEY (test|transport|server); each round adds one.
 record() { result["$1"]="${result["$1"]:-}${result["$1"]:+ }$2"; }
 
-failed_run() {
-  echo "  $server ($transport): the run failed (above); server log:" >&2
-  tail -5 "$work/server.log" >&2
-  failures=$((failures + 1))
-  stop
-}
-
 # Prints field NAME of a loadgen result line.
 field() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1==k {print $2}'; }
 
-# Servers that take part for TRANSPORT: Torsion and Netty always; C and Twisted are epoll programs.
+# Servers that take part for KIND on TRANSPORT: Torsion and Netty always; C and Twisted are epoll
+# programs (and the C server speaks echo only).
 servers() {
   local kind=$1 transport=$2
   echo torsion netty
@@ -121,31 +121,49 @@ servers() {
   fi
 }
 
-echo_runs() {
-  local transport=$1 server out
-  for server in $(servers echo "$transport"); do
-    start "$server" echo "$transport" || continue
-    for connections in 1 64 1000; do
-      out=$("${client_cpu[@]}" "$bin/loadgen" pingpong "$port" "$connections" "$seconds" 64 "$warmup") || { failed_run; continue 2; }
-      record "pingpong-$connections|$transport|$server" "$(field rate "$out")"
-      echo "  $server $transport: $out"
-    done
-    for connections in 1 64; do
-      out=$("${client_cpu[@]}" "$bin/loadgen" stream "$port" "$connections" "$seconds" 16384 "$warmup") || { failed_run; continue 2; }
-      record "stream-$connections|$transport|$server" "$(field mib_s "$out")"
-      echo "  $server $transport: $out"
-    done
-    stop
+# Starts every server for KIND on TRANSPORT; sets up to those that started.
+start_all() {
+  local server
+  up=()
+  for server in $(servers "$1" "$2"); do
+    if start "$server" "$1" "$2"; then up+=("$server"); fi
   done
 }
 
-# Prints "LIVE_HEAP_BYTES RESIDENT_BYTES" of the server; a full GC first on a JVM.
+# One echo run of loadgen against SERVER: MODE CONNECTIONS SIZE SECONDS; prints its result line.
+echo_run() {
+  "${client_cpu[@]}" "$bin/loadgen" "$2" "${port[$1]}" "$3" "$5" "$4" 0
+}
+
+echo_runs() {
+  local transport=$1 server round out mode connections up=()
+  start_all echo "$transport"
+  for test in pingpong-1 pingpong-64 pingpong-1000 stream-1 stream-64; do
+    mode=${test%-*}; connections=${test#*-}
+    local size=$([ "$mode" = pingpong ] && echo 64 || echo 16384)
+    for server in "${up[@]}"; do # warm-up: JIT, pools, caches
+      [ -n "${pid[$server]:-}" ] || continue
+      echo_run "$server" "$mode" "$connections" "$size" "$warmup" >/dev/null || failed "$server" "$transport" "$test warm-up failed"
+    done
+    for round in $(seq 1 "$rounds"); do
+      for server in "${up[@]}"; do
+        [ -n "${pid[$server]:-}" ] || continue
+        out=$(echo_run "$server" "$mode" "$connections" "$size" "$seconds") || { failed "$server" "$transport" "$test failed"; continue; }
+        record "$test|$transport|$server" "$(field "$([ "$mode" = pingpong ] && echo rate || echo mib_s)" "$out")"
+        echo "  $server $transport: $out"
+      done
+    done
+  done
+  for server in "${up[@]}"; do [ -z "${pid[$server]:-}" ] || stop "$server"; done
+}
+
+# Prints "LIVE_HEAP_BYTES RESIDENT_BYTES" of SERVER; a full GC first on a JVM.
 memory() {
   local server=$1 heap=0 rss
   if [ "$server" = torsion ] || [ "$server" = netty ]; then
-    heap=$(jcmd "$pid" GC.class_histogram | awk '$1=="Total" {print $3}')
+    heap=$(jcmd "${pid[$server]}" GC.class_histogram | awk '$1=="Total" {print $3}')
   fi
-  rss=$(awk '/^VmRSS:/ {print $2 * 1024}' "/proc/$pid/status")
+  rss=$(awk '/^VmRSS:/ {print $2 * 1024}' "/proc/${pid[$server]}/status")
   echo "$heap $rss"
 }
 
@@ -160,12 +178,14 @@ await_line() {
   grep -m1 "^$pattern" "$file" || true
 }
 
+# One server at a time: each holds as many connections as the machine's limit allows.
 hold_runs() {
-  local transport=$1 server half out loader before after
+  local transport=$1 server half out loader before after heap rss
   for server in $(servers hold "$transport"); do
     start "$server" echo "$transport" || continue
-    "${client_cpu[@]}" "$bin/loadgen" hold "$port" "$hold" >"$work/hold.out" 2>&1 &
+    "${client_cpu[@]}" "$bin/loadgen" hold "${port[$server]}" "$hold" >"$work/hold.out" 2>&1 &
     loader=$!
+    out=""
     half=$(await_line "$work/hold.out" "mode=hold-half" "$loader")
     if [ -n "$half" ]; then
       sleep 1 # let the last connectionMade callbacks run
@@ -173,51 +193,59 @@ hold_runs() {
       kill -USR1 "$loader"
       out=$(await_line "$work/hold.out" "mode=hold " "$loader")
     fi
-    if [ -n "$half" ] && [ -n "$out" ] && [ "$(field failed "$out")" = 0 ]; then
+    if [ -n "$out" ] && [ "$(field failed "$out")" = 0 ]; then
       sleep 1
       after=$(memory "$server")
-      local heap rss
       read -r heap rss <<<"$(awk -v b="$before" -v a="$after" -v n="$(field second_half "$out")" \
         'BEGIN { split(b, x, " "); split(a, y, " "); printf "%.0f %.0f", (y[1] - x[1]) / n, (y[2] - x[2]) / n }')"
       record "hold-rate|$transport|$server" "$(field rate "$out")"
       record "hold-bytes|$transport|$server" "$((heap + rss))"
       [ "$heap" = 0 ] || record "hold-heap|$transport|$server" "$heap"
       echo "  $server $transport: $out; each of the second half: live heap ${heap} B + resident outside the heap ${rss} B"
+      kill "$loader" 2>/dev/null || true
+      wait "$loader" 2>/dev/null || true
+      stop "$server"
     else
-      echo "  $server $transport: holding failed: $(cat "$work/hold.out")"
-      failures=$((failures + 1))
+      kill "$loader" 2>/dev/null || true
+      wait "$loader" 2>/dev/null || true
+      failed "$server" "$transport" "holding failed: $(tr '\n' ' ' <"$work/hold.out")"
     fi
-    kill "$loader" 2>/dev/null || true
-    wait "$loader" 2>/dev/null || true
-    stop
   done
+}
+
+# One wrk run against SERVER: MODE (plain or pipelined) SECONDS; prints wrk's report.
+wrk_run() {
+  local extra=()
+  [ "$2" = pipelined ] && extra=(-s benchmarks/load/pipeline.lua -- 16)
+  "${client_cpu[@]}" wrk -t1 -c64 -d"${3}s" --latency "http://127.0.0.1:${port[$1]}/plaintext" "${extra[@]}"
 }
 
 http_runs() {
-  local transport=$1 server out mode
-  for server in $(servers http "$transport"); do
-    start "$server" http "$transport" || continue
-    "${client_cpu[@]}" wrk -t1 -c64 -d"${warmup}s" "http://127.0.0.1:$port/plaintext" >/dev/null 2>&1 || true
-    for mode in plain pipelined; do
-      local extra=()
-      [ $mode = pipelined ] && extra=(-s benchmarks/load/pipeline.lua -- 16)
-      out=$("${client_cpu[@]}" wrk -t1 -c64 -d"${seconds}s" --latency "http://127.0.0.1:$port/plaintext" "${extra[@]}") \
-        || { failed_run; continue 2; }
-      if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
-        echo "  $server $transport http $mode: errors: $(grep -E 'Non-2xx|Socket errors' <<<"$out")" >&2
-        failures=$((failures + 1))
-      fi
-      record "http-$mode|$transport|$server" "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")"
-      echo "  $server $transport http $mode: $(awk '/Requests\/sec/ {print $2 " req/s"} $1=="99%" && m=="plain" {print "p99 " $2}' m=$mode <<<"$out" | tr '\n' ' ')"
+  local transport=$1 server round out mode up=()
+  start_all http "$transport"
+  for mode in plain pipelined; do
+    for server in "${up[@]}"; do
+      [ -n "${pid[$server]:-}" ] || continue
+      wrk_run "$server" "$mode" "$warmup" >/dev/null || failed "$server" "$transport" "http $mode warm-up failed"
     done
-    stop
+    for round in $(seq 1 "$rounds"); do
+      for server in "${up[@]}"; do
+        [ -n "${pid[$server]:-}" ] || continue
+        out=$(wrk_run "$server" "$mode" "$seconds") || { failed "$server" "$transport" "wrk failed"; continue; }
+        if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+          echo "  $server $transport http $mode: errors: $(grep -E 'Non-2xx|Socket errors' <<<"$out")" >&2
+          failures=$((failures + 1))
+        fi
+        record "http-$mode|$transport|$server" "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")"
+        echo "  $server $transport http $mode: $(awk -v m=$mode '/Requests\/sec/ {print $2 " req/s"} $1=="99%" && m=="plain" {print "p99 " $2}' <<<"$out" | tr '\n' ' ')"
+      done
+    done
   done
+  for server in "${up[@]}"; do [ -z "${pid[$server]:-}" ] || stop "$server"; done
 }
 
 echo "Torsion load harness: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)"
-echo "${seconds}s per run after ${warmup}s of warm-up; idle connections: $hold; transports: ${transports[*]}; rounds: $rounds"
-for round in $(seq 1 "$rounds"); do
-[ "$rounds" = 1 ] || echo "--- round $round of $rounds"
+echo "$rounds rounds of ${seconds}s runs after a ${warmup}s warm-up; idle connections: $hold; transports: ${transports[*]}"
 for transport in "${transports[@]}"; do
   if wants echo; then echo "echo on $transport"; echo_runs "$transport"; fi
   if wants hold; then echo "idle connections on $transport"; hold_runs "$transport"; fi
@@ -225,7 +253,6 @@ for transport in "${transports[@]}"; do
     if command -v wrk >/dev/null; then echo "http on $transport"; http_runs "$transport"
     else echo "http on $transport: skipped, wrk is not installed (apt-get install wrk)"; fi
   fi
-done
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
@@ -235,7 +262,7 @@ median() {
 }
 # The lowest and highest Torsion/Netty ratio of the rounds, as "lo-hi", when there are several.
 spread() {
-  [ "$rounds" -gt 1 ] && [ -n "$1" ] && [ -n "$2" ] || { echo "-"; return; }
+  [ -n "$1" ] && [ -n "$2" ] && [[ "$1" == *" "* ]] || { echo "-"; return; }
   paste -d' ' <(tr ' ' '\n' <<<"$1") <(tr ' ' '\n' <<<"$2") | awk '$2 > 0 { r = $1 / $2; if (lo == "" || r < lo) lo = r; if (hi == "" || r > hi) hi = r }
     END { if (lo == "") print "-"; else printf "%.2f-%.2f", lo, hi }'
 }

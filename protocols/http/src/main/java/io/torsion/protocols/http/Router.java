@@ -33,9 +33,11 @@ public final class Router implements HttpHandler {
   private record Route(String method, String[] segments, RouteHandler handler, boolean streaming) {}
 
   private final List<Route> routes;
+  private final boolean anyStreaming; // most routers have no streaming route: then no match is needed to say so
 
   private Router(List<Route> routes) {
     this.routes = List.copyOf(routes);
+    this.anyStreaming = routes.stream().anyMatch(Route::streaming);
   }
 
   /** Returns a builder. */
@@ -45,6 +47,9 @@ public final class Router implements HttpHandler {
 
   @Override
   public boolean streamsBody(HttpRequest head) {
+    if (!anyStreaming) {
+      return false;
+    }
     String[] path = split(head.path());
     for (Route route : routes) {
       if (route.method.equals(head.method()) && match(route.segments, path) != null) {
@@ -57,7 +62,7 @@ public final class Router implements HttpHandler {
   @Override
   public Deferred<HttpResponse> handle(HttpRequest request) {
     String[] path = split(request.path());
-    TreeSet<String> allowed = new TreeSet<>();
+    TreeSet<String> allowed = null; // made only for a 405
     for (Route route : routes) {
       Map<String, String> parameters = match(route.segments, path);
       if (parameters == null) {
@@ -67,12 +72,15 @@ public final class Router implements HttpHandler {
           || (request.method().equals("HEAD") && route.method.equals("GET"))) {
         return route.handler.handle(request, parameters);
       }
+      if (allowed == null) {
+        allowed = new TreeSet<>();
+      }
       allowed.add(route.method);
       if (route.method.equals("GET")) {
         allowed.add("HEAD");
       }
     }
-    if (allowed.isEmpty()) {
+    if (allowed == null) {
       return Deferred.succeed(HttpResponse.text(404, "Not Found\n"));
     }
     return Deferred.succeed(HttpResponse.text(405, "Method Not Allowed\n").header("Allow", String.join(", ", allowed)));
@@ -100,9 +108,23 @@ public final class Router implements HttpHandler {
     return parameters == null ? Collections.emptyMap() : parameters;
   }
 
+  /** Splits a path into its segments (empty ones kept), without the regex machinery of {@code String.split}. */
   private static String[] split(String path) {
-    String trimmed = path.startsWith("/") ? path.substring(1) : path;
-    return trimmed.split("/", -1);
+    int from = path.startsWith("/") ? 1 : 0;
+    int count = 1;
+    for (int i = from; i < path.length(); i++) {
+      if (path.charAt(i) == '/') {
+        count++;
+      }
+    }
+    String[] segments = new String[count];
+    for (int n = 0; n < count; n++) {
+      int slash = path.indexOf('/', from);
+      int end = slash < 0 ? path.length() : slash;
+      segments[n] = path.substring(from, end);
+      from = end + 1;
+    }
+    return segments;
   }
 
   /** Builds a {@link Router}. */
