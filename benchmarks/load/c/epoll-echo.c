@@ -21,6 +21,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "process.h"
+
 #define READ_SIZE (64 * 1024)
 #define MAX_EVENTS 512
 #define READS_PER_EVENT 16
@@ -101,12 +103,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s PORT\n", argv[0]);
     return 2;
   }
-  signal(SIGPIPE, SIG_IGN);
-  struct rlimit limit;
-  getrlimit(RLIMIT_NOFILE, &limit);
-  limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
-  max_fds = (int)limit.rlim_cur + 1;
+  max_fds = prepare_process() + 1;
   pendings = calloc((size_t)max_fds, sizeof *pendings);
 
   int server = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);

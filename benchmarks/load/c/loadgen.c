@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "process.h"
+
 #define MAX_EVENTS 1024
 #define READ_SIZE (256 * 1024)
 #define LATENCY_BUCKETS 100000 /* one per microsecond, up to 100 ms; slower ones go in the last */
@@ -277,11 +279,7 @@ int main(int argc, char **argv) {
                     "       loadgen hold PORT CONNECTIONS\n");
     return 2;
   }
-  signal(SIGPIPE, SIG_IGN);
-  struct rlimit limit;
-  getrlimit(RLIMIT_NOFILE, &limit);
-  limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
+  prepare_process();
   target.sin_family = AF_INET;
   target.sin_port = htons((uint16_t)atoi(argv[2]));
   inet_pton(AF_INET, "127.0.0.1", &target.sin_addr);
