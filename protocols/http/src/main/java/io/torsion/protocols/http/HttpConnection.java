@@ -106,6 +106,8 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
       parser.feed(data);
     } catch (HttpError error) {
       reject(error);
+      updateReading(); // what reject's flush leaves to the end of the parse
+      guard();
       return;
     } finally {
       parsing = false;
@@ -293,8 +295,10 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
     } finally {
       flushing = false;
     }
-    updateReading();
-    guard();
+    if (!parsing) { // while a read is parsed, parse() does both once at its end, not once per response
+      updateReading();
+      guard();
+    }
   }
 
   private void startWriter(Exchange exchange) {
