@@ -12,7 +12,8 @@ import java.util.Objects;
  * rarely carries more than a few dozen fields, where a scan beats hashing.
  */
 public final class HttpHeaders {
-  private String[] fields = new String[16]; // name, value, name, value...
+  private static final String[] NONE = {};
+  private String[] fields = NONE; // name, value, name, value...; most trailers and many responses have none
   private int size;
 
   /** Creates an empty set of fields. */
@@ -23,7 +24,7 @@ public final class HttpHeaders {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(value, "value");
     if (2 * size == fields.length) {
-      fields = Arrays.copyOf(fields, fields.length * 2);
+      fields = Arrays.copyOf(fields, Math.max(16, fields.length * 2));
     }
     fields[2 * size] = name;
     fields[2 * size + 1] = value;
