@@ -116,6 +116,12 @@ static ssize_t write_stream(struct conn *c, size_t max) {
   return n;
 }
 
+/* Writes until WINDOW bytes are on their way and not yet echoed, or the socket is full. */
+static void fill_window(struct conn *c, uint64_t window) {
+  while (c->sent - c->received < window && write_stream(c, window - (c->sent - c->received)) > 0) {
+  }
+}
+
 static struct conn *connect_all(int epfd, int count) {
   struct conn *conns = calloc((size_t)count, sizeof *conns);
   for (int i = 0; i < count; i++) {
@@ -181,9 +187,7 @@ static int stream(int count, double seconds, double warmup, uint64_t window) {
   int counting = warmup <= 0;
   uint64_t echoed = 0;
   struct epoll_event events[MAX_EVENTS];
-  for (int i = 0; i < count; i++) { /* fill every window once; then reads make room */
-    while (conns[i].sent - conns[i].received < window && write_stream(&conns[i], window - (conns[i].sent - conns[i].received)) > 0) {}
-  }
+  for (int i = 0; i < count; i++) fill_window(&conns[i], window); /* once; then reads make room */
   for (double t = now(); t < end; t = now()) {
     if (!counting && t >= measuring) {
       counting = 1;
@@ -194,7 +198,7 @@ static int stream(int count, double seconds, double warmup, uint64_t window) {
       struct conn *c = events[e].data.ptr;
       ssize_t n;
       while ((n = read_checked(c, READ_SIZE)) > 0) echoed += (uint64_t)n;
-      while (c->sent - c->received < window && write_stream(c, window - (c->sent - c->received)) > 0) {}
+      fill_window(c, window);
     }
   }
   printf("mode=stream connections=%d size=%zu seconds=%.1f bytes=%llu mib_s=%.1f\n", count, size, seconds,
