@@ -117,4 +117,7 @@ public interface Reactor extends ReactorTime, ReactorThreads, ReactorProcess {
 
   /** Returns which transport this reactor runs on, how it was chosen, and its limits. */
   ReactorReport report();
+
+  /** Returns a snapshot of the reactor's counters. Safe to call from any thread. */
+  ReactorStats stats();
 }

@@ -28,8 +28,18 @@ import java.util.Objects;
  *         <td>queued output above which a registered producer is paused</td></tr>
  *     <tr><td>{@link #writeBufferLowWatermark()}</td><td>{@value #DEFAULT_LOW_WATERMARK} bytes</td>
  *         <td>queued output below which it is resumed (or a pull producer asked for more)</td></tr>
- *     <tr><td>{@link #writeBufferLimit()}</td><td>{@value #DEFAULT_WRITE_BUFFER_LIMIT} bytes</td>
+ *     <tr><td>{@link #writeBufferLimit()}</td><td>{@value #DEFAULT_WRITE_BUFFER_LIMIT} bytes (16 MiB)</td>
  *         <td>queued output beyond which the connection is aborted: the peer is not reading</td></tr>
+ *     <tr><td>{@link #readsFollowWrites()}</td><td>true</td>
+ *         <td>a connection without a producer stops reading while its output is above the high
+ *         watermark, until it falls below the low one</td></tr>
+ *     <tr><td>{@link #outputBudget()}</td><td>a quarter of the smaller of the JVM's maximum heap
+ *         and maximum direct memory, at least {@value #MIN_DEFAULT_OUTPUT_BUDGET} bytes</td>
+ *         <td>queued output of all connections together; past it, the connections holding the
+ *         most are aborted with a reason</td></tr>
+ *     <tr><td>{@link #installSignalHandlers()}</td><td>true</td>
+ *         <td>{@link Reactor#run()} makes SIGINT and SIGTERM stop the reactor cleanly (the JVM's
+ *         own handling comes back when {@code run()} returns)</td></tr>
  *   </tbody>
  * </table>
  */
@@ -57,8 +67,11 @@ public final class ReactorOptions {
   /** Default of {@link #writeBufferLowWatermark()}: 32 KiB. */
   public static final int DEFAULT_LOW_WATERMARK = 32 * 1024;
 
-  /** Default of {@link #writeBufferLimit()}: 64 MiB. */
-  public static final long DEFAULT_WRITE_BUFFER_LIMIT = 64L * 1024 * 1024;
+  /** Default of {@link #writeBufferLimit()}: 16 MiB. */
+  public static final long DEFAULT_WRITE_BUFFER_LIMIT = 16L * 1024 * 1024;
+
+  /** The smallest default {@link #outputBudget()}: 16 MiB. */
+  public static final long MIN_DEFAULT_OUTPUT_BUDGET = 16L * 1024 * 1024;
 
   private static final ReactorOptions DEFAULTS = new Builder().build();
 
@@ -71,6 +84,9 @@ public final class ReactorOptions {
   private final ChildProcesses childProcesses;
   private final int highWatermark;
   private final long writeBufferLimit;
+  private final long outputBudget;
+  private final boolean readsFollowWrites;
+  private final boolean installSignalHandlers;
 
   private ReactorOptions(Builder builder) {
     this.transport = builder.transport;
@@ -82,6 +98,9 @@ public final class ReactorOptions {
     this.childProcesses = builder.childProcesses;
     this.highWatermark = builder.highWatermark;
     this.writeBufferLimit = builder.writeBufferLimit;
+    this.outputBudget = builder.outputBudget > 0 ? builder.outputBudget : defaultOutputBudget();
+    this.readsFollowWrites = builder.readsFollowWrites;
+    this.installSignalHandlers = builder.installSignalHandlers;
   }
 
   /** Returns the default options. */
@@ -106,6 +125,9 @@ public final class ReactorOptions {
     builder.childProcesses = childProcesses;
     builder.highWatermark = highWatermark;
     builder.writeBufferLimit = writeBufferLimit;
+    builder.outputBudget = outputBudget;
+    builder.readsFollowWrites = readsFollowWrites;
+    builder.installSignalHandlers = installSignalHandlers;
     return builder;
   }
 
@@ -158,11 +180,83 @@ public final class ReactorOptions {
     return writeBufferLimit;
   }
 
+  /**
+   * Returns the bound on queued output of all connections together, in bytes. Past it, the
+   * connections of the writing thread that hold the most are aborted with a {@link
+   * ConnectionAborted} naming the budget, until the total fits again.
+   */
+  public long outputBudget() {
+    return outputBudget;
+  }
+
+  /**
+   * Returns whether a connection with no registered producer stops reading while its queued
+   * output is above the high watermark (resuming below the low one), so that a peer that sends
+   * without reading cannot make the server queue its replies without bound.
+   */
+  public boolean readsFollowWrites() {
+    return readsFollowWrites;
+  }
+
+  /**
+   * Returns whether {@link Reactor#run()} installs handlers that make SIGINT and SIGTERM stop the
+   * reactor cleanly, as Twisted's reactor does; turn off when embedding in a program that handles
+   * signals itself.
+   */
+  public boolean installSignalHandlers() {
+    return installSignalHandlers;
+  }
+
+  /**
+   * Returns the default {@link #outputBudget()} for this JVM: a quarter of the smaller of the
+   * maximum heap and the maximum direct memory, at least {@value #MIN_DEFAULT_OUTPUT_BUDGET}.
+   */
+  public static long defaultOutputBudget() {
+    long heap = Runtime.getRuntime().maxMemory();
+    long direct = maxDirectMemory(heap);
+    return Math.max(MIN_DEFAULT_OUTPUT_BUDGET, Math.min(heap, direct) / 4);
+  }
+
+  /** Reads {@code -XX:MaxDirectMemorySize}; without it the JDK allows as much as the maximum heap. */
+  private static long maxDirectMemory(long heap) {
+    long direct = heap;
+    try {
+      for (String argument : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        if (argument.startsWith("-XX:MaxDirectMemorySize=")) {
+          direct = parseSize(argument.substring("-XX:MaxDirectMemorySize=".length()), heap);
+        }
+      }
+    } catch (RuntimeException | LinkageError unavailable) {
+      return heap; // no management support: assume the JDK's default
+    }
+    return direct <= 0 ? heap : direct;
+  }
+
+  private static long parseSize(String size, long otherwise) {
+    if (size.isEmpty()) {
+      return otherwise;
+    }
+    char unit = Character.toLowerCase(size.charAt(size.length() - 1));
+    long scale = switch (unit) {
+      case 'k' -> 1L << 10;
+      case 'm' -> 1L << 20;
+      case 'g' -> 1L << 30;
+      case 't' -> 1L << 40;
+      default -> 1;
+    };
+    try {
+      return Long.parseLong(scale == 1 ? size : size.substring(0, size.length() - 1)) * scale;
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
+  }
+
   @Override
   public String toString() {
     return "ReactorOptions[transport=" + (transport == null ? "auto" : transport) + ", threads=" + threads
         + ", connectTimeout=" + connectTimeout + ", shutdownTimeout=" + shutdownTimeout
-        + ", writeBuffer=" + lowWatermark + "/" + highWatermark + "/" + writeBufferLimit + "]";
+        + ", writeBuffer=" + lowWatermark + "/" + highWatermark + "/" + writeBufferLimit
+        + ", outputBudget=" + outputBudget + ", readsFollowWrites=" + readsFollowWrites + "]";
   }
 
   /** Builds {@link ReactorOptions}. */
@@ -176,8 +270,35 @@ public final class ReactorOptions {
     private ChildProcesses childProcesses = ChildProcesses.TERMINATE;
     private int highWatermark = DEFAULT_HIGH_WATERMARK;
     private long writeBufferLimit = DEFAULT_WRITE_BUFFER_LIMIT;
+    private long outputBudget; // 0: derived from the JVM's limits when built
+    private boolean readsFollowWrites = true;
+    private boolean installSignalHandlers = true;
 
     private Builder() {}
+
+    /** Sets the bound on queued output of all connections together, in bytes; positive. */
+    public Builder outputBudget(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("outputBudget must be positive: " + bytes);
+      }
+      this.outputBudget = bytes;
+      return this;
+    }
+
+    /**
+     * Sets whether connections without a producer stop reading while their output is backed up
+     * (true by default). Turning it off makes every protocol responsible for its own flow.
+     */
+    public Builder readsFollowWrites(boolean follow) {
+      this.readsFollowWrites = follow;
+      return this;
+    }
+
+    /** Sets whether {@link Reactor#run()} makes SIGINT and SIGTERM stop the reactor (true by default). */
+    public Builder installSignalHandlers(boolean install) {
+      this.installSignalHandlers = install;
+      return this;
+    }
 
     /**
      * Sets the watermarks that pause (above {@code high}) and resume (below {@code low}) a

@@ -22,6 +22,12 @@ public interface Transport extends DataConsumer, PushProducer {
    * without a copy. If the queue then holds more than {@link ReactorOptions#writeBufferLimit()},
    * the connection is aborted with a {@link ConnectionAborted} saying so: stream large data with
    * a producer instead.
+   *
+   * <p>Reads follow writes: while more than the high watermark is queued and no producer is
+   * registered, the connection stops reading until the queue falls below the low watermark, so
+   * a peer that sends without reading is held back by TCP ({@link
+   * ReactorOptions#readsFollowWrites()}). The queued output of all connections together is
+   * bounded by {@link ReactorOptions#outputBudget()}.
    */
   @Override
   void write(ByteBuffer data);
@@ -77,6 +83,14 @@ public interface Transport extends DataConsumer, PushProducer {
    * command, an HTTP server after {@code Upgrade}, a sniffing acceptor after the first bytes.
    */
   void switchProtocol(Protocol next, ByteBuffer unconsumed);
+
+  /**
+   * Returns true once the connection is closing or closed: after {@link #loseConnection()}, {@link
+   * #abortConnection()}, or a close from the peer or the reactor (Twisted's {@code
+   * transport.disconnecting}). A protocol checks it so as not to act on input that arrived after
+   * it decided to close.
+   */
+  boolean disconnecting();
 
   /** Returns the address of the remote side. */
   SocketAddress getPeer();

@@ -33,6 +33,8 @@ import java.util.Objects;
  *   <li>no {@code dataReceived} while paused (a read already under way is held and delivered on
  *       resume, in order);
  *   <li>registered producers paused and resumed at the watermarks, and the hard limit;
+ *   <li>reads follow writes: without a producer, reading stops while output is backed up;
+ *   <li>the reactor-wide output budget, and failed allocations contained to their connection;
  *   <li>{@link ConnectionDone} versus {@link ConnectionLost}, and the client's Deferred.
  * </ul>
  *
@@ -71,6 +73,8 @@ public abstract class AbstractConnection implements Transport {
   private boolean producerPaused;
   private boolean pullScheduled;
   private boolean closeWhenProducerDone;
+  private boolean readsHeld; // reads stopped because output is backed up (reads follow writes)
+  private long charged; // what this connection counts against the reactor's output budget
 
   /**
    * Creates a connection of {@code reactor} whose protocol {@code factory} builds.
@@ -162,8 +166,15 @@ public abstract class AbstractConnection implements Transport {
     if (state == State.CLOSED || protocol == null) {
       return;
     }
-    if (paused || hasHeld()) {
-      ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+    reactor.counters().bytesRead.add(data.remaining());
+    if (paused || readsHeld || hasHeld()) {
+      ByteBuffer copy;
+      try {
+        copy = ByteBuffer.allocate(data.remaining());
+      } catch (OutOfMemoryError error) {
+        allocationFailed(error, "holding a read of " + data.remaining() + " bytes");
+        return;
+      }
       copy.put(data).flip();
       if (held == null) {
         held = new ArrayDeque<>(2);
@@ -223,6 +234,8 @@ public abstract class AbstractConnection implements Transport {
     boolean wasOpen = state != State.CONNECTING;
     state = State.CLOSED;
     held = null;
+    readsHeld = false;
+    reactor.budget().release(this);
     stopProducer();
     if (loop != null) {
       reactor.connectionClosed(this, loop, connected == null ? null : factory);
@@ -239,7 +252,9 @@ public abstract class AbstractConnection implements Transport {
 
   /** Reports that {@link #writable()} changed: producers are paused, resumed or asked for more. */
   protected final void writabilityChanged() {
+    reactor.budget().charge(this, state == State.CLOSED ? 0 : queuedBytes());
     if (writable()) {
+      releaseReads();
       if (pushProducer != null && producerPaused) {
         producerPaused = false;
         PushProducer producer = pushProducer;
@@ -250,6 +265,8 @@ public abstract class AbstractConnection implements Transport {
       producerPaused = true;
       PushProducer producer = pushProducer;
       callProducer(producer::pauseProducing, "pauseProducing");
+    } else {
+      holdReadsIfBackedUp();
     }
   }
 
@@ -274,14 +291,46 @@ public abstract class AbstractConnection implements Transport {
 
   private void drainHeld() {
     ByteBuffer next;
-    while (!paused && state == State.OPEN && held != null && (next = held.poll()) != null) {
+    while (!paused && !readsHeld && state == State.OPEN && held != null && (next = held.poll()) != null) {
       deliver(next);
     }
     flushIfPending();
-    if (!paused && state == State.OPEN && !hasHeld()) {
+    if (!paused && !readsHeld && state == State.OPEN && !hasHeld()) {
       held = null;
       setReading(true);
     }
+  }
+
+  /**
+   * Reads follow writes: while more than the high watermark is queued and no producer manages
+   * this connection's flow, it reads nothing, so a peer that sends without reading is slowed
+   * down by TCP instead of filling this process's memory.
+   */
+  private void holdReadsIfBackedUp() {
+    if (!readsHeld && state == State.OPEN && pushProducer == null && pullProducer == null
+        && reactor.options().readsFollowWrites() && !writable()) {
+      readsHeld = true;
+      reactor.counters().pausedForBackpressure.increment();
+      LOG.log(Level.TRACE, "{0}: output backed up ({1} bytes queued); reading paused", this, queuedBytes());
+      setReading(false);
+    }
+  }
+
+  /** Reads again once the queue is below the low watermark (or a producer took over). */
+  private void releaseReads() {
+    if (readsHeld) {
+      readsHeld = false;
+      if (!paused && state != State.CLOSED) {
+        loop.execute(this::drainHeld);
+      }
+    }
+  }
+
+  /** Contains a failed allocation: this connection is aborted, every other one goes on. */
+  private void allocationFailed(OutOfMemoryError error, String what) {
+    reactor.counters().allocationFailures.increment();
+    LOG.log(Level.WARNING, "{0}: out of memory {1} ({2}); aborting this connection", this, what, error.getMessage());
+    abort(new ConnectionAborted("out of memory " + what + ": " + error.getMessage(), error));
   }
 
   private boolean hasHeld() {
@@ -304,8 +353,15 @@ public abstract class AbstractConnection implements Transport {
       data.position(data.limit());
       return;
     }
-    queueWrite(data, data == loop.lentView);
+    try {
+      queueWrite(data, data == loop.lentView);
+    } catch (OutOfMemoryError error) {
+      data.position(data.limit());
+      allocationFailed(error, "queueing a write of " + length + " bytes");
+      return;
+    }
     data.position(data.limit());
+    reactor.counters().bytesWritten.add(length);
     if (inReadBurst) {
       flushPending = true;
     } else {
@@ -318,7 +374,40 @@ public abstract class AbstractConnection implements Transport {
           this, queued, options.writeBufferLimit());
       abort(new ConnectionAborted("write buffer limit of " + options.writeBufferLimit() + " bytes exceeded ("
           + queued + " queued): the peer does not read fast enough; stream large data with a producer", null));
+      return;
     }
+    if (reactor.budget().charge(this, queued)) {
+      reactor.budget().settle(loop);
+      if (state != State.OPEN && !closeWhenProducerDone) {
+        return;
+      }
+    }
+    holdReadsIfBackedUp();
+  }
+
+  /** Returns what this connection counts against the output budget (see {@link OutputBudget}). */
+  final long charged() {
+    return charged;
+  }
+
+  final void charged(long bytes) {
+    charged = bytes;
+  }
+
+  /** Recharges the budget with what is really queued now; for {@link OutputBudget#settle}. */
+  final void recharge() {
+    if (state != State.CLOSED) {
+      reactor.budget().charge(this, queuedBytes());
+    }
+  }
+
+  /** Aborts this connection because the reactor's output budget is spent. */
+  final void abortOverBudget(long budget) {
+    reactor.counters().abortedOverBudget.increment();
+    LOG.log(Level.WARNING, "{0}: holds {1} queued bytes, the most, while output of all connections is over the"
+        + " budget of {2}; aborting", this, charged, budget);
+    abort(new ConnectionAborted("the reactor's output budget of " + budget + " bytes for all connections is spent"
+        + " and this connection held the most (" + charged + " bytes queued): the peer does not read", null));
   }
 
   private void flushIfPending() {
@@ -415,6 +504,11 @@ public abstract class AbstractConnection implements Transport {
   }
 
   @Override
+  public final boolean disconnecting() {
+    return state == State.CLOSING || state == State.CLOSED;
+  }
+
+  @Override
   public final long bufferedBytes() {
     return queuedBytes();
   }
@@ -433,8 +527,10 @@ public abstract class AbstractConnection implements Transport {
     requireLoopThread();
     if (paused && state != State.CLOSED) {
       paused = false;
-      // Deliver held reads from the loop, not from inside the caller's own callback.
-      loop.execute(this::drainHeld);
+      if (!readsHeld) {
+        // Deliver held reads from the loop, not from inside the caller's own callback.
+        loop.execute(this::drainHeld);
+      }
     }
   }
 
@@ -445,6 +541,7 @@ public abstract class AbstractConnection implements Transport {
     requireLoopThread();
     requireNoProducer(producer);
     pushProducer = producer;
+    releaseReads();
     if (state == State.CLOSED) {
       stopProducer();
     } else if (!writable()) {
@@ -458,6 +555,7 @@ public abstract class AbstractConnection implements Transport {
     requireLoopThread();
     requireNoProducer(producer);
     pullProducer = producer;
+    releaseReads();
     if (state == State.CLOSED) {
       stopProducer();
     } else {
@@ -475,6 +573,8 @@ public abstract class AbstractConnection implements Transport {
       closeWhenProducerDone = false;
       state = State.OPEN;
       loseConnection();
+    } else {
+      holdReadsIfBackedUp();
     }
   }
 
@@ -545,6 +645,6 @@ public abstract class AbstractConnection implements Transport {
       peer = "?";
     }
     return "Connection[" + socketId() + ", peer=" + peer + ", " + state.name().toLowerCase(Locale.ROOT)
-        + (paused ? ", paused" : "") + ", protocol=" + (protocol == null ? "none" : protocol.getClass().getSimpleName()) + "]";
+        + (paused ? ", paused" : "") + (readsHeld ? ", output backed up" : "") + ", protocol=" + (protocol == null ? "none" : protocol.getClass().getSimpleName()) + "]";
   }
 }

@@ -66,6 +66,8 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
   private final List<Thread> workers = new ArrayList<>();
   private final Object ownership = new Object();
   private final AtomicInteger liveConnections = new AtomicInteger();
+  private final ReactorCounters counters = new ReactorCounters();
+  private final OutputBudget budget;
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final List<ListeningPort> ports = new CopyOnWriteArrayList<>();
   private final java.util.Set<ProcessDriver> processes = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -92,6 +94,7 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
     this.options = Objects.requireNonNull(options, "options");
     this.report = Objects.requireNonNull(report, "report");
     this.poolSize = options.threadPoolSize();
+    this.budget = new OutputBudget(options.outputBudget());
     List<L> created = new ArrayList<>();
     for (int i = 0; i < options.threads(); i++) {
       created.add(newLoop.apply(i));
@@ -786,6 +789,22 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
   @Override
   public final ReactorReport report() {
     return report;
+  }
+
+  @Override
+  public final io.torsion.ReactorStats stats() {
+    ReactorCounters c = counters;
+    return new io.torsion.ReactorStats(liveConnections.get(), c.bytesRead.sum(), c.bytesWritten.sum(),
+        c.pausedForBackpressure.sum(), budget.charged(), budget.limit(), c.abortedOverBudget.sum(),
+        c.allocationFailures.sum());
+  }
+
+  final ReactorCounters counters() {
+    return counters;
+  }
+
+  final OutputBudget budget() {
+    return budget;
   }
 
   @Override

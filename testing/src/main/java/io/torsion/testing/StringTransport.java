@@ -143,7 +143,8 @@ public final class StringTransport implements Transport {
     written.reset();
   }
 
-  /** Returns true after {@link #loseConnection()} or {@link #abortConnection()}. */
+  /** Returns true after {@link #loseConnection()} or {@link #abortConnection()}, or once the peer closed. */
+  @Override
   public boolean disconnecting() {
     return disconnecting;
   }

@@ -328,7 +328,7 @@ public abstract class TransportConformanceKit {
 
   @Test
   void loseConnectionFlushesPendingWritesFirst() throws Exception {
-    int size = 16 * 1024 * 1024;
+    int size = 8 * 1024 * 1024;
     byte[] payload = randomBytes(size, 7);
     CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
     int port = listen(Factory.of(() -> new Protocol() {
@@ -410,7 +410,7 @@ public abstract class TransportConformanceKit {
 
   @Test
   void abortConnectionDropsPendingWrites() throws Exception {
-    int size = 32 * 1024 * 1024; // under the write buffer limit, so abortConnection is what closes
+    int size = 8 * 1024 * 1024; // under the write buffer limit, so abortConnection is what closes
     assertThat((long) size).isLessThan(options().writeBufferLimit());
     CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
     int port = listen(Factory.of(() -> new Protocol() {
@@ -784,7 +784,7 @@ public abstract class TransportConformanceKit {
 
   @Test
   void writeBufferAccountingCountsBytesNotYetSent() throws Exception {
-    int size = 32 * 1024 * 1024;
+    int size = 8 * 1024 * 1024;
     CompletableFuture<Long> buffered = new CompletableFuture<>();
     CompletableFuture<Long> drained = new CompletableFuture<>();
     int port = listen(Factory.of(() -> new Protocol() {
@@ -939,6 +939,116 @@ public abstract class TransportConformanceKit {
             .hasMessageContaining("write buffer limit of " + limit + " bytes exceeded");
         assertThat(peer.drainUntilClosed()).as("only part of the flood arrived").isLessThan(64L * 1024 * 1024);
       }
+    }
+  }
+
+  @Test
+  void aPeerThatSendsWithoutReadingIsHeldBackAndTheEchoQueueStaysBounded() throws Exception {
+    AtomicLong maxQueued = new AtomicLong();
+    int port = listen(Factory.of(() -> new Protocol() {
+      @Override
+      public void dataReceived(ByteBuffer data) {
+        transport().write(data); // an echo that registers no producer: reads must follow writes
+        maxQueued.accumulateAndGet(transport().bufferedBytes(), Math::max);
+      }
+    }));
+    long ceiling = 256L * 1024 * 1024;
+    long sent = 0;
+    try (SocketChannel client = SocketChannel.open()) {
+      client.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 64 * 1024);
+      client.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 64 * 1024);
+      client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      client.configureBlocking(false);
+      ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+      try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+        client.register(selector, java.nio.channels.SelectionKey.OP_WRITE);
+        while (sent < ceiling) {
+          chunk.clear();
+          int n = client.write(chunk);
+          sent += n;
+          if (n == 0) {
+            selector.selectedKeys().clear();
+            if (selector.select(2000) == 0) {
+              break; // the server stopped reading: TCP holds this peer back
+            }
+          }
+        }
+      }
+      assertThat(sent).as("bytes a never-reading peer could push").isLessThan(ceiling);
+      assertThat(background().call(() -> reactor().stats().pausedForBackpressure()))
+          .as("times reading paused for back-pressure").isPositive();
+      assertThat(maxQueued.get()).as("most ever queued: the high watermark plus one read")
+          .isLessThanOrEqualTo(options().writeBufferHighWatermark() + 64 * 1024 + 1024L);
+      // Reading resumes once the peer reads: everything sent comes back.
+      client.configureBlocking(true);
+      ByteBuffer back = ByteBuffer.allocate(256 * 1024);
+      long received = 0;
+      client.socket().setSoTimeout((int) Peer.READ_TIMEOUT.toMillis());
+      java.io.InputStream in = client.socket().getInputStream();
+      byte[] buffer = back.array();
+      while (received < sent) {
+        int n = in.read(buffer);
+        assertThat(n).as("echo ended early after %d of %d bytes", received, sent).isPositive();
+        received += n;
+      }
+      assertThat(received).isEqualTo(sent);
+    }
+  }
+
+  @Test
+  void theOutputBudgetAbortsTheConnectionsHoldingTheMostAndOthersCarryOn() throws Exception {
+    long budget = 2L * 1024 * 1024;
+    int write = 128 * 1024;
+    ReactorOptions tight = options().toBuilder().outputBudget(budget).writeBufferLimit(256L * 1024 * 1024).build();
+    try (BackgroundReactor own = BackgroundReactor.start(newReactor(tight))) {
+      int floods = 4;
+      List<CompletableFuture<ConnectionClosed>> reasons = new ArrayList<>();
+      BlockingQueue<CompletableFuture<ConnectionClosed>> made = new LinkedBlockingQueue<>();
+      AtomicLong mostCharged = new AtomicLong();
+      int floodPort = own.call(() -> own.reactor().listenTCP(0, "127.0.0.1", Factory.of(() -> new Protocol() {
+        private final CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
+
+        @Override
+        public void connectionMade() {
+          made.add(reason);
+          flood();
+        }
+
+        private void flood() {
+          if (!reason.isDone()) {
+            transport().write(new byte[write]);
+            mostCharged.accumulateAndGet(own.reactor().stats().outputQueued(), Math::max);
+            own.reactor().callLater(Duration.ofMillis(1), this::flood);
+          }
+        }
+
+        @Override
+        public void connectionLost(ConnectionClosed why) {
+          reason.complete(why);
+        }
+      })).port());
+      int echoPort = own.call(() -> own.reactor().listenTCP(0, "127.0.0.1", Factory.of(() -> new Recorder(true))).port());
+      List<Peer> peers = new ArrayList<>();
+      try {
+        for (int i = 0; i < floods; i++) {
+          peers.add(Peer.connect(floodPort)); // connected, never reading
+          reasons.add(take(made));
+        }
+        for (CompletableFuture<ConnectionClosed> reason : reasons) {
+          assertThat(await(reason)).isInstanceOf(ConnectionAborted.class)
+              .hasMessageContaining("output budget of " + budget + " bytes");
+        }
+        try (Peer reader = Peer.connect(echoPort)) {
+          reader.write("still served");
+          assertThat(reader.readUtf8(12)).isEqualTo("still served");
+        }
+      } finally {
+        for (Peer peer : peers) {
+          peer.close();
+        }
+      }
+      assertThat(mostCharged.get()).as("most output ever charged").isLessThanOrEqualTo(budget + write + 64 * 1024);
+      assertThat(own.call(() -> own.reactor().stats().abortedOverBudget())).isGreaterThanOrEqualTo(floods);
     }
   }
 

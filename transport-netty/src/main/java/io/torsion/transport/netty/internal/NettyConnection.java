@@ -37,6 +37,10 @@ final class NettyConnection extends AbstractConnection implements ChannelInbound
   protected void queueWrite(ByteBuffer data, boolean lent) {
     ByteBuf out;
     NettyLoop on = (NettyLoop) loop();
+    // A lent view is sent without a copy only when it fills at least half of the read buffer: a
+    // retained buffer pins all of its memory, and queued output is counted by readable bytes, so
+    // small reads echoed back could otherwise hold many times what the watermarks allow.
+    lent = lent && data.remaining() * 2L >= on.lentBuf.capacity();
     if (lent && data.position() == on.lentStart && data.remaining() == on.lentBuf.readableBytes()) {
       out = on.lentBuf.retain(); // the whole read, written back as it is (echo)
     } else if (lent) {

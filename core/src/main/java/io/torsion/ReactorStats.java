@@ -1,0 +1,27 @@
+package io.torsion;
+
+/**
+ * A snapshot of what a {@link Reactor} is holding and has done since it was created: the source
+ * for metrics and for telling a hostile peer from a busy one. Taken by {@link Reactor#stats()};
+ * safe to take from any thread.
+ *
+ * @param openConnections connections open now, accepted and connected
+ * @param bytesRead bytes read from every connection
+ * @param bytesWritten bytes protocols wrote to every connection
+ * @param pausedForBackpressure times a connection stopped reading because its output was backed up
+ *     past the high watermark (reads follow writes)
+ * @param outputQueued output queued now over all connections, as charged against the budget (an
+ *     upper bound)
+ * @param outputBudget {@link ReactorOptions#outputBudget()}
+ * @param abortedOverBudget connections aborted because the output budget was spent
+ * @param allocationFailures connections aborted because memory for their data could not be had
+ */
+public record ReactorStats(
+    long openConnections,
+    long bytesRead,
+    long bytesWritten,
+    long pausedForBackpressure,
+    long outputQueued,
+    long outputBudget,
+    long abortedOverBudget,
+    long allocationFailures) {}
