@@ -1,6 +1,7 @@
 package io.torsion.protocols.line;
 
 import io.torsion.Protocol;
+import io.torsion.PushProducer;
 import java.nio.ByteBuffer;
 
 /**
@@ -9,13 +10,16 @@ import java.nio.ByteBuffer;
  * Int16StringReceiver} or {@link Int8StringReceiver}.
  *
  * <p>A string announced longer than {@link #maxLength()} goes to {@link #lengthLimitExceeded},
- * which closes the connection with a reason, before any of it is buffered. Called on the reactor
- * thread.
+ * which closes the connection with a reason, before any of it is buffered. {@link
+ * #pauseProducing()} holds delivery: strings already buffered wait for {@link #resumeProducing()}.
+ * Once the transport is closing, no further string is delivered, even one that arrived in the
+ * same read. Called on the reactor thread.
  */
-public abstract class IntNStringReceiver extends Protocol {
+public abstract class IntNStringReceiver extends Protocol implements PushProducer {
   private final ByteAccumulator buffer = new ByteAccumulator();
   private final int prefixLength;
   private final long maxLength;
+  private final MessagePump pump = new MessagePump(this, this::deliverOne);
   private boolean stopped;
 
   IntNStringReceiver(int prefixLength, long maxLength) {
@@ -54,24 +58,48 @@ public abstract class IntNStringReceiver extends Protocol {
       return;
     }
     buffer.append(data);
-    while (!stopped && buffer.size() >= prefixLength) {
-      long length = 0;
-      for (int i = 0; i < prefixLength; i++) {
-        length = (length << 8) | (buffer.get(i) & 0xFF);
-      }
-      if (length > maxLength) {
-        stopped = true;
-        buffer.takeAll();
-        lengthLimitExceeded(length);
-        return;
-      }
-      int frame = prefixLength + (int) length;
-      if (buffer.size() < frame) {
-        return;
-      }
-      stringReceived(buffer.view(prefixLength, (int) length));
-      buffer.consume(frame);
+    pump.pump();
+  }
+
+  /** Stops delivering strings (and reading) until {@link #resumeProducing()}. */
+  @Override
+  public void pauseProducing() {
+    pump.pause();
+  }
+
+  /** Delivers the strings held while paused, then reads again. */
+  @Override
+  public void resumeProducing() {
+    pump.resume();
+  }
+
+  /** Closes the connection now. */
+  @Override
+  public void stopProducing() {
+    transport().abortConnection();
+  }
+
+  private boolean deliverOne() {
+    if (stopped || buffer.size() < prefixLength) {
+      return false;
     }
+    long length = 0;
+    for (int i = 0; i < prefixLength; i++) {
+      length = (length << 8) | (buffer.get(i) & 0xFF);
+    }
+    if (length > maxLength) {
+      stopped = true;
+      buffer.takeAll();
+      lengthLimitExceeded(length);
+      return false;
+    }
+    int frame = prefixLength + (int) length;
+    if (buffer.size() < frame) {
+      return false;
+    }
+    stringReceived(buffer.view(prefixLength, (int) length));
+    buffer.consume(frame);
+    return true;
   }
 
   /**

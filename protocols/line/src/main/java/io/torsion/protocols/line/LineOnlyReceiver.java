@@ -42,6 +42,11 @@ public abstract class LineOnlyReceiver extends Protocol {
       }
 
       @Override
+      public boolean closing() {
+        return connected() && transport().disconnecting();
+      }
+
+      @Override
       public void line(ByteBuffer line) {
         String text;
         try {
@@ -68,7 +73,10 @@ public abstract class LineOnlyReceiver extends Protocol {
   /** Called with each line, decoded, without its delimiter. */
   public abstract void lineReceived(String line);
 
-  /** Called when a line is longer than the limit; the default closes the connection with a reason. */
+  /**
+   * Called when a line is longer than the limit, with its bytes so far; the default closes the
+   * connection with a reason. An override that leaves it open resynchronises at the next delimiter.
+   */
   public void lineLengthExceeded(ByteBuffer buffered) {
     transport().loseConnection(codec.tooLongReason());
   }

@@ -13,6 +13,9 @@ import java.util.Objects;
  *   <thead><tr><th>option</th><th>default</th><th>meaning</th></tr></thead>
  *   <tbody>
  *     <tr><td>{@link #delimiter()}</td><td>{@code \r\n}</td><td>what ends a line</td></tr>
+ *     <tr><td>{@link #acceptBareLf()}</td><td>false</td>
+ *         <td>with {@code \r\n}, a bare {@code \n} also ends a line (for people typing into
+ *         {@code nc} or {@code telnet}); lines are still sent with {@code \r\n}</td></tr>
  *     <tr><td>{@link #maxLength()}</td><td>{@value #DEFAULT_MAX_LENGTH} bytes</td>
  *         <td>the longest line accepted, delimiter excluded; also applies to a line whose
  *         delimiter has not arrived yet</td></tr>
@@ -40,8 +43,10 @@ public final class LineOptions {
   private final int maxLength;
   private final Charset charset;
   private final Malformed malformed;
+  private final boolean acceptBareLf;
 
   private LineOptions(Builder builder) {
+    this.acceptBareLf = builder.acceptBareLf;
     this.delimiter = builder.delimiter.clone();
     this.maxLength = builder.maxLength;
     this.charset = builder.charset;
@@ -67,6 +72,14 @@ public final class LineOptions {
     return delimiter;
   }
 
+  /**
+   * Returns true if a bare {@code \n} ends a line as well as {@code \r\n} (a {@code \r} before
+   * the {@code \n} is not part of the line); only with the {@code \r\n} delimiter.
+   */
+  public boolean acceptBareLf() {
+    return acceptBareLf;
+  }
+
   /** Returns the longest line accepted, in bytes, delimiter excluded. */
   public int maxLength() {
     return maxLength;
@@ -88,8 +101,19 @@ public final class LineOptions {
     private int maxLength = DEFAULT_MAX_LENGTH;
     private Charset charset = StandardCharsets.UTF_8;
     private Malformed malformed = Malformed.CLOSE;
+    private boolean acceptBareLf;
 
     private Builder() {}
+
+    /**
+     * Lets a bare {@code \n} end a line as well as {@code \r\n}, as people typing into {@code nc}
+     * send; lines are still sent with {@code \r\n}. Needs the {@code \r\n} delimiter (checked by
+     * {@link #build()}).
+     */
+    public Builder acceptBareLf(boolean accept) {
+      this.acceptBareLf = accept;
+      return this;
+    }
 
     /** Sets the delimiter, e.g. {@code "\n"}; encoded as ASCII, not empty. */
     public Builder delimiter(String delimiter) {
@@ -126,8 +150,16 @@ public final class LineOptions {
       return this;
     }
 
-    /** Returns the options. */
+    /**
+     * Returns the options.
+     *
+     * @throws IllegalArgumentException if a bare LF is accepted with a delimiter other than CRLF
+     */
     public LineOptions build() {
+      if (acceptBareLf && !java.util.Arrays.equals(delimiter, new byte[] {'\r', '\n'})) {
+        throw new IllegalArgumentException("acceptBareLf needs the \\r\\n delimiter, not "
+            + java.util.Arrays.toString(delimiter));
+      }
       return new LineOptions(this);
     }
   }

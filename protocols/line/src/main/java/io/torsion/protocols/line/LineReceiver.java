@@ -26,9 +26,11 @@ import java.util.Objects;
  * without its delimiter. {@link #setRawMode()} from a callback sends every following byte, from
  * the very next one, to {@link #rawDataReceived}; {@link #setLineMode(ByteBuffer)} switches back,
  * re-reading what it is given, so no byte is lost or reordered. {@link #pauseProducing()} holds
- * delivery between lines. A line longer than {@link LineOptions#maxLength()} (also one still
- * waiting for its delimiter) goes to {@link #lineLengthExceeded}, which closes the connection with
- * a reason. Called on the reactor thread.
+ * delivery between lines. Once the transport is closing ({@code loseConnection}, {@code
+ * abortConnection}, {@code stopProducing}), no further line is delivered, even one that arrived in
+ * the same read. A line longer than {@link LineOptions#maxLength()} (also one still waiting for
+ * its delimiter) goes to {@link #lineLengthExceeded}, which closes the connection with a reason.
+ * Called on the reactor thread.
  */
 public abstract class LineReceiver extends Protocol implements PushProducer {
   private final LineOptions options;
@@ -55,6 +57,11 @@ public abstract class LineReceiver extends Protocol implements PushProducer {
       @Override
       public boolean rawMode() {
         return rawMode;
+      }
+
+      @Override
+      public boolean closing() {
+        return connected() && transport().disconnecting();
       }
 
       @Override
@@ -106,8 +113,10 @@ public abstract class LineReceiver extends Protocol implements PushProducer {
   }
 
   /**
-   * Called when a line is longer than the limit, with everything buffered; no more lines are
-   * delivered on this connection. The default closes the connection with a reason.
+   * Called when a line is longer than the limit, with its bytes so far. The default closes the
+   * connection with a reason, so no more lines are delivered. An override that leaves the
+   * connection open resynchronises it: the rest of that line is dropped up to the next delimiter,
+   * and the lines after it are delivered.
    */
   public void lineLengthExceeded(ByteBuffer buffered) {
     transport().loseConnection(codec.tooLongReason());

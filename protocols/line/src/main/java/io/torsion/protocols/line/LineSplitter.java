@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
  * Splits a byte stream into lines for a {@link Sink}: handles lines split across reads and many
  * lines in one read, never rescans bytes already searched, enforces the length limit (also on a
  * line whose delimiter has not arrived), and stops between lines while the sink is paused or in
- * raw mode. Re-entrant calls (a line handler that feeds or pauses) are queued, not nested.
+ * raw mode, and for good once it is closing. Re-entrant calls (a line handler that feeds or
+ * pauses) are queued, not nested. After a line too long, a sink that stays open is resynchronised:
+ * the rest of that line is dropped up to the next delimiter, and the lines after it are delivered.
  */
 final class LineSplitter {
   /** Where the lines go. */
@@ -14,6 +16,9 @@ final class LineSplitter {
     boolean paused();
 
     boolean rawMode();
+
+    /** Returns true once the connection is closing: no further line may be delivered. */
+    boolean closing();
 
     void line(ByteBuffer line);
 
@@ -23,17 +28,22 @@ final class LineSplitter {
   }
 
   private final ByteAccumulator buffer = new ByteAccumulator();
-  private final byte[] delimiter;
+  private final byte[] delimiter; // the full delimiter, as sent
+  private final byte[] search; // what ends a line: the delimiter, or only its LF when bare LF is accepted
+  private final boolean bareLf;
   private final int maxLength;
   private final Sink sink;
   private int searched;
   private int generation;
   private boolean draining;
   private boolean stopped;
+  private boolean discarding; // dropping the rest of a line that was too long
   private int deliveringEnd = -1;
 
   LineSplitter(LineOptions options, Sink sink) {
     this.delimiter = options.delimiterBytes();
+    this.bareLf = options.acceptBareLf();
+    this.search = bareLf ? new byte[] {'\n'} : delimiter;
     this.maxLength = options.maxLength();
     this.sink = sink;
   }
@@ -53,6 +63,10 @@ final class LineSplitter {
     draining = true;
     try {
       while (!stopped && !sink.paused()) {
+        if (sink.closing()) {
+          stopped = true; // Twisted's rule: nothing more is delivered once the transport is closing
+          return;
+        }
         if (sink.rawMode()) {
           if (buffer.size() == 0) {
             return;
@@ -61,27 +75,49 @@ final class LineSplitter {
           sink.raw(buffer.takeAll());
           continue;
         }
-        int at = buffer.indexOf(delimiter, searched);
+        int at = buffer.indexOf(search, searched);
+        if (discarding) {
+          if (at < 0) {
+            buffer.consume(Math.max(0, buffer.size() - search.length + 1));
+            searched = 0;
+            return;
+          }
+          buffer.consume(at + search.length);
+          discarding = false;
+          searched = 0;
+          continue;
+        }
         if (at < 0) {
-          searched = Math.max(0, buffer.size() - delimiter.length + 1);
+          searched = Math.max(0, buffer.size() - search.length + 1);
           if (buffer.size() > maxLength && !delimiterPrefixFrom(maxLength)) {
-            tooLong(); // more than maxLength bytes that cannot be the start of a delimiter
+            // more than maxLength bytes that cannot be the start of a delimiter
+            int keep = search.length - 1; // may be the start of the delimiter that ends this line
+            ByteBuffer partial = copy(buffer.view(0, buffer.size() - keep));
+            buffer.consume(buffer.size() - keep);
+            discarding = true;
+            tooLong(partial);
           }
           return;
         }
-        if (at > maxLength) {
-          tooLong();
-          return;
+        int end = at;
+        if (bareLf && end > 0 && buffer.get(end - 1) == '\r') {
+          end--;
+        }
+        if (end > maxLength) {
+          ByteBuffer line = copy(buffer.view(0, end));
+          buffer.consume(at + search.length);
+          tooLong(line);
+          continue;
         }
         int seen = generation;
-        deliveringEnd = at + delimiter.length;
+        deliveringEnd = at + search.length;
         try {
-          sink.line(buffer.view(0, at));
+          sink.line(buffer.view(0, end));
         } finally {
           deliveringEnd = -1;
         }
         if (seen == generation) {
-          buffer.consume(at + delimiter.length);
+          buffer.consume(at + search.length);
         }
         searched = 0;
       }
@@ -90,10 +126,18 @@ final class LineSplitter {
     }
   }
 
-  private void tooLong() {
-    stopped = true;
+  private void tooLong(ByteBuffer line) {
     searched = 0;
-    sink.tooLong(buffer.takeAll());
+    sink.tooLong(line);
+    if (sink.closing()) {
+      stopped = true;
+    }
+  }
+
+  private static ByteBuffer copy(ByteBuffer view) {
+    ByteBuffer copy = ByteBuffer.allocate(view.remaining());
+    copy.put(view).flip();
+    return copy;
   }
 
   /** Returns true if the bytes from {@code offset} to the end could begin a delimiter. */

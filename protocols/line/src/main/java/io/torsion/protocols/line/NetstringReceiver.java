@@ -1,6 +1,7 @@
 package io.torsion.protocols.line;
 
 import io.torsion.Protocol;
+import io.torsion.PushProducer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -16,15 +17,18 @@ import java.nio.charset.StandardCharsets;
  * <p>Malformed framing (a length that is not decimal digits, a leading zero, a missing comma)
  * goes to {@link #netstringMalformed}, an announced length over {@link #maxLength()} to {@link
  * #lengthLimitExceeded}; both close the connection with a reason by default, and no more strings
- * are delivered. Called on the reactor thread.
+ * are delivered. {@link #pauseProducing()} holds delivery: strings already buffered wait for {@link
+ * #resumeProducing()}. Once the transport is closing, no further string is delivered, even one
+ * that arrived in the same read. Called on the reactor thread.
  */
-public abstract class NetstringReceiver extends Protocol {
+public abstract class NetstringReceiver extends Protocol implements PushProducer {
   /** The default {@link #maxLength()}, as in Twisted. */
   public static final long DEFAULT_MAX_LENGTH = 99999;
 
   private final ByteAccumulator buffer = new ByteAccumulator();
   private final long maxLength;
   private final int maxDigits;
+  private final MessagePump pump = new MessagePump(this, this::deliverOne);
   private boolean stopped;
 
   /** Creates a receiver with the default limit. */
@@ -69,55 +73,79 @@ public abstract class NetstringReceiver extends Protocol {
       return;
     }
     buffer.append(data);
-    while (!stopped && buffer.size() > 0) {
-      int colon = -1;
-      long length = 0;
-      int scan = Math.min(buffer.size(), maxDigits + 1);
-      for (int i = 0; i < scan; i++) {
-        byte b = buffer.get(i);
-        if (b == ':') {
-          colon = i;
-          break;
-        }
-        if (b < '0' || b > '9') {
-          fail("length is not a decimal number (byte 0x" + Integer.toHexString(b & 0xFF) + ")");
-          return;
-        }
-        length = length * 10 + (b - '0');
+    pump.pump();
+  }
+
+  /** Stops delivering strings (and reading) until {@link #resumeProducing()}. */
+  @Override
+  public void pauseProducing() {
+    pump.pause();
+  }
+
+  /** Delivers the strings held while paused, then reads again. */
+  @Override
+  public void resumeProducing() {
+    pump.resume();
+  }
+
+  /** Closes the connection now. */
+  @Override
+  public void stopProducing() {
+    transport().abortConnection();
+  }
+
+  private boolean deliverOne() {
+    if (stopped || buffer.size() == 0) {
+      return false;
+    }
+    int colon = -1;
+    long length = 0;
+    int scan = Math.min(buffer.size(), maxDigits + 1);
+    for (int i = 0; i < scan; i++) {
+      byte b = buffer.get(i);
+      if (b == ':') {
+        colon = i;
+        break;
       }
-      if (colon < 0) {
-        if (buffer.size() > maxDigits) {
-          stopped = true;
-          buffer.takeAll();
-          lengthLimitExceeded(length);
-        }
-        return; // the length is still arriving
+      if (b < '0' || b > '9') {
+        fail("length is not a decimal number (byte 0x" + Integer.toHexString(b & 0xFF) + ")");
+        return false;
       }
-      if (colon == 0) {
-        fail("empty length");
-        return;
-      }
-      if (colon > 1 && buffer.get(0) == '0') {
-        fail("length has a leading zero");
-        return;
-      }
-      if (length > maxLength) {
+      length = length * 10 + (b - '0');
+    }
+    if (colon < 0) {
+      if (buffer.size() > maxDigits) {
         stopped = true;
         buffer.takeAll();
         lengthLimitExceeded(length);
-        return;
       }
-      int frame = colon + 1 + (int) length + 1;
-      if (buffer.size() < frame) {
-        return;
-      }
-      if (buffer.get(frame - 1) != ',') {
-        fail("missing the trailing comma after " + length + " bytes");
-        return;
-      }
-      stringReceived(buffer.view(colon + 1, (int) length));
-      buffer.consume(frame);
+      return false; // the length is still arriving
     }
+    if (colon == 0) {
+      fail("empty length");
+      return false;
+    }
+    if (colon > 1 && buffer.get(0) == '0') {
+      fail("length has a leading zero");
+      return false;
+    }
+    if (length > maxLength) {
+      stopped = true;
+      buffer.takeAll();
+      lengthLimitExceeded(length);
+      return false;
+    }
+    int frame = colon + 1 + (int) length + 1;
+    if (buffer.size() < frame) {
+      return false;
+    }
+    if (buffer.get(frame - 1) != ',') {
+      fail("missing the trailing comma after " + length + " bytes");
+      return false;
+    }
+    stringReceived(buffer.view(colon + 1, (int) length));
+    buffer.consume(frame);
+    return true;
   }
 
   private void fail(String why) {
