@@ -37,6 +37,11 @@ class PoliciesOnASocketTest {
         assertThat(first.drainUntilClosed()).isZero();
         assertThat(second.drainUntilClosed()).isZero();
       }
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (background.call(limits::open) > 0 && System.nanoTime() < deadline) {
+        Thread.onSpinWait(); // each call is a round trip through the reactor thread
+      }
+      assertThat(limits.open()).isZero();
       assertThat(limits.refused()).isEqualTo(1);
       assertThat(idle.timedOut()).isEqualTo(2);
       try (Peer again = Peer.connect(port)) {
