@@ -482,8 +482,23 @@ public abstract class AbstractConnection implements Transport {
     closeNow();
   }
 
-  /** Closes for reactor shutdown: stops a registered producer, then flushes and closes. */
+  /**
+   * Closes for reactor shutdown: a {@link io.torsion.DrainableProtocol} is asked to finish its
+   * in-flight work and close; any other protocol's producer is stopped, then the connection flushes
+   * and closes.
+   */
   final void closeForShutdown() {
+    if (state == State.OPEN && protocol instanceof io.torsion.DrainableProtocol drainable) {
+      boolean[] drains = {false};
+      AbstractReactor.runContained(() -> drains[0] = drainable.drainConnection(), this + ": drainConnection");
+      flushIfPending();
+      if (drains[0]) {
+        return;
+      }
+    }
+    if (state == State.CLOSED) {
+      return;
+    }
     if (closeWhenProducerDone) {
       closeWhenProducerDone = false;
       state = State.OPEN;

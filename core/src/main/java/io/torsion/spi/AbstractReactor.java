@@ -477,6 +477,8 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
       state = State.RUNNING;
     }
     LOG.log(Level.DEBUG, "reactor running on {0}", current.getName());
+    io.torsion.internal.StopOnSignal signals =
+        options.installSignalHandlers() ? io.torsion.internal.StopOnSignal.install(this::stop) : null;
     try {
       fireEvent(SystemEvent.STARTUP, Long.MAX_VALUE);
       while (!stopRequested) {
@@ -488,6 +490,9 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
       main().destroy();
     } finally {
       state = State.STOPPED;
+      if (signals != null) {
+        signals.close();
+      }
     }
   }
 
@@ -640,7 +645,28 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
     AbstractListeningPort listening = listen(address, factory, where);
     acquireFactory(factory);
     ports.add(listening);
+    warnIfNeverRun();
     return listening;
+  }
+
+  /** How long a reactor may listen without running before it says so. */
+  private static final long NEVER_RUN_WARNING_SECONDS = 10;
+
+  private boolean neverRunCheckScheduled;
+
+  /** Forgetting run() must not be silent: ports that listen but never accept are a puzzle. */
+  private void warnIfNeverRun() {
+    if (state != State.NEW || neverRunCheckScheduled) {
+      return;
+    }
+    neverRunCheckScheduled = true;
+    CompletableFuture.delayedExecutor(NEVER_RUN_WARNING_SECONDS, TimeUnit.SECONDS).execute(() -> {
+      if (state == State.NEW && !stopRequested && !ports.isEmpty()) {
+        LOG.log(Level.WARNING, "{0}: {1} port(s) listening for {2} s, but run() was never called, so no"
+            + " connection is accepted; call reactor.run() on the thread that set it up (or use"
+            + " BackgroundReactor)", this, ports.size(), NEVER_RUN_WARNING_SECONDS);
+      }
+    });
   }
 
   final void portStopped(ListeningPort port, Factory<?> factory) {

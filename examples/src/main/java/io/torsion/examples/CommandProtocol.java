@@ -3,6 +3,7 @@ package io.torsion.examples;
 import io.torsion.ConnectionClosed;
 import io.torsion.Factory;
 import io.torsion.ReactorTime;
+import io.torsion.protocols.line.LineOptions;
 import io.torsion.protocols.line.LineReceiver;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -16,7 +17,8 @@ import java.util.function.BiConsumer;
  * {@code HELP}, {@code ECHO <text>}, {@code TIME}, {@code STATS}, {@code QUIT}, and the shared
  * {@link Board}: {@code GET <key>}, {@code SET <key> <value>}, {@code WATCH} (every change is pushed
  * as {@code UPDATE <key> <value>}, including those made over HTTP), {@code UNWATCH}. Unknown commands
- * get an error line and the connection stays open.
+ * get an error line and the connection stays open. The argument is everything after the first
+ * space, byte for byte; a line ends with LF or CRLF.
  *
  * <pre>
  * $ nc 127.0.0.1 8001
@@ -33,7 +35,11 @@ final class CommandProtocol extends LineReceiver {
   private final BiConsumer<String, String> watcher = (key, value) -> sendLine("UPDATE " + key + " " + value);
   private boolean watching;
 
+  /** People type into this protocol: {@code nc} sends LF, telnet CRLF; both end a line. */
+  static final LineOptions LINES = LineOptions.builder().acceptBareLf(true).build();
+
   CommandProtocol(Server server) {
+    super(LINES);
     this.server = server;
   }
 
@@ -68,10 +74,10 @@ final class CommandProtocol extends LineReceiver {
   @Override
   public void lineReceived(String line) {
     server.commands++;
-    String trimmed = line.strip();
-    int space = trimmed.indexOf(' ');
-    String command = (space < 0 ? trimmed : trimmed.substring(0, space)).toUpperCase(Locale.ROOT);
-    String argument = space < 0 ? "" : trimmed.substring(space + 1).stripLeading();
+    // The command is the first word; everything after the first space is the argument, byte for byte.
+    int space = line.indexOf(' ');
+    String command = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+    String argument = space < 0 ? "" : line.substring(space + 1);
     switch (command) {
       case "HELP" -> sendLine(HELP);
       case "ECHO" -> sendLine(argument);

@@ -7,10 +7,11 @@ import io.torsion.Reactor;
 import io.torsion.ReactorUnavailableException;
 import io.torsion.protocols.echo.Echo;
 import io.torsion.protocols.http.HttpServer;
+import io.torsion.protocols.policies.ConnectionLimits;
+import io.torsion.protocols.policies.IdleTimeout;
 import java.time.Clock;
+import java.time.Duration;
 import java.io.PrintStream;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Torsion demo: one reactor serving echo on {@code --echo-port}, a line-based command
@@ -36,7 +37,13 @@ public final class Demo {
       "  --line-port PORT   command protocol port (default 8001; 0 picks a free port)",
       "  --http-port PORT   HTTP port (default 8080; 0 picks a free port): /plaintext, POST /echo,",
       "                     /delay?ms=N, /stream?chunks=N",
+      "  --idle-timeout S   close echo and line connections idle for S seconds (default 300; 0: never)",
+      "  --max-connections N  connections at once on each of the echo and line ports (default 5000)",
+      "  --max-per-peer N   connections at once from one address on each of those ports (default 2500)",
       "  --help             print this help and exit",
+      "",
+      "Every port pauses reading from a peer that does not read its replies (reads follow writes);",
+      "SIGINT or SIGTERM stops it cleanly: in-flight requests are answered within 10 s.",
       "",
       "The reactor's transport is chosen automatically (epoll on Linux, kqueue on macOS,",
       "iocp on Windows, nio elsewhere); -Dtorsion.reactor=NAME or TORSION_REACTOR=NAME forces one.");
@@ -56,12 +63,20 @@ public final class Demo {
   }
 
   /** The command-line options. */
-  record Options(String host, int echoPort, int linePort, int httpPort, boolean help) {
+  record Options(String host, int echoPort, int linePort, int httpPort, int idleTimeoutSeconds,
+      int maxConnections, int maxPerPeer, boolean help) {
+    static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+    static final int DEFAULT_MAX_CONNECTIONS = 5000;
+    static final int DEFAULT_MAX_PER_PEER = 2500;
+
     static Options parse(String... args) {
       String host = "127.0.0.1";
       int echoPort = 8000;
       int linePort = 8001;
       int httpPort = 8080;
+      int idle = DEFAULT_IDLE_TIMEOUT_SECONDS;
+      int maxConnections = DEFAULT_MAX_CONNECTIONS;
+      int maxPerPeer = DEFAULT_MAX_PER_PEER;
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -70,10 +85,35 @@ public final class Demo {
           case "--echo-port" -> echoPort = port(value(args, i + 1, "--echo-port"), args[i++]);
           case "--line-port" -> linePort = port(value(args, i + 1, "--line-port"), args[i++]);
           case "--http-port" -> httpPort = port(value(args, i + 1, "--http-port"), args[i++]);
+          case "--idle-timeout" -> idle = count(value(args, i + 1, "--idle-timeout"), args[i++], 0);
+          case "--max-connections" -> maxConnections = count(value(args, i + 1, "--max-connections"), args[i++], 1);
+          case "--max-per-peer" -> maxPerPeer = count(value(args, i + 1, "--max-per-peer"), args[i++], 1);
           default -> throw new IllegalArgumentException("unknown option: " + args[i]);
         }
       }
-      return new Options(host, echoPort, linePort, httpPort, help);
+      return new Options(host, echoPort, linePort, httpPort, idle, maxConnections, maxPerPeer, help);
+    }
+
+    private static int count(String text, String option, int least) {
+      try {
+        int value = Integer.parseInt(text);
+        if (value < least) {
+          throw new IllegalArgumentException(option + " must be at least " + least + ": " + value);
+        }
+        return value;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + " is not a number: " + text, e);
+      }
+    }
+
+    /** Wraps a factory of the echo or line port in the idle timeout and connection limits. */
+    Factory<?> guarded(Reactor reactor, Factory<?> factory, String refusal) {
+      Factory<?> guarded = factory;
+      if (idleTimeoutSeconds > 0) {
+        guarded = IdleTimeout.of(reactor, Duration.ofSeconds(idleTimeoutSeconds)).wrap(guarded);
+      }
+      return ConnectionLimits.builder().maxConnections(maxConnections).maxPerPeer(maxPerPeer)
+          .refusal(refusal).build().wrap(guarded);
     }
 
     private static String value(String[] args, int index, String option) {
@@ -101,9 +141,10 @@ public final class Demo {
     Reactor reactor = Reactor.create();
     Board board = new Board(); // shared by HTTP and the line protocol: one reactor thread, no locks
     try {
-      ListeningPort echo = reactor.listenTCP(options.echoPort(), options.host(), Factory.of(Echo::new));
-      ListeningPort line = reactor.listenTCP(options.linePort(), options.host(),
-          new CommandProtocol.Server(reactor, Clock.systemUTC(), board));
+      ListeningPort echo = reactor.listenTCP(options.echoPort(), options.host(),
+          options.guarded(reactor, Factory.of(Echo::new), ""));
+      ListeningPort line = reactor.listenTCP(options.linePort(), options.host(), options.guarded(reactor,
+          new CommandProtocol.Server(reactor, Clock.systemUTC(), board), "ERROR too many connections\r\n"));
       ListeningPort http = reactor.listenTCP(options.httpPort(), options.host(), HttpServer.create(reactor, DemoHttp.router(reactor, board)));
       return new Demo(reactor, echo, line, http, options.host());
     } catch (CannotListenError | RuntimeException e) {
@@ -153,21 +194,7 @@ public final class Demo {
     }
     out.println(demo.banner());
     out.flush();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread stopper = new Thread(() -> {
-      demo.reactor.stop();
-      try {
-        finished.await(15, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "torsion-demo-shutdown");
-    Runtime.getRuntime().addShutdownHook(stopper);
-    try {
-      demo.reactor.run();
-    } finally {
-      finished.countDown();
-    }
+    demo.reactor.run(); // SIGINT and SIGTERM stop it: in-flight work finishes within the grace period
     return 0;
   }
 }

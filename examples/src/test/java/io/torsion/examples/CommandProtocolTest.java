@@ -28,7 +28,7 @@ class CommandProtocolTest {
     time.advance(Duration.ofSeconds(42));
     transport.receive("STATS\r\n");
     assertThat(transport.valueUtf8()).isEqualTo(CommandProtocol.HELP + "\r\n"
-        + "spaced  out\r\n"
+        + " spaced  out \r\n"
         + "2026-11-21T12:00:00Z\r\n"
         + "connections=1 commands=4 uptime=42s\r\n");
     assertThat(transport.disconnecting()).isFalse();
@@ -40,6 +40,31 @@ class CommandProtocolTest {
     transport.receive("FROB\r\n\r\n");
     assertThat(transport.valueUtf8()).startsWith("ERROR unknown command FROB").contains("ERROR empty command");
     assertThat(transport.disconnecting()).isFalse();
+  }
+
+  @Test
+  void theArgumentIsEverythingAfterTheFirstSpaceByteForByte() {
+    StringTransport transport = connect();
+    transport.receive("ECHO a \r\nSET k  two  spaces \r\nGET k\r\n");
+    assertThat(transport.valueUtf8()).isEqualTo("a \r\nOK\r\nVALUE  two  spaces \r\n");
+  }
+
+  @Test
+  void aBareLfEndsALineForPeopleTypingIntoNc() {
+    StringTransport transport = connect();
+    transport.receive("WATCH\nECHO hi\n");
+    assertThat(transport.valueUtf8()).isEqualTo("WATCHING\r\nhi\r\n");
+  }
+
+  @Test
+  void commandsPipelinedAfterQuitChangeNothing() {
+    Board board = new Board();
+    CommandProtocol.Server own = new CommandProtocol.Server(time, Clock.systemUTC(), board);
+    StringTransport transport = new StringTransport();
+    transport.connect(own.buildProtocol(transport.getPeer()));
+    transport.receive("QUIT\r\nSET k v\r\n");
+    assertThat(board.get("k")).isNull();
+    assertThat(transport.disconnecting()).isTrue();
   }
 
   @Test

@@ -28,7 +28,7 @@ import java.util.ArrayDeque;
  * it), or the request is answered 408 and the connection closed; a connection idle between
  * requests is closed after the idle timeout.
  */
-final class HttpConnection extends Protocol implements RequestParser.Listener, ResponseStream.Owner {
+final class HttpConnection extends Protocol implements RequestParser.Listener, ResponseStream.Owner, io.torsion.DrainableProtocol {
   private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
   private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
@@ -53,6 +53,7 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
   private boolean parsing;
   private boolean flushing;
   private boolean readingPaused;
+  private boolean draining; // the reactor is stopping: answer what is here, then close
 
   /** A request and, once known, its response. */
   private static final class Exchange {
@@ -86,6 +87,25 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
   @Override
   public void connectionMade() {
     guard();
+  }
+
+  /**
+   * Drains for shutdown: an idle connection closes now; one with requests in flight answers them,
+   * the last with {@code Connection: close}, and reads no further request.
+   */
+  @Override
+  public boolean drainConnection() {
+    if (closing) {
+      return true;
+    }
+    draining = true;
+    lastRequest = true;
+    if (exchanges.isEmpty() && outgoing == null && incoming == null) {
+      closeAfterResponse();
+    } else if (incoming == null) {
+      parser.stop();
+    }
+    return true;
   }
 
   @Override
@@ -281,7 +301,8 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
         boolean streams = response.isStreamed() && !head && framing != Framing.NONE;
         // A streamed response (an echo) may read the rest of the body while it is written: whether
         // the body is left unread is decided when it finishes.
-        boolean close = !next.keepAlive || framing == Framing.CLOSE || (!streams && next.bodyUnread());
+        boolean close = !next.keepAlive || framing == Framing.CLOSE || (!streams && next.bodyUnread())
+            || (draining && exchanges.isEmpty() && incoming == null);
         encoder.write(transport(), response, next.request, framing, close);
         if (streams) {
           next.closeAfter = close;
@@ -317,7 +338,7 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
     }
     Exchange done = outgoing;
     outgoing = null;
-    if (done.closeAfter || done.bodyUnread()) {
+    if (done.closeAfter || done.bodyUnread() || (draining && exchanges.isEmpty())) {
       closeAfterResponse();
     } else {
       flush();

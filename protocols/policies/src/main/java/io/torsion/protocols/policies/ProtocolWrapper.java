@@ -1,6 +1,7 @@
 package io.torsion.protocols.policies;
 
 import io.torsion.ConnectionClosed;
+import io.torsion.DrainableProtocol;
 import io.torsion.HalfCloseableProtocol;
 import io.torsion.Protocol;
 import io.torsion.PullProducer;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * <p>{@link #switchProtocol} from the wrapped protocol replaces the wrapped protocol and keeps the
  * wrapper, so a policy outlives a protocol switch. Called on the reactor thread.
  */
-public class ProtocolWrapper extends Protocol implements Transport, HalfCloseableProtocol {
+public class ProtocolWrapper extends Protocol implements Transport, HalfCloseableProtocol, DrainableProtocol {
   private Protocol wrapped;
 
   /** Wraps {@code wrapped}, which is connected when this wrapper is. */
@@ -63,6 +64,11 @@ public class ProtocolWrapper extends Protocol implements Transport, HalfCloseabl
   @Override
   public void connectionLost(ConnectionClosed reason) {
     wrapped.connectionLost(reason);
+  }
+
+  @Override
+  public boolean drainConnection() {
+    return wrapped instanceof DrainableProtocol drainable && drainable.drainConnection();
   }
 
   // ---------------------------------------------------------------- calls from the wrapped protocol
