@@ -477,8 +477,8 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
       state = State.RUNNING;
     }
     LOG.log(Level.DEBUG, "reactor running on {0}", current.getName());
-    io.torsion.internal.StopOnSignal signals =
-        options.installSignalHandlers() ? io.torsion.internal.StopOnSignal.install(this::stop) : null;
+    StopOnSignal signals =
+        options.installSignalHandlers() ? StopOnSignal.install(this::stop) : null;
     try {
       fireEvent(SystemEvent.STARTUP, Long.MAX_VALUE);
       while (!stopRequested) {

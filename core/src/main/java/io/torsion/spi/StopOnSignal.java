@@ -1,4 +1,4 @@
-package io.torsion.internal;
+package io.torsion.spi;
 
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationHandler;
@@ -13,7 +13,7 @@ import java.util.List;
  * second Ctrl-C still ends a stuck process). Uses {@code sun.misc.Signal} by reflection: it is the
  * only way the JDK offers, and where it is missing, the reactor runs without handlers and says so.
  */
-public final class StopOnSignal implements AutoCloseable {
+final class StopOnSignal implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
   private static final String[] SIGNALS = {"INT", "TERM"};
   private static final Object LOCK = new Object();
@@ -28,7 +28,7 @@ public final class StopOnSignal implements AutoCloseable {
    * Installs handlers that run {@code stop} on SIGINT and SIGTERM; returns null when another
    * reactor holds them already or the JDK offers no signal API.
    */
-  public static StopOnSignal install(Runnable stop) {
+  static StopOnSignal install(Runnable stop) {
     synchronized (LOCK) {
       if (installed) {
         return null;
@@ -83,7 +83,7 @@ public final class StopOnSignal implements AutoCloseable {
   }
 
   /** Returns true if a signal asked the reactor to stop. */
-  public boolean signalled() {
+  boolean signalled() {
     return signalled;
   }
 
