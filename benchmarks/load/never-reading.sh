@@ -10,7 +10,7 @@ seconds=${2:-60}
 jar=examples/target/torsion-demo.jar
 [ -f "$jar" ] || mvn -B -q -DskipTests package -pl examples -am
 log=$(mktemp)
-java -Xmx512m -XX:MaxDirectMemorySize=256m ${TORSION_JAVA_OPTS:-} -jar "$jar" --echo-port 0 --line-port 0 --http-port 0 >"$log" 2>&1 &
+java -Xmx512m -XX:MaxDirectMemorySize=256m ${TORSION_JAVA_OPTS:-} -jar "$jar" --echo-port 0 --line-port 0 --http-port 0 ${DEMO_FLAGS:-} >"$log" 2>&1 &
 demo=$!
 trap 'kill "$demo" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do grep -q '^torsion-demo: ' "$log" && break; sleep 0.1; done
@@ -20,10 +20,10 @@ echo_port=${banner##*echo=127.0.0.1:}; echo_port=${echo_port%% *}
 line_port=${banner##*line=127.0.0.1:}; line_port=${line_port%% *}
 status=0
 python3 benchmarks/load/never_reading.py --echo-port "$echo_port" --line-port "$line_port" \
-  --clients "$clients" --seconds "$seconds" --pid "$demo" || status=$?
+  --clients "$clients" --seconds "$seconds" --pid "$demo" ${ATTACKER_BUFFERS:+--attacker-buffers "$ATTACKER_BUFFERS"} || status=$?
 if grep -q OutOfMemoryError "$log"; then
   echo "OutOfMemoryError in the demo's log:"; grep -m5 OutOfMemoryError "$log"; status=1
 fi
-echo "budget aborts logged: $(grep -c 'output budget' "$log" || true)"
+echo "connections aborted over the output budget (logged): $(grep -c 'over the budget of' "$log" || true)"
 kill -TERM "$demo"; wait "$demo" || true
 exit $status

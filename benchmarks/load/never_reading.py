@@ -3,7 +3,7 @@
 against the demo's echo and line ports, while an ordinary client keeps asking ECHO and timing the
 answer. Reports the probe's latencies, the server's peak resident memory, and the attackers still
 connected. Loopback only; bounded in time; stops by itself."""
-import argparse, os, selectors, socket, sys, threading, time
+import argparse, multiprocessing, os, selectors, socket, sys, time
 
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
@@ -11,6 +11,61 @@ def rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+def probe(host, port, stop, results, welcomed):
+    """An ordinary client: ECHO every 100 ms, each answer timed."""
+    latencies, failures = [], 0
+    started = time.monotonic()
+    c = socket.create_connection((host, port), timeout=5)
+    f = c.makefile("rb")
+    f.readline()  # WELCOME
+    welcomed.set()  # connected before the attack starts, as an ordinary client already is
+    begun, slow = time.monotonic(), []
+    i = 0
+    while time.monotonic() < stop:
+        i += 1
+        started = time.monotonic()
+        try:
+            c.sendall(b"ECHO probe %d\r\n" % i)
+            if f.readline() != b"probe %d\r\n" % i:
+                failures += 1
+        except OSError:
+            failures += 1
+            c = socket.create_connection((host, port), timeout=5)
+            f = c.makefile("rb")
+            f.readline()
+            continue
+        latencies.append(time.monotonic() - started)
+        if latencies[-1] >= 0.05:
+            slow.append((round(started - begun, 2), round(latencies[-1] * 1000)))
+        time.sleep(0.1)
+    results.put(("latencies", latencies))
+    results.put(("slow", slow))
+    results.put(("failures", failures))
+
+def newcomer(host, port, stop, results):
+    """A new client every second from the start of the attack: time from connect to the welcome
+    line. New clients queue behind the attackers' connections in the accept queue, so the first
+    waits while those are accepted."""
+    waits, failures = [], 0
+    while time.monotonic() < stop:
+        started = time.monotonic()
+        try:
+            with socket.create_connection((host, port), timeout=10) as c:
+                c.makefile("rb").readline()
+            waits.append(time.monotonic() - started)
+        except OSError:
+            failures += 1
+        time.sleep(1)
+    results.put(("welcomes", waits))
+    results.put(("welcome_failures", failures))
+
+def sample(pid, stop, results):
+    peak = 0
+    while time.monotonic() < stop:
+        peak = max(peak, rss_kib(pid))
+        time.sleep(0.5)
+    results.put(("peak_rss", peak))
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
@@ -20,9 +75,23 @@ def main():
     p.add_argument("--clients", type=int, default=1000, help="attackers per port")
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--pid", type=int, required=True, help="the server's pid, for its RSS")
+    p.add_argument("--attacker-buffers", type=int, default=0,
+                   help="SO_SNDBUF/SO_RCVBUF of each attacker socket (0: the kernel's autotuning)")
     a = p.parse_args()
     assert a.host in ("127.0.0.1", "::1", "localhost"), "loopback only"
 
+    stop = time.monotonic() + a.seconds
+    # The probe and the memory sampler run in processes of their own, so that the attack loop
+    # (and Python's GIL) cannot delay them: what they measure is the server.
+    results = multiprocessing.Queue()
+    welcomed = multiprocessing.Event()
+    helpers = [multiprocessing.Process(target=probe, args=(a.host, a.line_port, stop, results, welcomed)),
+               multiprocessing.Process(target=newcomer, args=(a.host, a.line_port, stop, results)),
+               multiprocessing.Process(target=sample, args=(a.pid, stop, results))]
+    for h in helpers:
+        h.start()
+    if not welcomed.wait(30):
+        sys.exit("the ordinary client was not welcomed before the attack")
     line_payload = (b"ECHO " + b"x" * 1017 + b"\r\n") * 64      # 1 KiB ECHO lines
     echo_payload = os.urandom(64 * 1024)
     sel = selectors.DefaultSelector()
@@ -31,6 +100,11 @@ def main():
     for port, payload in ((a.echo_port, echo_payload), (a.line_port, line_payload)):
         for _ in range(a.clients):
             s = socket.socket()
+            if a.attacker_buffers:
+                # Attackers on other machines keep their send and receive buffers in their own
+                # kernels; here every buffer is this kernel's, so bound the attackers' side.
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, a.attacker_buffers)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, a.attacker_buffers)
             try:
                 s.connect((a.host, port))
             except OSError:
@@ -41,38 +115,6 @@ def main():
             sel.register(s, selectors.EVENT_WRITE, payload)
             attackers.append(s)
 
-    stop = time.monotonic() + a.seconds
-    latencies, failures, peak_rss = [], [0], [0]
-
-    def probe():
-        c = socket.create_connection((a.host, a.line_port), timeout=5)
-        f = c.makefile("rb")
-        f.readline()  # WELCOME
-        i = 0
-        while time.monotonic() < stop:
-            i += 1
-            started = time.monotonic()
-            try:
-                c.sendall(b"ECHO probe %d\r\n" % i)
-                answer = f.readline()
-                if answer != b"probe %d\r\n" % i:
-                    failures[0] += 1
-            except OSError:
-                failures[0] += 1
-                c = socket.create_connection((a.host, a.line_port), timeout=5)
-                f = c.makefile("rb"); f.readline()
-                continue
-            latencies.append(time.monotonic() - started)
-            time.sleep(0.1)
-
-    def sample():
-        while time.monotonic() < stop:
-            peak_rss[0] = max(peak_rss[0], rss_kib(a.pid))
-            time.sleep(0.5)
-
-    threads = [threading.Thread(target=probe), threading.Thread(target=sample)]
-    for t in threads:
-        t.start()
     sent = 0
     dropped = 0
     while time.monotonic() < stop:
@@ -83,8 +125,10 @@ def main():
                 pass
             except OSError:
                 sel.unregister(key.fileobj); key.fileobj.close(); dropped += 1
-    for t in threads:
-        t.join()
+    got = dict(results.get(timeout=30) for _ in range(6))
+    for h in helpers:
+        h.join()
+    latencies, failures, peak_rss = got["latencies"], [got["failures"]], [got["peak_rss"]]
     alive = len(attackers) - dropped
     for s in attackers:
         try: s.close()
@@ -95,6 +139,11 @@ def main():
           f"attack-bytes-sent={sent}")
     print(f"probe: answers={len(latencies)} failures={failures[0]} p50={pct(0.5):.1f}ms p99={pct(0.99):.1f}ms "
           f"max={pct(1.0):.1f}ms")
+    print(f"probe answers over 50 ms (seconds into the attack, ms): {got['slow'][:20]}")
+    welcomes = sorted(got["welcomes"])
+    print(f"newcomers: welcomed={len(welcomes)} failures={got['welcome_failures']} "
+          f"max-wait={welcomes[-1] * 1000 if welcomes else float('nan'):.1f}ms "
+          f"waits={' '.join(f'{w * 1000:.0f}' for w in got['welcomes'][:12])}ms")
     print(f"server: peak-rss={peak_rss[0] // 1024} MiB")
     ok = failures[0] == 0 and latencies and latencies[-1] < 0.1
     print("verdict: " + ("every probe answered within 100 ms" if ok else "SOME PROBE FAILED OR TOOK OVER 100 ms"))

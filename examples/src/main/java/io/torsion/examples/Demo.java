@@ -4,6 +4,7 @@ import io.torsion.CannotListenError;
 import io.torsion.Factory;
 import io.torsion.ListeningPort;
 import io.torsion.Reactor;
+import io.torsion.ReactorOptions;
 import io.torsion.ReactorUnavailableException;
 import io.torsion.protocols.echo.Echo;
 import io.torsion.protocols.http.HttpServer;
@@ -40,6 +41,8 @@ public final class Demo {
       "  --idle-timeout S   close echo and line connections idle for S seconds (default 300; 0: never)",
       "  --max-connections N  connections at once on each of the echo and line ports (default 5000)",
       "  --max-per-peer N   connections at once from one address on each of those ports (default 2500)",
+      "  --socket-buffer B  kernel receive and send buffer of each connection, bytes (default 131072;",
+      "                     0: the OS default, which grows to MiBs per connection)",
       "  --help             print this help and exit",
       "",
       "Every port pauses reading from a peer that does not read its replies (reads follow writes);",
@@ -64,7 +67,8 @@ public final class Demo {
 
   /** The command-line options. */
   record Options(String host, int echoPort, int linePort, int httpPort, int idleTimeoutSeconds,
-      int maxConnections, int maxPerPeer, boolean help) {
+      int maxConnections, int maxPerPeer, int socketBuffer, boolean help) {
+    static final int DEFAULT_SOCKET_BUFFER = 128 * 1024;
     static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
     static final int DEFAULT_MAX_CONNECTIONS = 5000;
     static final int DEFAULT_MAX_PER_PEER = 2500;
@@ -77,6 +81,7 @@ public final class Demo {
       int idle = DEFAULT_IDLE_TIMEOUT_SECONDS;
       int maxConnections = DEFAULT_MAX_CONNECTIONS;
       int maxPerPeer = DEFAULT_MAX_PER_PEER;
+      int socketBuffer = DEFAULT_SOCKET_BUFFER;
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -88,10 +93,11 @@ public final class Demo {
           case "--idle-timeout" -> idle = count(value(args, i + 1, "--idle-timeout"), args[i++], 0);
           case "--max-connections" -> maxConnections = count(value(args, i + 1, "--max-connections"), args[i++], 1);
           case "--max-per-peer" -> maxPerPeer = count(value(args, i + 1, "--max-per-peer"), args[i++], 1);
+          case "--socket-buffer" -> socketBuffer = count(value(args, i + 1, "--socket-buffer"), args[i++], 0);
           default -> throw new IllegalArgumentException("unknown option: " + args[i]);
         }
       }
-      return new Options(host, echoPort, linePort, httpPort, idle, maxConnections, maxPerPeer, help);
+      return new Options(host, echoPort, linePort, httpPort, idle, maxConnections, maxPerPeer, socketBuffer, help);
     }
 
     private static int count(String text, String option, int least) {
@@ -138,7 +144,8 @@ public final class Demo {
 
   /** Creates the reactor and binds every port; the reactor is set up on the calling thread. */
   static Demo start(Options options) throws CannotListenError {
-    Reactor reactor = Reactor.create();
+    Reactor reactor = Reactor.create(ReactorOptions.builder()
+        .socketBuffers(options.socketBuffer(), options.socketBuffer()).build());
     Board board = new Board(); // shared by HTTP and the line protocol: one reactor thread, no locks
     try {
       ListeningPort echo = reactor.listenTCP(options.echoPort(), options.host(),

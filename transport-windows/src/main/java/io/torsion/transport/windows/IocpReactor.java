@@ -85,6 +85,9 @@ final class IocpReactor extends AbstractReactor<IocpLoop> {
     IocpConnection connection;
     try {
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      if (options().socketSendBuffer() > 0) {
+        socket.setOption(StandardSocketOptions.SO_SNDBUF, options().socketSendBuffer());
+      }
       connection = new IocpConnection(this, socket, factory, connected);
     } catch (IOException e) {
       closeQuietly(socket);
@@ -103,6 +106,9 @@ final class IocpReactor extends AbstractReactor<IocpLoop> {
     try {
       server = AsynchronousServerSocketChannel.open(group);
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      if (options().socketReceiveBuffer() > 0) {
+        server.setOption(StandardSocketOptions.SO_RCVBUF, options().socketReceiveBuffer());
+      }
       server.bind(address, BACKLOG); // the JDK's default of 50 overflows under connection bursts
       IocpListeningPort port = new IocpListeningPort(this, main(), server, factory);
       port.acceptNext();
@@ -119,6 +125,9 @@ final class IocpReactor extends AbstractReactor<IocpLoop> {
     AsynchronousSocketChannel socket;
     try {
       socket = AsynchronousSocketChannel.open(group);
+      if (options().socketReceiveBuffer() > 0) {
+        socket.setOption(StandardSocketOptions.SO_RCVBUF, options().socketReceiveBuffer());
+      }
     } catch (IOException e) {
       connectFailed(connected, factory, new ConnectError("could not connect to " + destination + ": " + e, e));
       return;

@@ -63,6 +63,10 @@ final class Acceptor extends ChannelInboundHandlerAdapter {
     }
     try {
       child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+      int send = reactor.options().socketSendBuffer();
+      if (send > 0) {
+        child.config().setOption(ChannelOption.SO_SNDBUF, send);
+      }
       child.pipeline().addLast(new NettyConnection(reactor, factory, null));
       ChannelPromise registration = child.newPromise();
       child.unsafe().register(spread == null ? loop : spread.get(), registration);

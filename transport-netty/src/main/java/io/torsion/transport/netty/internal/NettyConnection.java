@@ -145,6 +145,8 @@ final class NettyConnection extends AbstractConnection implements ChannelInbound
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf data = (ByteBuf) msg;
     NettyLoop on = (NettyLoop) loop();
+    on.readsThisTurn++;
+    on.bytesThisTurn += data.readableBytes();
     ByteBuf outerBuf = on.lentBuf;
     int outerStart = on.lentStart;
     // A view needs one piece of memory: a read spread over several (rare) is copied into one.

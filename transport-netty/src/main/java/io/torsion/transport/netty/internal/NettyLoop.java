@@ -13,6 +13,10 @@ final class NettyLoop extends ReactorLoop {
   // starts in it: kept per loop, not per connection (see NettyConnection.channelRead).
   ByteBuf lentBuf;
   int lentStart;
+  // Reads made in this turn, and the size each read gets (see FairReadSizes).
+  int readsThisTurn;
+  long bytesThisTurn;
+  int readSize = FairReadSizes.MAX;
 
   NettyLoop(int index, IoHandlerFactory factory) {
     super(index);
@@ -22,6 +26,7 @@ final class NettyLoop extends ReactorLoop {
   @Override
   protected void owned(Thread thread) {
     io.setOwningThread(thread);
+    FairReadSizes.LOOP.set(this);
     io.runNow(-1); // initialises the I/O handler on its thread; runs no queued task yet
   }
 
@@ -49,6 +54,9 @@ final class NettyLoop extends ReactorLoop {
 
   @Override
   protected void poll(long waitNanos) {
+    readSize = FairReadSizes.sizeAfter(readsThisTurn);
+    readsThisTurn = 0;
+    bytesThisTurn = 0;
     io.run(waitNanos);
   }
 

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.RecvByteBufAllocator;
@@ -43,17 +42,16 @@ public final class NettyReactor extends AbstractReactor<NettyLoop> {
   private final Class<? extends SocketChannel> socketChannel;
   private final ChannelOption<Boolean> reusePort;
   /**
-   * How much one read asks for: 64 KiB, as a C echo server reads. Netty's default starts at 2 KiB
-   * and adapts, which halved streaming throughput (measured: 16 KiB reads gave 0.55x of 64 KiB
-   * reads; see benchmarks/README.md); a fixed size also keeps a smaller per-connection handle
-   * (48 bytes less than the adaptive one, which counts for idle connections). The buffer is taken
-   * from Netty's allocator for the read only and returned as soon as it is written or released.
+   * Reads are 64 KiB (Netty's adaptive allocator starts at 2 KiB and adapts, which halved
+   * streaming throughput: 16 KiB reads gave 0.55x of 64 KiB reads, see benchmarks/README.md),
+   * shrinking only when a turn has more ready connections than 4 MiB of reads serve at that size
+   * ({@link FairReadSizes}). The handle is as small as the fixed allocator's, which counts for
+   * idle connections; the buffer is Netty's for the read only, returned once written or released.
    */
-  static final int READ_SIZE = 64 * 1024;
 
   // Immutable, so one of each serves every connection (Netty makes a new allocator per channel).
   private final WriteBufferWaterMark waterMark;
-  private final RecvByteBufAllocator readSizes = new FixedRecvByteBufAllocator(READ_SIZE);
+  private final RecvByteBufAllocator readSizes = new FairReadSizes();
 
   /**
    * Creates a reactor on one Netty I/O flavour: the handler factory and the channel classes that
@@ -138,6 +136,9 @@ public final class NettyReactor extends AbstractReactor<NettyLoop> {
       throws CannotListenError {
     Channel server = newServerChannel();
     server.config().setOption(ChannelOption.SO_REUSEADDR, true);
+    if (options().socketReceiveBuffer() > 0) {
+      server.config().setOption(ChannelOption.SO_RCVBUF, options().socketReceiveBuffer()); // accepted sockets inherit it
+    }
     if (shared) {
       server.config().setOption(reusePort, true);
     }
@@ -189,6 +190,8 @@ public final class NettyReactor extends AbstractReactor<NettyLoop> {
             .group(loop.io)
             .channel(socketChannel)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .option(ChannelOption.SO_RCVBUF, options().socketReceiveBuffer() > 0 ? options().socketReceiveBuffer() : null)
+            .option(ChannelOption.SO_SNDBUF, options().socketSendBuffer() > 0 ? options().socketSendBuffer() : null)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
             .handler(
                 new ChannelInitializer<Channel>() {
