@@ -42,8 +42,8 @@ import java.util.Objects;
  *         <td>the kernel's buffers of each connection ({@code SO_RCVBUF}, {@code SO_SNDBUF}):
  *         bound them to bound what thousands of hostile peers cost the kernel</td></tr>
  *     <tr><td>{@link #installSignalHandlers()}</td><td>true</td>
- *         <td>{@link Reactor#run()} makes SIGINT and SIGTERM stop the reactor cleanly (the JVM's
- *         own handling comes back when {@code run()} returns)</td></tr>
+ *         <td>{@link Reactor#run()} on the main thread makes SIGINT and SIGTERM stop the reactor
+ *         cleanly (the JVM's own handling comes back when {@code run()} returns)</td></tr>
  *   </tbody>
  * </table>
  */
@@ -210,8 +210,9 @@ public final class ReactorOptions {
 
   /**
    * Returns whether {@link Reactor#run()} installs handlers that make SIGINT and SIGTERM stop the
-   * reactor cleanly, as Twisted's reactor does; turn off when embedding in a program that handles
-   * signals itself.
+   * reactor cleanly, as Twisted's reactor does. As in Twisted, only a reactor run on the JVM's
+   * main thread installs them (one run by {@code BackgroundReactor} never does); turn off when
+   * the program handles signals itself.
    */
   public boolean installSignalHandlers() {
     return installSignalHandlers;

@@ -477,8 +477,10 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
       state = State.RUNNING;
     }
     LOG.log(Level.DEBUG, "reactor running on {0}", current.getName());
-    StopOnSignal signals =
-        options.installSignalHandlers() ? StopOnSignal.install(this::stop) : null;
+    // As in Twisted, only a reactor run on the main thread takes the signals: one run by a
+    // BackgroundReactor or an embedding program leaves Ctrl-C to its host.
+    StopOnSignal signals = options.installSignalHandlers() && isJvmMainThread(current)
+        ? StopOnSignal.install(this::stop) : null;
     try {
       fireEvent(SystemEvent.STARTUP, Long.MAX_VALUE);
       while (!stopRequested) {
@@ -649,8 +651,15 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
     return listening;
   }
 
-  /** How long a reactor may listen without running before it says so. */
-  private static final long NEVER_RUN_WARNING_SECONDS = 10;
+  private static boolean isJvmMainThread(Thread thread) {
+    ThreadGroup group = thread.getThreadGroup();
+    return thread.getName().equals("main") && group != null && group.getName().equals("main");
+  }
+
+  /** How long a reactor may listen without running before it says so (a property, for tests). */
+  private static long neverRunWarningMillis() {
+    return Long.getLong("torsion.reactor.neverRunWarningMillis", 10_000L);
+  }
 
   private boolean neverRunCheckScheduled;
 
@@ -660,11 +669,12 @@ public abstract class AbstractReactor<L extends ReactorLoop> implements Reactor 
       return;
     }
     neverRunCheckScheduled = true;
-    CompletableFuture.delayedExecutor(NEVER_RUN_WARNING_SECONDS, TimeUnit.SECONDS).execute(() -> {
+    long after = neverRunWarningMillis();
+    CompletableFuture.delayedExecutor(after, TimeUnit.MILLISECONDS).execute(() -> {
       if (state == State.NEW && !stopRequested && !ports.isEmpty()) {
-        LOG.log(Level.WARNING, "{0}: {1} port(s) listening for {2} s, but run() was never called, so no"
+        LOG.log(Level.WARNING, "{0}: {1} port(s) listening for {2} ms, but run() was never called, so no"
             + " connection is accepted; call reactor.run() on the thread that set it up (or use"
-            + " BackgroundReactor)", this, ports.size(), NEVER_RUN_WARNING_SECONDS);
+            + " BackgroundReactor)", this, ports.size(), after);
       }
     });
   }

@@ -1052,6 +1052,55 @@ public abstract class TransportConformanceKit {
     }
   }
 
+  @Test
+  void aReactorThatListensButNeverRunsSaysSo() throws Exception {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Reactor.class.getName());
+    BlockingQueue<String> warnings = new LinkedBlockingQueue<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        if (record.getLevel() == java.util.logging.Level.WARNING && record.getMessage().contains("run() was never called")) {
+          warnings.add(new java.text.MessageFormat(record.getMessage()).format(record.getParameters()));
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Level level = logger.getLevel();
+    logger.setLevel(java.util.logging.Level.WARNING); // the build's tests log SEVERE only
+    logger.addHandler(capture);
+    System.setProperty("torsion.reactor.neverRunWarningMillis", "100");
+    Reactor forgotten = newReactor();
+    CompletableFuture<Void> setUp = new CompletableFuture<>();
+    CountDownLatch done = new CountDownLatch(1);
+    Thread owner = new Thread(() -> {
+      try {
+        forgotten.listenTCP(0, "127.0.0.1", Factory.of(() -> new Recorder(true)));
+        setUp.complete(null);
+        done.await();
+      } catch (Throwable e) {
+        setUp.completeExceptionally(e);
+      } finally {
+        forgotten.stop(); // on the thread that set it up: releases what it holds
+      }
+    });
+    owner.start();
+    try {
+      await(setUp);
+      assertThat(take(warnings)).contains("1 port(s) listening", "call reactor.run()");
+    } finally {
+      done.countDown();
+      owner.join(30_000);
+      System.clearProperty("torsion.reactor.neverRunWarningMillis");
+      logger.removeHandler(capture);
+      logger.setLevel(level);
+    }
+  }
+
   /**
    * Connects from a source port bound first: an unbound connect to a just-closed local port may
    * pick that very number as its source port and connect to itself (TCP simultaneous open).
