@@ -14,7 +14,7 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 final class FairReadSizes extends DefaultMaxMessagesRecvByteBufAllocator {
   static final int MAX = 64 * 1024;
   static final int MIN = 4 * 1024;
-  static final int TURN_BYTES = 4 * 1024 * 1024;
+  static final int TURN_BYTES = 8 * 1024 * 1024;
 
   /** The loop the current thread drives, whose turn the read sizes follow. */
   static final ThreadLocal<NettyLoop> LOOP = new ThreadLocal<>();

@@ -37,10 +37,12 @@ final class NettyConnection extends AbstractConnection implements ChannelInbound
   protected void queueWrite(ByteBuffer data, boolean lent) {
     ByteBuf out;
     NettyLoop on = (NettyLoop) loop();
-    // A lent view is sent without a copy only when it fills at least half of the read buffer: a
-    // retained buffer pins all of its memory, and queued output is counted by readable bytes, so
-    // small reads echoed back could otherwise hold many times what the watermarks allow.
-    lent = lent && data.remaining() * 2L >= on.lentBuf.capacity();
+    // A lent view is sent without a copy when nothing is queued yet (it is flushed at the end of
+    // the read: echo's fast path) or when it fills at least a quarter of the read buffer. A
+    // retained buffer pins all of its memory while the queue counts its readable bytes only, so
+    // small reads written back behind a backlog could otherwise hold far more than the watermarks
+    // allow; this way a queue pins at most four times what it counts.
+    lent = lent && (data.remaining() * 4L >= on.lentBuf.capacity() || queuedBytes() == 0);
     if (lent && data.position() == on.lentStart && data.remaining() == on.lentBuf.readableBytes()) {
       out = on.lentBuf.retain(); // the whole read, written back as it is (echo)
     } else if (lent) {
