@@ -5,6 +5,9 @@ answer. Reports the probe's latencies, the server's peak resident memory, and th
 connected. Loopback only; bounded in time; stops by itself."""
 import argparse, multiprocessing, os, selectors, socket, sys, time
 
+PROBE_CPU = None  # --probe-cpu: where the ordinary client runs
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -15,6 +18,8 @@ def rss_kib(pid):
 def probe(host, port, stop, results, welcomed):
     """An ordinary client: ECHO every 100 ms, each answer timed."""
     latencies, failures = [], 0
+    if PROBE_CPU is not None:
+        os.sched_setaffinity(0, {PROBE_CPU})
     started = time.monotonic()
     c = socket.create_connection((host, port), timeout=5)
     f = c.makefile("rb")
@@ -67,6 +72,24 @@ def sample(pid, stop, results):
         time.sleep(0.5)
     results.put(("peak_rss", peak))
 
+def warm_up(host, echo_port, line_port, seconds):
+    """Ordinary traffic before the attack, so the server's code is compiled, as on a server that
+    has been up for a while."""
+    stop = time.monotonic() + seconds
+    payload = b"x" * 16384
+    with socket.create_connection((host, echo_port)) as e, socket.create_connection((host, line_port)) as l:
+        lf = l.makefile("rb")
+        lf.readline()
+        line = b"ECHO " + b"x" * 1017 + b"\r\n"
+        while time.monotonic() < stop:
+            e.sendall(payload)
+            got = 0
+            while got < len(payload):
+                got += len(e.recv(65536))
+            l.sendall(line * 16)
+            for _ in range(16):
+                lf.readline()
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--host", default="127.0.0.1")
@@ -75,11 +98,19 @@ def main():
     p.add_argument("--clients", type=int, default=1000, help="attackers per port")
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--pid", type=int, required=True, help="the server's pid, for its RSS")
+    p.add_argument("--no-latency-verdict", dest="judge_latency", action="store_false",
+                   help="fail only on unanswered probes, not on slow ones (for CI's short smoke run)")
     p.add_argument("--attacker-buffers", type=int, default=0,
                    help="SO_SNDBUF/SO_RCVBUF of each attacker socket (0: the kernel's autotuning)")
+    p.add_argument("--warm-up", type=float, default=5, help="seconds of ordinary traffic first")
+    p.add_argument("--probe-cpu", type=int, help="run the ordinary client on this CPU (default: with the attack)")
     a = p.parse_args()
+    global PROBE_CPU
+    PROBE_CPU = a.probe_cpu
     assert a.host in ("127.0.0.1", "::1", "localhost"), "loopback only"
 
+    if a.warm_up > 0:
+        warm_up(a.host, a.echo_port, a.line_port, a.warm_up)
     stop = time.monotonic() + a.seconds
     # The probe and the memory sampler run in processes of their own, so that the attack loop
     # (and Python's GIL) cannot delay them: what they measure is the server.
@@ -90,6 +121,9 @@ def main():
                multiprocessing.Process(target=sample, args=(a.pid, stop, results))]
     for h in helpers:
         h.start()
+    # The attack loop yields the CPU to the measuring processes: attackers elsewhere would not
+    # compete with the ordinary client for this machine's cores.
+    os.nice(10)
     if not welcomed.wait(30):
         sys.exit("the ordinary client was not welcomed before the attack")
     line_payload = (b"ECHO " + b"x" * 1017 + b"\r\n") * 64      # 1 KiB ECHO lines
@@ -145,9 +179,12 @@ def main():
           f"max-wait={welcomes[-1] * 1000 if welcomes else float('nan'):.1f}ms "
           f"waits={' '.join(f'{w * 1000:.0f}' for w in got['welcomes'][:12])}ms")
     print(f"server: peak-rss={peak_rss[0] // 1024} MiB")
-    ok = failures[0] == 0 and latencies and latencies[-1] < 0.1
-    print("verdict: " + ("every probe answered within 100 ms" if ok else "SOME PROBE FAILED OR TOOK OVER 100 ms"))
-    sys.exit(0 if ok else 1)
+    answered = failures[0] == 0 and got["welcome_failures"] == 0 and latencies
+    ok = answered and latencies[-1] < 0.1
+    print("verdict: " + ("every probe answered within 100 ms" if ok
+                         else "every probe answered, SOME OVER 100 ms" if answered
+                         else "SOME PROBE WENT UNANSWERED"))
+    sys.exit(0 if ok or (answered and not a.judge_latency) else 1)
 
 if __name__ == "__main__":
     main()
