@@ -1,7 +1,5 @@
 package io.torsion.protocols.line;
 
-import io.torsion.Protocol;
-import io.torsion.PushProducer;
 import java.nio.ByteBuffer;
 
 /**
@@ -15,12 +13,9 @@ import java.nio.ByteBuffer;
  * Once the transport is closing, no further string is delivered, even one that arrived in the
  * same read. Called on the reactor thread.
  */
-public abstract class IntNStringReceiver extends Protocol implements PushProducer {
-  private final ByteAccumulator buffer = new ByteAccumulator();
+public abstract class IntNStringReceiver extends FramedStringReceiver {
   private final int prefixLength;
   private final long maxLength;
-  private final MessagePump pump = new MessagePump(this, this::deliverOne);
-  private boolean stopped;
 
   IntNStringReceiver(int prefixLength, long maxLength) {
     long largest = (1L << (8 * prefixLength)) - 1;
@@ -53,34 +48,8 @@ public abstract class IntNStringReceiver extends Protocol implements PushProduce
   }
 
   @Override
-  public final void dataReceived(ByteBuffer data) {
-    if (stopped) {
-      return;
-    }
-    buffer.append(data);
-    pump.pump();
-  }
-
-  /** Stops delivering strings (and reading) until {@link #resumeProducing()}. */
-  @Override
-  public void pauseProducing() {
-    pump.pause();
-  }
-
-  /** Delivers the strings held while paused, then reads again. */
-  @Override
-  public void resumeProducing() {
-    pump.resume();
-  }
-
-  /** Closes the connection now. */
-  @Override
-  public void stopProducing() {
-    transport().abortConnection();
-  }
-
-  private boolean deliverOne() {
-    if (stopped || buffer.size() < prefixLength) {
+  boolean deliverOne() {
+    if (stopped() || buffer.size() < prefixLength) {
       return false;
     }
     long length = 0;
@@ -88,8 +57,7 @@ public abstract class IntNStringReceiver extends Protocol implements PushProduce
       length = (length << 8) | (buffer.get(i) & 0xFF);
     }
     if (length > maxLength) {
-      stopped = true;
-      buffer.takeAll();
+      stop();
       lengthLimitExceeded(length);
       return false;
     }

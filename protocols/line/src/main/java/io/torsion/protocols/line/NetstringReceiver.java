@@ -1,7 +1,5 @@
 package io.torsion.protocols.line;
 
-import io.torsion.Protocol;
-import io.torsion.PushProducer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -21,15 +19,12 @@ import java.nio.charset.StandardCharsets;
  * #resumeProducing()}. Once the transport is closing, no further string is delivered, even one
  * that arrived in the same read. Called on the reactor thread.
  */
-public abstract class NetstringReceiver extends Protocol implements PushProducer {
+public abstract class NetstringReceiver extends FramedStringReceiver {
   /** The default {@link #maxLength()}, as in Twisted. */
   public static final long DEFAULT_MAX_LENGTH = 99999;
 
-  private final ByteAccumulator buffer = new ByteAccumulator();
   private final long maxLength;
   private final int maxDigits;
-  private final MessagePump pump = new MessagePump(this, this::deliverOne);
-  private boolean stopped;
 
   /** Creates a receiver with the default limit. */
   protected NetstringReceiver() {
@@ -68,34 +63,8 @@ public abstract class NetstringReceiver extends Protocol implements PushProducer
   }
 
   @Override
-  public final void dataReceived(ByteBuffer data) {
-    if (stopped) {
-      return;
-    }
-    buffer.append(data);
-    pump.pump();
-  }
-
-  /** Stops delivering strings (and reading) until {@link #resumeProducing()}. */
-  @Override
-  public void pauseProducing() {
-    pump.pause();
-  }
-
-  /** Delivers the strings held while paused, then reads again. */
-  @Override
-  public void resumeProducing() {
-    pump.resume();
-  }
-
-  /** Closes the connection now. */
-  @Override
-  public void stopProducing() {
-    transport().abortConnection();
-  }
-
-  private boolean deliverOne() {
-    if (stopped || buffer.size() == 0) {
+  boolean deliverOne() {
+    if (stopped() || buffer.size() == 0) {
       return false;
     }
     int colon = -1;
@@ -115,8 +84,7 @@ public abstract class NetstringReceiver extends Protocol implements PushProducer
     }
     if (colon < 0) {
       if (buffer.size() > maxDigits) {
-        stopped = true;
-        buffer.takeAll();
+        stop();
         lengthLimitExceeded(length);
       }
       return false; // the length is still arriving
@@ -130,8 +98,7 @@ public abstract class NetstringReceiver extends Protocol implements PushProducer
       return false;
     }
     if (length > maxLength) {
-      stopped = true;
-      buffer.takeAll();
+      stop();
       lengthLimitExceeded(length);
       return false;
     }
@@ -149,8 +116,7 @@ public abstract class NetstringReceiver extends Protocol implements PushProducer
   }
 
   private void fail(String why) {
-    stopped = true;
-    buffer.takeAll();
+    stop();
     netstringMalformed(why);
   }
 
