@@ -30,6 +30,6 @@ status=0
 if grep -q OutOfMemoryError "$log"; then
   echo "OutOfMemoryError in the demo's log:"; grep -m5 OutOfMemoryError "$log"; status=1
 fi
-echo "connections aborted over the output budget (logged): $(grep -c 'over the budget of' "$log" || true)"
+echo "connections aborted over the output budget (logged): $(grep -o 'budget of [0-9,]* bytes: aborted [0-9,]*' "$log" | tr -d , | awk '{s+=$NF} END {print s+0}')"
 kill -TERM "$demo"; wait "$demo" || true
 exit $status

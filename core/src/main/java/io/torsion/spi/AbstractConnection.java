@@ -404,7 +404,7 @@ public abstract class AbstractConnection implements Transport {
   /** Aborts this connection because the reactor's output budget is spent. */
   final void abortOverBudget(long budget) {
     reactor.counters().abortedOverBudget.increment();
-    LOG.log(Level.WARNING, "{0}: holds {1} queued bytes, the most, while output of all connections is over the"
+    LOG.log(Level.DEBUG, "{0}: holds {1} queued bytes, the most, while output of all connections is over the"
         + " budget of {2}; aborting", this, charged, budget);
     abort(new ConnectionAborted("the reactor's output budget of " + budget + " bytes for all connections is spent"
         + " and this connection held the most (" + charged + " bytes queued): the peer does not read", null));

@@ -1,5 +1,6 @@
 package io.torsion.spi;
 
+import java.lang.System.Logger.Level;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,12 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Each connection charges what it has queued whenever it writes or its writability flips; between
  * charges its real queue only shrinks, so the total is an upper bound that costs one atomic add
  * per write. When the total passes the budget, the writing connection's loop {@linkplain #settle
- * settles}: it recharges its connections with what they really hold and, if still over
- * three quarters of the budget, aborts the ones holding the most until it is under that. The
- * headroom makes settling rare (at most once per quarter of the budget written), so a loop with
- * many connections near the budget does not spend its time recounting them.
+ * settles}: it recharges its connections with what they really hold and, if still over seven
+ * eighths of the budget, aborts the ones holding the most until it is under that, with one
+ * warning for the lot. The headroom makes settling rare (at most once per eighth of the budget
+ * written), so a loop with many connections near the budget does not spend its time recounting
+ * them, and each settle aborts few, so that no turn of the loop is spent closing hundreds.
  */
 final class OutputBudget {
+  private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
   private static final Comparator<AbstractConnection> MOST_FIRST =
       Comparator.comparingLong((AbstractConnection c) -> c.charged()).reversed();
 
@@ -47,18 +50,24 @@ final class OutputBudget {
     for (AbstractConnection connection : connections) {
       connection.recharge();
     }
-    long target = limit - limit / 4;
+    long target = limit - limit / 8;
     if (total.get() <= target) {
       return;
     }
     connections.sort(MOST_FIRST);
+    int aborted = 0;
+    long freed = 0;
     for (AbstractConnection connection : connections) {
       if (total.get() <= target || connection.charged() == 0) {
-        return;
+        break;
       }
+      freed += connection.charged();
       connection.abortOverBudget(limit);
       release(connection);
+      aborted++;
     }
+    LOG.log(Level.WARNING, "output queued by all connections passed the budget of {0} bytes: aborted {1}"
+        + " connection(s) holding the most ({2} bytes), whose peers do not read", limit, aborted, freed);
   }
 
   /** Returns the budget, in bytes. */
