@@ -239,9 +239,18 @@ public final class ReactorOptions {
    * maximum heap and the maximum direct memory, at least {@value #MIN_DEFAULT_OUTPUT_BUDGET}.
    */
   public static long defaultOutputBudget() {
-    long heap = Runtime.getRuntime().maxMemory();
-    long direct = maxDirectMemory(heap);
-    return Math.max(MIN_DEFAULT_OUTPUT_BUDGET, Math.min(heap, direct) / 4);
+    return DefaultBudget.BYTES;
+  }
+
+  /** Computed once, when first needed: reading the JVM's arguments starts its management support. */
+  private static final class DefaultBudget {
+    static final long BYTES = compute();
+
+    private static long compute() {
+      long heap = Runtime.getRuntime().maxMemory();
+      long direct = maxDirectMemory(heap);
+      return Math.max(MIN_DEFAULT_OUTPUT_BUDGET, Math.min(heap, direct) / 4);
+    }
   }
 
   /** Reads {@code -XX:MaxDirectMemorySize}; without it the JDK allows as much as the maximum heap. */
