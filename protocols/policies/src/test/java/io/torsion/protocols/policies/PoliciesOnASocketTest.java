@@ -8,18 +8,20 @@ import io.torsion.ReactorOptions;
 import io.torsion.testing.BackgroundReactor;
 import io.torsion.testing.kit.Peer;
 import io.torsion.testing.kit.Recorder;
+import io.torsion.testing.kit.TransportUnderTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The policies on a real reactor and real sockets, composed. */
+/** The policies on a real reactor and real sockets, composed, on every transport. */
 @Timeout(60)
 class PoliciesOnASocketTest {
-  @Test
-  void limitsAndAnIdleTimeoutComposeOnARealPort() throws Exception {
-    try (BackgroundReactor background = BackgroundReactor.start(
-        Reactor.create(ReactorOptions.builder().transport("nio").build()))) {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.torsion.testing.kit.TransportUnderTest#all")
+  void limitsAndAnIdleTimeoutComposeOnARealPort(TransportUnderTest transport) throws Exception {
+    try (BackgroundReactor background = BackgroundReactor.start(transport.newReactor(ReactorOptions.defaults()))) {
       Reactor reactor = background.reactor();
       ConnectionLimits limits = ConnectionLimits.builder().maxPerPeer(2).refusal("ERROR too many\r\n").build();
       IdleTimeout idle = IdleTimeout.of(reactor, Duration.ofMillis(200));
