@@ -92,6 +92,20 @@ public final class TransportSelector {
   }
 
   /**
+   * Describes why a provider failed to load, down to the root cause: {@code ServiceLoader} says
+   * only "could not be instantiated", while the cause says what is missing (a class of a module
+   * not on the path, a native library).
+   */
+  static String describeLoadFailure(Throwable error) {
+    StringBuilder out = new StringBuilder(String.valueOf(error));
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable cause = error.getCause(); cause != null && seen.add(cause); cause = cause.getCause()) {
+      out.append("; caused by ").append(cause);
+    }
+    return out.toString();
+  }
+
+  /**
    * Chooses among {@code providers} for {@code platform}.
    *
    * @param broken descriptions of providers that failed to load at all
@@ -185,7 +199,7 @@ public final class TransportSelector {
         }
         providers.add(iterator.next());
       } catch (ServiceConfigurationError | LinkageError error) {
-        broken.add(String.valueOf(error));
+        broken.add(describeLoadFailure(error));
       }
     }
   }

@@ -189,4 +189,12 @@ class TransportSelectorTest {
     assertThat(report).startsWith("reactor=nio chosen=auto: highest-priority available transport on Linux/amd64")
         .contains("\n  epoll (priority 100): unavailable").contains("\n  rlimit: 1024/4096");
   }
+
+  @Test
+  void aProviderThatFailsToLoadNamesItsRootCause() {
+    Throwable error = new java.util.ServiceConfigurationError("io.torsion.spi.ReactorProvider: Provider x could not be instantiated",
+        new NoClassDefFoundError("io/netty/channel/nio/NioIoHandler"));
+    assertThat(TransportSelector.describeLoadFailure(error))
+        .contains("could not be instantiated").contains("caused by java.lang.NoClassDefFoundError: io/netty/channel/nio/NioIoHandler");
+  }
 }
