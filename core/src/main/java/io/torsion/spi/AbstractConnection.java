@@ -252,7 +252,7 @@ public abstract class AbstractConnection implements Transport {
 
   /** Reports that {@link #writable()} changed: producers are paused, resumed or asked for more. */
   protected final void writabilityChanged() {
-    reactor.budget().charge(this, state == State.CLOSED ? 0 : queuedBytes());
+    recharge();
     if (writable()) {
       releaseReads();
       if (pushProducer != null && producerPaused) {
@@ -489,15 +489,18 @@ public abstract class AbstractConnection implements Transport {
    */
   final void closeForShutdown() {
     if (state == State.OPEN && protocol instanceof io.torsion.DrainableProtocol drainable) {
-      boolean[] drains = {false};
-      AbstractReactor.runContained(() -> drains[0] = drainable.drainConnection(), this + ": drainConnection");
-      flushIfPending();
-      if (drains[0]) {
+      boolean drains;
+      try {
+        drains = drainable.drainConnection();
+      } catch (Throwable error) {
+        AbstractReactor.rethrowIfFatal(error);
+        fail(error, "drainConnection"); // contained like every other callback: this connection only
         return;
       }
-    }
-    if (state == State.CLOSED) {
-      return;
+      flushIfPending();
+      if (drains) {
+        return;
+      }
     }
     if (closeWhenProducerDone) {
       closeWhenProducerDone = false;

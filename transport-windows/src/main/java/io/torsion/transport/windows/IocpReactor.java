@@ -119,15 +119,26 @@ final class IocpReactor extends AbstractReactor<IocpLoop> {
     }
   }
 
+  /** Opens a socket to connect with, its receive buffer set before it connects (so the window scales to it). */
+  private AsynchronousSocketChannel openClientSocket() throws IOException {
+    AsynchronousSocketChannel socket = AsynchronousSocketChannel.open(group);
+    try {
+      if (options().socketReceiveBuffer() > 0) {
+        socket.setOption(StandardSocketOptions.SO_RCVBUF, options().socketReceiveBuffer());
+      }
+    } catch (IOException e) {
+      closeQuietly(socket);
+      throw e;
+    }
+    return socket;
+  }
+
   @Override
   protected <P extends Protocol> void connect(IocpLoop loop, InetSocketAddress address, String destination,
       Factory<P> factory, Duration timeout, Deferred<P> connected) {
     AsynchronousSocketChannel socket;
     try {
-      socket = AsynchronousSocketChannel.open(group);
-      if (options().socketReceiveBuffer() > 0) {
-        socket.setOption(StandardSocketOptions.SO_RCVBUF, options().socketReceiveBuffer());
-      }
+      socket = openClientSocket();
     } catch (IOException e) {
       connectFailed(connected, factory, new ConnectError("could not connect to " + destination + ": " + e, e));
       return;

@@ -59,33 +59,36 @@ public final class ConnectionLimits {
   /** Returns {@code factory} under these limits. */
   public Factory<Protocol> wrap(Factory<?> factory) {
     Objects.requireNonNull(factory, "factory");
-    return new WrappingFactory(factory) {
+    return new WrappingFactory(this, factory) {
       @Override
       public Protocol buildProtocol(SocketAddress peer) {
-        InetAddress address = peer instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        InetAddress address = addressOf(peer);
         String over = admit(address);
         if (over != null) {
           return refuse(peer, over);
         }
         Protocol built;
         try {
-          built = factory.buildProtocol(peer);
+          built = super.buildProtocol(peer);
         } catch (RuntimeException | Error e) {
           release(address);
           throw e;
         }
         if (built == null) {
           release(address);
-          return null;
         }
-        return new Counted(built, address);
+        return built;
       }
 
       @Override
-      Protocol wrap(Protocol built) {
-        throw new AssertionError("buildProtocol wraps");
+      Protocol wrap(Protocol built, SocketAddress peer) {
+        return new Counted(built, addressOf(peer));
       }
     };
+  }
+
+  private static InetAddress addressOf(SocketAddress peer) {
+    return peer instanceof InetSocketAddress inet ? inet.getAddress() : null;
   }
 
   /** Returns the connections open now under these limits. */

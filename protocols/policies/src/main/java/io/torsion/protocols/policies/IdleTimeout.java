@@ -6,6 +6,7 @@ import io.torsion.Factory;
 import io.torsion.Protocol;
 import io.torsion.ReactorTime;
 import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -60,9 +61,9 @@ public final class IdleTimeout {
   /** Returns {@code factory} with this timeout on every connection it builds. */
   public Factory<Protocol> wrap(Factory<?> factory) {
     Objects.requireNonNull(factory, "factory");
-    return new WrappingFactory(factory) {
+    return new WrappingFactory(this, factory) {
       @Override
-      Protocol wrap(Protocol built) {
+      Protocol wrap(Protocol built, SocketAddress peer) {
         return new Watched(built);
       }
     };

@@ -7,6 +7,7 @@ import io.torsion.Protocol;
 import io.torsion.PullProducer;
 import io.torsion.PushProducer;
 import io.torsion.ReactorTime;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -54,9 +55,9 @@ public final class Throttle {
   /** Returns {@code factory} under these rates. */
   public Factory<Protocol> wrap(Factory<?> factory) {
     Objects.requireNonNull(factory, "factory");
-    return new WrappingFactory(factory) {
+    return new WrappingFactory(this, factory) {
       @Override
-      Protocol wrap(Protocol built) {
+      Protocol wrap(Protocol built, SocketAddress peer) {
         return new Throttled(built);
       }
     };
@@ -80,8 +81,10 @@ public final class Throttle {
   private final class Throttled extends ProtocolWrapper {
     private final TokenBucket read = readPerConnection > 0 ? new TokenBucket(time, readPerConnection) : null;
     private final TokenBucket write = writePerConnection > 0 ? new TokenBucket(time, writePerConnection) : null;
-    private final ArrayDeque<ByteBuffer> held = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> held = new ArrayDeque<>(); // writes waiting for the rate
     private long heldBytes;
+    private boolean writeThrottled; // over a write rate: writes wait in held until release()
+    private boolean readingWanted = true; // what this wrapper last told the transport
     private boolean readThrottled;
     private boolean userPausedReading;
     private boolean transportPausedProducer; // the transport asked our producer to pause (watermarks)
@@ -137,10 +140,8 @@ public final class Throttle {
       updateReading();
     }
 
-    private boolean readingWanted = true;
-
     private void updateReading() {
-      boolean want = !userPausedReading && !readThrottled && held.isEmpty();
+      boolean want = !userPausedReading && !readThrottled && !writeThrottled;
       if (want != readingWanted && !disconnecting()) {
         readingWanted = want;
         if (want) {
@@ -155,7 +156,7 @@ public final class Throttle {
 
     @Override
     public void write(ByteBuffer data) {
-      if (!held.isEmpty()) {
+      if (writeThrottled) {
         hold(data);
         return;
       }
@@ -164,8 +165,8 @@ public final class Throttle {
       long wait = debt(write, portWrite);
       if (wait > 0) {
         writesThrottled.increment();
+        writeThrottled = true;
         writeTimer = time.callLater(Duration.ofNanos(wait), this::release);
-        held.add(ByteBuffer.allocate(0)); // a marker: writes are held until the timer releases them
         updateProducer();
         updateReading();
       }
@@ -178,20 +179,21 @@ public final class Throttle {
       heldBytes += copy.remaining();
     }
 
+    /** Writes what was held as the rate allows; once all is out, writes pass straight through again. */
     private void release() {
+      if (!disconnecting() && waitForRate()) {
+        return; // the timer fired before the debt was paid (the port's rate is shared)
+      }
       while (!held.isEmpty() && !disconnecting()) {
-        long wait = debt(write, portWrite);
-        if (wait > 0) {
-          writeTimer = time.callLater(Duration.ofNanos(wait), this::release);
+        if (waitForRate()) {
           return;
         }
         ByteBuffer next = held.poll();
         heldBytes -= next.remaining();
-        if (next.hasRemaining()) {
-          take(write, portWrite, next.remaining());
-          super.write(next);
-        }
+        take(write, portWrite, next.remaining());
+        super.write(next);
       }
+      writeThrottled = false;
       if (closeWhenReleased) {
         closeWhenReleased = false;
         if (closeReason != null) {
@@ -207,6 +209,16 @@ public final class Throttle {
       updateReading();
     }
 
+    /** Returns true, with release() scheduled for when it is paid, while a write rate is in debt. */
+    private boolean waitForRate() {
+      long wait = debt(write, portWrite);
+      if (wait > 0) {
+        writeTimer = time.callLater(Duration.ofNanos(wait), this::release);
+        return true;
+      }
+      return false;
+    }
+
     @Override
     public long bufferedBytes() {
       return super.bufferedBytes() + heldBytes;
@@ -214,7 +226,7 @@ public final class Throttle {
 
     @Override
     public void loseConnection() {
-      if (held.isEmpty()) {
+      if (!writeThrottled) {
         super.loseConnection();
       } else {
         closeWhenReleased = true;
@@ -223,7 +235,7 @@ public final class Throttle {
 
     @Override
     public void loseConnection(String reason) {
-      if (held.isEmpty()) {
+      if (!writeThrottled) {
         super.loseConnection(reason);
       } else {
         closeWhenReleased = true;
@@ -233,7 +245,7 @@ public final class Throttle {
 
     @Override
     public void loseWriteConnection() {
-      if (held.isEmpty()) {
+      if (!writeThrottled) {
         super.loseWriteConnection();
       } else {
         halfCloseWhenReleased = true;
@@ -244,6 +256,7 @@ public final class Throttle {
     public void abortConnection() {
       held.clear();
       heldBytes = 0;
+      writeThrottled = false;
       super.abortConnection();
     }
 
@@ -314,7 +327,7 @@ public final class Throttle {
     };
 
     private void updateProducer() {
-      boolean pause = transportPausedProducer || !held.isEmpty();
+      boolean pause = transportPausedProducer || writeThrottled;
       if (push != null && pause != producerPaused) {
         producerPaused = pause;
         if (pause) {
@@ -331,7 +344,7 @@ public final class Throttle {
     private void schedulePull() {
       if (pull != null && (pullTimer == null || !pullTimer.active())) {
         pullTimer = time.callLater(Duration.ZERO, () -> {
-          if (pull != null && !transportPausedProducer && held.isEmpty() && !disconnecting()) {
+          if (pull != null && !transportPausedProducer && !writeThrottled && !disconnecting()) {
             pull.resumeProducing();
             schedulePull();
           }

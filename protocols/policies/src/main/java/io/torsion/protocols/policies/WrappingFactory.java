@@ -4,21 +4,23 @@ import io.torsion.Factory;
 import io.torsion.Protocol;
 import java.net.SocketAddress;
 
-/** A factory that wraps what another builds, and passes its start and stop through. */
+/** A factory that wraps what another builds in a policy, and passes its start and stop through. */
 abstract class WrappingFactory implements Factory<Protocol> {
+  private final Object policy;
   private final Factory<?> wrapped;
 
-  WrappingFactory(Factory<?> wrapped) {
+  WrappingFactory(Object policy, Factory<?> wrapped) {
+    this.policy = policy;
     this.wrapped = wrapped;
   }
 
-  /** Returns the wrapper for a protocol the wrapped factory built. */
-  abstract Protocol wrap(Protocol built);
+  /** Returns the wrapper for a protocol the wrapped factory built for {@code peer}. */
+  abstract Protocol wrap(Protocol built, SocketAddress peer);
 
   @Override
   public Protocol buildProtocol(SocketAddress peer) {
     Protocol built = wrapped.buildProtocol(peer);
-    return built == null ? null : wrap(built);
+    return built == null ? null : wrap(built, peer);
   }
 
   @Override
@@ -33,6 +35,6 @@ abstract class WrappingFactory implements Factory<Protocol> {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "[" + wrapped + "]";
+    return policy + " over " + wrapped;
   }
 }

@@ -66,5 +66,8 @@ final class NettyLoop extends ReactorLoop {
     while (!io.isTerminated()) {
       io.runNow();
     }
+    if (FairReadSizes.LOOP.get() == this) {
+      FairReadSizes.LOOP.remove(); // the thread may outlive the reactor (the one that called run())
+    }
   }
 }

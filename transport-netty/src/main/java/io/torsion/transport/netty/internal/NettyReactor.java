@@ -41,16 +41,16 @@ public final class NettyReactor extends AbstractReactor<NettyLoop> {
   private final Class<? extends ServerChannel> serverChannel;
   private final Class<? extends SocketChannel> socketChannel;
   private final ChannelOption<Boolean> reusePort;
-  /**
-   * Reads are 64 KiB (Netty's adaptive allocator starts at 2 KiB and adapts, which halved
-   * streaming throughput: 16 KiB reads gave 0.55x of 64 KiB reads, see benchmarks/README.md),
-   * shrinking only when a turn has more ready connections than 8 MiB of reads serve at that size
-   * ({@link FairReadSizes}). The handle is as small as the fixed allocator's, which counts for
-   * idle connections; the buffer is Netty's for the read only, returned once written or released.
-   */
 
   // Immutable, so one of each serves every connection (Netty makes a new allocator per channel).
   private final WriteBufferWaterMark waterMark;
+  /*
+   * Reads are 64 KiB (Netty's adaptive allocator starts at 2 KiB and adapts, which halved
+   * streaming throughput: 16 KiB reads gave 0.55x of 64 KiB reads, see benchmarks/README.md),
+   * shrinking only when a turn has more ready connections than 8 MiB of reads serve at that size
+   * (FairReadSizes). The handle is as small as the fixed allocator's, which counts for
+   * idle connections; the buffer is Netty's for the read only, returned once written or released.
+   */
   private final RecvByteBufAllocator readSizes = new FairReadSizes();
 
   /**
