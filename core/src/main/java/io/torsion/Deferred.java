@@ -98,7 +98,7 @@ public final class Deferred<T> {
     try {
       return succeed(call.call());
     } catch (Throwable error) {
-      rethrowIfFatal(error);
+      Failure.rethrowIfFatal(error);
       return fail(error);
     }
   }
@@ -109,7 +109,7 @@ public final class Deferred<T> {
       Deferred<T> result = call.call();
       return result == null ? fail(new NullPointerException("the call returned no Deferred")) : result;
     } catch (Throwable error) {
-      rethrowIfFatal(error);
+      Failure.rethrowIfFatal(error);
       return fail(error);
     }
   }
@@ -177,7 +177,7 @@ public final class Deferred<T> {
         try {
           canceller.accept(this);
         } catch (Throwable error) {
-          rethrowIfFatal(error);
+          Failure.rethrowIfFatal(error);
           LOG.log(Level.WARNING, "a Deferred's canceller threw; the Deferred is cancelled anyway", error);
         }
       }
@@ -403,7 +403,7 @@ public final class Deferred<T> {
           // A step that returns a Failure (as the pass-through half of a step does) keeps failing.
           result = next instanceof Chained chained ? waitFor(chained.inner) : next;
         } catch (Throwable error) {
-          rethrowIfFatal(error);
+          Failure.rethrowIfFatal(error);
           result = DEBUG ? annotate(Failure.of(error)) : Failure.of(error);
         }
       }
@@ -474,12 +474,6 @@ public final class Deferred<T> {
       error.addSuppressed(firedAt);
     }
     return failure;
-  }
-
-  private static void rethrowIfFatal(Throwable error) {
-    if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
-      throw (VirtualMachineError) error;
-    }
   }
 
   /** What an {@link #addCallbackDeferred} step returns, so the loop knows to wait. */

@@ -69,6 +69,17 @@ public final class Failure {
     return "Failure[" + message() + "]";
   }
 
+  /**
+   * Rethrows {@code error} if it is one after which the JVM cannot be trusted to go on (a {@link
+   * VirtualMachineError} other than {@link StackOverflowError}); code that contains the exceptions
+   * of callbacks calls this first.
+   */
+  public static void rethrowIfFatal(Throwable error) {
+    if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
+      throw (VirtualMachineError) error;
+    }
+  }
+
   @SuppressWarnings("unchecked")
   static <E extends Throwable> E sneaky(Throwable error) throws E {
     throw (E) error;

@@ -49,6 +49,17 @@ public interface Reactor extends ReactorTime, ReactorThreads, ReactorProcess {
   }
 
   /**
+   * Creates a reactor on exactly {@code provider}, without selection: no property, environment
+   * variable or option chooses another. For transport tests and in-memory tests; applications use
+   * {@link #create(ReactorOptions)}.
+   *
+   * @throws ReactorUnavailableException if the provider cannot run here
+   */
+  static Reactor create(ReactorOptions options, io.torsion.spi.ReactorProvider provider) {
+    return TransportSelector.createReactor(options, provider);
+  }
+
+  /**
    * Listens on {@code port} on every interface; see {@link #listenTCP(int, String, Factory)}.
    */
   default ListeningPort listenTCP(int port, Factory<?> factory) throws CannotListenError {

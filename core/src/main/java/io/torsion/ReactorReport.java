@@ -10,13 +10,13 @@ import java.util.Objects;
  * a log.
  *
  * @param transport the name of the chosen provider, e.g. {@code epoll}
- * @param chosen {@code "auto"} or {@code "forced"}
+ * @param chosen whether selection chose it or it was forced
  * @param reason one sentence: why this transport
  * @param candidates every provider found, in priority order
  * @param details transport facts (limits, threads), one {@code "name: value"} line each
  */
 public record ReactorReport(
-    String transport, String chosen, String reason, List<Candidate> candidates, List<String> details) {
+    String transport, Choice chosen, String reason, List<Candidate> candidates, List<String> details) {
 
   /** Copies the lists; every component is required. */
   public ReactorReport {
@@ -34,9 +34,43 @@ public record ReactorReport(
     return new ReactorReport(transport, chosen, reason, candidates, more);
   }
 
-  /** Returns the one-line summary, e.g. {@code reactor=nio chosen=forced}. */
+  /** Returns this report with more detail lines. */
+  public ReactorReport withDetails(List<String> lines) {
+    List<String> more = new java.util.ArrayList<>(details);
+    more.addAll(lines);
+    return new ReactorReport(transport, chosen, reason, candidates, more);
+  }
+
+  /** How the transport was chosen. */
+  public enum Choice {
+    /** By selection: the available provider with the highest priority. */
+    AUTO,
+    /** By name (a system property, the environment or the options), or given by the caller. */
+    FORCED;
+
+    /** Returns the name in lower case, as reports print it. */
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Returns the short summary, e.g. {@code reactor=nio chosen=forced}. */
   public String summary() {
     return "reactor=" + transport + " chosen=" + chosen;
+  }
+
+  /**
+   * Returns the whole report but the candidates on one line, for one-event-per-line logs: e.g.
+   * {@code reactor=epoll chosen=auto (highest-priority available transport on Linux/amd64);
+   * open files: ...; threads: 1 (...)}.
+   */
+  public String summaryLine() {
+    StringBuilder out = new StringBuilder(summary()).append(" (").append(reason).append(')');
+    for (String detail : details) {
+      out.append("; ").append(detail);
+    }
+    return out.toString();
   }
 
   @Override

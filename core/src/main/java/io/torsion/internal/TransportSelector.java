@@ -56,9 +56,29 @@ public final class TransportSelector {
     for (String warning : selection.warnings()) {
       LOG.log(Level.WARNING, warning);
     }
-    Reactor reactor = selection.provider().create(withOverrides(options, System::getProperty), selection.report());
-    LOG.log(Level.INFO, "{0}", reactor.report());
+    Reactor reactor = open(selection.provider(), withOverrides(options, System::getProperty), selection.report());
+    LOG.log(Level.INFO, "{0}", reactor.report().summaryLine());
+    LOG.log(Level.DEBUG, "{0}", reactor.report());
     return reactor;
+  }
+
+  /** Creates a reactor on {@code provider}, which no selection chose: for tests and in-memory transports. */
+  public static Reactor createReactor(ReactorOptions options, ReactorProvider provider) {
+    Availability availability = availabilitySafely(provider);
+    if (!availability.available()) {
+      throw new ReactorUnavailableException(
+          "transport '" + provider.name() + "' cannot run here: " + availability.reason(), availability.cause());
+    }
+    String name = provider.name().toLowerCase(Locale.ROOT);
+    Candidate self = new Candidate(name, priority(provider, Platform.current()), true, availability.describe());
+    ReactorReport report = new ReactorReport(name, ReactorReport.Choice.FORCED, "given to Reactor.create by the caller", List.of(self), List.of());
+    Reactor reactor = open(provider, options, report);
+    LOG.log(Level.DEBUG, "{0}", reactor.report());
+    return reactor;
+  }
+
+  private static Reactor open(ReactorProvider provider, ReactorOptions options, ReactorReport report) {
+    return new DefaultReactor(provider.name().toLowerCase(Locale.ROOT), options, report, provider.open(options));
   }
 
   /** Returns {@code options} with what system properties override (the thread count). */
@@ -151,7 +171,7 @@ public final class TransportSelector {
             availability.cause());
       }
       ReactorReport report =
-          new ReactorReport(name, "forced", "forced by " + forced.source() + "=" + forced.name(), all, List.of());
+          new ReactorReport(name, ReactorReport.Choice.FORCED, "forced by " + forced.source() + "=" + forced.name(), all, List.of());
       return new Selection(provider, report, List.of());
     }
 
@@ -186,7 +206,7 @@ public final class TransportSelector {
     String reason =
         "highest-priority available transport on " + platform
             + (passedOver.isEmpty() ? "" : "; passed over " + String.join("; ", passedOver));
-    ReactorReport report = new ReactorReport(chosen.name(), "auto", reason, all, List.of());
+    ReactorReport report = new ReactorReport(chosen.name(), ReactorReport.Choice.AUTO, reason, all, List.of());
     return new Selection(byName.get(chosen.name()), report, warnings);
   }
 

@@ -2,15 +2,15 @@ package io.torsion.spi;
 
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
 
 /**
  * A transport that can run a {@link Reactor}, found with {@link java.util.ServiceLoader}: list the
- * implementation in {@code META-INF/services/io.torsion.spi.ReactorProvider}.
+ * implementation in {@code META-INF/services/io.torsion.spi.ReactorProvider}, or {@code provides
+ * io.torsion.spi.ReactorProvider with ...} in its module.
  *
  * <p>{@link Reactor#create()} asks every provider for its {@link #priority(Platform)} and {@link
- * #availability()}, and calls {@link #create} on the available one with the highest positive
- * priority, or on the one forced by name. Implementations must not throw from {@code priority} or
+ * #availability()}, and opens the {@link Network} of the available one with the highest positive
+ * priority, or of the one forced by name. Implementations must not throw from {@code priority} or
  * {@code availability}: a provider whose natives cannot load reports why, in words a user can act
  * on. A provider needs a public no-argument constructor and should do no work in it.
  */
@@ -27,10 +27,6 @@ public interface ReactorProvider {
   /** Returns whether this transport can run here, and if not, why. Never throws. */
   Availability availability();
 
-  /**
-   * Creates a reactor. Called only after {@link #availability()} said it can run.
-   *
-   * @param report the selection report, to which the reactor may add details
-   */
-  Reactor create(ReactorOptions options, ReactorReport report);
+  /** Opens the sockets of one reactor. Called only after {@link #availability()} said it can run. */
+  Network open(ReactorOptions options);
 }

@@ -10,6 +10,7 @@ import io.torsion.ReactorUnavailableException;
 import io.torsion.internal.TransportSelector.Forced;
 import io.torsion.internal.TransportSelector.Selection;
 import io.torsion.spi.Availability;
+import io.torsion.spi.Network;
 import io.torsion.spi.Platform;
 import io.torsion.spi.ReactorProvider;
 import java.util.List;
@@ -30,8 +31,8 @@ class TransportSelectorTest {
     }
 
     @Override
-    public Reactor create(ReactorOptions options, ReactorReport report) {
-      throw new AssertionError("selection never creates");
+    public Network open(ReactorOptions options) {
+      throw new AssertionError("selection never opens");
     }
   }
 
@@ -68,7 +69,7 @@ class TransportSelectorTest {
   void passingOverABrokenNativeTransportWarnsWithItsCause() {
     Selection selection = auto(LINUX, NIO, EPOLL_BROKEN);
     assertThat(selection.report().transport()).isEqualTo("nio");
-    assertThat(selection.report().chosen()).isEqualTo("auto");
+    assertThat(selection.report().chosen()).isEqualTo(ReactorReport.Choice.AUTO);
     assertThat(selection.report().reason()).contains("passed over epoll").contains("native library did not load");
     assertThat(selection.warnings()).singleElement().asString()
         .contains("epoll").contains("libnetty_transport_native_epoll").contains("-Dtorsion.reactor=nio");
@@ -79,7 +80,7 @@ class TransportSelectorTest {
     Selection selection = TransportSelector.select(List.of(NIO, EPOLL_OK), List.of(), LINUX,
         new Forced("nio", "system property torsion.reactor"));
     assertThat(selection.report().transport()).isEqualTo("nio");
-    assertThat(selection.report().chosen()).isEqualTo("forced");
+    assertThat(selection.report().chosen()).isEqualTo(ReactorReport.Choice.FORCED);
     assertThat(selection.report().reason()).contains("system property torsion.reactor=nio");
     assertThat(selection.report().summary()).isEqualTo("reactor=nio chosen=forced");
   }
@@ -152,8 +153,8 @@ class TransportSelectorTest {
       }
 
       @Override
-      public Reactor create(ReactorOptions options, ReactorReport report) {
-        throw new AssertionError("selection never creates");
+      public Network open(ReactorOptions options) {
+        throw new AssertionError("selection never opens");
       }
     };
     Selection selection = auto(LINUX, NIO, throwing);

@@ -8,7 +8,7 @@ import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
 import io.torsion.protocols.echo.Echo;
 import io.torsion.protocols.http.HttpServer;
-import io.torsion.testing.BackgroundReactor;
+import io.torsion.BackgroundReactor;
 import io.torsion.testing.Clock;
 import io.torsion.testing.StringTransport;
 import java.nio.charset.StandardCharsets;

@@ -23,7 +23,7 @@ import io.torsion.SystemEvent;
 import io.torsion.TriggerPhase;
 import io.torsion.spi.Availability;
 import io.torsion.spi.ReactorProvider;
-import io.torsion.testing.BackgroundReactor;
+import io.torsion.BackgroundReactor;
 import io.torsion.transport.posix.FileDescriptorLimit;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -129,8 +129,7 @@ public abstract class TransportConformanceKit {
 
   /** Creates a reactor of the transport under test with {@code options}, not yet running. */
   protected Reactor newReactor(ReactorOptions options) {
-    ReactorReport report = new ReactorReport(transportName(), "forced", "conformance kit", List.of(), List.of());
-    return provider.create(options, report);
+    return Reactor.create(options, provider);
   }
 
   /** Returns the running reactor of the current test. */

@@ -57,7 +57,7 @@ public record TransportUnderTest(ReactorProvider provider, Availability availabi
   public Reactor newReactor(ReactorOptions options) {
     Assumptions.assumeTrue(availability.available(),
         () -> "transport '" + name() + "' cannot run here: " + availability.describe());
-    return provider.create(options, new ReactorReport(name(), "forced", "test on every transport", List.of(), List.of()));
+    return Reactor.create(options, provider);
   }
 
   @Override

@@ -5,10 +5,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
 import io.torsion.spi.Availability;
+import io.torsion.spi.Network;
 import io.torsion.spi.Platform;
 import io.torsion.spi.ReactorProvider;
 import io.torsion.transport.netty.NettyTransport;
@@ -22,8 +21,7 @@ public final class EpollReactorProvider implements ReactorProvider {
   public static final int PRIORITY = 100;
 
   private static final NettyTransport EPOLL =
-      new NettyTransport(
-          "epoll", EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel.class, EpollChannelOption.SO_REUSEPORT);
+      new NettyTransport(EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel.class, EpollChannelOption.SO_REUSEPORT);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public EpollReactorProvider() {}
@@ -56,7 +54,7 @@ public final class EpollReactorProvider implements ReactorProvider {
   }
 
   @Override
-  public Reactor create(ReactorOptions options, ReactorReport report) {
-    return EPOLL.newReactor(options, report);
+  public Network open(ReactorOptions options) {
+    return EPOLL.open(options);
   }
 }

@@ -10,22 +10,43 @@ import io.torsion.Factory;
 import io.torsion.Protocol;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
+import io.torsion.spi.Availability;
+import io.torsion.spi.Network;
+import io.torsion.spi.Platform;
+import io.torsion.spi.ReactorProvider;
 import io.torsion.transport.netty.NettyTransport;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MismatchedFlavourTest {
   @Test
-  void channelsThatDoNotFitTheIoHandlerFailWithAnErrorNamingTheTransport() {
-    NettyTransport mismatched = new NettyTransport("mismatched", NioIoHandler::newFactory,
+  void channelsThatDoNotFitTheIoHandlerFailWithAnErrorNamingThem() {
+    NettyTransport mismatched = new NettyTransport(NioIoHandler::newFactory,
         EpollServerSocketChannel.class, EpollSocketChannel.class);
-    Reactor reactor = mismatched.newReactor(ReactorOptions.defaults(),
-        new ReactorReport("mismatched", "forced", "test", List.of(), List.of()));
+    Reactor reactor = Reactor.create(ReactorOptions.defaults(), new ReactorProvider() {
+      @Override
+      public String name() {
+        return "mismatched";
+      }
+
+      @Override
+      public int priority(Platform platform) {
+        return 0;
+      }
+
+      @Override
+      public Availability availability() {
+        return Availability.AVAILABLE;
+      }
+
+      @Override
+      public Network open(ReactorOptions options) {
+        return mismatched.open(options);
+      }
+    });
     try {
       assertThatThrownBy(() -> reactor.listenTCP(0, "127.0.0.1", Factory.of(() -> new Protocol() {})))
           .isInstanceOf(CannotListenError.class)
-          .hasMessageContaining("transport 'mismatched'")
+          .hasMessageContaining("pairs channel classes with an I/O handler they do not fit")
           .hasMessageContaining("EpollServerSocketChannel");
     } finally {
       reactor.stop();

@@ -5,10 +5,9 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
-import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
 import io.torsion.spi.Availability;
+import io.torsion.spi.Network;
 import io.torsion.spi.Platform;
 import io.torsion.spi.ReactorProvider;
 import io.torsion.transport.netty.NettyTransport;
@@ -33,8 +32,7 @@ public final class IoUringReactorProvider implements ReactorProvider {
   private static final System.Logger LOG = System.getLogger(IoUringReactorProvider.class.getName());
 
   private static final NettyTransport IO_URING =
-      new NettyTransport(
-          "io_uring", IoUringIoHandler::newFactory, IoUringServerSocketChannel.class, IoUringSocketChannel.class, IoUringChannelOption.SO_REUSEPORT);
+      new NettyTransport(IoUringIoHandler::newFactory, IoUringServerSocketChannel.class, IoUringSocketChannel.class, IoUringChannelOption.SO_REUSEPORT);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public IoUringReactorProvider() {}
@@ -74,19 +72,19 @@ public final class IoUringReactorProvider implements ReactorProvider {
   }
 
   @Override
-  public Reactor create(ReactorOptions options, ReactorReport report) {
+  public Network open(ReactorOptions options) {
     preferSingleShotAccept();
-    ReactorReport detailed = report;
+    String accept;
     if (IoUring.isAcceptMultishotEnabled()) {
       String warning = "io_uring multishot accept is enabled: when the process runs out of file descriptors,"
           + " Netty re-arms accept in a busy loop that the reactor cannot stop; start the JVM with -D"
           + MULTISHOT_ACCEPT + "=false";
       LOG.log(System.Logger.Level.WARNING, warning);
-      detailed = report.withDetail("accept: multishot (" + warning + ")");
+      accept = "accept: multishot (" + warning + ")";
     } else {
-      detailed = report.withDetail("accept: single-shot, with back-off when out of file descriptors");
+      accept = "accept: single-shot, with back-off when out of file descriptors";
     }
-    return IO_URING.newReactor(options, detailed);
+    return IO_URING.open(options, accept);
   }
 
   private static void preferSingleShotAccept() {

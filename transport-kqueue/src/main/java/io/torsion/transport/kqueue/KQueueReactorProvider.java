@@ -5,10 +5,9 @@ import io.netty.channel.kqueue.KQueue;
 import io.netty.channel.kqueue.KQueueIoHandler;
 import io.netty.channel.kqueue.KQueueServerSocketChannel;
 import io.netty.channel.kqueue.KQueueSocketChannel;
-import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
 import io.torsion.spi.Availability;
+import io.torsion.spi.Network;
 import io.torsion.spi.Platform;
 import io.torsion.spi.ReactorProvider;
 import io.torsion.transport.netty.NettyTransport;
@@ -23,8 +22,7 @@ public final class KQueueReactorProvider implements ReactorProvider {
   public static final int PRIORITY = 100;
 
   private static final NettyTransport KQUEUE =
-      new NettyTransport(
-          "kqueue", KQueueIoHandler::newFactory, KQueueServerSocketChannel.class, KQueueSocketChannel.class, KQueueChannelOption.SO_REUSEPORT);
+      new NettyTransport(KQueueIoHandler::newFactory, KQueueServerSocketChannel.class, KQueueSocketChannel.class, KQueueChannelOption.SO_REUSEPORT);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public KQueueReactorProvider() {}
@@ -57,7 +55,7 @@ public final class KQueueReactorProvider implements ReactorProvider {
   }
 
   @Override
-  public Reactor create(ReactorOptions options, ReactorReport report) {
-    return KQUEUE.newReactor(options, report);
+  public Network open(ReactorOptions options) {
+    return KQUEUE.open(options);
   }
 }

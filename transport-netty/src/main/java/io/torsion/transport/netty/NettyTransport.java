@@ -4,27 +4,27 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
-import io.torsion.transport.netty.internal.NettyReactor;
+import io.torsion.spi.Network;
+import io.torsion.transport.netty.internal.NettyNetwork;
 import io.torsion.transport.posix.FileDescriptorLimit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
  * One Netty I/O flavour (NIO, epoll, kqueue, io_uring) as a Torsion transport: the {@link
  * IoHandlerFactory} and the two channel classes that must go with it. Transport modules describe
- * themselves with one of these and let {@link #newReactor} build the reactor, so that every
- * Netty-based transport shares one reactor implementation.
+ * themselves with one of these and let {@link #open} make the {@link Network}, so that every
+ * Netty-based transport shares one implementation.
  *
  * <pre>{@code
- * NettyTransport nio = new NettyTransport("nio", NioIoHandler::newFactory,
+ * NettyTransport nio = new NettyTransport(NioIoHandler::newFactory,
  *     NioServerSocketChannel.class, NioSocketChannel.class);
- * Reactor reactor = nio.newReactor(options, report);
+ * Network network = nio.open(options);
  * }</pre>
  *
- * @param name the provider name, used in errors and reports
  * @param ioHandlerFactory creates the I/O handler factory for each event loop
  * @param serverChannel the listening channel class of this flavour
  * @param socketChannel the connection channel class of this flavour
@@ -32,7 +32,6 @@ import java.util.function.Supplier;
  *     more than one thread, each thread gets a listening socket of its own
  */
 public record NettyTransport(
-    String name,
     Supplier<IoHandlerFactory> ioHandlerFactory,
     Class<? extends ServerChannel> serverChannel,
     Class<? extends SocketChannel> socketChannel,
@@ -40,7 +39,6 @@ public record NettyTransport(
 
   /** Requires every component but {@code reusePort}. */
   public NettyTransport {
-    Objects.requireNonNull(name, "name");
     Objects.requireNonNull(ioHandlerFactory, "ioHandlerFactory");
     Objects.requireNonNull(serverChannel, "serverChannel");
     Objects.requireNonNull(socketChannel, "socketChannel");
@@ -48,20 +46,22 @@ public record NettyTransport(
 
   /** Describes a flavour without {@code SO_REUSEPORT}. */
   public NettyTransport(
-      String name,
       Supplier<IoHandlerFactory> ioHandlerFactory,
       Class<? extends ServerChannel> serverChannel,
       Class<? extends SocketChannel> socketChannel) {
-    this(name, ioHandlerFactory, serverChannel, socketChannel, null);
+    this(ioHandlerFactory, serverChannel, socketChannel, null);
   }
 
   /**
-   * Creates a reactor on this flavour. On Linux and macOS this first raises the open-files soft
-   * limit to the hard limit (unless {@code -Dtorsion.rlimit.raise=false}) and records both figures
-   * in the report.
+   * Opens the sockets of one reactor on this flavour. On Linux and macOS this first raises the
+   * open-files soft limit to the hard limit (unless {@code -Dtorsion.rlimit.raise=false}) and
+   * reports both figures.
+   *
+   * @param details more facts for the reactor's report, one {@code "name: value"} line each
    */
-  public Reactor newReactor(ReactorOptions options, ReactorReport report) {
-    ReactorReport withLimits = report.withDetail(FileDescriptorLimit.raiseToHardLimit().describe());
-    return new NettyReactor(name, ioHandlerFactory, serverChannel, socketChannel, reusePort, options, withLimits);
+  public Network open(ReactorOptions options, String... details) {
+    List<String> all = new ArrayList<>(List.of(details));
+    all.add(FileDescriptorLimit.raiseToHardLimit().describe());
+    return new NettyNetwork(ioHandlerFactory, serverChannel, socketChannel, reusePort, options, all);
   }
 }

@@ -3,10 +3,9 @@ package io.torsion.transport.nio;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
 import io.torsion.spi.Availability;
+import io.torsion.spi.Network;
 import io.torsion.spi.Platform;
 import io.torsion.spi.ReactorProvider;
 import io.torsion.transport.netty.NettyTransport;
@@ -20,7 +19,7 @@ public final class NioReactorProvider implements ReactorProvider {
   public static final int PRIORITY = 10;
 
   private static final NettyTransport NIO =
-      new NettyTransport("nio", NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class);
+      new NettyTransport(NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public NioReactorProvider() {}
@@ -41,7 +40,7 @@ public final class NioReactorProvider implements ReactorProvider {
   }
 
   @Override
-  public Reactor create(ReactorOptions options, ReactorReport report) {
-    return NIO.newReactor(options, report);
+  public Network open(ReactorOptions options) {
+    return NIO.open(options);
   }
 }

@@ -1,6 +1,8 @@
 package io.torsion.transport.windows;
 
-import io.torsion.spi.ReactorLoop;
+import io.torsion.Failure;
+import io.torsion.spi.Poller;
+import io.torsion.spi.TimerQueue;
 import java.io.IOException;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.Channel;
@@ -12,21 +14,35 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A reactor loop for the IOCP transport: a queue of tasks, into which the channel group's
+ * The poller of one reactor loop for the IOCP transport: a queue of tasks, into which the channel group's
  * completion handlers post every I/O event, run by the owner thread; it parks while idle.
  */
-final class IocpLoop extends ReactorLoop {
+final class IocpLoop implements Poller {
+  private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
   /** At most this many tasks per poll, so that timers and I/O interleave under load. */
   private static final int TASKS_PER_POLL = 4096;
 
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final Set<Channel> channels = Collections.newSetFromMap(new IdentityHashMap<>());
   private final AsynchronousChannelGroup group; // closed by the main loop only
+  private final TimerQueue timers;
+  private volatile Thread owner;
   private volatile boolean destroyed;
 
-  IocpLoop(int index, AsynchronousChannelGroup group) {
-    super(index);
-    this.group = index == 0 ? group : null;
+  /** Creates a loop; the main loop's closes {@code group} when destroyed, the others get null. */
+  IocpLoop(AsynchronousChannelGroup group, TimerQueue timers) {
+    this.group = group;
+    this.timers = timers;
+  }
+
+  /** Returns the timed calls of this loop, run on its thread. */
+  TimerQueue timers() {
+    return timers;
+  }
+
+  @Override
+  public void owned(Thread thread) {
+    owner = thread;
   }
 
   @Override
@@ -40,14 +56,14 @@ final class IocpLoop extends ReactorLoop {
 
   @Override
   public void wakeup() {
-    Thread owner = owner();
-    if (owner != null && owner != Thread.currentThread()) {
-      LockSupport.unpark(owner);
+    Thread thread = owner;
+    if (thread != null && thread != Thread.currentThread()) {
+      LockSupport.unpark(thread);
     }
   }
 
   @Override
-  protected void poll(long waitNanos) {
+  public void poll(long waitNanos) {
     if (tasks.isEmpty()) {
       if (waitNanos == 0) {
         LockSupport.park(this);
@@ -57,7 +73,7 @@ final class IocpLoop extends ReactorLoop {
     }
     Runnable task;
     for (int i = 0; i < TASKS_PER_POLL && (task = tasks.poll()) != null; i++) {
-      IocpReactor.runContained(task, "an I/O event handler");
+      runContained(task);
     }
   }
 
@@ -71,7 +87,7 @@ final class IocpLoop extends ReactorLoop {
   }
 
   @Override
-  protected void destroy() {
+  public void destroy() {
     for (Channel channel : new ArrayList<>(channels)) {
       try {
         channel.close();
@@ -82,16 +98,24 @@ final class IocpLoop extends ReactorLoop {
     channels.clear();
     Runnable task;
     while ((task = tasks.poll()) != null) {
-      IocpReactor.runContained(task, "an I/O event handler");
+      runContained(task);
     }
     destroyed = true;
     if (group != null) {
       try {
         group.shutdownNow();
       } catch (IOException e) {
-        System.getLogger(io.torsion.Reactor.class.getName())
-            .log(System.Logger.Level.DEBUG, "closing the asynchronous channel group: {0}", e);
+        LOG.log(System.Logger.Level.DEBUG, "closing the asynchronous channel group: {0}", e);
       }
+    }
+  }
+
+  private static void runContained(Runnable task) {
+    try {
+      task.run();
+    } catch (Throwable error) {
+      Failure.rethrowIfFatal(error);
+      LOG.log(System.Logger.Level.WARNING, "an I/O event handler threw; the reactor goes on", error);
     }
   }
 }

@@ -1,9 +1,10 @@
 package io.torsion.transport.windows;
 
-import io.torsion.Reactor;
+import java.util.List;
+
 import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
 import io.torsion.spi.Availability;
+import io.torsion.spi.Network;
 import io.torsion.spi.Platform;
 import io.torsion.spi.ReactorProvider;
 import io.torsion.transport.posix.FileDescriptorLimit;
@@ -33,16 +34,19 @@ public final class IocpReactorProvider implements ReactorProvider {
 
   @Override
   public Availability availability() {
-    return Availability.AVAILABLE;
+    Platform here = Platform.current();
+    return here.os() == Platform.Os.WINDOWS
+        ? Availability.AVAILABLE
+        : new Availability(true, "available, emulated: the JDK's asynchronous channels on " + here.osName()
+            + " (I/O completion ports exist on Windows only)", null);
   }
 
   @Override
-  public Reactor create(ReactorOptions options, ReactorReport report) {
+  public Network open(ReactorOptions options) {
     String engine = Platform.current().os() == Platform.Os.WINDOWS
         ? "I/O completion ports"
         : "the JDK's asynchronous channel port for " + Platform.current().osName() + " (IOCP exists on Windows only)";
-    ReactorReport detailed = report.withDetail("io: " + engine)
-        .withDetail(FileDescriptorLimit.raiseToHardLimit().describe()); // "limit unknown" on Windows
-    return new IocpReactor(options, detailed);
+    // The limit is "unknown" on Windows.
+    return new IocpNetwork(options, List.of("io: " + engine, FileDescriptorLimit.raiseToHardLimit().describe()));
   }
 }

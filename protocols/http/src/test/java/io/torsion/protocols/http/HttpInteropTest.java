@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.torsion.Deferred;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
-import io.torsion.testing.BackgroundReactor;
+import io.torsion.BackgroundReactor;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

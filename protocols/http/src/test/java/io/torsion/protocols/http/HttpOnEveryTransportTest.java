@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.torsion.Deferred;
 import io.torsion.PushProducer;
 import io.torsion.ReactorOptions;
-import io.torsion.testing.BackgroundReactor;
+import io.torsion.BackgroundReactor;
 import io.torsion.testing.kit.TransportUnderTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

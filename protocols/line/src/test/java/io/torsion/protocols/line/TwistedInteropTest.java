@@ -7,7 +7,7 @@ import io.torsion.Factory;
 import io.torsion.Protocol;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
-import io.torsion.testing.BackgroundReactor;
+import io.torsion.BackgroundReactor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -6,13 +6,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.IoEventLoop;
-import io.torsion.Factory;
+import io.torsion.spi.SocketEvents;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The handler of a listening channel: gives each accepted channel its {@link NettyConnection}
+ * The handler of a listening channel: gives each accepted channel its {@link NettySocket}
  * and registers it with the reactor's loop.
  *
  * <p>When accepting fails (above all with EMFILE or ENFILE, out of file descriptors) it stops
@@ -33,9 +33,9 @@ final class Acceptor extends ChannelInboundHandlerAdapter {
   static final long MAX_BACKOFF_MS = 1000;
   private static final System.Logger LOG = System.getLogger(LOGGER);
 
-  private final NettyReactor reactor;
+  private final NettyNetwork network;
   private final IoEventLoop loop;
-  private final Factory<?> factory;
+  private final Supplier<SocketEvents> accepted;
   private final Supplier<IoEventLoop> spread;
   private int failures;
   private long burstStartNanos;
@@ -46,10 +46,10 @@ final class Acceptor extends ChannelInboundHandlerAdapter {
    * Creates the acceptor of a listening channel on {@code loop}; accepted connections go to the
    * loops {@code spread} names in turn, or stay on {@code loop} when it is null.
    */
-  Acceptor(NettyReactor reactor, IoEventLoop loop, Factory<?> factory, Supplier<IoEventLoop> spread) {
-    this.reactor = reactor;
+  Acceptor(NettyNetwork network, IoEventLoop loop, Supplier<SocketEvents> accepted, Supplier<IoEventLoop> spread) {
+    this.network = network;
     this.loop = loop;
-    this.factory = factory;
+    this.accepted = accepted;
     this.spread = spread;
   }
 
@@ -63,11 +63,11 @@ final class Acceptor extends ChannelInboundHandlerAdapter {
     }
     try {
       child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-      int send = reactor.options().socketSendBuffer();
+      int send = network.options().socketSendBuffer();
       if (send > 0) {
         child.config().setOption(ChannelOption.SO_SNDBUF, send);
       }
-      child.pipeline().addLast(new NettyConnection(reactor, factory, null));
+      child.pipeline().addLast(new NettySocket(network, accepted.get()));
       ChannelPromise registration = child.newPromise();
       child.unsafe().register(spread == null ? loop : spread.get(), registration);
       registration.addListener(registered -> {

@@ -1,23 +1,26 @@
 package io.torsion.transport.netty.internal;
 
 import io.netty.channel.Channel;
-import io.torsion.Factory;
-import io.torsion.spi.AbstractListeningPort;
+import io.torsion.spi.ListenSocket;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A listening port: one channel, or one per loop when the transport shares the port (SO_REUSEPORT). */
-final class NettyListeningPort extends AbstractListeningPort {
+/** A listening socket: one channel, or one per loop when the transport shares the port (SO_REUSEPORT). */
+final class NettyListeningPort implements ListenSocket {
   private final List<Channel> channels;
 
-  NettyListeningPort(NettyReactor reactor, List<Channel> channels, Factory<?> factory) {
-    super(reactor, factory, (InetSocketAddress) channels.get(0).localAddress());
+  NettyListeningPort(List<Channel> channels) {
     this.channels = List.copyOf(channels);
   }
 
   @Override
-  protected void closeSockets(Runnable whenClosed) {
+  public InetSocketAddress address() {
+    return (InetSocketAddress) channels.get(0).localAddress();
+  }
+
+  @Override
+  public void close(Runnable whenClosed) {
     AtomicInteger open = new AtomicInteger(channels.size());
     for (Channel channel : channels) {
       channel.close().addListener(future -> {

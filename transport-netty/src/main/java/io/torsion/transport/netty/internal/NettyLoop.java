@@ -3,14 +3,14 @@ package io.torsion.transport.netty.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ManualIoEventLoop;
-import io.torsion.spi.ReactorLoop;
+import io.torsion.spi.Poller;
 import java.util.concurrent.TimeUnit;
 
-/** A reactor loop on a Netty {@link ManualIoEventLoop}, driven by its owner thread. */
-final class NettyLoop extends ReactorLoop {
+/** The poller of one reactor loop: a Netty {@link ManualIoEventLoop}, driven by its owner thread. */
+final class NettyLoop implements Poller {
   final ManualIoEventLoop io;
   // The Netty buffer behind the view a connection of this loop is lending now, and where the view
-  // starts in it: kept per loop, not per connection (see NettyConnection.channelRead).
+  // starts in it: kept per loop, not per connection (see NettySocket.channelRead).
   ByteBuf lentBuf;
   int lentStart;
   // Reads made in this turn, and the size each read gets (see FairReadSizes).
@@ -18,13 +18,12 @@ final class NettyLoop extends ReactorLoop {
   long bytesThisTurn;
   int readSize = FairReadSizes.MAX;
 
-  NettyLoop(int index, IoHandlerFactory factory) {
-    super(index);
+  NettyLoop(IoHandlerFactory factory) {
     this.io = new ManualIoEventLoop(null, null, factory);
   }
 
   @Override
-  protected void owned(Thread thread) {
+  public void owned(Thread thread) {
     io.setOwningThread(thread);
     FairReadSizes.LOOP.set(this);
     io.runNow(-1); // initialises the I/O handler on its thread; runs no queued task yet
@@ -53,7 +52,7 @@ final class NettyLoop extends ReactorLoop {
   private static final Runnable NOOP = () -> { };
 
   @Override
-  protected void poll(long waitNanos) {
+  public void poll(long waitNanos) {
     readSize = FairReadSizes.sizeAfter(readsThisTurn);
     readsThisTurn = 0;
     bytesThisTurn = 0;
@@ -61,7 +60,7 @@ final class NettyLoop extends ReactorLoop {
   }
 
   @Override
-  protected void destroy() {
+  public void destroy() {
     io.shutdownGracefully(0, 0, TimeUnit.NANOSECONDS);
     while (!io.isTerminated()) {
       io.runNow();

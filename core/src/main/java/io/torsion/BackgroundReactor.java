@@ -1,6 +1,5 @@
-package io.torsion.testing;
+package io.torsion;
 
-import io.torsion.Reactor;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;

@@ -13,13 +13,12 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.torsion.CannotListenError;
-import io.torsion.Deferred;
-import io.torsion.Factory;
-import io.torsion.Protocol;
 import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
-import io.torsion.spi.AbstractListeningPort;
-import io.torsion.spi.AbstractReactor;
+import io.torsion.spi.ListenSocket;
+import io.torsion.spi.Network;
+import io.torsion.spi.Poller;
+import io.torsion.spi.SocketEvents;
+import io.torsion.spi.TimerQueue;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,18 +28,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The reactor of every Netty-based transport: {@link AbstractReactor} over {@link NettyLoop}s. It
- * binds listening channels (one per loop with {@code SO_REUSEPORT} where the flavour has it and
- * there are several threads, else one whose acceptor spreads connections round-robin) and starts
- * client connections with a {@link Bootstrap} on the caller's loop.
+ * The sockets of every Netty-based transport: a {@link NettyLoop} per reactor thread, listening
+ * channels (one per loop with {@code SO_REUSEPORT} where the flavour has it and there are several
+ * threads, else one whose acceptor spreads connections round-robin), and client connections
+ * started with a {@link Bootstrap} on the caller's loop.
  */
-public final class NettyReactor extends AbstractReactor<NettyLoop> {
+public final class NettyNetwork implements Network {
+  private final Supplier<IoHandlerFactory> ioHandlerFactory;
   private final Class<? extends ServerChannel> serverChannel;
   private final Class<? extends SocketChannel> socketChannel;
   private final ChannelOption<Boolean> reusePort;
+  private final ReactorOptions options;
+  private final List<String> details;
+  private final List<NettyLoop> loops = new ArrayList<>();
+  private final AtomicInteger nextLoop = new AtomicInteger();
 
   // Immutable, so one of each serves every connection (Netty makes a new allocator per channel).
   private final WriteBufferWaterMark waterMark;
@@ -54,22 +59,41 @@ public final class NettyReactor extends AbstractReactor<NettyLoop> {
   private final RecvByteBufAllocator readSizes = new FairReadSizes();
 
   /**
-   * Creates a reactor on one Netty I/O flavour: the handler factory and the channel classes that
-   * fit it. Transport modules call this through {@code NettyTransport.newReactor}.
+   * Creates the network of one Netty I/O flavour: the handler factory and the channel classes
+   * that fit it. Transport modules call this through {@code NettyTransport.open}.
    */
-  public NettyReactor(
-      String name,
+  public NettyNetwork(
       Supplier<IoHandlerFactory> ioHandlerFactory,
       Class<? extends ServerChannel> serverChannel,
       Class<? extends SocketChannel> socketChannel,
       ChannelOption<Boolean> reusePort,
       ReactorOptions options,
-      ReactorReport report) {
-    super(name, options, withThreads(report, options, reusePort), i -> new NettyLoop(i, ioHandlerFactory.get()));
+      List<String> details) {
+    this.ioHandlerFactory = Objects.requireNonNull(ioHandlerFactory, "ioHandlerFactory");
     this.serverChannel = Objects.requireNonNull(serverChannel, "serverChannel");
     this.socketChannel = Objects.requireNonNull(socketChannel, "socketChannel");
     this.reusePort = reusePort;
+    this.options = Objects.requireNonNull(options, "options");
+    List<String> all = new ArrayList<>(details);
+    all.add(threads(options, reusePort));
+    this.details = List.copyOf(all);
     this.waterMark = new WriteBufferWaterMark(options.writeBufferLowWatermark(), options.writeBufferHighWatermark());
+  }
+
+  @Override
+  public Poller newPoller(int index, TimerQueue timers) {
+    NettyLoop loop = new NettyLoop(ioHandlerFactory.get());
+    loops.add(loop);
+    return loop;
+  }
+
+  @Override
+  public List<String> details() {
+    return details;
+  }
+
+  ReactorOptions options() {
+    return options;
   }
 
   /** Returns how this reactor's connections size their reads. */
@@ -82,17 +106,17 @@ public final class NettyReactor extends AbstractReactor<NettyLoop> {
     return waterMark;
   }
 
-  private static ReactorReport withThreads(ReactorReport report, ReactorOptions options, ChannelOption<Boolean> reusePort) {
+  private static String threads(ReactorOptions options, ChannelOption<Boolean> reusePort) {
     int threads = options.threads();
-    return report.withDetail(threads == 1
+    return threads == 1
         ? "threads: 1 (the thread that calls run())"
         : "threads: " + threads + " (the thread that calls run() and " + (threads - 1) + " workers); listening: "
-            + (reusePort != null ? "SO_REUSEPORT, one socket per thread" : "one acceptor, round-robin"));
+            + (reusePort != null ? "SO_REUSEPORT, one socket per thread" : "one acceptor, round-robin");
   }
 
   /** Returns the loop of a channel's event loop. */
   NettyLoop loopOf(EventLoop eventLoop) {
-    for (NettyLoop loop : loops()) {
+    for (NettyLoop loop : loops) {
       if (loop.io == eventLoop) {
         return loop;
       }
@@ -102,20 +126,25 @@ public final class NettyReactor extends AbstractReactor<NettyLoop> {
 
   // ---------------------------------------------------------------- listen
 
+  /** Returns the loop the next accepted connection should go to, round-robin. */
+  private NettyLoop nextLoop() {
+    return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
+  }
+
   @Override
-  protected AbstractListeningPort listen(InetSocketAddress address, Factory<?> factory, String where)
+  public ListenSocket listen(InetSocketAddress address, String where, Supplier<SocketEvents> accepted)
       throws CannotListenError {
-    boolean perLoop = reusePort != null && loops().size() > 1;
+    boolean perLoop = reusePort != null && loops.size() > 1;
     List<Channel> channels = new ArrayList<>();
     try {
-      channels.add(bindOn(main(), address, factory, perLoop, where));
+      channels.add(bindOn(loops.get(0), address, accepted, perLoop, where));
       InetSocketAddress bound = (InetSocketAddress) channels.get(0).localAddress();
-      for (int i = 1; perLoop && i < loops().size(); i++) {
-        NettyLoop loop = loops().get(i);
+      for (int i = 1; perLoop && i < loops.size(); i++) {
+        NettyLoop loop = loops.get(i);
         CompletableFuture<Channel> other = new CompletableFuture<>();
         loop.execute(() -> {
           try {
-            other.complete(bindOn(loop, bound, factory, true, where));
+            other.complete(bindOn(loop, bound, accepted, true, where));
           } catch (Throwable e) {
             other.completeExceptionally(e);
           }
@@ -128,28 +157,29 @@ public final class NettyReactor extends AbstractReactor<NettyLoop> {
       }
       throw e;
     }
-    return new NettyListeningPort(this, channels, factory);
+    return new NettyListeningPort(channels);
   }
 
   /** Registers and binds one listening channel on {@code loop}, inline: called on its thread. */
-  private Channel bindOn(NettyLoop loop, InetSocketAddress address, Factory<?> factory, boolean shared, String where)
+  private Channel bindOn(NettyLoop loop, InetSocketAddress address, Supplier<SocketEvents> accepted, boolean shared,
+      String where)
       throws CannotListenError {
     Channel server = newServerChannel();
     server.config().setOption(ChannelOption.SO_REUSEADDR, true);
-    if (options().socketReceiveBuffer() > 0) {
-      server.config().setOption(ChannelOption.SO_RCVBUF, options().socketReceiveBuffer()); // accepted sockets inherit it
+    if (options.socketReceiveBuffer() > 0) {
+      server.config().setOption(ChannelOption.SO_RCVBUF, options.socketReceiveBuffer()); // accepted sockets inherit it
     }
     if (shared) {
       server.config().setOption(reusePort, true);
     }
-    server.pipeline().addLast(new Acceptor(this, loop.io, factory, shared ? null : () -> nextLoop().io));
+    server.pipeline().addLast(new Acceptor(this, loop.io, accepted, shared ? null : () -> nextLoop().io));
     // Registering and binding directly (not through ServerBootstrap, which binds from a queued
     // task) completes both inline on the loop's thread, so the port is bound when we return.
     ChannelPromise registered = server.newPromise();
     server.unsafe().register(loop.io, registered);
     ChannelFuture bound = registered.isSuccess() ? server.bind(address) : registered;
     if (!bound.isDone()) {
-      throw new IllegalStateException("listenTCP did not complete on transport " + name());
+      throw new IllegalStateException("listenTCP did not complete inline on " + serverChannel.getSimpleName());
     }
     if (!bound.isSuccess()) {
       server.unsafe().closeForcibly();
@@ -176,33 +206,32 @@ public final class NettyReactor extends AbstractReactor<NettyLoop> {
     try {
       return serverChannel.getConstructor().newInstance();
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("transport '" + name() + "': cannot create " + serverChannel.getName(), e);
+      throw new IllegalStateException("cannot create " + serverChannel.getName(), e);
     }
   }
 
   // ---------------------------------------------------------------- connect
 
   @Override
-  protected <P extends Protocol> void connect(NettyLoop loop, InetSocketAddress address, String destination,
-      Factory<P> factory, Duration timeout, Deferred<P> connected) {
+  public void connect(Poller poller, InetSocketAddress address, String destination, Duration timeout, SocketEvents events) {
     Bootstrap bootstrap =
         new Bootstrap()
-            .group(loop.io)
+            .group(((NettyLoop) poller).io)
             .channel(socketChannel)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .option(ChannelOption.SO_RCVBUF, options().socketReceiveBuffer() > 0 ? options().socketReceiveBuffer() : null)
-            .option(ChannelOption.SO_SNDBUF, options().socketSendBuffer() > 0 ? options().socketSendBuffer() : null)
+            .option(ChannelOption.SO_RCVBUF, options.socketReceiveBuffer() > 0 ? options.socketReceiveBuffer() : null)
+            .option(ChannelOption.SO_SNDBUF, options.socketSendBuffer() > 0 ? options.socketSendBuffer() : null)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel channel) {
-                    channel.pipeline().addLast(new NettyConnection(NettyReactor.this, factory, connected));
+                    channel.pipeline().addLast(new NettySocket(NettyNetwork.this, events));
                   }
                 });
     bootstrap.connect(address).addListener((ChannelFuture future) -> {
-      if (!future.isSuccess() && !connected.called()) {
-        connectFailed(connected, factory, ConnectErrors.map(incompatible(future.cause()), destination, timeout));
+      if (!future.isSuccess()) {
+        events.connectFailed(ConnectErrors.map(incompatible(future.cause()), destination, timeout));
       }
     });
   }
@@ -212,7 +241,7 @@ public final class NettyReactor extends AbstractReactor<NettyLoop> {
   private Throwable incompatible(Throwable cause) {
     if (cause instanceof IllegalStateException && String.valueOf(cause.getMessage()).contains("incompatible event loop")) {
       return new IllegalStateException(
-          "transport '" + name() + "' pairs channel classes with an I/O handler they do not fit: "
+          "this transport pairs channel classes with an I/O handler they do not fit: "
               + serverChannel.getSimpleName() + "/" + socketChannel.getSimpleName(),
           cause);
     }

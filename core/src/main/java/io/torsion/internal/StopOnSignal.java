@@ -1,4 +1,4 @@
-package io.torsion.spi;
+package io.torsion.internal;
 
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Constructor;

@@ -10,33 +10,35 @@ import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.torsion.Deferred;
-import io.torsion.Factory;
-import io.torsion.Protocol;
-import io.torsion.spi.AbstractConnection;
+import io.torsion.spi.Socket;
+import io.torsion.spi.SocketEvents;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
 /**
- * A connection on a Netty channel. It is the channel's only handler (one object per connection,
- * not two: idle connections are what a server holds most of): it turns channel events into {@link
- * AbstractConnection} events, and the socket operations map onto the channel. Reads are lent to
- * the protocol as views of Netty's pooled buffers; a protocol that writes a lent view back (echo)
- * sends the same memory, without a copy.
+ * A socket on a Netty channel. It is the channel's only handler (one object per socket, not two:
+ * idle connections are what a server holds most of): it turns channel events into {@link
+ * SocketEvents}, and the socket operations map onto the channel. Reads are lent as views of
+ * Netty's pooled buffers; a protocol that writes a lent view back (echo) sends the same memory,
+ * without a copy.
  */
-final class NettyConnection extends AbstractConnection implements ChannelInboundHandler {
+final class NettySocket implements Socket, ChannelInboundHandler {
+  private final NettyNetwork network;
+  private final SocketEvents events;
   private ChannelHandlerContext context; // the channel's; writes start here, not at the pipeline's tail
+  private NettyLoop loop;
 
-  NettyConnection(NettyReactor reactor, Factory<?> factory, Deferred<? extends Protocol> connected) {
-    super(reactor, factory, connected);
+  NettySocket(NettyNetwork network, SocketEvents events) {
+    this.network = network;
+    this.events = events;
   }
 
   // ---------------------------------------------------------------- socket operations
 
   @Override
-  protected void queueWrite(ByteBuffer data, boolean lent) {
+  public void write(ByteBuffer data, boolean lent) {
     ByteBuf out;
-    NettyLoop on = (NettyLoop) loop();
+    NettyLoop on = loop;
     // A lent view is sent without a copy when nothing is queued yet (it is flushed at the end of
     // the read: echo's fast path) or when it fills at least a quarter of the read buffer. A
     // retained buffer pins all of its memory while the queue counts its readable bytes only, so
@@ -55,12 +57,12 @@ final class NettyConnection extends AbstractConnection implements ChannelInbound
   }
 
   @Override
-  protected void flushWrites() {
+  public void flush() {
     context.flush();
   }
 
   @Override
-  protected void closeAfterWrites() {
+  public void closeAfterWrites() {
     context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -70,7 +72,7 @@ final class NettyConnection extends AbstractConnection implements ChannelInbound
    * neither data nor the end of the connection (measured: the socket stayed open).
    */
   @Override
-  protected void closeNow() {
+  public void closeNow() {
     Channel channel = context.channel();
     if (channel instanceof DuplexChannel duplex && channel.isActive()) {
       duplex.shutdown();
@@ -79,7 +81,7 @@ final class NettyConnection extends AbstractConnection implements ChannelInbound
   }
 
   @Override
-  protected void shutdownOutputAfterWrites() {
+  public void shutdownOutputAfterWrites() {
     context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) future -> {
       if (future.isSuccess() && future.channel() instanceof DuplexChannel duplex) {
         duplex.shutdownOutput();
@@ -88,33 +90,33 @@ final class NettyConnection extends AbstractConnection implements ChannelInbound
   }
 
   @Override
-  protected void setReading(boolean reading) {
+  public void reading(boolean reading) {
     context.channel().config().setAutoRead(reading);
   }
 
   @Override
-  protected long queuedBytes() {
+  public long queuedBytes() {
     ChannelOutboundBuffer buffer = context.channel().unsafe().outboundBuffer();
     return buffer == null ? 0 : buffer.totalPendingWriteBytes();
   }
 
   @Override
-  protected boolean writable() {
+  public boolean writable() {
     return context.channel().isWritable();
   }
 
   @Override
-  public SocketAddress getPeer() {
+  public SocketAddress remoteAddress() {
     return context == null ? null : context.channel().remoteAddress();
   }
 
   @Override
-  public SocketAddress getHost() {
+  public SocketAddress localAddress() {
     return context == null ? null : context.channel().localAddress();
   }
 
   @Override
-  protected String socketId() {
+  public String id() {
     return context == null ? "?" : context.channel().id().asShortText();
   }
 
@@ -123,10 +125,9 @@ final class NettyConnection extends AbstractConnection implements ChannelInbound
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     context = ctx;
-    NettyReactor reactor = (NettyReactor) reactor();
     ChannelConfig config = ctx.channel().config();
-    config.setWriteBufferWaterMark(reactor.waterMark());
-    config.setRecvByteBufAllocator(reactor.readSizes());
+    config.setWriteBufferWaterMark(network.waterMark());
+    config.setRecvByteBufAllocator(network.readSizes());
   }
 
   @Override
@@ -140,13 +141,14 @@ final class NettyConnection extends AbstractConnection implements ChannelInbound
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    opened(((NettyReactor) reactor()).loopOf(ctx.channel().eventLoop()));
+    loop = network.loopOf(ctx.channel().eventLoop());
+    events.opened(this, loop);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf data = (ByteBuf) msg;
-    NettyLoop on = (NettyLoop) loop();
+    NettyLoop on = loop;
     on.readsThisTurn++;
     on.bytesThisTurn += data.readableBytes();
     ByteBuf outerBuf = on.lentBuf;
@@ -157,7 +159,7 @@ final class NettyConnection extends AbstractConnection implements ChannelInbound
       ByteBuffer view = whole.nioBuffer();
       on.lentBuf = whole;
       on.lentStart = view.position();
-      received(view);
+      events.received(view);
     } finally {
       on.lentBuf = outerBuf;
       on.lentStart = outerStart;
@@ -170,30 +172,30 @@ final class NettyConnection extends AbstractConnection implements ChannelInbound
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    readBurstEnded();
+    events.readBurstEnded();
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof ChannelInputShutdownEvent) {
-      peerHalfClosed();
+      events.peerHalfClosed();
     }
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    writabilityChanged();
+    events.writabilityChanged();
   }
 
   @Override
   @SuppressWarnings("deprecation") // ChannelHandler.exceptionCaught is deprecated, ChannelInboundHandler's is not
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    failed(cause);
+    events.failed(cause);
     ctx.close();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    closed();
+    events.closed();
   }
 }

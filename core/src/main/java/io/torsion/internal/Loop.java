@@ -1,5 +1,9 @@
-package io.torsion.spi;
+package io.torsion.internal;
 
+import io.torsion.Failure;
+import io.torsion.spi.Network;
+import io.torsion.spi.Poller;
+import io.torsion.spi.TimerQueue;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -7,75 +11,68 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * One event-loop thread of an {@link AbstractReactor}: the transport's I/O poller, the timed calls
- * scheduled on that thread, and the connections pinned to it. A transport implements the four
- * I/O hooks; the turn of the loop (poll, then post-poll tasks, then due timers) is shared.
+ * One event-loop thread of a {@link DefaultReactor}: the transport's {@link Poller}, the timed
+ * calls scheduled on that thread, and the connections pinned to it. A turn of the loop is: poll
+ * (I/O and queued tasks), then post-poll tasks, then due timers.
  *
- * <p>Everything but {@link #execute} and {@link #wakeup} is used on the owner thread only.
+ * <p>Threads: {@link #execute} and {@link #wakeup} from any thread; {@code owner} is written once
+ * by the thread that takes the loop, read by any; everything else belongs to the owner thread.
  */
-public abstract class ReactorLoop {
+final class Loop {
   private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
 
   private final int index;
-  private final TimerQueue timers = new TimerQueue(System::nanoTime, ReactorLoop::timerFailed);
+  private final TimerQueue timers = new TimerQueue(System::nanoTime, Loop::timerFailed);
+  private final Poller poller;
   // The buffer a connection of this loop is lending to its protocol now (reads are handled one at
   // a time per loop), kept here rather than in every connection.
   ByteBuffer lentView;
-  private AbstractConnection firstConnection; // a list threaded through the connections themselves
+  private Connection firstConnection; // a list threaded through the connections themselves
   private int connectionCount;
   private volatile Thread owner;
   private List<Runnable> afterPoll = new ArrayList<>();
 
-  /** Creates loop number {@code index} (0 is the main loop, driven by {@code run()}). */
-  protected ReactorLoop(int index) {
+  /** Creates loop number {@code index} (0 is the main loop, driven by {@code run()}) on {@code network}. */
+  Loop(int index, Network network) {
     this.index = index;
+    this.poller = network.newPoller(index, timers);
   }
 
   /** Runs {@code task} on the owner thread, soon, in submission order. Safe from any thread. */
-  public abstract void execute(Runnable task);
+  void execute(Runnable task) {
+    poller.execute(task);
+  }
 
-  /**
-   * Makes a blocked {@link #poll} return, or the next one not block. Safe from any thread; must
-   * never be lost, even when it races with the loop going to sleep (a stop request relies on it).
-   */
-  public abstract void wakeup();
+  /** Wakes the loop if it is blocked in a poll. Safe from any thread. */
+  void wakeup() {
+    poller.wakeup();
+  }
 
-  /**
-   * Handles ready I/O and queued tasks once.
-   *
-   * @param waitNanos -1: do not block; 0: block until there is I/O, a task or a wakeup; more:
-   *     block at most that long
-   */
-  protected abstract void poll(long waitNanos);
+  Poller poller() {
+    return poller;
+  }
 
-  /** Closes every channel and releases the poller; called once, on the owner thread. */
-  protected abstract void destroy();
-
-  /** Called on {@code thread} when it becomes this loop's owner, before it drives the loop. */
-  protected void owned(Thread thread) {}
-
-  /** Returns this loop's number; 0 is the main loop. */
-  public final int index() {
+  int index() {
     return index;
   }
 
   /** Returns the thread that drives this loop, or null before one does. */
-  public final Thread owner() {
+  Thread owner() {
     return owner;
   }
 
   /** Returns true on this loop's thread. */
-  public final boolean inLoop() {
+  boolean inLoop() {
     return owner == Thread.currentThread();
   }
 
   /** Returns the timed calls of this loop. */
-  public final TimerQueue timers() {
+  TimerQueue timers() {
     return timers;
   }
 
   /** Adds a connection that opened on this loop. */
-  final void addConnection(AbstractConnection connection) {
+  void addConnection(Connection connection) {
     connection.previousInLoop = null;
     connection.nextInLoop = firstConnection;
     if (firstConnection != null) {
@@ -86,7 +83,7 @@ public abstract class ReactorLoop {
   }
 
   /** Removes a connection of this loop; returns false if it was not there (removed already). */
-  final boolean removeConnection(AbstractConnection connection) {
+  boolean removeConnection(Connection connection) {
     if (connection.previousInLoop == null && firstConnection != connection) {
       return false;
     }
@@ -105,30 +102,31 @@ public abstract class ReactorLoop {
   }
 
   /** Returns the connections open on this loop now, newest first: a copy, safe to close them while iterating. */
-  final List<AbstractConnection> connections() {
-    List<AbstractConnection> all = new ArrayList<>(connectionCount);
-    for (AbstractConnection c = firstConnection; c != null; c = c.nextInLoop) {
+  List<Connection> connections() {
+    List<Connection> all = new ArrayList<>(connectionCount);
+    for (Connection c = firstConnection; c != null; c = c.nextInLoop) {
       all.add(c);
     }
     return all;
   }
 
-  final void own() {
+  /** Makes the calling thread the owner. */
+  void own() {
     owner = Thread.currentThread();
-    owned(owner);
+    poller.owned(owner);
   }
 
   /**
    * Runs {@code task} on this thread after the loop has next polled for I/O; for example, NIO
    * releases a closed channel's socket only at the selector's next select.
    */
-  public final void afterNextPoll(Runnable task) {
+  void afterNextPoll(Runnable task) {
     afterPoll.add(task);
     wakeup();
   }
 
   /** One turn: I/O and tasks (waiting at most until {@code deadline}), post-poll tasks, timers. */
-  final void turn(long deadline) {
+  void turn(long deadline) {
     List<Runnable> polled = null;
     if (!afterPoll.isEmpty()) {
       polled = afterPoll; // tasks added during this poll wait for the next one
@@ -137,34 +135,39 @@ public abstract class ReactorLoop {
     }
     long until = Math.min(timers.nextDueTime(), deadline);
     if (until == Long.MAX_VALUE) {
-      poll(0);
+      poller.poll(0);
     } else {
       long wait = until - System.nanoTime();
-      poll(wait <= 0 ? -1 : wait);
+      poller.poll(wait <= 0 ? -1 : wait);
     }
     if (polled != null) {
       for (Runnable task : polled) {
-        AbstractReactor.runContained(task, "a post-poll task");
+        Contained.run(task, "a post-poll task");
       }
     }
     timers.runDue(System.nanoTime());
   }
 
   /** Turns until {@code done} holds or {@code deadline} (System.nanoTime) passes. */
-  final void driveUntil(BooleanSupplier done, long deadline) {
+  void driveUntil(BooleanSupplier done, long deadline) {
     while (!done.getAsBoolean() && System.nanoTime() - deadline < 0) {
       turn(deadline);
     }
   }
 
+  /** Closes the poller and everything on it; once, on the owner thread. */
+  void destroy() {
+    poller.destroy();
+  }
+
   private static void timerFailed(Throwable error) {
-    AbstractReactor.rethrowIfFatal(error);
+    Failure.rethrowIfFatal(error);
     LOG.log(Level.WARNING, "a callLater task threw; the reactor goes on", error);
   }
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "[" + index + ", " + (owner == null ? "unowned" : owner.getName())
+    return "Loop[" + index + ", " + (owner == null ? "unowned" : owner.getName())
         + ", connections=" + connectionCount + "]";
   }
 }

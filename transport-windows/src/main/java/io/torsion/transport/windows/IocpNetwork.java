@@ -4,14 +4,13 @@ import io.torsion.CannotListenError;
 import io.torsion.ConnectError;
 import io.torsion.ConnectTimeoutError;
 import io.torsion.ConnectionRefusedError;
-import io.torsion.Deferred;
 import io.torsion.DelayedCall;
-import io.torsion.Factory;
-import io.torsion.Protocol;
 import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
-import io.torsion.spi.AbstractListeningPort;
-import io.torsion.spi.AbstractReactor;
+import io.torsion.spi.ListenSocket;
+import io.torsion.spi.Network;
+import io.torsion.spi.Poller;
+import io.torsion.spi.SocketEvents;
+import io.torsion.spi.TimerQueue;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
@@ -22,31 +21,49 @@ import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * The {@code iocp} reactor: the JDK's asynchronous channels (I/O completion ports on Windows; the
+ * The sockets of the {@code iocp} transport: the JDK's asynchronous channels (I/O completion ports on Windows; the
  * JDK's own epoll or kqueue port elsewhere) in one {@link AsynchronousChannelGroup}, whose threads
  * only hand each completion to the loop that owns the connection. So every callback of a
  * connection runs on its reactor thread, as on every other transport.
  */
-final class IocpReactor extends AbstractReactor<IocpLoop> {
+final class IocpNetwork implements Network {
   private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
 
   /** The accept backlog (the kernel caps it at its own maximum, e.g. net.core.somaxconn). */
   static final int BACKLOG = 4096;
 
   private final AsynchronousChannelGroup group;
+  private final ReactorOptions options;
+  private final List<String> details;
+  private final List<IocpLoop> loops = new ArrayList<>();
+  private final AtomicInteger nextLoop = new AtomicInteger();
 
-  IocpReactor(ReactorOptions options, ReactorReport report) {
-    this(options, report, newGroup(options));
+  IocpNetwork(ReactorOptions options, List<String> details) {
+    this.options = options;
+    this.group = newGroup(options);
+    List<String> all = new ArrayList<>(details);
+    all.add("threads: " + options.threads() + " reactor, " + completionThreads(options)
+        + " completion (JDK asynchronous channel group)");
+    this.details = List.copyOf(all);
   }
 
-  private IocpReactor(ReactorOptions options, ReactorReport report, AsynchronousChannelGroup group) {
-    super("iocp", options, report.withDetail("threads: " + options.threads() + " reactor, "
-        + completionThreads(options) + " completion (JDK asynchronous channel group)"), i -> new IocpLoop(i, group));
-    this.group = group;
+  @Override
+  public Poller newPoller(int index, TimerQueue timers) {
+    IocpLoop loop = new IocpLoop(index == 0 ? group : null, timers);
+    loops.add(loop);
+    return loop;
+  }
+
+  @Override
+  public List<String> details() {
+    return details;
   }
 
   private static int completionThreads(ReactorOptions options) {
@@ -75,24 +92,24 @@ final class IocpReactor extends AbstractReactor<IocpLoop> {
     }
   }
 
+  /** Returns the loop the next accepted connection should go to, round-robin. */
   IocpLoop nextLoopForAccept() {
-    return nextLoop();
+    return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
   }
 
-  /** Wraps a connected socket in a connection on {@code loop}; called on its thread. */
-  void startConnection(IocpLoop loop, AsynchronousSocketChannel socket, Factory<?> factory,
-      Deferred<? extends Protocol> connected) {
-    IocpConnection connection;
+  /** Wraps a connected socket on {@code loop} and opens it; called on its thread. */
+  void startConnection(IocpLoop loop, AsynchronousSocketChannel socket, SocketEvents events, boolean client) {
+    IocpSocket connection;
     try {
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      if (options().socketSendBuffer() > 0) {
-        socket.setOption(StandardSocketOptions.SO_SNDBUF, options().socketSendBuffer());
+      if (options.socketSendBuffer() > 0) {
+        socket.setOption(StandardSocketOptions.SO_SNDBUF, options.socketSendBuffer());
       }
-      connection = new IocpConnection(this, socket, factory, connected);
+      connection = new IocpSocket(this, socket, events, options);
     } catch (IOException e) {
       closeQuietly(socket);
-      if (connected != null) {
-        connectFailed(connected, factory, new ConnectError("connection failed as it was set up: " + e, e));
+      if (client) {
+        events.connectFailed(new ConnectError("connection failed as it was set up: " + e, e));
       }
       return;
     }
@@ -100,17 +117,17 @@ final class IocpReactor extends AbstractReactor<IocpLoop> {
   }
 
   @Override
-  protected AbstractListeningPort listen(InetSocketAddress address, Factory<?> factory, String where)
+  public ListenSocket listen(InetSocketAddress address, String where, Supplier<SocketEvents> accepted)
       throws CannotListenError {
     AsynchronousServerSocketChannel server = null;
     try {
       server = AsynchronousServerSocketChannel.open(group);
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      if (options().socketReceiveBuffer() > 0) {
-        server.setOption(StandardSocketOptions.SO_RCVBUF, options().socketReceiveBuffer());
+      if (options.socketReceiveBuffer() > 0) {
+        server.setOption(StandardSocketOptions.SO_RCVBUF, options.socketReceiveBuffer());
       }
       server.bind(address, BACKLOG); // the JDK's default of 50 overflows under connection bursts
-      IocpListeningPort port = new IocpListeningPort(this, main(), server, factory);
+      IocpListenSocket port = new IocpListenSocket(this, loops.get(0), server, accepted);
       port.acceptNext();
       return port;
     } catch (IOException e) {
@@ -123,8 +140,8 @@ final class IocpReactor extends AbstractReactor<IocpLoop> {
   private AsynchronousSocketChannel openClientSocket() throws IOException {
     AsynchronousSocketChannel socket = AsynchronousSocketChannel.open(group);
     try {
-      if (options().socketReceiveBuffer() > 0) {
-        socket.setOption(StandardSocketOptions.SO_RCVBUF, options().socketReceiveBuffer());
+      if (options.socketReceiveBuffer() > 0) {
+        socket.setOption(StandardSocketOptions.SO_RCVBUF, options.socketReceiveBuffer());
       }
     } catch (IOException e) {
       closeQuietly(socket);
@@ -134,19 +151,19 @@ final class IocpReactor extends AbstractReactor<IocpLoop> {
   }
 
   @Override
-  protected <P extends Protocol> void connect(IocpLoop loop, InetSocketAddress address, String destination,
-      Factory<P> factory, Duration timeout, Deferred<P> connected) {
+  public void connect(Poller poller, InetSocketAddress address, String destination, Duration timeout, SocketEvents events) {
+    IocpLoop loop = (IocpLoop) poller;
     AsynchronousSocketChannel socket;
     try {
       socket = openClientSocket();
     } catch (IOException e) {
-      connectFailed(connected, factory, new ConnectError("could not connect to " + destination + ": " + e, e));
+      events.connectFailed(new ConnectError("could not connect to " + destination + ": " + e, e));
       return;
     }
     loop.track(socket);
     DelayedCall expiry = loop.timers().schedule(timeout, () -> {
       closeQuietly(socket);
-      connectFailed(connected, factory, new ConnectTimeoutError(
+      events.connectFailed(new ConnectTimeoutError(
           "connection to " + destination + " timed out after " + timeout.toMillis() + " ms", null));
     });
     socket.connect(address, null, new CompletionHandler<Void, Void>() {
@@ -158,7 +175,7 @@ final class IocpReactor extends AbstractReactor<IocpLoop> {
           }
           expiry.cancel();
           loop.untrack(socket);
-          startConnection(loop, socket, factory, connected);
+          startConnection(loop, socket, events, true);
         });
       }
 
@@ -171,7 +188,7 @@ final class IocpReactor extends AbstractReactor<IocpLoop> {
           expiry.cancel();
           loop.untrack(socket);
           closeQuietly(socket);
-          connectFailed(connected, factory, connectError(error, destination));
+          events.connectFailed(connectError(error, destination));
         });
       }
     });

@@ -1,4 +1,4 @@
-package io.torsion.spi;
+package io.torsion.internal;
 
 import io.torsion.ProcessDone;
 import io.torsion.ProcessEnded;
@@ -19,7 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 
 /**
- * One child process of an {@link AbstractReactor}: started with {@link ProcessBuilder}, its two
+ * One child process of an {@link DefaultReactor}: started with {@link ProcessBuilder}, its two
  * output pipes read by two threads that post each chunk to the owning loop (at most {@value
  * #CHUNKS_IN_FLIGHT} chunks per pipe at a time, so a slow protocol slows the child down instead of
  * growing memory), its input written by a third. {@code processEnded} comes only after the exit and
@@ -32,8 +32,8 @@ final class ProcessDriver implements ProcessTransport {
   private static final byte[] CLOSE = new byte[0];
   private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
-  private final AbstractReactor<?> reactor;
-  private final ReactorLoop loop;
+  private final DefaultReactor reactor;
+  private final Loop loop;
   private final ProcessProtocol protocol;
   private final List<String> argv;
   private final LinkedBlockingQueue<byte[]> stdin = new LinkedBlockingQueue<>();
@@ -46,7 +46,7 @@ final class ProcessDriver implements ProcessTransport {
   private boolean ended;
   private boolean stdinClosed;
 
-  ProcessDriver(AbstractReactor<?> reactor, ReactorLoop loop, ProcessProtocol protocol, List<String> argv) {
+  ProcessDriver(DefaultReactor reactor, Loop loop, ProcessProtocol protocol, List<String> argv) {
     this.reactor = reactor;
     this.loop = loop;
     this.protocol = protocol;
@@ -73,7 +73,7 @@ final class ProcessDriver implements ProcessTransport {
     startDaemon(name + "-out", () -> pump(process.getInputStream(), true));
     startDaemon(name + "-err", () -> pump(process.getErrorStream(), false));
     process.onExit().thenRun(() -> post(this::exited));
-    AbstractReactor.runContained(() -> protocol.makeConnection(this), protocol + ": connectionMade");
+    Contained.run(() -> protocol.makeConnection(this), protocol + ": connectionMade");
   }
 
   private void pump(InputStream in, boolean out) {
@@ -106,19 +106,19 @@ final class ProcessDriver implements ProcessTransport {
   private void deliver(byte[] chunk, boolean out) {
     ByteBuffer data = ByteBuffer.wrap(chunk);
     if (out) {
-      AbstractReactor.runContained(() -> protocol.outReceived(data), protocol + ": outReceived");
+      Contained.run(() -> protocol.outReceived(data), protocol + ": outReceived");
     } else {
-      AbstractReactor.runContained(() -> protocol.errReceived(data), protocol + ": errReceived");
+      Contained.run(() -> protocol.errReceived(data), protocol + ": errReceived");
     }
   }
 
   private void endOfFile(boolean out) {
     if (out) {
       outDone = true;
-      AbstractReactor.runContained(protocol::outConnectionLost, protocol + ": outConnectionLost");
+      Contained.run(protocol::outConnectionLost, protocol + ": outConnectionLost");
     } else {
       errDone = true;
-      AbstractReactor.runContained(protocol::errConnectionLost, protocol + ": errConnectionLost");
+      Contained.run(protocol::errConnectionLost, protocol + ": errConnectionLost");
     }
     maybeEnded();
   }
@@ -126,7 +126,7 @@ final class ProcessDriver implements ProcessTransport {
   private void exited() {
     exited = true;
     reason = reasonFor(process.exitValue());
-    AbstractReactor.runContained(() -> protocol.processExited(reason), protocol + ": processExited");
+    Contained.run(() -> protocol.processExited(reason), protocol + ": processExited");
     maybeEnded();
   }
 
@@ -135,7 +135,7 @@ final class ProcessDriver implements ProcessTransport {
       ended = true;
       stdin.add(CLOSE); // lets the writer thread end
       reactor.processEnded(this);
-      AbstractReactor.runContained(() -> protocol.processEnded(reason), protocol + ": processEnded");
+      Contained.run(() -> protocol.processEnded(reason), protocol + ": processEnded");
     }
   }
 

@@ -1,7 +1,7 @@
 package io.torsion.transport.windows;
 
-import io.torsion.Factory;
-import io.torsion.spi.AbstractListeningPort;
+import io.torsion.spi.ListenSocket;
+import io.torsion.spi.SocketEvents;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -11,6 +11,7 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A listening {@link AsynchronousServerSocketChannel}: one accept under way at a time; each
@@ -19,26 +20,27 @@ import java.util.concurrent.TimeUnit;
  * ms to {@value #MAX_BACKOFF_MS} ms before the next accept, logging one warning per burst, instead
  * of retrying in a busy loop.
  */
-final class IocpListeningPort extends AbstractListeningPort {
+final class IocpListenSocket implements ListenSocket {
   static final long FIRST_BACKOFF_MS = 10;
   static final long MAX_BACKOFF_MS = 1000;
   private static final System.Logger LOG = System.getLogger("io.torsion.ListeningPort");
 
-  private final IocpReactor reactor;
+  private final IocpNetwork network;
   private final IocpLoop home;
   private final AsynchronousServerSocketChannel server;
-  private final Factory<?> factory;
+  private final Supplier<SocketEvents> accepted;
+  private final InetSocketAddress address;
   private int failures;
   private long burstStartNanos;
   private long backoffMs;
 
-  IocpListeningPort(IocpReactor reactor, IocpLoop home, AsynchronousServerSocketChannel server, Factory<?> factory)
-      throws IOException {
-    super(reactor, factory, (InetSocketAddress) server.getLocalAddress());
-    this.reactor = reactor;
+  IocpListenSocket(IocpNetwork network, IocpLoop home, AsynchronousServerSocketChannel server,
+      Supplier<SocketEvents> accepted) throws IOException {
+    this.network = network;
+    this.address = (InetSocketAddress) server.getLocalAddress();
     this.home = home;
     this.server = server;
-    this.factory = factory;
+    this.accepted = accepted;
     home.track(server);
   }
 
@@ -51,12 +53,12 @@ final class IocpListeningPort extends AbstractListeningPort {
       server.accept(null, new CompletionHandler<AsynchronousSocketChannel, Void>() {
         @Override
         public void completed(AsynchronousSocketChannel socket, Void unused) {
-          reactor.post(home, () -> accepted(socket));
+          network.post(home, () -> accepted(socket));
         }
 
         @Override
         public void failed(Throwable error, Void unused) {
-          reactor.post(home, () -> acceptFailed(error));
+          network.post(home, () -> acceptFailed(error));
         }
       });
     } catch (RuntimeException e) {
@@ -67,11 +69,11 @@ final class IocpListeningPort extends AbstractListeningPort {
   private void accepted(AsynchronousSocketChannel socket) {
     if (failures > 0) {
       LOG.log(Level.INFO, "accepting again on {0} after {1} failed attempt(s) over {2} ms",
-          getHost(), failures, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - burstStartNanos));
+          address, failures, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - burstStartNanos));
       failures = 0;
     }
-    IocpLoop target = reactor.nextLoopForAccept();
-    reactor.post(target, () -> reactor.startConnection(target, socket, factory, null));
+    IocpLoop target = network.nextLoopForAccept();
+    network.post(target, () -> network.startConnection(target, socket, accepted.get(), false));
     acceptNext();
   }
 
@@ -84,20 +86,25 @@ final class IocpListeningPort extends AbstractListeningPort {
       backoffMs = FIRST_BACKOFF_MS;
       LOG.log(Level.WARNING, "accept failed on {0}: {1}; pausing accepts and retrying with back-off"
           + " (up to every {2} ms). Existing connections are unaffected.",
-          getHost(), error.getMessage() == null ? error.toString() : error.getMessage(), MAX_BACKOFF_MS);
+          address, error.getMessage() == null ? error.toString() : error.getMessage(), MAX_BACKOFF_MS);
     } else {
-      LOG.log(Level.DEBUG, "accept failed again on {0} (attempt {1}): {2}", getHost(), failures, error);
+      LOG.log(Level.DEBUG, "accept failed again on {0} (attempt {1}): {2}", address, failures, error);
       backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
     }
     home.timers().schedule(Duration.ofMillis(backoffMs), this::acceptNext);
   }
 
   @Override
-  protected void closeSockets(Runnable whenClosed) {
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  @Override
+  public void close(Runnable whenClosed) {
     try {
       server.close();
     } catch (IOException e) {
-      LOG.log(Level.DEBUG, "closing {0}: {1}", getHost(), e);
+      LOG.log(Level.DEBUG, "closing {0}: {1}", address, e);
     }
     home.untrack(server);
     whenClosed.run();

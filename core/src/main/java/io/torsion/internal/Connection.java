@@ -1,4 +1,4 @@
-package io.torsion.spi;
+package io.torsion.internal;
 
 import io.torsion.ConnectError;
 import io.torsion.ConnectionAborted;
@@ -7,24 +7,27 @@ import io.torsion.ConnectionDone;
 import io.torsion.ConnectionLost;
 import io.torsion.Deferred;
 import io.torsion.Factory;
+import io.torsion.Failure;
 import io.torsion.HalfCloseableProtocol;
 import io.torsion.Protocol;
 import io.torsion.PullProducer;
 import io.torsion.PushProducer;
 import io.torsion.ReactorOptions;
 import io.torsion.Transport;
+import io.torsion.spi.Poller;
+import io.torsion.spi.Socket;
+import io.torsion.spi.SocketEvents;
 import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A connection of an {@link AbstractReactor}, for transport authors: the {@link Transport} a
- * protocol writes to, and the driver of that {@link Protocol}. The transport reports socket events
- * ({@link #opened}, {@link #received}, {@link #readBurstEnded}, {@link #peerHalfClosed}, {@link
- * #failed}, {@link #closed}, {@link #writabilityChanged}) and implements the socket operations;
- * everything else is here, shared by every transport:
+ * A connection: the {@link Transport} a protocol writes to, and the driver of that {@link
+ * Protocol}, over a transport's {@link Socket} whose {@link SocketEvents} it receives. Everything
+ * above the socket is here, shared by every transport:
  *
  * <ul>
  *   <li>building the protocol, and containing what its callbacks throw (this connection is
@@ -38,9 +41,11 @@ import java.util.Objects;
  *   <li>{@link ConnectionDone} versus {@link ConnectionLost}, and the client's Deferred.
  * </ul>
  *
- * All methods run on the connection's loop thread.
+ * <p>The state only moves forward: connecting, open, closing (asked to close; a registered
+ * producer finishes first), closed. Threads: everything runs on the loop's thread, from {@link
+ * #opened} on; before that, only the transport touches it.
  */
-public abstract class AbstractConnection implements Transport {
+final class Connection implements Transport, SocketEvents {
   private static final System.Logger LOG = System.getLogger(Transport.class.getName());
 
   private enum State {
@@ -50,17 +55,18 @@ public abstract class AbstractConnection implements Transport {
     CLOSED
   }
 
-  private final AbstractReactor<?> reactor;
+  private final DefaultReactor reactor;
   private final Factory<?> factory;
   private final Deferred<Protocol> connected; // client side only
   private ArrayDeque<ByteBuffer> held; // reads that arrived while paused; made when first needed
 
-  // This connection's place in its loop's list of connections (ReactorLoop): two fields here
+  // This connection's place in its loop's list of connections (Loop): two fields here
   // instead of an entry in a set, because idle connections are what a server holds most of.
-  AbstractConnection previousInLoop;
-  AbstractConnection nextInLoop;
+  Connection previousInLoop;
+  Connection nextInLoop;
 
-  private ReactorLoop loop;
+  private Socket socket;
+  private Loop loop;
   private Protocol protocol;
   private State state = State.CONNECTING;
   private ConnectionClosed reason;
@@ -83,58 +89,25 @@ public abstract class AbstractConnection implements Transport {
    *     is connected; null for an accepted connection
    */
   @SuppressWarnings("unchecked")
-  protected AbstractConnection(AbstractReactor<?> reactor, Factory<?> factory, Deferred<? extends Protocol> connected) {
+  Connection(DefaultReactor reactor, Factory<?> factory, Deferred<? extends Protocol> connected) {
     this.reactor = Objects.requireNonNull(reactor, "reactor");
     this.factory = Objects.requireNonNull(factory, "factory");
     this.connected = (Deferred<Protocol>) connected;
   }
 
-  // ---------------------------------------------------------------- socket operations
-
-  /**
-   * Queues {@code data}'s remaining bytes for sending without flushing; the caller moves its
-   * position afterwards. {@code lent} is true when {@code data} is the very buffer that {@link
-   * #received} is lending now (on this loop, to this connection or another), which a transport
-   * may send without copying.
-   */
-  protected abstract void queueWrite(ByteBuffer data, boolean lent);
-
-  /** Starts sending what is queued. */
-  protected abstract void flushWrites();
-
-  /** Sends what is queued, then closes the socket. */
-  protected abstract void closeAfterWrites();
-
-  /** Closes the socket now, dropping what is queued. */
-  protected abstract void closeNow();
-
-  /** Sends what is queued, then shuts down the socket's output. */
-  protected abstract void shutdownOutputAfterWrites();
-
-  /** Starts or stops reading from the socket. */
-  protected abstract void setReading(boolean reading);
-
-  /** Returns the bytes queued and not yet handed to the OS (plus any fixed per-write overhead). */
-  protected abstract long queuedBytes();
-
-  /**
-   * Returns false while the queue is above the high watermark, and true again once it falls below
-   * the low one; call {@link #writabilityChanged()} when it flips.
-   */
-  protected abstract boolean writable();
-
   // ---------------------------------------------------------------- socket events
 
-  /** Reports that the socket is connected, on {@code loop}: builds the protocol and starts it. */
-  protected final void opened(ReactorLoop loop) {
-    this.loop = loop;
+  @Override
+  public void opened(Socket socket, Poller poller) {
+    this.socket = socket;
+    this.loop = reactor.loopOf(poller);
     state = State.OPEN;
-    reactor.connectionOpened(this, loop);
+    reactor.connectionOpened(this, this.loop);
     Protocol built;
     try {
       built = factory.buildProtocol(getPeer());
     } catch (Throwable error) {
-      AbstractReactor.rethrowIfFatal(error);
+      Failure.rethrowIfFatal(error);
       fail(error, "buildProtocol");
       return;
     }
@@ -147,7 +120,7 @@ public abstract class AbstractConnection implements Transport {
     try {
       protocol.makeConnection(this);
     } catch (Throwable error) {
-      AbstractReactor.rethrowIfFatal(error);
+      Failure.rethrowIfFatal(error);
       fail(error, "connectionMade");
       return;
     }
@@ -158,11 +131,8 @@ public abstract class AbstractConnection implements Transport {
     }
   }
 
-  /**
-   * Reports bytes read. {@code data} is lent to the protocol for the duration of the call; the
-   * transport may reuse its memory afterwards.
-   */
-  protected final void received(ByteBuffer data) {
+  @Override
+  public void received(ByteBuffer data) {
     if (state == State.CLOSED || protocol == null) {
       return;
     }
@@ -183,7 +153,7 @@ public abstract class AbstractConnection implements Transport {
       return;
     }
     inReadBurst = true;
-    ReactorLoop on = loop;
+    Loop on = loop;
     ByteBuffer outer = on.lentView; // restored after: reads never nest today, but nothing relies on it
     on.lentView = data;
     try {
@@ -193,14 +163,14 @@ public abstract class AbstractConnection implements Transport {
     }
   }
 
-  /** Reports the end of a burst of reads: writes made meanwhile are flushed now. */
-  protected final void readBurstEnded() {
+  @Override
+  public void readBurstEnded() {
     inReadBurst = false;
     flushIfPending();
   }
 
-  /** Reports that the peer shut down its output (end of stream, the socket still open). */
-  protected final void peerHalfClosed() {
+  @Override
+  public void peerHalfClosed() {
     if (state != State.OPEN) {
       return;
     }
@@ -208,7 +178,7 @@ public abstract class AbstractConnection implements Transport {
       try {
         halfCloseable.readConnectionLost();
       } catch (Throwable error) {
-        AbstractReactor.rethrowIfFatal(error);
+        Failure.rethrowIfFatal(error);
         fail(error, "readConnectionLost");
       }
       flushIfPending();
@@ -217,8 +187,8 @@ public abstract class AbstractConnection implements Transport {
     }
   }
 
-  /** Reports an I/O error; the transport closes the socket and then reports {@link #closed()}. */
-  protected final void failed(Throwable cause) {
+  @Override
+  public void failed(Throwable cause) {
     if (reason == null) {
       reason = new ConnectionLost(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
     }
@@ -229,8 +199,8 @@ public abstract class AbstractConnection implements Transport {
     }
   }
 
-  /** Reports that the socket is closed: the protocol hears {@code connectionLost} once. */
-  protected final void closed() {
+  @Override
+  public void closed() {
     boolean wasOpen = state != State.CONNECTING;
     state = State.CLOSED;
     held = null;
@@ -246,14 +216,19 @@ public abstract class AbstractConnection implements Transport {
     }
     if (protocol != null && wasOpen) {
       Protocol lost = protocol;
-      AbstractReactor.runContained(() -> lost.connectionLost(why), this + ": connectionLost");
+      Contained.run(() -> lost.connectionLost(why), this + ": connectionLost");
     }
   }
 
-  /** Reports that {@link #writable()} changed: producers are paused, resumed or asked for more. */
-  protected final void writabilityChanged() {
+  @Override
+  public void connectFailed(io.torsion.ConnectError error) {
+    reactor.connectFailed(connected, factory, error);
+  }
+
+  @Override
+  public void writabilityChanged() {
     recharge();
-    if (writable()) {
+    if (socket.writable()) {
       releaseReads();
       if (pushProducer != null && producerPaused) {
         producerPaused = false;
@@ -270,21 +245,11 @@ public abstract class AbstractConnection implements Transport {
     }
   }
 
-  /** Returns the reactor this connection belongs to. */
-  protected final AbstractReactor<?> reactor() {
-    return reactor;
-  }
-
-  /** Returns the loop this connection lives on, or null before {@link #opened}. */
-  protected final ReactorLoop loop() {
-    return loop;
-  }
-
   private void deliver(ByteBuffer data) {
     try {
       protocol.dataReceived(data);
     } catch (Throwable error) {
-      AbstractReactor.rethrowIfFatal(error);
+      Failure.rethrowIfFatal(error);
       fail(error, "dataReceived");
     }
   }
@@ -297,7 +262,7 @@ public abstract class AbstractConnection implements Transport {
     flushIfPending();
     if (!paused && !readsHeld && state == State.OPEN && !hasHeld()) {
       held = null;
-      setReading(true);
+      socket.reading(true);
     }
   }
 
@@ -308,11 +273,11 @@ public abstract class AbstractConnection implements Transport {
    */
   private void holdReadsIfBackedUp() {
     if (!readsHeld && state == State.OPEN && pushProducer == null && pullProducer == null
-        && reactor.options().readsFollowWrites() && !writable()) {
+        && reactor.options().readsFollowWrites() && !socket.writable()) {
       readsHeld = true;
       reactor.counters().pausedForBackpressure.increment();
-      LOG.log(Level.TRACE, "{0}: output backed up ({1} bytes queued); reading paused", this, queuedBytes());
-      setReading(false);
+      LOG.log(Level.TRACE, "{0}: output backed up ({1} bytes queued); reading paused", this, socket.queuedBytes());
+      socket.reading(false);
     }
   }
 
@@ -346,7 +311,7 @@ public abstract class AbstractConnection implements Transport {
   // ---------------------------------------------------------------- Transport
 
   @Override
-  public final void write(ByteBuffer data) {
+  public void write(ByteBuffer data) {
     requireLoopThread();
     int length = data.remaining();
     if (length == 0 || !(state == State.OPEN || closeWhenProducerDone) || writeShutdown) {
@@ -354,7 +319,7 @@ public abstract class AbstractConnection implements Transport {
       return;
     }
     try {
-      queueWrite(data, data == loop.lentView);
+      socket.write(data, data == loop.lentView);
     } catch (OutOfMemoryError error) {
       data.position(data.limit());
       allocationFailed(error, "queueing a write of " + length + " bytes");
@@ -365,9 +330,9 @@ public abstract class AbstractConnection implements Transport {
     if (inReadBurst) {
       flushPending = true;
     } else {
-      flushWrites();
+      socket.flush();
     }
-    long queued = queuedBytes();
+    long queued = socket.queuedBytes();
     ReactorOptions options = reactor.options();
     if (queued > options.writeBufferLimit()) {
       LOG.log(Level.WARNING, "{0}: {1} bytes queued, over the write buffer limit of {2}; aborting",
@@ -386,23 +351,23 @@ public abstract class AbstractConnection implements Transport {
   }
 
   /** Returns what this connection counts against the output budget (see {@link OutputBudget}). */
-  final long charged() {
+  long charged() {
     return charged;
   }
 
-  final void charged(long bytes) {
+  void charged(long bytes) {
     charged = bytes;
   }
 
   /** Recharges the budget with what is really queued now; for {@link OutputBudget#settle}. */
-  final void recharge() {
+  void recharge() {
     if (state != State.CLOSED) {
-      reactor.budget().charge(this, queuedBytes());
+      reactor.budget().charge(this, socket.queuedBytes());
     }
   }
 
   /** Aborts this connection because the reactor's output budget is spent. */
-  final void abortOverBudget(long budget) {
+  void abortOverBudget(long budget) {
     reactor.counters().abortedOverBudget.increment();
     LOG.log(Level.DEBUG, "{0}: holds {1} queued bytes, the most, while output of all connections is over the"
         + " budget of {2}; aborting", this, charged, budget);
@@ -413,12 +378,12 @@ public abstract class AbstractConnection implements Transport {
   private void flushIfPending() {
     if (flushPending) {
       flushPending = false;
-      flushWrites();
+      socket.flush();
     }
   }
 
   @Override
-  public final void loseConnection() {
+  public void loseConnection() {
     requireLoopThread();
     if (state != State.OPEN) {
       return;
@@ -428,12 +393,16 @@ public abstract class AbstractConnection implements Transport {
       closeWhenProducerDone = true; // Twisted's rule: the producer finishes first
       return;
     }
-    flushPending = false;
     closeAfterWrites();
   }
 
+  private void closeAfterWrites() {
+    flushPending = false;
+    socket.closeAfterWrites();
+  }
+
   @Override
-  public final void switchProtocol(Protocol next, ByteBuffer unconsumed) {
+  public void switchProtocol(Protocol next, ByteBuffer unconsumed) {
     requireLoopThread();
     Objects.requireNonNull(next, "next");
     if (state != State.OPEN) {
@@ -448,13 +417,13 @@ public abstract class AbstractConnection implements Transport {
         next.dataReceived(rest);
       }
     } catch (Throwable error) {
-      AbstractReactor.rethrowIfFatal(error);
+      Failure.rethrowIfFatal(error);
       fail(error, "the new protocol's connectionMade or dataReceived");
     }
   }
 
   @Override
-  public final void loseConnection(String why) {
+  public void loseConnection(String why) {
     requireLoopThread();
     if (state == State.OPEN && reason == null) {
       LOG.log(Level.DEBUG, "{0}: closing: {1}", this, why);
@@ -464,13 +433,13 @@ public abstract class AbstractConnection implements Transport {
   }
 
   @Override
-  public final void abortConnection() {
+  public void abortConnection() {
     requireLoopThread();
     abort(new ConnectionAborted("connection aborted by this side", null));
   }
 
   /** Closes now with {@code why} as the reason the protocol hears, unless one is set already. */
-  final void abort(ConnectionClosed why) {
+  void abort(ConnectionClosed why) {
     if (state == State.CLOSED) {
       return;
     }
@@ -479,7 +448,7 @@ public abstract class AbstractConnection implements Transport {
     }
     state = State.CLOSING;
     held = null;
-    closeNow();
+    socket.closeNow();
   }
 
   /**
@@ -487,13 +456,13 @@ public abstract class AbstractConnection implements Transport {
    * in-flight work and close; any other protocol's producer is stopped, then the connection flushes
    * and closes.
    */
-  final void closeForShutdown() {
+  void closeForShutdown() {
     if (state == State.OPEN && protocol instanceof io.torsion.DrainableProtocol drainable) {
       boolean drains;
       try {
         drains = drainable.drainConnection();
       } catch (Throwable error) {
-        AbstractReactor.rethrowIfFatal(error);
+        Failure.rethrowIfFatal(error);
         fail(error, "drainConnection"); // contained like every other callback: this connection only
         return;
       }
@@ -502,46 +471,47 @@ public abstract class AbstractConnection implements Transport {
         return;
       }
     }
+    stopProducer();
     if (closeWhenProducerDone) {
       closeWhenProducerDone = false;
-      state = State.OPEN;
+      closeAfterWrites();
+    } else {
+      loseConnection();
     }
-    stopProducer();
-    loseConnection();
   }
 
   @Override
-  public final void loseWriteConnection() {
+  public void loseWriteConnection() {
     requireLoopThread();
     if (state != State.OPEN || writeShutdown) {
       return;
     }
     writeShutdown = true;
     flushPending = false;
-    shutdownOutputAfterWrites();
+    socket.shutdownOutputAfterWrites();
   }
 
   @Override
-  public final boolean disconnecting() {
+  public boolean disconnecting() {
     return state == State.CLOSING || state == State.CLOSED;
   }
 
   @Override
-  public final long bufferedBytes() {
-    return queuedBytes();
+  public long bufferedBytes() {
+    return socket == null ? 0 : socket.queuedBytes();
   }
 
   @Override
-  public final void pauseProducing() {
+  public void pauseProducing() {
     requireLoopThread();
     if (!paused && state != State.CLOSED) {
       paused = true;
-      setReading(false);
+      socket.reading(false);
     }
   }
 
   @Override
-  public final void resumeProducing() {
+  public void resumeProducing() {
     requireLoopThread();
     if (paused && state != State.CLOSED) {
       paused = false;
@@ -555,21 +525,21 @@ public abstract class AbstractConnection implements Transport {
   // ---------------------------------------------------------------- producers
 
   @Override
-  public final void registerProducer(PushProducer producer) {
+  public void registerProducer(PushProducer producer) {
     requireLoopThread();
     requireNoProducer(producer);
     pushProducer = producer;
     releaseReads();
     if (state == State.CLOSED) {
       stopProducer();
-    } else if (!writable()) {
+    } else if (!socket.writable()) {
       producerPaused = true;
       callProducer(producer::pauseProducing, "pauseProducing");
     }
   }
 
   @Override
-  public final void registerProducer(PullProducer producer) {
+  public void registerProducer(PullProducer producer) {
     requireLoopThread();
     requireNoProducer(producer);
     pullProducer = producer;
@@ -582,15 +552,14 @@ public abstract class AbstractConnection implements Transport {
   }
 
   @Override
-  public final void unregisterProducer() {
+  public void unregisterProducer() {
     requireLoopThread();
     pushProducer = null;
     pullProducer = null;
     producerPaused = false;
     if (closeWhenProducerDone) {
       closeWhenProducerDone = false;
-      state = State.OPEN;
-      loseConnection();
+      closeAfterWrites();
     } else {
       holdReadsIfBackedUp();
     }
@@ -611,7 +580,7 @@ public abstract class AbstractConnection implements Transport {
       loop.execute(() -> {
         pullScheduled = false;
         PullProducer producer = pullProducer;
-        if (producer != null && state != State.CLOSED && writable()) {
+        if (producer != null && state != State.CLOSED && socket.writable()) {
           callProducer(producer::resumeProducing, "resumeProducing");
           schedulePull();
         }
@@ -636,7 +605,7 @@ public abstract class AbstractConnection implements Transport {
     try {
       call.run();
     } catch (Throwable error) {
-      AbstractReactor.rethrowIfFatal(error);
+      Failure.rethrowIfFatal(error);
       fail(error, "the producer's " + what);
     }
   }
@@ -649,20 +618,25 @@ public abstract class AbstractConnection implements Transport {
     }
   }
 
-  /** Returns a short identity of the socket for {@link #toString()}, e.g. a channel id. */
-  protected String socketId() {
-    return Integer.toHexString(System.identityHashCode(this));
+  @Override
+  public SocketAddress getPeer() {
+    return socket == null ? null : socket.remoteAddress();
   }
 
   @Override
-  public final String toString() {
+  public SocketAddress getHost() {
+    return socket == null ? null : socket.localAddress();
+  }
+
+  @Override
+  public String toString() {
     Object peer;
     try {
       peer = getPeer();
     } catch (RuntimeException e) {
       peer = "?";
     }
-    return "Connection[" + socketId() + ", peer=" + peer + ", " + state.name().toLowerCase(Locale.ROOT)
+    return "Connection[" + (socket == null ? "?" : socket.id()) + ", peer=" + peer + ", " + state.name().toLowerCase(Locale.ROOT)
         + (paused ? ", paused" : "") + (readsHeld ? ", output backed up" : "") + ", protocol=" + (protocol == null ? "none" : protocol.getClass().getSimpleName()) + "]";
   }
 }

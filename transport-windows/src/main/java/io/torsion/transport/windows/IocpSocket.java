@@ -1,9 +1,8 @@
 package io.torsion.transport.windows;
 
-import io.torsion.Deferred;
-import io.torsion.Factory;
-import io.torsion.Protocol;
-import io.torsion.spi.AbstractConnection;
+import io.torsion.ReactorOptions;
+import io.torsion.spi.Socket;
+import io.torsion.spi.SocketEvents;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -12,18 +11,19 @@ import java.nio.channels.CompletionHandler;
 import java.util.ArrayDeque;
 
 /**
- * A connection on an {@link AsynchronousSocketChannel}. At most one read and one write are under
+ * A socket on an {@link AsynchronousSocketChannel}. At most one read and one write are under
  * way at a time; their completions run on the channel group's threads and only hop to this
- * connection's loop, where everything else happens. The read buffer adapts to the traffic (from
+ * socket's loop, where everything else happens. The read buffer adapts to the traffic (from
  * {@value #MIN_READ} bytes to {@value #MAX_READ}), so that idle connections hold little memory.
  */
-final class IocpConnection extends AbstractConnection {
+final class IocpSocket implements Socket {
   static final int MIN_READ = 1024;
   static final int INITIAL_READ = 2048;
   static final int MAX_READ = 64 * 1024;
   private static final int MAX_GATHER = 64;
 
-  private final IocpReactor reactor;
+  private final IocpNetwork network;
+  private final SocketEvents events;
   private final AsynchronousSocketChannel channel;
   private final SocketAddress peer;
   private final SocketAddress host;
@@ -42,22 +42,22 @@ final class IocpConnection extends AbstractConnection {
   private boolean closing;
   private boolean finished;
 
-  IocpConnection(IocpReactor reactor, AsynchronousSocketChannel channel, Factory<?> factory,
-      Deferred<? extends Protocol> connected) throws IOException {
-    super(reactor, factory, connected);
-    this.reactor = reactor;
+  IocpSocket(IocpNetwork network, AsynchronousSocketChannel channel, SocketEvents events, ReactorOptions options)
+      throws IOException {
+    this.network = network;
+    this.events = events;
     this.channel = channel;
     this.peer = channel.getRemoteAddress();
     this.host = channel.getLocalAddress();
-    this.lowWatermark = reactor.options().writeBufferLowWatermark();
-    this.highWatermark = reactor.options().writeBufferHighWatermark();
+    this.lowWatermark = options.writeBufferLowWatermark();
+    this.highWatermark = options.writeBufferHighWatermark();
   }
 
-  /** Starts the connection on {@code loop}; called on its thread. */
+  /** Opens the socket on {@code loop}; called on its thread. */
   void start(IocpLoop loop) {
     this.loop = loop;
     loop.track(channel);
-    opened(loop);
+    events.opened(this, loop);
     readIfWanted();
   }
 
@@ -71,12 +71,12 @@ final class IocpConnection extends AbstractConnection {
         channel.read(buffer, null, new CompletionHandler<Integer, Void>() {
           @Override
           public void completed(Integer count, Void unused) {
-            reactor.post(loop, () -> readCompleted(buffer, count));
+            network.post(loop, () -> readCompleted(buffer, count));
           }
 
           @Override
           public void failed(Throwable error, Void unused) {
-            reactor.post(loop, () -> ioFailed(error, "read"));
+            network.post(loop, () -> ioFailed(error, "read"));
           }
         });
       } catch (RuntimeException e) {
@@ -92,12 +92,12 @@ final class IocpConnection extends AbstractConnection {
       return;
     }
     if (count < 0) {
-      peerHalfClosed(); // end of stream
+      events.peerHalfClosed(); // end of stream
       return;
     }
     buffer.flip();
-    received(buffer);
-    readBurstEnded();
+    events.received(buffer);
+    events.readBurstEnded();
     buffer.clear();
     adaptReadBuffer(count, buffer.capacity());
     readIfWanted();
@@ -112,7 +112,7 @@ final class IocpConnection extends AbstractConnection {
   }
 
   @Override
-  protected void setReading(boolean on) {
+  public void reading(boolean on) {
     reading = on;
     readIfWanted(); // a read already under way completes; its data is held while paused
   }
@@ -120,19 +120,19 @@ final class IocpConnection extends AbstractConnection {
   // ---------------------------------------------------------------- writing
 
   @Override
-  protected void queueWrite(ByteBuffer data, boolean lent) {
+  public void write(ByteBuffer data, boolean lent) {
     ByteBuffer copy = ByteBuffer.allocate(data.remaining());
     copy.put(data.duplicate()).flip();
     outbound.add(copy);
     queued += copy.remaining();
     if (writable && queued > highWatermark) {
       writable = false;
-      writabilityChanged();
+      events.writabilityChanged();
     }
   }
 
   @Override
-  protected void flushWrites() {
+  public void flush() {
     if (writePending || closing) {
       return;
     }
@@ -147,12 +147,12 @@ final class IocpConnection extends AbstractConnection {
           new CompletionHandler<Long, Void>() {
             @Override
             public void completed(Long written, Void unused) {
-              reactor.post(loop, () -> writeCompleted(written));
+              network.post(loop, () -> writeCompleted(written));
             }
 
             @Override
             public void failed(Throwable error, Void unused) {
-              reactor.post(loop, () -> ioFailed(error, "write"));
+              network.post(loop, () -> ioFailed(error, "write"));
             }
           });
     } catch (RuntimeException e) {
@@ -169,9 +169,9 @@ final class IocpConnection extends AbstractConnection {
     }
     if (!writable && queued < lowWatermark) {
       writable = true;
-      writabilityChanged();
+      events.writabilityChanged();
     }
-    flushWrites();
+    flush();
   }
 
   private void afterFlushed() {
@@ -189,31 +189,31 @@ final class IocpConnection extends AbstractConnection {
   }
 
   @Override
-  protected void closeAfterWrites() {
+  public void closeAfterWrites() {
     closeWhenFlushed = true;
-    flushWrites();
+    flush();
   }
 
   @Override
-  protected void shutdownOutputAfterWrites() {
+  public void shutdownOutputAfterWrites() {
     shutdownWhenFlushed = true;
-    flushWrites();
+    flush();
   }
 
   @Override
-  protected long queuedBytes() {
+  public long queuedBytes() {
     return queued;
   }
 
   @Override
-  protected boolean writable() {
+  public boolean writable() {
     return writable;
   }
 
   // ---------------------------------------------------------------- closing
 
   @Override
-  protected void closeNow() {
+  public void closeNow() {
     if (closing) {
       return;
     }
@@ -238,24 +238,29 @@ final class IocpConnection extends AbstractConnection {
     if (closing) {
       return;
     }
-    failed(error);
+    events.failed(error);
     closeNow();
   }
 
   private void finish() {
     if (!finished) {
       finished = true;
-      closed();
+      events.closed();
     }
   }
 
   @Override
-  public SocketAddress getPeer() {
+  public SocketAddress remoteAddress() {
     return peer;
   }
 
   @Override
-  public SocketAddress getHost() {
+  public SocketAddress localAddress() {
     return host;
+  }
+
+  @Override
+  public String id() {
+    return Integer.toHexString(System.identityHashCode(this));
   }
 }

@@ -1,4 +1,4 @@
-package io.torsion.spi;
+package io.torsion.internal;
 
 import java.lang.System.Logger.Level;
 import java.util.Comparator;
@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OutputBudget {
   private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
-  private static final Comparator<AbstractConnection> MOST_FIRST =
-      Comparator.comparingLong((AbstractConnection c) -> c.charged()).reversed();
+  private static final Comparator<Connection> MOST_FIRST =
+      Comparator.comparingLong((Connection c) -> c.charged()).reversed();
 
   private final long limit;
   private final AtomicLong total = new AtomicLong();
@@ -29,7 +29,7 @@ final class OutputBudget {
   }
 
   /** Sets what {@code connection} holds to {@code bytes}; returns true if the total is now over the budget. */
-  boolean charge(AbstractConnection connection, long bytes) {
+  boolean charge(Connection connection, long bytes) {
     long delta = bytes - connection.charged();
     if (delta == 0) {
       return false;
@@ -40,14 +40,14 @@ final class OutputBudget {
   }
 
   /** Drops what a closed or aborted connection held. */
-  void release(AbstractConnection connection) {
+  void release(Connection connection) {
     charge(connection, 0);
   }
 
   /** Recharges the connections of {@code loop}, then aborts the biggest holders while over budget. */
-  void settle(ReactorLoop loop) {
-    List<AbstractConnection> connections = loop.connections();
-    for (AbstractConnection connection : connections) {
+  void settle(Loop loop) {
+    List<Connection> connections = loop.connections();
+    for (Connection connection : connections) {
       connection.recharge();
     }
     long target = limit - limit / 8;
@@ -57,7 +57,7 @@ final class OutputBudget {
     connections.sort(MOST_FIRST);
     int aborted = 0;
     long freed = 0;
-    for (AbstractConnection connection : connections) {
+    for (Connection connection : connections) {
       if (total.get() <= target || connection.charged() == 0) {
         break;
       }

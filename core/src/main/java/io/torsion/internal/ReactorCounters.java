@@ -1,4 +1,4 @@
-package io.torsion.spi;
+package io.torsion.internal;
 
 import java.util.concurrent.atomic.LongAdder;
 

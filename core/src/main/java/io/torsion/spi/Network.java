@@ -1,0 +1,45 @@
+package io.torsion.spi;
+
+import io.torsion.CannotListenError;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A transport's sockets: what a {@link ReactorProvider} opens for one reactor. The runtime asks it
+ * for one {@link Poller} per thread, then listens and connects through it; the reactor, the
+ * connection state machine, timers, workers and shutdown are the runtime's, shared by every
+ * transport.
+ */
+public interface Network {
+  /**
+   * Creates the poller of loop {@code index} (0 is the main loop, the one {@code run()} drives);
+   * called once per loop, in order, before any other method.
+   *
+   * @param timers the loop's timed calls, for a transport that needs its own (connect timeouts,
+   *     accept back-off); run on the owner thread
+   */
+  Poller newPoller(int index, TimerQueue timers);
+
+  /**
+   * Binds a listening socket; called on the main loop's thread, bound when it returns. Each
+   * accepted socket gets its events from {@code accepted} and reports {@link SocketEvents#opened}
+   * on the poller the transport assigns it to.
+   *
+   * @param where {@code host:port} as the user gave it, for error messages
+   */
+  ListenSocket listen(InetSocketAddress address, String where, Supplier<SocketEvents> accepted)
+      throws CannotListenError;
+
+  /**
+   * Starts connecting to {@code address} on {@code poller} (called on its thread); the socket
+   * reports {@link SocketEvents#opened} or {@link SocketEvents#connectFailed} to {@code events}.
+   *
+   * @param destination {@code host:port} as the user gave it, for error messages
+   */
+  void connect(Poller poller, InetSocketAddress address, String destination, Duration timeout, SocketEvents events);
+
+  /** Returns facts for the reactor's report (limits, threads), one {@code "name: value"} line each. */
+  List<String> details();
+}
