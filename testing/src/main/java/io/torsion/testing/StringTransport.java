@@ -3,48 +3,63 @@ package io.torsion.testing;
 import io.torsion.ConnectionAborted;
 import io.torsion.ConnectionClosed;
 import io.torsion.ConnectionDone;
+import io.torsion.ConnectError;
+import io.torsion.DrainableProtocol;
+import io.torsion.Factory;
 import io.torsion.HalfCloseableProtocol;
 import io.torsion.Protocol;
 import io.torsion.PullProducer;
 import io.torsion.PushProducer;
+import io.torsion.Reactor;
 import io.torsion.Transport;
+import io.torsion.spi.Poller;
+import io.torsion.spi.Socket;
+import io.torsion.spi.SocketEvents;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An in-memory {@link Transport} for testing protocols without sockets: Twisted's {@code
- * StringTransport}. It records what the protocol writes, and feeds it bytes as if they came from
- * the peer, whole or split at any point.
+ * A protocol's connection to a scripted peer, in memory: Twisted's {@code StringTransport}, but
+ * running the reactor's real connection code (the same as on a socket) over an in-memory socket.
+ * It records what the protocol writes, and feeds it bytes as if they came from the peer, whole or
+ * split at any point. Pausing holds reads back until resumed, registered producers are driven and
+ * paused at the watermarks, and closing flushes first, exactly as on a socket.
  *
  * <pre>{@code
  * StringTransport transport = new StringTransport();
- * Echo echo = new Echo();
- * transport.connect(echo);
+ * Echo echo = transport.connect(new Echo());
  * transport.receive("hello");
  * assertThat(transport.valueUtf8()).isEqualTo("hello");
  * }</pre>
  *
- * <p>{@link #loseConnection()} and {@link #abortConnection()} deliver {@link
- * Protocol#connectionLost} to the connected protocol once the current callback has returned, as
- * a reactor would. Not thread-safe; everything runs on the test's thread.
+ * <p>Every method runs what the connection has pending before it returns (deterministically, on
+ * the calling thread, with no reactor running): {@code connectionLost} is delivered once the
+ * current callback has returned, as a reactor would. Protocol exceptions are contained as on a
+ * socket: logged, and the connection aborted. Not thread-safe; use it from the test's thread.
  */
 public final class StringTransport implements Transport {
+  private static final InetSocketAddress DIALED = new InetSocketAddress("127.0.0.1", 1);
+
   private final ByteArrayOutputStream written = new ByteArrayOutputStream();
   private final SocketAddress host;
   private final SocketAddress peer;
+  private MemoryNetwork network;
+  private Transport connection; // the real one
+  private Socket far; // the peer's end
+  private MemorySocket nearSocket; // the protocol's end
   private Protocol protocol;
-  private boolean disconnecting;
-  private boolean aborted;
-  private boolean writeClosed;
-  private boolean paused;
-  private boolean lost;
-  private int delivering;
   private Object producer;
   private String closeReason;
+  private boolean aborted;
+  private boolean writeClosed;
+  private boolean lost;
+  private int depth; // > 0 while a protocol callback runs
+  private boolean pumping;
 
   /** Creates a transport between 127.0.0.1:8000 (host) and 127.0.0.1:54321 (peer). */
   public StringTransport() {
@@ -63,29 +78,29 @@ public final class StringTransport implements Transport {
       throw new IllegalStateException("already connected to " + this.protocol);
     }
     this.protocol = Objects.requireNonNull(protocol, "protocol");
-    delivering++;
-    try {
-      protocol.makeConnection(this);
-    } finally {
-      delivering--;
-    }
-    deliverLossIfDue();
+    MemoryNetwork[] opened = new MemoryNetwork[1];
+    Reactor reactor = MemoryTransport.manual(opened);
+    network = opened[0];
+    network.plug(DIALED, new MemoryNetwork.Plug(host, peer, new PeerEnd()));
+    reactor.connectTCP(DIALED.getHostString(), DIALED.getPort(), Factory.of(() -> new Forwarder(protocol)))
+        .addErrback(failure -> {
+          throw new IllegalStateException("the in-memory connection failed: " + failure.message(), failure.value());
+        });
+    pump();
     return protocol;
   }
 
-  /** Delivers {@code data} to the protocol in one {@link Protocol#dataReceived} call. */
+  // ---------------------------------------------------------------- the peer's side
+
+  /** Delivers {@code data} to the protocol in one {@link Protocol#dataReceived} call (once it reads). */
   public void receive(byte[] data) {
     requireConnected();
     if (lost) {
       throw new IllegalStateException("the connection is closed; " + protocol + " cannot receive");
     }
-    delivering++;
-    try {
-      protocol.dataReceived(ByteBuffer.wrap(data.clone()).asReadOnlyBuffer());
-    } finally {
-      delivering--;
-    }
-    deliverLossIfDue();
+    far.write(ByteBuffer.wrap(data), false);
+    far.flush();
+    pump();
   }
 
   /** Delivers {@code text} encoded as UTF-8 in one call. */
@@ -105,140 +120,78 @@ public final class StringTransport implements Transport {
 
   /** Delivers {@code data} in two calls, split before index {@code at}. */
   public void receiveSplit(byte[] data, int at) {
-    receive(java.util.Arrays.copyOfRange(data, 0, at));
+    receive(Arrays.copyOfRange(data, 0, at));
     if (!lost) {
-      receive(java.util.Arrays.copyOfRange(data, at, data.length));
+      receive(Arrays.copyOfRange(data, at, data.length));
     }
   }
 
-  /** Simulates the peer half-closing: calls {@link HalfCloseableProtocol#readConnectionLost()}, or loses the connection. */
+  /**
+   * Simulates the peer half-closing (shutting down its output): a {@link HalfCloseableProtocol}
+   * hears {@code readConnectionLost()}, any other protocol's connection closes.
+   */
   public void peerHalfClose() {
     requireConnected();
-    if (protocol instanceof HalfCloseableProtocol halfCloseable) {
-      halfCloseable.readConnectionLost();
-    } else {
-      loseConnection();
-    }
+    far.shutdownOutputAfterWrites();
+    pump();
   }
 
-  /** Simulates the peer closing the connection: delivers {@code connectionLost(reason)} now. */
+  /**
+   * Simulates the peer closing the connection: with a {@link ConnectionDone}, a clean close (an
+   * end of stream, after which the protocol's writes reset the connection); with any other
+   * reason, a reset, which the protocol hears as {@link io.torsion.ConnectionLost} with the
+   * reason's message.
+   */
   public void peerClose(ConnectionClosed reason) {
     requireConnected();
-    disconnecting = true;
-    deliverLoss(reason);
+    if (reason instanceof ConnectionDone) {
+      far.closeAfterWrites();
+    } else {
+      ((MemorySocket) far).abort(reason.getMessage());
+    }
+    pump();
   }
 
   /** Returns every byte written so far. */
   public byte[] value() {
+    pump();
     return written.toByteArray();
   }
 
   /** Returns every byte written so far, decoded as UTF-8. */
   public String valueUtf8() {
+    pump();
     return written.toString(StandardCharsets.UTF_8);
   }
 
   /** Forgets what was written so far. */
   public void clear() {
+    pump();
     written.reset();
   }
 
-  /** Returns true after {@link #loseConnection()} or {@link #abortConnection()}, or once the peer closed. */
-  @Override
-  public boolean disconnecting() {
-    return disconnecting;
-  }
-
-  /** Returns true after {@link #abortConnection()}. */
+  /** Returns true after {@link #abortConnection()}, or once the connection ended aborted. */
   public boolean aborted() {
+    pump();
     return aborted;
   }
 
-  /** Returns true after {@link #loseWriteConnection()}. */
+  /** Returns true once the protocol's side shut down its output ({@link #loseWriteConnection()}). */
   public boolean writeClosed() {
+    pump();
     return writeClosed;
   }
 
   /** Returns the registered producer ({@link PushProducer} or {@link PullProducer}), or null. */
   public Object producer() {
+    pump();
     return producer;
   }
 
-  /** Returns true while the protocol has paused reading. */
+  /** Returns true while the connection does not read: paused by the protocol (or backed up). */
   public boolean paused() {
-    return paused;
-  }
-
-  @Override
-  public void write(ByteBuffer data) {
-    if (disconnecting || writeClosed) {
-      data.position(data.limit());
-      return;
-    }
-    byte[] bytes = new byte[data.remaining()];
-    data.get(bytes);
-    written.writeBytes(bytes);
-  }
-
-  @Override
-  public void registerProducer(PushProducer producer) {
-    register(producer);
-  }
-
-  @Override
-  public void registerProducer(PullProducer producer) {
-    register(producer);
-  }
-
-  private void register(Object newProducer) {
-    Objects.requireNonNull(newProducer, "producer");
-    if (producer != null) {
-      throw new IllegalStateException("a producer is registered already: " + producer);
-    }
-    producer = newProducer;
-  }
-
-  @Override
-  public void unregisterProducer() {
-    producer = null;
-  }
-
-  @Override
-  public void loseConnection() {
-    if (!disconnecting) {
-      disconnecting = true;
-      deliverLossIfDue();
-    }
-  }
-
-  @Override
-  public void switchProtocol(Protocol next, ByteBuffer unconsumed) {
-    requireConnected();
-    ByteBuffer rest = ByteBuffer.allocate(unconsumed.remaining());
-    rest.put(unconsumed).flip();
-    protocol = Objects.requireNonNull(next, "next");
-    delivering++;
-    try {
-      next.makeConnection(this);
-      if (rest.hasRemaining() && !lost) {
-        next.dataReceived(rest);
-      }
-    } finally {
-      delivering--;
-    }
-  }
-
-  /** Returns the protocol this transport delivers to now (it changes with {@link #switchProtocol}). */
-  public Protocol protocol() {
-    return protocol;
-  }
-
-  @Override
-  public void loseConnection(String reason) {
-    if (!disconnecting) {
-      closeReason = reason;
-      loseConnection();
-    }
+    pump();
+    return !nearSocket.isReading();
   }
 
   /** Returns the reason given to {@link #loseConnection(String)}, or null. */
@@ -246,59 +199,130 @@ public final class StringTransport implements Transport {
     return closeReason;
   }
 
+  /** Returns the protocol this transport delivers to now (it changes with {@link #switchProtocol}). */
+  public Protocol protocol() {
+    return protocol;
+  }
+
+  // ---------------------------------------------------------------- Transport, on the real connection
+
+  @Override
+  public void write(ByteBuffer data) {
+    real().write(data);
+    pump();
+  }
+
+  @Override
+  public void registerProducer(PushProducer producer) {
+    real().registerProducer(producer);
+    this.producer = producer;
+    pump();
+  }
+
+  @Override
+  public void registerProducer(PullProducer producer) {
+    real().registerProducer(producer);
+    this.producer = producer;
+    pump();
+  }
+
+  @Override
+  public void unregisterProducer() {
+    producer = null;
+    real().unregisterProducer();
+    pump();
+  }
+
+  @Override
+  public void loseConnection() {
+    real().loseConnection();
+    pump();
+  }
+
+  @Override
+  public void loseConnection(String reason) {
+    if (!real().disconnecting() && closeReason == null) {
+      closeReason = reason;
+    }
+    real().loseConnection(reason);
+    pump();
+  }
+
   @Override
   public void abortConnection() {
-    if (!lost) {
-      disconnecting = true;
-      aborted = true;
-      deliverLossIfDue();
-    }
+    real().abortConnection();
+    pump();
   }
 
   @Override
   public void loseWriteConnection() {
-    writeClosed = true;
+    real().loseWriteConnection();
+    pump();
+  }
+
+  @Override
+  public void switchProtocol(Protocol next, ByteBuffer unconsumed) {
+    Objects.requireNonNull(next, "next");
+    protocol = next;
+    real().switchProtocol(new Forwarder(next), unconsumed);
+    pump();
+  }
+
+  /** Returns true once closing has begun: asked by the protocol, or after the peer closed. */
+  @Override
+  public boolean disconnecting() {
+    pump();
+    return real().disconnecting();
   }
 
   @Override
   public SocketAddress getPeer() {
-    return peer;
+    return connection == null ? peer : connection.getPeer();
   }
 
   @Override
   public SocketAddress getHost() {
-    return host;
+    return connection == null ? host : connection.getHost();
   }
 
   @Override
   public long bufferedBytes() {
-    return 0;
+    return real().bufferedBytes();
   }
 
   @Override
   public void pauseProducing() {
-    paused = true;
+    real().pauseProducing();
+    pump();
   }
 
   @Override
   public void resumeProducing() {
-    paused = false;
+    real().resumeProducing();
+    pump();
   }
 
-  private void deliverLossIfDue() {
-    if (disconnecting && delivering == 0 && protocol != null && !lost) {
-      deliverLoss(aborted
-          ? new ConnectionAborted("connection aborted by this side", null)
-          : closeReason != null ? new io.torsion.ConnectionLost(closeReason, null)
-          : new ConnectionDone("connection closed cleanly"));
+  // ---------------------------------------------------------------- plumbing
+
+  /** Runs what is pending, unless a protocol callback is running (then its caller will). */
+  private void pump() {
+    if (depth > 0 || pumping || network == null) {
+      return;
+    }
+    pumping = true;
+    try {
+      network.mainPoller().runPending();
+    } finally {
+      pumping = false;
     }
   }
 
-  private void deliverLoss(ConnectionClosed reason) {
-    if (!lost) {
-      lost = true;
-      protocol.connectionLost(reason);
+  private Transport real() {
+    requireConnected();
+    if (connection == null) {
+      throw new IllegalStateException("the connection did not open");
     }
+    return connection;
   }
 
   private void requireConnected() {
@@ -310,6 +334,112 @@ public final class StringTransport implements Transport {
   @Override
   public String toString() {
     return "StringTransport[peer=" + peer + ", written=" + written.size() + " bytes"
-        + (disconnecting ? ", disconnecting" : "") + (paused ? ", paused" : "") + "]";
+        + (connection != null && connection.disconnecting() ? ", disconnecting" : "") + "]";
+  }
+
+  /** The peer's end: records what the protocol sends. */
+  private final class PeerEnd implements SocketEvents {
+    @Override
+    public void opened(Socket socket, Poller poller) {
+      far = socket;
+      nearSocket = ((MemorySocket) socket).peer();
+    }
+
+    @Override
+    public void received(ByteBuffer data) {
+      byte[] bytes = new byte[data.remaining()];
+      data.get(bytes);
+      written.writeBytes(bytes);
+    }
+
+    @Override
+    public void readBurstEnded() {}
+
+    @Override
+    public void peerHalfClosed() {
+      writeClosed = true;
+    }
+
+    @Override
+    public void failed(Throwable cause) {}
+
+    @Override
+    public void closed() {}
+
+    @Override
+    public void writabilityChanged() {}
+
+    @Override
+    public void connectFailed(ConnectError error) {}
+  }
+
+  /**
+   * What the real connection drives: passes every event on to the protocol under test, which sees
+   * this StringTransport as its transport, so that the test can watch its producer.
+   */
+  private final class Forwarder extends Protocol implements HalfCloseableProtocol, DrainableProtocol {
+    private final Protocol target;
+
+    Forwarder(Protocol target) {
+      this.target = target;
+    }
+
+    @Override
+    public void makeConnection(Transport transport) {
+      connection = transport;
+      depth++;
+      try {
+        target.makeConnection(StringTransport.this);
+      } finally {
+        depth--;
+      }
+    }
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
+      depth++;
+      try {
+        target.dataReceived(data);
+      } finally {
+        depth--;
+      }
+    }
+
+    @Override
+    public void readConnectionLost() {
+      depth++;
+      try {
+        if (target instanceof HalfCloseableProtocol halfCloseable) {
+          halfCloseable.readConnectionLost();
+        } else {
+          connection.loseConnection(); // what the connection does for other protocols
+        }
+      } finally {
+        depth--;
+      }
+    }
+
+    @Override
+    public boolean drainConnection() {
+      depth++;
+      try {
+        return target instanceof DrainableProtocol drainable && drainable.drainConnection();
+      } finally {
+        depth--;
+      }
+    }
+
+    @Override
+    public void connectionLost(ConnectionClosed reason) {
+      lost = true;
+      aborted = reason instanceof ConnectionAborted;
+      producer = null;
+      depth++;
+      try {
+        target.connectionLost(reason);
+      } finally {
+        depth--;
+      }
+    }
   }
 }

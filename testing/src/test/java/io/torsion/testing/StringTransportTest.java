@@ -80,8 +80,10 @@ class StringTransportTest {
     StringTransport transport = new StringTransport();
     Probe probe = transport.connect(new Probe());
     transport.peerHalfClose();
-    transport.peerClose(new ConnectionDone("bye"));
-    transport.peerClose(new ConnectionAborted("twice", null));
+    transport.peerClose(new ConnectionDone("bye")); // its end of stream came with the half-close
+    assertThat(probe.events).as("a half-closeable protocol stays open, as on a socket").containsExactly("made", "half-closed");
+    probe.transport().loseConnection();
+    transport.peerClose(new ConnectionAborted("twice", null)); // after the close: nothing happens
     assertThat(probe.events).containsExactly("made", "half-closed", "lost:ConnectionDone");
   }
 

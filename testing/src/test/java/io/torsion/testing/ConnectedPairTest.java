@@ -1,0 +1,195 @@
+package io.torsion.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.torsion.ConnectionClosed;
+import io.torsion.Protocol;
+import io.torsion.PushProducer;
+import io.torsion.Reactor;
+import io.torsion.ReactorOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConnectedPairTest {
+  /** Writes back what it receives. */
+  static final class Echo extends Protocol {
+    @Override
+    public void dataReceived(ByteBuffer data) {
+      transport().write(data);
+    }
+  }
+
+  /** Records what it receives and how it ended. */
+  static class Recorder extends Protocol {
+    final StringBuilder received = new StringBuilder();
+    final List<String> events = new ArrayList<>();
+
+    @Override
+    public void connectionMade() {
+      events.add("made " + transport().getHost() + " -> " + transport().getPeer());
+    }
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
+      received.append(StandardCharsets.UTF_8.decode(data));
+    }
+
+    @Override
+    public void connectionLost(ConnectionClosed reason) {
+      events.add("lost " + reason.getClass().getSimpleName());
+    }
+  }
+
+  /** Writes 64 KiB each time it is resumed, until stopped; counts its pauses. */
+  static final class Flood extends Protocol implements PushProducer {
+    int pauses;
+    int resumes;
+    boolean paused;
+    long sent;
+
+    @Override
+    public void connectionMade() {
+      transport().registerProducer(this);
+      fill();
+    }
+
+    private void fill() {
+      while (!paused && sent < 16L * 1024 * 1024) {
+        transport().write(ByteBuffer.allocate(64 * 1024));
+        sent += 64 * 1024;
+      }
+    }
+
+    @Override
+    public void pauseProducing() {
+      paused = true;
+      pauses++;
+    }
+
+    @Override
+    public void resumeProducing() {
+      paused = false;
+      resumes++;
+      fill();
+    }
+
+    @Override
+    public void stopProducing() {}
+  }
+
+  /** Stops reading once it has seen anything, until told to go on. */
+  static final class SlowReader extends Protocol {
+    long received;
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
+      received += data.remaining();
+      data.position(data.limit());
+      transport().pauseProducing();
+    }
+  }
+
+  @Test
+  void bytesTravelBothWaysThroughTheRealConnectionCode() {
+    ConnectedPair<Echo, Recorder> pair = ConnectedPair.connect(new Echo(), new Recorder());
+    assertThat(pair.client().events).containsExactly("made /127.0.0.1:54321 -> /127.0.0.1:8000");
+    pair.client().transport().write("hello");
+    assertThat(pair.client().received).as("nothing moves before the pump").isEmpty();
+    assertThat(pair.pump()).isTrue();
+    assertThat(pair.client().received.toString()).isEqualTo("hello");
+    assertThat(pair.pump()).as("nothing left to do").isFalse();
+  }
+
+  @Test
+  void closingFlushesFirstAndTheOtherSideHearsConnectionDone() {
+    ConnectedPair<Recorder, Recorder> pair = ConnectedPair.connect(new Recorder(), new Recorder());
+    pair.client().transport().write("last words");
+    pair.client().transport().loseConnection();
+    pair.pump();
+    assertThat(pair.server().received.toString()).isEqualTo("last words");
+    assertThat(pair.server().events).last().isEqualTo("lost ConnectionDone");
+    assertThat(pair.client().events).last().isEqualTo("lost ConnectionDone");
+  }
+
+  @Test
+  void aPeerThatStopsReadingPausesTheProducerAtTheWatermarkAndResumesItAfter() {
+    ConnectedPair<Flood, SlowReader> pair = ConnectedPair.connect(new Flood(), new SlowReader());
+    pair.pump();
+    Flood flood = pair.server();
+    assertThat(flood.paused).as("paused once the window and then the queue filled").isTrue();
+    assertThat(flood.pauses).isGreaterThan(0);
+    long queued = flood.transport().bufferedBytes();
+    assertThat(queued).as("still above the low watermark").isGreaterThan(ReactorOptions.defaults().writeBufferLowWatermark());
+    assertThat(flood.sent).isLessThan(16L * 1024 * 1024);
+
+    pair.client().transport().resumeProducing(); // reads one more burst, then pauses again
+    pair.pump();
+    assertThat(pair.client().received).isGreaterThan(0);
+    for (int i = 0; i < 10_000 && flood.sent < 16L * 1024 * 1024; i++) {
+      pair.client().transport().resumeProducing();
+      pair.pump();
+    }
+    assertThat(flood.resumes).as("resumed below the low watermark").isGreaterThan(0);
+    assertThat(flood.sent).isEqualTo(16L * 1024 * 1024);
+  }
+
+  @Test
+  void dataSentWhilePausedIsHeldAndDeliveredInOrderOnResume() {
+    ConnectedPair<Recorder, Recorder> pair = ConnectedPair.connect(new Recorder(), new Recorder());
+    pair.server().transport().pauseProducing();
+    pair.client().transport().write("a");
+    pair.pump();
+    pair.client().transport().write("b");
+    pair.pump();
+    assertThat(pair.server().received).as("no dataReceived while paused").isEmpty();
+    pair.server().transport().resumeProducing();
+    pair.pump();
+    assertThat(pair.server().received.toString()).isEqualTo("ab");
+  }
+
+  @Test
+  void inMemoryReactorsListenAndConnectByPortWhenRun() throws Exception {
+    try (io.torsion.BackgroundReactor background =
+        io.torsion.BackgroundReactor.start(Reactor.create(ReactorOptions.defaults(), new MemoryTransport()))) {
+      java.util.concurrent.CompletableFuture<String> echoed = new java.util.concurrent.CompletableFuture<>();
+      Recorder client = new Recorder() {
+        @Override
+        public void dataReceived(ByteBuffer data) {
+          super.dataReceived(data);
+          if (received.length() >= 4) {
+            echoed.complete(received.toString());
+          }
+        }
+      };
+      int port = background.call(() -> background.reactor().listenTCP(0, "127.0.0.1",
+          io.torsion.Factory.of(Echo::new)).getHost().getPort());
+      background.call(() -> background.reactor().connectTCP("127.0.0.1", port, io.torsion.Factory.of(() -> client))
+          .addCallback(p -> {
+            p.transport().write("ping");
+            return null;
+          }));
+      assertThat(echoed.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ping");
+      assertThat(background.reactor().report().transport()).isEqualTo("memory");
+    }
+  }
+
+  @Test
+  void connectingToNoListenerIsRefused() throws Exception {
+    try (io.torsion.BackgroundReactor background =
+        io.torsion.BackgroundReactor.start(Reactor.create(ReactorOptions.defaults(), new MemoryTransport()))) {
+      Throwable error = background.call(() -> {
+        java.util.concurrent.CompletableFuture<Throwable> failed = new java.util.concurrent.CompletableFuture<>();
+        background.reactor().connectTCP("127.0.0.1", 1, io.torsion.Factory.of(Recorder::new))
+            .addErrback(f -> {
+              failed.complete(f.value());
+              return null;
+            });
+        return failed;
+      }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(error).isInstanceOf(io.torsion.ConnectionRefusedError.class);
+    }
+  }
+}
