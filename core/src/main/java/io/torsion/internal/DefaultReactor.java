@@ -17,8 +17,10 @@ import io.torsion.ReactorReport;
 import io.torsion.ReactorStats;
 import io.torsion.SystemEvent;
 import io.torsion.TriggerPhase;
+import io.torsion.spi.Acceptor;
 import io.torsion.spi.Network;
 import io.torsion.spi.Poller;
+import io.torsion.spi.SocketEvents;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -77,6 +79,7 @@ public final class DefaultReactor implements Reactor {
   private final List<Thread> workers = new ArrayList<>();
   private final Object ownership = new Object();
   private final AtomicInteger liveConnections = new AtomicInteger();
+  private final AtomicInteger nextLoop = new AtomicInteger();
   private final ReactorCounters counters = new ReactorCounters();
   private final OutputBudget budget;
   private final List<ListeningPort> ports = new CopyOnWriteArrayList<>();
@@ -107,7 +110,10 @@ public final class DefaultReactor implements Reactor {
       created.add(new Loop(i, network));
     }
     this.loops = List.copyOf(created);
-    this.report = Objects.requireNonNull(report, "report").withDetails(network.details());
+    int threads = options.threads();
+    this.report = Objects.requireNonNull(report, "report").withDetails(network.details()).withDetail(threads == 1
+        ? "threads: 1 (the thread that calls run())"
+        : "threads: " + threads + " (the thread that calls run() and " + (threads - 1) + " workers)");
     List<CompletableFuture<Void>> started = new ArrayList<>();
     for (int i = 1; i < loops.size(); i++) {
       Loop loop = loops.get(i);
@@ -501,7 +507,18 @@ public final class DefaultReactor implements Reactor {
     } catch (UnknownHostException e) {
       throw new CannotListenError("cannot listen on " + where + ": unknown host " + host, e);
     }
-    Port listening = new Port(this, factory, network.listen(address, where, () -> new Connection(this, factory, null)));
+    Acceptor acceptor = new Acceptor() {
+      @Override
+      public Poller nextPoller() {
+        return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size())).poller();
+      }
+
+      @Override
+      public SocketEvents accepted() {
+        return new Connection(DefaultReactor.this, factory, null);
+      }
+    };
+    Port listening = new Port(this, factory, network.listen(address, where, acceptor));
     acquireFactory(factory);
     ports.add(listening);
     warnIfNeverRun();

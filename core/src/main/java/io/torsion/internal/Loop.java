@@ -13,7 +13,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One event-loop thread of a {@link DefaultReactor}: the transport's {@link Poller}, the timed
  * calls scheduled on that thread, and the connections pinned to it. A turn of the loop is: poll
- * (I/O and queued tasks), then post-poll tasks, then due timers.
+ * (I/O and queued tasks), then post-poll tasks, then due timers. What a poller lets escape from
+ * the tasks it runs is logged and contained here.
  *
  * <p>Threads: {@link #execute} and {@link #wakeup} from any thread; {@code owner} is written once
  * by the thread that takes the loop, read by any; everything else belongs to the owner thread.
@@ -134,11 +135,17 @@ final class Loop {
       deadline = Math.min(deadline, System.nanoTime());
     }
     long until = Math.min(timers.nextDueTime(), deadline);
-    if (until == Long.MAX_VALUE) {
-      poller.poll(0);
-    } else {
-      long wait = until - System.nanoTime();
-      poller.poll(wait <= 0 ? -1 : wait);
+    long wait = 0; // block until there is I/O, a task or a wakeup
+    if (until != Long.MAX_VALUE) {
+      long left = until - System.nanoTime();
+      wait = left <= 0 ? -1 : left;
+    }
+    try {
+      poller.poll(wait);
+    } catch (Throwable error) {
+      // A task or handler the poller ran threw: the rest of its queue waits for the next turn.
+      Failure.rethrowIfFatal(error);
+      LOG.log(Level.WARNING, "an I/O event handler threw; the reactor goes on", error);
     }
     if (polled != null) {
       for (Runnable task : polled) {

@@ -4,7 +4,6 @@ import io.torsion.CannotListenError;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * A transport's sockets: what a {@link ReactorProvider} opens for one reactor. The runtime asks it
@@ -24,12 +23,13 @@ public interface Network {
 
   /**
    * Binds a listening socket; called on the main loop's thread, bound when it returns. Each
-   * accepted socket gets its events from {@code accepted} and reports {@link SocketEvents#opened}
-   * on the poller the transport assigns it to.
+   * accepted socket gets its events from {@code acceptor} and reports {@link SocketEvents#opened}
+   * on the acceptor's next poller (or, where each loop listens on a socket of its own, on that
+   * loop's).
    *
    * @param where {@code host:port} as the user gave it, for error messages
    */
-  ListenSocket listen(InetSocketAddress address, String where, Supplier<SocketEvents> accepted)
+  ListenSocket listen(InetSocketAddress address, String where, Acceptor acceptor)
       throws CannotListenError;
 
   /**

@@ -48,6 +48,8 @@ public interface Socket {
   /** Returns the peer's address, or null if unknown. */
   SocketAddress remoteAddress();
 
-  /** Returns a short identity for logs, such as a channel id. */
-  String id();
+  /** Returns a short identity for logs, such as a channel id; by default, the identity hash. */
+  default String id() {
+    return Integer.toHexString(System.identityHashCode(this));
+  }
 }

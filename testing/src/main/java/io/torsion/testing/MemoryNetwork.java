@@ -3,6 +3,7 @@ package io.torsion.testing;
 import io.torsion.CannotListenError;
 import io.torsion.ConnectionRefusedError;
 import io.torsion.ReactorOptions;
+import io.torsion.spi.Acceptor;
 import io.torsion.spi.ListenSocket;
 import io.torsion.spi.Network;
 import io.torsion.spi.Poller;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * The sockets of an in-memory reactor. Listening ports live in one address space per JVM, so
@@ -35,7 +35,6 @@ final class MemoryNetwork implements Network {
 
   private final ReactorOptions options;
   private final List<MemoryPoller> pollers = new ArrayList<>();
-  private final AtomicInteger nextPoller = new AtomicInteger();
   private final Map<InetSocketAddress, Plug> plugged = new ConcurrentHashMap<>();
 
   /**
@@ -70,7 +69,7 @@ final class MemoryNetwork implements Network {
     meetings.put(second, meeting);
   }
 
-  private record Listener(MemoryNetwork network, InetSocketAddress address, Supplier<SocketEvents> accepted) {}
+  private record Listener(InetSocketAddress address, Acceptor acceptor) {}
 
   MemoryNetwork(ReactorOptions options) {
     this.options = options;
@@ -89,7 +88,7 @@ final class MemoryNetwork implements Network {
   }
 
   @Override
-  public ListenSocket listen(InetSocketAddress address, String where, Supplier<SocketEvents> accepted)
+  public ListenSocket listen(InetSocketAddress address, String where, Acceptor acceptor)
       throws CannotListenError {
     int port = address.getPort();
     InetSocketAddress bound;
@@ -98,11 +97,11 @@ final class MemoryNetwork implements Network {
       do {
         port = NEXT_PORT.getAndUpdate(p -> p >= 65_535 ? 30_000 : p + 1);
         bound = new InetSocketAddress(address.getAddress(), port);
-        listener = new Listener(this, bound, accepted);
+        listener = new Listener(bound, acceptor);
       } while (LISTENING.putIfAbsent(port, listener) != null);
     } else {
       bound = address;
-      if (LISTENING.putIfAbsent(port, new Listener(this, bound, accepted)) != null) {
+      if (LISTENING.putIfAbsent(port, new Listener(bound, acceptor)) != null) {
         throw new CannotListenError("cannot listen on " + where + ": in-memory port " + port + " is in use", null);
       }
     }
@@ -154,13 +153,9 @@ final class MemoryNetwork implements Network {
       return;
     }
     MemorySocket client = newSocket(here, events, local, listener.address());
-    MemorySocket server = listener.network().newSocket(listener.network().nextPoller(), listener.accepted().get(),
+    MemorySocket server = newSocket((MemoryPoller) listener.acceptor().nextPoller(), listener.acceptor().accepted(),
         listener.address(), local);
     MemorySocket.pair(client, server);
-  }
-
-  private MemoryPoller nextPoller() {
-    return pollers.get(Math.floorMod(nextPoller.getAndIncrement(), pollers.size()));
   }
 
   MemorySocket newSocket(MemoryPoller poller, SocketEvents events, SocketAddress local, SocketAddress remote) {

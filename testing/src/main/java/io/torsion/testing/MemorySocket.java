@@ -2,6 +2,7 @@ package io.torsion.testing;
 
 import io.torsion.spi.Socket;
 import io.torsion.spi.SocketEvents;
+import io.torsion.spi.WriteQueue;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -25,13 +26,9 @@ final class MemorySocket implements Socket {
   private final SocketAddress local;
   private final SocketAddress remote;
   private final int window;
-  private final long lowWatermark;
-  private final long highWatermark;
   private MemorySocket peer;
 
-  private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
-  private long queued;
-  private boolean writable = true;
+  private final WriteQueue outbound;
   private boolean transferScheduled;
   private boolean closeWhenFlushed;
   private boolean shutdownWhenFlushed;
@@ -53,8 +50,7 @@ final class MemorySocket implements Socket {
     this.local = local;
     this.remote = remote;
     this.window = window;
-    this.lowWatermark = lowWatermark;
-    this.highWatermark = highWatermark;
+    this.outbound = new WriteQueue(lowWatermark, highWatermark);
   }
 
   /** Connects two ends and reports both opened, each on its own poller. */
@@ -79,12 +75,7 @@ final class MemorySocket implements Socket {
 
   @Override
   public void write(ByteBuffer data, boolean lent) {
-    ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-    copy.put(data.duplicate()).flip();
-    outbound.add(copy);
-    queued += copy.remaining();
-    if (writable && queued > highWatermark) {
-      writable = false;
+    if (outbound.add(data)) {
       events.writabilityChanged();
     }
   }
@@ -104,6 +95,7 @@ final class MemorySocket implements Socket {
       return;
     }
     boolean moved = false;
+    boolean flipped = false;
     synchronized (peer) {
       if (peer.reset || peer.closed && !outbound.isEmpty()) {
         // the peer is gone: TCP answers with a reset
@@ -111,18 +103,18 @@ final class MemorySocket implements Socket {
         return;
       }
       while (!outbound.isEmpty() && peer.inboundBytes < peer.window) {
-        ByteBuffer next = outbound.poll();
+        ByteBuffer head = outbound.head(1)[0];
+        ByteBuffer next = ByteBuffer.allocate(head.remaining()).put(head).flip(); // one write, one read
         peer.inbound.add(next);
         peer.inboundBytes += next.remaining();
-        queued -= next.remaining();
+        flipped |= outbound.sent(next.remaining());
         moved = true;
       }
     }
     if (moved) {
       peer.poller.post(peer::deliver);
     }
-    if (!writable && queued < lowWatermark) {
-      writable = true;
+    if (flipped) {
       events.writabilityChanged();
     }
     if (outbound.isEmpty()) {
@@ -137,7 +129,6 @@ final class MemorySocket implements Socket {
 
   private void peerReset() {
     outbound.clear();
-    queued = 0;
     events.failed(new IOException("Connection reset by peer"));
     finish();
   }
@@ -158,7 +149,6 @@ final class MemorySocket implements Socket {
   @Override
   public void closeNow() {
     outbound.clear();
-    queued = 0;
     finish();
   }
 
@@ -188,12 +178,12 @@ final class MemorySocket implements Socket {
 
   @Override
   public long queuedBytes() {
-    return queued;
+    return outbound.bytes();
   }
 
   @Override
   public boolean writable() {
-    return writable;
+    return outbound.writable();
   }
 
   // ---------------------------------------------------------------- reading
@@ -259,7 +249,6 @@ final class MemorySocket implements Socket {
     poller.post(() -> {
       if (!closed) {
         outbound.clear();
-        queued = 0;
         events.failed(new IOException(why));
         finish();
       }
@@ -269,7 +258,6 @@ final class MemorySocket implements Socket {
   /** Closes this end abortively: the peer's connection is reset with {@code why}. */
   void abort(String why) {
     outbound.clear();
-    queued = 0;
     outputShut = true; // no end of stream: a reset instead
     peer.resetByPeer(why);
     finish();

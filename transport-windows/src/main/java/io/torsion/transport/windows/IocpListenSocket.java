@@ -1,7 +1,8 @@
 package io.torsion.transport.windows;
 
+import io.torsion.spi.AcceptBackoff;
+import io.torsion.spi.Acceptor;
 import io.torsion.spi.ListenSocket;
-import io.torsion.spi.SocketEvents;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -10,37 +11,30 @@ import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * A listening {@link AsynchronousServerSocketChannel}: one accept under way at a time; each
- * accepted connection goes to the reactor's loops in turn. When accepting fails (above all with
- * EMFILE, out of file descriptors) it waits with a back-off doubling from {@value #FIRST_BACKOFF_MS}
- * ms to {@value #MAX_BACKOFF_MS} ms before the next accept, logging one warning per burst, instead
- * of retrying in a busy loop.
+ * accepted connection goes to the reactor's loops in turn. A failed accept (above all EMFILE, out
+ * of file descriptors) waits for the {@link AcceptBackoff} before the next, instead of retrying in
+ * a busy loop.
  */
 final class IocpListenSocket implements ListenSocket {
-  static final long FIRST_BACKOFF_MS = 10;
-  static final long MAX_BACKOFF_MS = 1000;
   private static final System.Logger LOG = System.getLogger("io.torsion.ListeningPort");
 
   private final IocpNetwork network;
   private final IocpLoop home;
   private final AsynchronousServerSocketChannel server;
-  private final Supplier<SocketEvents> accepted;
+  private final Acceptor acceptor;
   private final InetSocketAddress address;
-  private int failures;
-  private long burstStartNanos;
-  private long backoffMs;
+  private final AcceptBackoff backoff = new AcceptBackoff();
 
   IocpListenSocket(IocpNetwork network, IocpLoop home, AsynchronousServerSocketChannel server,
-      Supplier<SocketEvents> accepted) throws IOException {
+      Acceptor acceptor) throws IOException {
     this.network = network;
     this.address = (InetSocketAddress) server.getLocalAddress();
     this.home = home;
     this.server = server;
-    this.accepted = accepted;
+    this.acceptor = acceptor;
     home.track(server);
   }
 
@@ -67,13 +61,9 @@ final class IocpListenSocket implements ListenSocket {
   }
 
   private void accepted(AsynchronousSocketChannel socket) {
-    if (failures > 0) {
-      LOG.log(Level.INFO, "accepting again on {0} after {1} failed attempt(s) over {2} ms",
-          address, failures, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - burstStartNanos));
-      failures = 0;
-    }
-    IocpLoop target = network.nextLoopForAccept();
-    network.post(target, () -> network.startConnection(target, socket, accepted.get(), false));
+    backoff.succeeded(address);
+    IocpLoop target = (IocpLoop) acceptor.nextPoller();
+    network.post(target, () -> network.startConnection(target, socket, acceptor.accepted(), false));
     acceptNext();
   }
 
@@ -81,17 +71,7 @@ final class IocpListenSocket implements ListenSocket {
     if (!server.isOpen() || error instanceof AsynchronousCloseException) {
       return; // stopped listening
     }
-    if (failures++ == 0) {
-      burstStartNanos = System.nanoTime();
-      backoffMs = FIRST_BACKOFF_MS;
-      LOG.log(Level.WARNING, "accept failed on {0}: {1}; pausing accepts and retrying with back-off"
-          + " (up to every {2} ms). Existing connections are unaffected.",
-          address, error.getMessage() == null ? error.toString() : error.getMessage(), MAX_BACKOFF_MS);
-    } else {
-      LOG.log(Level.DEBUG, "accept failed again on {0} (attempt {1}): {2}", address, failures, error);
-      backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-    }
-    home.timers().schedule(Duration.ofMillis(backoffMs), this::acceptNext);
+    home.timers.schedule(Duration.ofMillis(backoff.failed(address, error)), this::acceptNext);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.torsion.transport.windows;
 
-import io.torsion.Failure;
 import io.torsion.spi.Poller;
 import io.torsion.spi.TimerQueue;
 import java.io.IOException;
@@ -25,7 +24,7 @@ final class IocpLoop implements Poller {
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final Set<Channel> channels = Collections.newSetFromMap(new IdentityHashMap<>());
   private final AsynchronousChannelGroup group; // closed by the main loop only
-  private final TimerQueue timers;
+  final TimerQueue timers; // this loop's timed calls, run on its thread
   private volatile Thread owner;
   private volatile boolean destroyed;
 
@@ -33,11 +32,6 @@ final class IocpLoop implements Poller {
   IocpLoop(AsynchronousChannelGroup group, TimerQueue timers) {
     this.group = group;
     this.timers = timers;
-  }
-
-  /** Returns the timed calls of this loop, run on its thread. */
-  TimerQueue timers() {
-    return timers;
   }
 
   @Override
@@ -73,7 +67,7 @@ final class IocpLoop implements Poller {
     }
     Runnable task;
     for (int i = 0; i < TASKS_PER_POLL && (task = tasks.poll()) != null; i++) {
-      runContained(task);
+      task.run(); // what it throws, the reactor's loop contains
     }
   }
 
@@ -98,7 +92,11 @@ final class IocpLoop implements Poller {
     channels.clear();
     Runnable task;
     while ((task = tasks.poll()) != null) {
-      runContained(task);
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "an I/O event handler threw while the loop stopped: {0}", e);
+      }
     }
     destroyed = true;
     if (group != null) {
@@ -107,15 +105,6 @@ final class IocpLoop implements Poller {
       } catch (IOException e) {
         LOG.log(System.Logger.Level.DEBUG, "closing the asynchronous channel group: {0}", e);
       }
-    }
-  }
-
-  private static void runContained(Runnable task) {
-    try {
-      task.run();
-    } catch (Throwable error) {
-      Failure.rethrowIfFatal(error);
-      LOG.log(System.Logger.Level.WARNING, "an I/O event handler threw; the reactor goes on", error);
     }
   }
 }

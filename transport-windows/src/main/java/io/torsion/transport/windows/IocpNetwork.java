@@ -6,6 +6,7 @@ import io.torsion.ConnectTimeoutError;
 import io.torsion.ConnectionRefusedError;
 import io.torsion.DelayedCall;
 import io.torsion.ReactorOptions;
+import io.torsion.spi.Acceptor;
 import io.torsion.spi.ListenSocket;
 import io.torsion.spi.Network;
 import io.torsion.spi.Poller;
@@ -21,11 +22,10 @@ import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The sockets of the {@code iocp} transport: the JDK's asynchronous channels (I/O completion ports on Windows; the
@@ -42,22 +42,19 @@ final class IocpNetwork implements Network {
   private final AsynchronousChannelGroup group;
   private final ReactorOptions options;
   private final List<String> details;
-  private final List<IocpLoop> loops = new ArrayList<>();
-  private final AtomicInteger nextLoop = new AtomicInteger();
+  private IocpLoop main; // the first loop: listening sockets live on it
 
   IocpNetwork(ReactorOptions options, List<String> details) {
     this.options = options;
     this.group = newGroup(options);
-    List<String> all = new ArrayList<>(details);
-    all.add("threads: " + options.threads() + " reactor, " + completionThreads(options)
-        + " completion (JDK asynchronous channel group)");
-    this.details = List.copyOf(all);
+    this.details = Stream.concat(details.stream(),
+        Stream.of("completion threads: " + completionThreads(options) + " (JDK asynchronous channel group)")).toList();
   }
 
   @Override
   public Poller newPoller(int index, TimerQueue timers) {
     IocpLoop loop = new IocpLoop(index == 0 ? group : null, timers);
-    loops.add(loop);
+    main = index == 0 ? loop : main;
     return loop;
   }
 
@@ -92,11 +89,6 @@ final class IocpNetwork implements Network {
     }
   }
 
-  /** Returns the loop the next accepted connection should go to, round-robin. */
-  IocpLoop nextLoopForAccept() {
-    return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
-  }
-
   /** Wraps a connected socket on {@code loop} and opens it; called on its thread. */
   void startConnection(IocpLoop loop, AsynchronousSocketChannel socket, SocketEvents events, boolean client) {
     IocpSocket connection;
@@ -117,7 +109,7 @@ final class IocpNetwork implements Network {
   }
 
   @Override
-  public ListenSocket listen(InetSocketAddress address, String where, Supplier<SocketEvents> accepted)
+  public ListenSocket listen(InetSocketAddress address, String where, Acceptor acceptor)
       throws CannotListenError {
     AsynchronousServerSocketChannel server = null;
     try {
@@ -127,7 +119,7 @@ final class IocpNetwork implements Network {
         server.setOption(StandardSocketOptions.SO_RCVBUF, options.socketReceiveBuffer());
       }
       server.bind(address, BACKLOG); // the JDK's default of 50 overflows under connection bursts
-      IocpListenSocket port = new IocpListenSocket(this, loops.get(0), server, accepted);
+      IocpListenSocket port = new IocpListenSocket(this, main, server, acceptor);
       port.acceptNext();
       return port;
     } catch (IOException e) {
@@ -161,7 +153,7 @@ final class IocpNetwork implements Network {
       return;
     }
     loop.track(socket);
-    DelayedCall expiry = loop.timers().schedule(timeout, () -> {
+    DelayedCall expiry = loop.timers.schedule(timeout, () -> {
       closeQuietly(socket);
       events.connectFailed(new ConnectTimeoutError(
           "connection to " + destination + " timed out after " + timeout.toMillis() + " ms", null));

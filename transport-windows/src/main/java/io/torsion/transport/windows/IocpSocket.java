@@ -3,12 +3,12 @@ package io.torsion.transport.windows;
 import io.torsion.ReactorOptions;
 import io.torsion.spi.Socket;
 import io.torsion.spi.SocketEvents;
+import io.torsion.spi.WriteQueue;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
-import java.util.ArrayDeque;
 
 /**
  * A socket on an {@link AsynchronousSocketChannel}. At most one read and one write are under
@@ -27,16 +27,12 @@ final class IocpSocket implements Socket {
   private final AsynchronousSocketChannel channel;
   private final SocketAddress peer;
   private final SocketAddress host;
-  private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
-  private final int lowWatermark;
-  private final int highWatermark;
+  private final WriteQueue outbound;
   private IocpLoop loop;
   private ByteBuffer readBuffer = ByteBuffer.allocate(INITIAL_READ);
   private boolean reading = true;
   private boolean readPending;
   private boolean writePending;
-  private long queued;
-  private boolean writable = true;
   private boolean closeWhenFlushed;
   private boolean shutdownWhenFlushed;
   private boolean closing;
@@ -49,8 +45,7 @@ final class IocpSocket implements Socket {
     this.channel = channel;
     this.peer = channel.getRemoteAddress();
     this.host = channel.getLocalAddress();
-    this.lowWatermark = options.writeBufferLowWatermark();
-    this.highWatermark = options.writeBufferHighWatermark();
+    this.outbound = new WriteQueue(options.writeBufferLowWatermark(), options.writeBufferHighWatermark());
   }
 
   /** Opens the socket on {@code loop}; called on its thread. */
@@ -121,12 +116,7 @@ final class IocpSocket implements Socket {
 
   @Override
   public void write(ByteBuffer data, boolean lent) {
-    ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-    copy.put(data.duplicate()).flip();
-    outbound.add(copy);
-    queued += copy.remaining();
-    if (writable && queued > highWatermark) {
-      writable = false;
+    if (outbound.add(data)) {
       events.writabilityChanged();
     }
   }
@@ -141,7 +131,7 @@ final class IocpSocket implements Socket {
       return;
     }
     writePending = true;
-    ByteBuffer[] gather = outbound.stream().limit(MAX_GATHER).toArray(ByteBuffer[]::new);
+    ByteBuffer[] gather = outbound.head(MAX_GATHER);
     try {
       channel.write(gather, 0, gather.length, 0, java.util.concurrent.TimeUnit.MILLISECONDS, null,
           new CompletionHandler<Long, Void>() {
@@ -163,12 +153,7 @@ final class IocpSocket implements Socket {
 
   private void writeCompleted(long written) {
     writePending = false;
-    queued -= written;
-    while (!outbound.isEmpty() && !outbound.peek().hasRemaining()) {
-      outbound.poll();
-    }
-    if (!writable && queued < lowWatermark) {
-      writable = true;
+    if (outbound.sent(written)) {
       events.writabilityChanged();
     }
     flush();
@@ -202,12 +187,12 @@ final class IocpSocket implements Socket {
 
   @Override
   public long queuedBytes() {
-    return queued;
+    return outbound.bytes();
   }
 
   @Override
   public boolean writable() {
-    return writable;
+    return outbound.writable();
   }
 
   // ---------------------------------------------------------------- closing
@@ -225,7 +210,6 @@ final class IocpSocket implements Socket {
     }
     loop.untrack(channel);
     outbound.clear();
-    queued = 0;
     loop.execute(this::finish);
   }
 
@@ -257,10 +241,5 @@ final class IocpSocket implements Socket {
   @Override
   public SocketAddress localAddress() {
     return host;
-  }
-
-  @Override
-  public String id() {
-    return Integer.toHexString(System.identityHashCode(this));
   }
 }

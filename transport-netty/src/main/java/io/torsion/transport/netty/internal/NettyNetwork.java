@@ -14,6 +14,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.torsion.CannotListenError;
 import io.torsion.ReactorOptions;
+import io.torsion.spi.Acceptor;
 import io.torsion.spi.ListenSocket;
 import io.torsion.spi.Network;
 import io.torsion.spi.Poller;
@@ -28,8 +29,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The sockets of every Netty-based transport: a {@link NettyLoop} per reactor thread, listening
@@ -45,7 +46,6 @@ public final class NettyNetwork implements Network {
   private final ReactorOptions options;
   private final List<String> details;
   private final List<NettyLoop> loops = new ArrayList<>();
-  private final AtomicInteger nextLoop = new AtomicInteger();
 
   // Immutable, so one of each serves every connection (Netty makes a new allocator per channel).
   private final WriteBufferWaterMark waterMark;
@@ -74,9 +74,8 @@ public final class NettyNetwork implements Network {
     this.socketChannel = Objects.requireNonNull(socketChannel, "socketChannel");
     this.reusePort = reusePort;
     this.options = Objects.requireNonNull(options, "options");
-    List<String> all = new ArrayList<>(details);
-    all.add(threads(options, reusePort));
-    this.details = List.copyOf(all);
+    this.details = options.threads() == 1 ? List.copyOf(details) : Stream.concat(details.stream(), Stream.of("listening: "
+        + (reusePort != null ? "SO_REUSEPORT, one socket per thread" : "one acceptor, round-robin"))).toList();
     this.waterMark = new WriteBufferWaterMark(options.writeBufferLowWatermark(), options.writeBufferHighWatermark());
   }
 
@@ -106,14 +105,6 @@ public final class NettyNetwork implements Network {
     return waterMark;
   }
 
-  private static String threads(ReactorOptions options, ChannelOption<Boolean> reusePort) {
-    int threads = options.threads();
-    return threads == 1
-        ? "threads: 1 (the thread that calls run())"
-        : "threads: " + threads + " (the thread that calls run() and " + (threads - 1) + " workers); listening: "
-            + (reusePort != null ? "SO_REUSEPORT, one socket per thread" : "one acceptor, round-robin");
-  }
-
   /** Returns the loop of a channel's event loop. */
   NettyLoop loopOf(EventLoop eventLoop) {
     for (NettyLoop loop : loops) {
@@ -126,25 +117,20 @@ public final class NettyNetwork implements Network {
 
   // ---------------------------------------------------------------- listen
 
-  /** Returns the loop the next accepted connection should go to, round-robin. */
-  private NettyLoop nextLoop() {
-    return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
-  }
-
   @Override
-  public ListenSocket listen(InetSocketAddress address, String where, Supplier<SocketEvents> accepted)
+  public ListenSocket listen(InetSocketAddress address, String where, Acceptor acceptor)
       throws CannotListenError {
     boolean perLoop = reusePort != null && loops.size() > 1;
     List<Channel> channels = new ArrayList<>();
     try {
-      channels.add(bindOn(loops.get(0), address, accepted, perLoop, where));
+      channels.add(bindOn(loops.get(0), address, acceptor, perLoop, where));
       InetSocketAddress bound = (InetSocketAddress) channels.get(0).localAddress();
       for (int i = 1; perLoop && i < loops.size(); i++) {
         NettyLoop loop = loops.get(i);
         CompletableFuture<Channel> other = new CompletableFuture<>();
         loop.execute(() -> {
           try {
-            other.complete(bindOn(loop, bound, accepted, true, where));
+            other.complete(bindOn(loop, bound, acceptor, true, where));
           } catch (Throwable e) {
             other.completeExceptionally(e);
           }
@@ -161,7 +147,7 @@ public final class NettyNetwork implements Network {
   }
 
   /** Registers and binds one listening channel on {@code loop}, inline: called on its thread. */
-  private Channel bindOn(NettyLoop loop, InetSocketAddress address, Supplier<SocketEvents> accepted, boolean shared,
+  private Channel bindOn(NettyLoop loop, InetSocketAddress address, Acceptor acceptor, boolean shared,
       String where)
       throws CannotListenError {
     Channel server = newServerChannel();
@@ -172,7 +158,7 @@ public final class NettyNetwork implements Network {
     if (shared) {
       server.config().setOption(reusePort, true);
     }
-    server.pipeline().addLast(new Acceptor(this, loop.io, accepted, shared ? null : () -> nextLoop().io));
+    server.pipeline().addLast(new AcceptHandler(this, loop.io, acceptor, !shared));
     // Registering and binding directly (not through ServerBootstrap, which binds from a queued
     // task) completes both inline on the loop's thread, so the port is bound when we return.
     ChannelPromise registered = server.newPromise();
