@@ -39,7 +39,7 @@ class ArchitectureTest {
     assertPresent("io.torsion.Reactor", "io.torsion.testing.Clock", "io.torsion.transport.netty.NettyTransport",
         "io.torsion.transport.nio.NioReactorProvider", "io.torsion.transport.epoll.EpollReactorProvider",
         "io.torsion.transport.iouring.IoUringReactorProvider", "io.torsion.transport.kqueue.KQueueReactorProvider",
-        "io.torsion.transport.windows.IocpReactorProvider", "io.torsion.transport.posix.FileDescriptorLimit",
+        "io.torsion.transport.windows.IocpReactorProvider", "io.torsion.posix.FileDescriptorLimit",
         "io.torsion.protocols.echo.Echo", "io.torsion.protocols.line.LineReceiver",
         "io.torsion.protocols.unification.PortUnification", "io.torsion.examples.Demo");
   }
@@ -54,7 +54,10 @@ class ArchitectureTest {
   @Test
   void nothingOutsideTheTransportsTouchesNettyOrJna() {
     noClasses().that().resideOutsideOfPackage("io.torsion.transport..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "com.sun.jna..")
+        .should().dependOnClassesThat().resideInAPackage("io.netty..")
+        .check(classes);
+    noClasses().that().resideOutsideOfPackages("io.torsion.transport..", "io.torsion.posix..")
+        .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
         .check(classes);
   }
 

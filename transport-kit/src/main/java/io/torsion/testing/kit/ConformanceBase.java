@@ -24,7 +24,7 @@ import io.torsion.TriggerPhase;
 import io.torsion.spi.Availability;
 import io.torsion.spi.ReactorProvider;
 import io.torsion.BackgroundReactor;
-import io.torsion.transport.posix.FileDescriptorLimit;
+import io.torsion.posix.FileDescriptorLimit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -74,6 +74,9 @@ public abstract class ConformanceBase implements KitContext {
   private ReactorProvider provider;
   private Availability availability;
   private BackgroundReactor background;
+
+  /** For subclasses: one per transport under test. */
+  protected ConformanceBase() {}
 
   /** Returns the name of the provider under test, e.g. {@code "nio"}. */
   protected abstract String transportName();

@@ -29,7 +29,7 @@ import io.torsion.TriggerPhase;
 import io.torsion.spi.Availability;
 import io.torsion.spi.ReactorProvider;
 import io.torsion.BackgroundReactor;
-import io.torsion.transport.posix.FileDescriptorLimit;
+import io.torsion.posix.FileDescriptorLimit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -22,4 +22,7 @@ public abstract class TransportConformanceKit extends ConformanceBase
         WorkerPoolConformance,
         ChildProcessConformance,
         SeveralThreadsConformance,
-        StoppingConformance {}
+        StoppingConformance {
+  /** For subclasses: one per transport under test. */
+  protected TransportConformanceKit() {}
+}

@@ -7,7 +7,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.torsion.ReactorOptions;
 import io.torsion.spi.Network;
 import io.torsion.transport.netty.internal.NettyNetwork;
-import io.torsion.transport.posix.FileDescriptorLimit;
+import io.torsion.posix.FileDescriptorLimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

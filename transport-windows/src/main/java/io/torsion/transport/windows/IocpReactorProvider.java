@@ -7,7 +7,7 @@ import io.torsion.spi.Availability;
 import io.torsion.spi.Network;
 import io.torsion.spi.Platform;
 import io.torsion.spi.ReactorProvider;
-import io.torsion.transport.posix.FileDescriptorLimit;
+import io.torsion.posix.FileDescriptorLimit;
 
 /**
  * The {@code iocp} transport: the JDK's asynchronous channels, which the JDK implements with I/O
