@@ -5,7 +5,9 @@
  */
 module io.torsion {
   requires java.management; // the default output budget reads -XX:MaxDirectMemorySize
-  requires jdk.unsupported; // sun.misc.Signal, looked up by reflection, stops the reactor on SIGINT/SIGTERM
+  requires jdk.unsupported; // sun.misc.Signal, looked up by reflection, stops the reactor on
+
+  // SIGINT/SIGTERM
 
   exports io.torsion;
   exports io.torsion.spi;

@@ -1,6 +1,6 @@
 /**
- * The examples and the demo: applications of Torsion, runnable from the class path (the demo's
- * fat jar) or the module path ({@code java -p <jars> -m io.torsion.examples/io.torsion.examples.Demo}).
+ * The examples and the demo: applications of Torsion, runnable from the class path (the demo's fat
+ * jar) or the module path ({@code java -p <jars> -m io.torsion.examples/io.torsion.examples.Demo}).
  * Transports are not required: the core finds them as services on the module path.
  */
 module io.torsion.examples {

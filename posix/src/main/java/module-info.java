@@ -1,9 +1,11 @@
 /** The POSIX calls Netty lacks, through JNA: the open-files limit. */
-@SuppressWarnings("requires-automatic") // JNA has no module descriptor, only an Automatic-Module-Name
+@SuppressWarnings(
+    "requires-automatic") // JNA has no module descriptor, only an Automatic-Module-Name
 module io.torsion.posix {
   requires com.sun.jna;
 
   exports io.torsion.posix;
 
-  opens io.torsion.posix.internal to com.sun.jna; // JNA reflects on the rlimit structure and implements LibC
+  opens io.torsion.posix.internal to
+      com.sun.jna; // JNA reflects on the rlimit structure and implements LibC
 }

@@ -1,4 +1,7 @@
-/** Test doubles for protocol code: the in-memory transport, StringTransport, ConnectedPair and Clock. */
+/**
+ * Test doubles for protocol code: the in-memory transport, StringTransport, ConnectedPair and
+ * Clock.
+ */
 module io.torsion.testing {
   requires transitive io.torsion;
 

@@ -1,6 +1,6 @@
 /**
- * The {@code epoll} transport: Netty's native epoll. Its native libraries are modules of their
- * own, required here so that they are resolved on the module path too.
+ * The {@code epoll} transport: Netty's native epoll. Its native libraries are modules of their own,
+ * required here so that they are resolved on the module path too.
  */
 module io.torsion.transport.epoll {
   requires transitive io.torsion;
@@ -11,5 +11,6 @@ module io.torsion.transport.epoll {
 
   exports io.torsion.transport.epoll;
 
-  provides io.torsion.spi.ReactorProvider with io.torsion.transport.epoll.EpollReactorProvider;
+  provides io.torsion.spi.ReactorProvider with
+      io.torsion.transport.epoll.EpollReactorProvider;
 }

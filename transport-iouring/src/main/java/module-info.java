@@ -12,5 +12,6 @@ module io.torsion.transport.iouring {
 
   exports io.torsion.transport.iouring;
 
-  provides io.torsion.spi.ReactorProvider with io.torsion.transport.iouring.IoUringReactorProvider;
+  provides io.torsion.spi.ReactorProvider with
+      io.torsion.transport.iouring.IoUringReactorProvider;
 }

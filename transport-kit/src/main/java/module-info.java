@@ -1,4 +1,7 @@
-/** The conformance kit that every transport passes, for transport authors; tests in JUnit 5 and AssertJ. */
+/**
+ * The conformance kit that every transport passes, for transport authors; tests in JUnit 5 and
+ * AssertJ.
+ */
 module io.torsion.testing.kit {
   requires transitive io.torsion;
   requires transitive org.junit.jupiter.api;
@@ -8,5 +11,6 @@ module io.torsion.testing.kit {
 
   exports io.torsion.testing.kit;
 
-  opens io.torsion.testing.kit to org.junit.platform.commons;
+  opens io.torsion.testing.kit to
+      org.junit.platform.commons;
 }

@@ -11,5 +11,6 @@ module io.torsion.transport.kqueue {
 
   exports io.torsion.transport.kqueue;
 
-  provides io.torsion.spi.ReactorProvider with io.torsion.transport.kqueue.KQueueReactorProvider;
+  provides io.torsion.spi.ReactorProvider with
+      io.torsion.transport.kqueue.KQueueReactorProvider;
 }

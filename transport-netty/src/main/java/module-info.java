@@ -1,4 +1,6 @@
-/** What every Netty-based transport shares: one Network implementation over Netty's I/O handlers. */
+/**
+ * What every Netty-based transport shares: one Network implementation over Netty's I/O handlers.
+ */
 module io.torsion.transport.netty {
   requires transitive io.torsion;
   requires transitive io.netty.transport;

@@ -5,5 +5,6 @@ module io.torsion.transport.nio {
 
   exports io.torsion.transport.nio;
 
-  provides io.torsion.spi.ReactorProvider with io.torsion.transport.nio.NioReactorProvider;
+  provides io.torsion.spi.ReactorProvider with
+      io.torsion.transport.nio.NioReactorProvider;
 }

@@ -1,4 +1,7 @@
-/** An HTTP/1.1 server on the core API: routing, streamed bodies both ways, static files. Builds on the core API only. */
+/**
+ * An HTTP/1.1 server on the core API: routing, streamed bodies both ways, static files. Builds on
+ * the core API only.
+ */
 module io.torsion.protocols.http {
   requires transitive io.torsion;
 

@@ -1,4 +1,7 @@
-/** Framing protocols after Twisted's {@code basic}: lines, netstrings and length-prefixed strings. Builds on the core API only. */
+/**
+ * Framing protocols after Twisted's {@code basic}: lines, netstrings and length-prefixed strings.
+ * Builds on the core API only.
+ */
 module io.torsion.protocols.line {
   requires transitive io.torsion;
 

@@ -1,4 +1,7 @@
-/** Policies for servers on a public port: idle timeouts, connection limits and throttling. Builds on the core API only. */
+/**
+ * Policies for servers on a public port: idle timeouts, connection limits and throttling. Builds on
+ * the core API only.
+ */
 module io.torsion.protocols.policies {
   requires transitive io.torsion;
 

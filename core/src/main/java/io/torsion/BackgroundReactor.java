@@ -40,12 +40,14 @@ public final class BackgroundReactor implements AutoCloseable {
    * thrown here.
    */
   public static BackgroundReactor start(Reactor reactor) {
-    BackgroundReactor background = new BackgroundReactor(Objects.requireNonNull(reactor, "reactor"));
+    BackgroundReactor background =
+        new BackgroundReactor(Objects.requireNonNull(reactor, "reactor"));
     CompletableFuture<Void> running = new CompletableFuture<>();
     reactor.callFromThread(() -> running.complete(null));
     background.thread.start();
     try {
-      CompletableFuture.anyOf(running, background.stopped).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.anyOf(running, background.stopped)
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw BackgroundReactor.<RuntimeException>rethrow(e.getCause());
     } catch (TimeoutException e) {
@@ -77,13 +79,14 @@ public final class BackgroundReactor implements AutoCloseable {
    */
   public <T> T call(Callable<T> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    reactor.callFromThread(() -> {
-      try {
-        result.complete(task.call());
-      } catch (Throwable error) {
-        result.completeExceptionally(error);
-      }
-    });
+    reactor.callFromThread(
+        () -> {
+          try {
+            result.complete(task.call());
+          } catch (Throwable error) {
+            result.completeExceptionally(error);
+          }
+        });
     try {
       return result.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -98,10 +101,11 @@ public final class BackgroundReactor implements AutoCloseable {
 
   /** Runs {@code task} on the reactor thread and waits for it. */
   public void execute(Runnable task) {
-    call(() -> {
-      task.run();
-      return null;
-    });
+    call(
+        () -> {
+          task.run();
+          return null;
+        });
   }
 
   /** Returns a future that completes when {@link Reactor#run()} has returned. */

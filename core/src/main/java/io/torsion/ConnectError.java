@@ -3,9 +3,9 @@ package io.torsion;
 import java.io.IOException;
 
 /**
- * An outgoing connection could not be established. {@link Reactor#connectTCP} fails its
- * {@link Deferred} with one of the subclasses when the cause is known: {@link
- * ConnectionRefusedError}, {@link ConnectTimeoutError}, {@link DNSLookupError}.
+ * An outgoing connection could not be established. {@link Reactor#connectTCP} fails its {@link
+ * Deferred} with one of the subclasses when the cause is known: {@link ConnectionRefusedError},
+ * {@link ConnectTimeoutError}, {@link DNSLookupError}.
  */
 public sealed class ConnectError extends IOException
     permits ConnectionRefusedError, ConnectTimeoutError, DNSLookupError {

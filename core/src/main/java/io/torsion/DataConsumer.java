@@ -3,10 +3,10 @@ package io.torsion;
 import java.nio.ByteBuffer;
 
 /**
- * Something data can be written to, at the pace it can take it: Twisted's {@code IConsumer}.
- * Every {@link Transport} is one. A producer registered with it is paused when the consumer's
- * buffer rises above its high watermark and resumed when it falls below the low watermark (see
- * {@link ReactorOptions}), so streaming any amount of data to a slow reader keeps memory flat.
+ * Something data can be written to, at the pace it can take it: Twisted's {@code IConsumer}. Every
+ * {@link Transport} is one. A producer registered with it is paused when the consumer's buffer
+ * rises above its high watermark and resumed when it falls below the low watermark (see {@link
+ * ReactorOptions}), so streaming any amount of data to a slow reader keeps memory flat.
  *
  * <pre>{@code
  * transport.registerProducer(new FileSender(transport, path));   // a PullProducer

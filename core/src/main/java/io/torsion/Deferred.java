@@ -5,6 +5,7 @@ import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,9 +36,9 @@ import java.util.function.Function;
  * <p>Each {@code add*} method returns this same Deferred, typed for its new result, as Twisted's
  * chain does; keep using the returned reference. A Deferred is not thread-safe: create, fire and
  * extend it on one thread, normally the reactor thread ({@link Reactor#callFromThread} fires it
- * from elsewhere). A Deferred that is garbage-collected while it holds a failure no errback
- * handled logs that failure. With {@code -Dtorsion.deferred.debug=true}, every Deferred records
- * where it was created and fired, and failures carry both.
+ * from elsewhere). A Deferred that is garbage-collected while it holds a failure no errback handled
+ * logs that failure. With {@code -Dtorsion.deferred.debug=true}, every Deferred records where it
+ * was created and fired, and failures carry both.
  *
  * @param <T> the type of the result the next callback receives
  */
@@ -45,11 +46,14 @@ public final class Deferred<T> {
   private static final boolean DEBUG = Boolean.getBoolean("torsion.deferred.debug");
   private static final System.Logger LOG = System.getLogger(Deferred.class.getName());
   private static final Object NO_RESULT = new Object();
-  private static final Cleaner CLEANER = Cleaner.create(task -> {
-    Thread thread = new Thread(task, "torsion-deferred-cleaner");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final Cleaner CLEANER =
+      Cleaner.create(
+          task -> {
+            Thread thread = new Thread(task, "torsion-deferred-cleaner");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   /** The Deferreds waiting to resume on this thread while one already runs: no recursion. */
   private static final ThreadLocal<ArrayDeque<Deferred<?>>> TRAMPOLINE = new ThreadLocal<>();
 
@@ -70,8 +74,8 @@ public final class Deferred<T> {
   }
 
   /**
-   * Creates a Deferred whose {@link #cancel()} first calls {@code canceller}, which should stop
-   * the work and may fire the Deferred itself; if it does not, the Deferred fails with {@link
+   * Creates a Deferred whose {@link #cancel()} first calls {@code canceller}, which should stop the
+   * work and may fire the Deferred itself; if it does not, the Deferred fails with {@link
    * CancelledError}.
    */
   public Deferred(Consumer<? super Deferred<T>> canceller) {
@@ -94,7 +98,7 @@ public final class Deferred<T> {
   }
 
   /** Calls {@code call} now and returns its value, or what it throws, as a fired Deferred. */
-  public static <T> Deferred<T> maybeDeferred(java.util.concurrent.Callable<? extends T> call) {
+  public static <T> Deferred<T> maybeDeferred(Callable<? extends T> call) {
     try {
       return succeed(call.call());
     } catch (Throwable error) {
@@ -104,10 +108,12 @@ public final class Deferred<T> {
   }
 
   /** Calls {@code call} now and returns the Deferred it returns, or what it throws as a failure. */
-  public static <T> Deferred<T> maybeDeferredChain(java.util.concurrent.Callable<? extends Deferred<T>> call) {
+  public static <T> Deferred<T> maybeDeferredChain(Callable<? extends Deferred<T>> call) {
     try {
       Deferred<T> result = call.call();
-      return result == null ? fail(new NullPointerException("the call returned no Deferred")) : result;
+      return result == null
+          ? fail(new NullPointerException("the call returned no Deferred"))
+          : result;
     } catch (Throwable error) {
       Failure.rethrowIfFatal(error);
       return fail(error);
@@ -124,18 +130,26 @@ public final class Deferred<T> {
     Objects.requireNonNull(owner, "owner");
     CompletableFuture<T> future = stage.toCompletableFuture();
     Deferred<T> d = new Deferred<>(self -> future.cancel(false));
-    stage.whenComplete((value, error) -> owner.execute(() -> {
-      if (d.called) {
-        return; // cancelled meanwhile
-      }
-      if (error == null) {
-        d.callback(value);
-      } else {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        d.errback(cause instanceof CancellationException && !(cause instanceof CancelledError)
-            ? new CancelledError("the CompletionStage was cancelled") : cause);
-      }
-    }));
+    stage.whenComplete(
+        (value, error) ->
+            owner.execute(
+                () -> {
+                  if (d.called) {
+                    return; // cancelled meanwhile
+                  }
+                  if (error == null) {
+                    d.callback(value);
+                  } else {
+                    Throwable cause =
+                        error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause()
+                            : error;
+                    d.errback(
+                        cause instanceof CancellationException && !(cause instanceof CancelledError)
+                            ? new CancelledError("the CompletionStage was cancelled")
+                            : cause);
+                  }
+                }));
     return d;
   }
 
@@ -144,8 +158,10 @@ public final class Deferred<T> {
   /**
    * Fires the chain with a value.
    *
-   * @throws AlreadyCalledError if this Deferred has fired already (unless it was cancelled,
-   *     when the late result is ignored)
+   * @throws AlreadyCalledError if this Deferred has fired already (unless it was cancelled, when
+   *     the late result is ignored)
+   * @throws IllegalArgumentException if {@code value} is a Deferred, which is not a result (as in
+   *     Twisted): chain it instead
    */
   public void callback(T value) {
     start(value);
@@ -154,8 +170,8 @@ public final class Deferred<T> {
   /**
    * Fires the chain with an error.
    *
-   * @throws AlreadyCalledError if this Deferred has fired already (unless it was cancelled,
-   *     when the late result is ignored)
+   * @throws AlreadyCalledError if this Deferred has fired already (unless it was cancelled, when
+   *     the late result is ignored)
    */
   public void errback(Throwable error) {
     start(Failure.of(error));
@@ -178,7 +194,10 @@ public final class Deferred<T> {
           canceller.accept(this);
         } catch (Throwable error) {
           Failure.rethrowIfFatal(error);
-          LOG.log(Level.WARNING, "a Deferred's canceller threw; the Deferred is cancelled anyway", error);
+          LOG.log(
+              Level.WARNING,
+              "a Deferred's canceller threw; the Deferred is cancelled anyway",
+              error);
         }
       }
       if (!called) {
@@ -192,7 +211,11 @@ public final class Deferred<T> {
 
   // ---------------------------------------------------------------- the chain
 
-  /** Adds a step that transforms a value; failures pass by it unchanged. */
+  /**
+   * Adds a step that transforms a value; failures pass by it unchanged. A step that returns a
+   * Deferred fails the chain with an {@link IllegalStateException}: wait for one with {@link
+   * #addCallbackDeferred}.
+   */
   public <R> Deferred<R> addCallback(Function<? super T, ? extends R> callback) {
     Objects.requireNonNull(callback, "callback");
     return addStep(callback, Function.identity());
@@ -209,7 +232,8 @@ public final class Deferred<T> {
    *          .addCallback(String::length);
    * }</pre>
    */
-  public <R> Deferred<R> addCallbackDeferred(Function<? super T, ? extends Deferred<? extends R>> callback) {
+  public <R> Deferred<R> addCallbackDeferred(
+      Function<? super T, ? extends Deferred<? extends R>> callback) {
     Objects.requireNonNull(callback, "callback");
     return addStep(value -> new Chained(callback.apply(value)), Function.identity());
   }
@@ -229,8 +253,8 @@ public final class Deferred<T> {
   }
 
   /**
-   * Adds a step that runs on success and failure alike: it receives the value and null, or null
-   * and the failure. Returning a value continues the chain with it (recovering a failure).
+   * Adds a step that runs on success and failure alike: it receives the value and null, or null and
+   * the failure. Returning a value continues the chain with it (recovering a failure).
    */
   public <R> Deferred<R> addBoth(BiFunction<? super T, ? super Failure, ? extends R> both) {
     Objects.requireNonNull(both, "both");
@@ -239,8 +263,8 @@ public final class Deferred<T> {
 
   /**
    * Adds a step that runs {@code action} on success and failure alike and passes the outcome on
-   * unchanged, the way {@code finally} does (Twisted's {@code addBoth(lambda r: (cleanup(), r)[1])}).
-   * If {@code action} throws, the chain fails with that instead.
+   * unchanged, the way {@code finally} does (Twisted's {@code addBoth(lambda r: (cleanup(),
+   * r)[1])}). If {@code action} throws, the chain fails with that instead.
    */
   public Deferred<T> addFinally(Runnable action) {
     Objects.requireNonNull(action, "action");
@@ -264,10 +288,13 @@ public final class Deferred<T> {
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(clock, "clock");
     boolean[] timedOut = {false};
-    DelayedCall expiry = clock.callLater(timeout, () -> {
-      timedOut[0] = true;
-      cancel();
-    });
+    DelayedCall expiry =
+        clock.callLater(
+            timeout,
+            () -> {
+              timedOut[0] = true;
+              cancel();
+            });
     return addStep(
         value -> {
           if (expiry.active()) {
@@ -308,9 +335,9 @@ public final class Deferred<T> {
   }
 
   /**
-   * Returns a future that completes with this Deferred's outcome at the time the chain reaches
-   * this point; the outcome also continues down the chain unchanged. Cancelling the future does
-   * not reach this Deferred; see {@link #toCompletableFuture(Executor)}.
+   * Returns a future that completes with this Deferred's outcome at the time the chain reaches this
+   * point; the outcome also continues down the chain unchanged. Cancelling the future does not
+   * reach this Deferred; see {@link #toCompletableFuture(Executor)}.
    */
   public CompletableFuture<T> toCompletableFuture() {
     CompletableFuture<T> future = new CompletableFuture<>();
@@ -333,11 +360,12 @@ public final class Deferred<T> {
   public CompletableFuture<T> toCompletableFuture(Executor owner) {
     Objects.requireNonNull(owner, "owner");
     CompletableFuture<T> future = toCompletableFuture();
-    future.whenComplete((value, error) -> {
-      if (future.isCancelled()) {
-        owner.execute(this::cancel);
-      }
-    });
+    future.whenComplete(
+        (value, error) -> {
+          if (future.isCancelled()) {
+            owner.execute(this::cancel);
+          }
+        });
     return future;
   }
 
@@ -355,7 +383,8 @@ public final class Deferred<T> {
   // ---------------------------------------------------------------- machinery
 
   @SuppressWarnings("unchecked")
-  private <R> Deferred<R> addStep(Function<? super T, ?> onValue, Function<? super Failure, ?> onFailure) {
+  private <R> Deferred<R> addStep(
+      Function<? super T, ?> onValue, Function<? super Failure, ?> onFailure) {
     chain.add(new Step((Function<Object, Object>) onValue, (Function<Object, Object>) onFailure));
     if (called) {
       if (unhandled != null) {
@@ -368,6 +397,12 @@ public final class Deferred<T> {
   }
 
   private void start(Object outcome) {
+    if (outcome instanceof Deferred<?> other) {
+      throw new IllegalArgumentException(
+          "a Deferred is not a result: to continue with "
+              + other
+              + " once it fires, chain it (addCallbackDeferred(v -> it), or it.chainDeferred(this))");
+    }
     if (called) {
       if (suppressAlreadyCalled) {
         suppressAlreadyCalled = false; // the work finished after it was cancelled: ignore
@@ -401,7 +436,10 @@ public final class Deferred<T> {
                   ? step.onFailure.apply(failure)
                   : step.onValue.apply(current);
           // A step that returns a Failure (as the pass-through half of a step does) keeps failing.
-          result = next instanceof Chained chained ? waitFor(chained.inner) : next;
+          result =
+              next instanceof Chained chained
+                  ? waitFor(chained.inner)
+                  : next instanceof Deferred<?> returned ? returnedDeferred(returned) : next;
         } catch (Throwable error) {
           Failure.rethrowIfFatal(error);
           result = DEBUG ? annotate(Failure.of(error)) : Failure.of(error);
@@ -414,6 +452,19 @@ public final class Deferred<T> {
       unhandled = new Unhandled(failure, createdAt);
       CLEANER.register(this, unhandled);
     }
+  }
+
+  /**
+   * A callback of {@code addCallback} (or an errback) returned a Deferred: in Twisted the chain
+   * would wait for it, here the types cannot say so, and handing the next step a Deferred would go
+   * unnoticed. The chain fails instead, naming the fix.
+   */
+  private static Failure returnedDeferred(Deferred<?> returned) {
+    return Failure.of(
+        new IllegalStateException(
+            "a callback returned a Deferred ("
+                + returned
+                + ") instead of a value: use addCallbackDeferred to wait for it"));
   }
 
   /** Pauses this chain until {@code inner} fires; returns the outcome now if it already has. */
@@ -495,8 +546,13 @@ public final class Deferred<T> {
     @Override
     public void run() {
       if (!handled) {
-        LOG.log(Level.ERROR, "Unhandled error in Deferred: " + failure.message()
-            + (createdAt == null ? " (run with -Dtorsion.deferred.debug=true to see where it was created)" : ""),
+        LOG.log(
+            Level.ERROR,
+            "Unhandled error in Deferred: "
+                + failure.message()
+                + (createdAt == null
+                    ? " (run with -Dtorsion.deferred.debug=true to see where it was created)"
+                    : ""),
             failure.value());
       }
     }

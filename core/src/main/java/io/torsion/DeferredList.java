@@ -16,8 +16,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Called on the thread that owns the Deferreds. Without {@link Flag#CONSUME_ERRORS} a failure
- * continues down its own Deferred's chain (and is logged there if nothing handles it); with it,
- * the list takes the failure over.
+ * continues down its own Deferred's chain (and is logged there if nothing handles it); with it, the
+ * list takes the failure over.
  */
 public final class DeferredList {
   private DeferredList() {}
@@ -39,9 +39,7 @@ public final class DeferredList {
    */
   public record Outcome<T>(boolean success, T value, Failure failure) {}
 
-  /**
-   * A list failed at its first failure ({@link Flag#FIRE_ON_ONE_ERRBACK}).
-   */
+  /** A list failed at its first failure ({@link Flag#FIRE_ON_ONE_ERRBACK}). */
   public static final class FirstError extends Exception {
     private static final long serialVersionUID = 1L;
     private final transient Failure failure;
@@ -69,14 +67,18 @@ public final class DeferredList {
    * have fired (or fails with {@link FirstError} at the first failure, with that flag). An empty
    * list fires at once.
    */
-  public static <T> Deferred<List<Outcome<T>>> of(List<? extends Deferred<T>> deferreds, Flag... flags) {
+  public static <T> Deferred<List<Outcome<T>>> of(
+      List<? extends Deferred<T>> deferreds, Flag... flags) {
     Objects.requireNonNull(deferreds, "deferreds");
-    EnumSet<Flag> mode = flags.length == 0 ? EnumSet.noneOf(Flag.class) : EnumSet.of(flags[0], flags);
-    Deferred<List<Outcome<T>>> all = new Deferred<>(self -> {
-      for (Deferred<T> d : deferreds) {
-        d.cancel();
-      }
-    });
+    EnumSet<Flag> mode =
+        flags.length == 0 ? EnumSet.noneOf(Flag.class) : EnumSet.of(flags[0], flags);
+    Deferred<List<Outcome<T>>> all =
+        new Deferred<>(
+            self -> {
+              for (Deferred<T> d : deferreds) {
+                d.cancel();
+              }
+            });
     List<Outcome<T>> outcomes = new ArrayList<>(Collections.nCopies(deferreds.size(), null));
     int[] remaining = {deferreds.size()};
     if (deferreds.isEmpty()) {
@@ -85,26 +87,28 @@ public final class DeferredList {
     }
     for (int i = 0; i < deferreds.size(); i++) {
       int index = i;
-      deferreds.get(i).addCallbacks(
-          value -> {
-            outcomes.set(index, new Outcome<>(true, value, null));
-            if (--remaining[0] == 0 && !all.called()) {
-              all.callback(Collections.unmodifiableList(outcomes));
-            }
-            return value;
-          },
-          failure -> {
-            outcomes.set(index, new Outcome<>(false, null, failure));
-            remaining[0]--;
-            if (!all.called()) {
-              if (mode.contains(Flag.FIRE_ON_ONE_ERRBACK)) {
-                all.errback(new FirstError(failure, index));
-              } else if (remaining[0] == 0) {
-                all.callback(Collections.unmodifiableList(outcomes));
-              }
-            }
-            return mode.contains(Flag.CONSUME_ERRORS) ? null : failure;
-          });
+      deferreds
+          .get(i)
+          .addCallbacks(
+              value -> {
+                outcomes.set(index, new Outcome<>(true, value, null));
+                if (--remaining[0] == 0 && !all.called()) {
+                  all.callback(Collections.unmodifiableList(outcomes));
+                }
+                return value;
+              },
+              failure -> {
+                outcomes.set(index, new Outcome<>(false, null, failure));
+                remaining[0]--;
+                if (!all.called()) {
+                  if (mode.contains(Flag.FIRE_ON_ONE_ERRBACK)) {
+                    all.errback(new FirstError(failure, index));
+                  } else if (remaining[0] == 0) {
+                    all.callback(Collections.unmodifiableList(outcomes));
+                  }
+                }
+                return mode.contains(Flag.CONSUME_ERRORS) ? null : failure;
+              });
     }
     return all;
   }
@@ -114,12 +118,14 @@ public final class DeferredList {
    * the first failure (whose Deferreds' failures it consumes). Twisted's {@code gatherResults}.
    */
   public static <T> Deferred<List<T>> gatherResults(List<? extends Deferred<T>> deferreds) {
-    return of(deferreds, Flag.FIRE_ON_ONE_ERRBACK, Flag.CONSUME_ERRORS).addCallback(outcomes -> {
-      List<T> values = new ArrayList<>(outcomes.size());
-      for (Outcome<T> outcome : outcomes) {
-        values.add(outcome.value());
-      }
-      return values;
-    });
+    return of(deferreds, Flag.FIRE_ON_ONE_ERRBACK, Flag.CONSUME_ERRORS)
+        .addCallback(
+            outcomes -> {
+              List<T> values = new ArrayList<>(outcomes.size());
+              for (Outcome<T> outcome : outcomes) {
+                values.add(outcome.value());
+              }
+              return values;
+            });
   }
 }

@@ -30,7 +30,8 @@ public final class DeferredQueue<T> {
    */
   public DeferredQueue(int size, int backlog) {
     if (size < 0 || backlog < 0) {
-      throw new IllegalArgumentException("size and backlog must not be negative: size=" + size + ", backlog=" + backlog);
+      throw new IllegalArgumentException(
+          "size and backlog must not be negative: size=" + size + ", backlog=" + backlog);
     }
     this.size = size;
     this.backlog = backlog;

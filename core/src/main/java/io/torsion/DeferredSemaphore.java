@@ -4,8 +4,8 @@ import java.util.ArrayDeque;
 import java.util.function.Supplier;
 
 /**
- * Limits how many asynchronous tasks run at once: Twisted's {@code DeferredSemaphore}. Waiters
- * are served in order; cancelling a waiting {@link #acquire()} takes it out of the queue.
+ * Limits how many asynchronous tasks run at once: Twisted's {@code DeferredSemaphore}. Waiters are
+ * served in order; cancelling a waiting {@link #acquire()} takes it out of the queue.
  *
  * <pre>{@code
  * DeferredSemaphore limit = new DeferredSemaphore(10);
@@ -49,7 +49,8 @@ public class DeferredSemaphore {
    */
   public void release() {
     if (tokens == limit) {
-      throw new IllegalStateException("release() without a matching acquire(): all " + limit + " tokens are free");
+      throw new IllegalStateException(
+          "release() without a matching acquire(): all " + limit + " tokens are free");
     }
     Deferred<DeferredSemaphore> next = waiting.poll();
     if (next == null) {
@@ -70,10 +71,12 @@ public class DeferredSemaphore {
   }
 
   /**
-   * Acquires a token, runs {@code task}, and releases the token when the task's Deferred fires
-   * (or the task throws), passing its outcome on.
+   * Acquires a token, runs {@code task}, and releases the token when the task's Deferred fires (or
+   * the task throws), passing its outcome on.
    */
   public <T> Deferred<T> run(Supplier<? extends Deferred<T>> task) {
-    return acquire().<T>addCallbackDeferred(self -> Deferred.maybeDeferredChain(task::get)).addFinally(this::release);
+    return acquire()
+        .<T>addCallbackDeferred(self -> Deferred.maybeDeferredChain(task::get))
+        .addFinally(this::release);
   }
 }

@@ -3,8 +3,8 @@ package io.torsion;
 import java.time.Duration;
 
 /**
- * A call scheduled with {@link ReactorTime#callLater}: it can be cancelled, moved, or asked when
- * it will run. All methods are called on the reactor thread.
+ * A call scheduled with {@link ReactorTime#callLater}: it can be cancelled, moved, or asked when it
+ * will run. All methods are called on the reactor thread.
  */
 public interface DelayedCall {
   /** Returns the time this call is due, on the scheduling clock's {@link ReactorTime#nanoTime}. */

@@ -6,10 +6,10 @@ package io.torsion;
  * response and closes idle keep-alive connections.
  *
  * <p>When {@link Reactor#stop()} begins, the reactor stops accepting and calls {@link
- * #drainConnection()} on each open connection whose protocol implements this; other connections
- * are closed after their queued writes, as by {@link Transport#loseConnection()}. A connection
- * still open when {@link ReactorOptions#shutdownTimeout()} (the grace period) runs out is aborted
- * with a reason.
+ * #drainConnection()} on each open connection whose protocol implements this; other connections are
+ * closed after their queued writes, as by {@link Transport#loseConnection()}. A connection still
+ * open when {@link ReactorOptions#shutdownTimeout()} (the grace period) runs out is aborted with a
+ * reason.
  */
 public interface DrainableProtocol {
   /**

@@ -20,8 +20,8 @@ import java.util.function.Supplier;
 @FunctionalInterface
 public interface Factory<P extends Protocol> {
   /**
-   * Returns a new protocol for a connection with {@code peer}, or null to refuse it (the
-   * connection is then closed at once).
+   * Returns a new protocol for a connection with {@code peer}, or null to refuse it (the connection
+   * is then closed at once).
    */
   P buildProtocol(SocketAddress peer);
 

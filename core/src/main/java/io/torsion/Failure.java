@@ -32,8 +32,7 @@ public final class Failure {
   }
 
   /**
-   * Returns the first of {@code types} that the error is an instance of, or null when none
-   * matches.
+   * Returns the first of {@code types} that the error is an instance of, or null when none matches.
    */
   @SafeVarargs
   public final Class<? extends Throwable> check(Class<? extends Throwable>... types) {

@@ -1,8 +1,8 @@
 package io.torsion;
 
 /**
- * Implemented by a {@link Protocol} that wants to keep writing after the peer has finished
- * sending. Without it, a peer's half-close closes the connection once pending writes are flushed.
+ * Implemented by a {@link Protocol} that wants to keep writing after the peer has finished sending.
+ * Without it, a peer's half-close closes the connection once pending writes are flushed.
  *
  * <pre>{@code
  * final class Upper extends Protocol implements HalfCloseableProtocol {

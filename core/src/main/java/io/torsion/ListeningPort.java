@@ -13,8 +13,8 @@ public interface ListeningPort {
   }
 
   /**
-   * Stops accepting connections; existing connections stay open. The Deferred fires with null
-   * once the socket is closed. Safe to call more than once. Called on the reactor thread.
+   * Stops accepting connections; existing connections stay open. The Deferred fires with null once
+   * the socket is closed. Safe to call more than once. Called on the reactor thread.
    */
   Deferred<Void> stopListening();
 }

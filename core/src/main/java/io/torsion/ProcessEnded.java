@@ -4,10 +4,11 @@ import java.io.IOException;
 
 /**
  * How a child process ended, as passed to {@link ProcessProtocol#processExited} and {@link
- * ProcessProtocol#processEnded}: {@link ProcessDone} for exit status 0, {@link
- * ProcessTerminated} otherwise.
+ * ProcessProtocol#processEnded}: {@link ProcessDone} for exit status 0, {@link ProcessTerminated}
+ * otherwise.
  */
-public abstract sealed class ProcessEnded extends IOException permits ProcessDone, ProcessTerminated {
+public abstract sealed class ProcessEnded extends IOException
+    permits ProcessDone, ProcessTerminated {
   private static final long serialVersionUID = 1L;
   private final int exitCode;
   private final String signal;
@@ -19,8 +20,8 @@ public abstract sealed class ProcessEnded extends IOException permits ProcessDon
   }
 
   /**
-   * Returns the exit status as the operating system reported it. (On POSIX the JDK reports death
-   * by signal N as status 128+N.)
+   * Returns the exit status as the operating system reported it. (On POSIX the JDK reports death by
+   * signal N as status 128+N.)
    */
   public int exitCode() {
     return exitCode;

@@ -1,11 +1,12 @@
 package io.torsion;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * The behaviour attached to a child process started with {@link ReactorProcess#spawnProcess}:
- * Twisted's {@code ProcessProtocol}. Every method is called on the reactor thread; output
- * buffers are lent for the duration of the call.
+ * Twisted's {@code ProcessProtocol}. Every method is called on the reactor thread; output buffers
+ * are lent for the duration of the call.
  *
  * <pre>{@code
  * final class Collect extends ProcessProtocol {
@@ -27,7 +28,7 @@ public abstract class ProcessProtocol {
     if (this.transport != null) {
       throw new IllegalStateException(this + " is already attached to a process");
     }
-    this.transport = java.util.Objects.requireNonNull(transport, "transport");
+    this.transport = Objects.requireNonNull(transport, "transport");
     connectionMade();
   }
 

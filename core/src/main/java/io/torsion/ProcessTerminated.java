@@ -6,7 +6,11 @@ public final class ProcessTerminated extends ProcessEnded {
 
   /** Creates the reason from the exit status and the signal (or null). */
   public ProcessTerminated(int exitCode, String signal) {
-    super(signal == null ? "process exited with status " + exitCode : "process killed by signal " + signal
-        + " (status " + exitCode + ")", exitCode, signal);
+    super(
+        signal == null
+            ? "process exited with status " + exitCode
+            : "process killed by signal " + signal + " (status " + exitCode + ")",
+        exitCode,
+        signal);
   }
 }

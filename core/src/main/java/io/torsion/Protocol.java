@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * The behaviour of one connection: Twisted's {@code Protocol}. Subclass it and override the
- * events you care about; a {@link Factory} builds one instance per connection.
+ * The behaviour of one connection: Twisted's {@code Protocol}. Subclass it and override the events
+ * you care about; a {@link Factory} builds one instance per connection.
  *
  * <pre>{@code
  * final class Echo extends Protocol {
@@ -22,8 +22,8 @@ import java.util.Objects;
  *
  * <p>Every method is called on the reactor thread that owns the connection, one at a time, so a
  * protocol needs no locks. Do not block in them: a blocking call stalls every connection of that
- * reactor thread. An exception thrown by a callback is logged and aborts this connection only,
- * with {@link ConnectionLost} carrying the exception.
+ * reactor thread. An exception thrown by a callback is logged and aborts this connection only, with
+ * {@link ConnectionLost} carrying the exception.
  */
 public abstract class Protocol {
   private Transport transport;
@@ -32,8 +32,8 @@ public abstract class Protocol {
   protected Protocol() {}
 
   /**
-   * Attaches the transport and calls {@link #connectionMade()}. The reactor calls it once; call
-   * it yourself only when handing a connection over to this protocol or when testing.
+   * Attaches the transport and calls {@link #connectionMade()}. The reactor calls it once; call it
+   * yourself only when handing a connection over to this protocol or when testing.
    */
   public void makeConnection(Transport transport) {
     if (this.transport != null) {
@@ -46,7 +46,8 @@ public abstract class Protocol {
   /** Returns the connection's transport. */
   public final Transport transport() {
     if (transport == null) {
-      throw new IllegalStateException(this + " is not connected yet; use transport() from connectionMade() on");
+      throw new IllegalStateException(
+          this + " is not connected yet; use transport() from connectionMade() on");
     }
     return transport;
   }
@@ -60,8 +61,8 @@ public abstract class Protocol {
   public void connectionMade() {}
 
   /**
-   * Called with the bytes that arrived; they may be any part of what the peer sent, split or
-   * merged at arbitrary points.
+   * Called with the bytes that arrived; they may be any part of what the peer sent, split or merged
+   * at arbitrary points.
    *
    * <p>The buffer is lent for the duration of this call only: it is a view of the transport's read
    * buffer, which is reused once the call returns. Copy out whatever you keep. Writing the same
@@ -79,7 +80,9 @@ public abstract class Protocol {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this))
+    return getClass().getSimpleName()
+        + "@"
+        + Integer.toHexString(System.identityHashCode(this))
         + (transport == null ? "[not connected]" : "[" + transport + "]");
   }
 }

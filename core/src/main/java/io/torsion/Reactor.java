@@ -1,12 +1,13 @@
 package io.torsion;
 
 import io.torsion.internal.TransportSelector;
+import io.torsion.spi.ReactorProvider;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * The event loop: it owns the sockets and timers, and calls your protocols when something
- * happens. Twisted's reactor, created per use rather than global.
+ * The event loop: it owns the sockets and timers, and calls your protocols when something happens.
+ * Twisted's reactor, created per use rather than global.
  *
  * <pre>{@code
  * Reactor reactor = Reactor.create();             // the best transport of this machine
@@ -16,6 +17,7 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <h2>Choosing the transport</h2>
+ *
  * {@link #create()} loads every {@link io.torsion.spi.ReactorProvider} on the class path and picks
  * the available one with the highest priority for this platform (epoll on Linux, kqueue on macOS
  * and BSD, IOCP on Windows, NIO everywhere). The system property {@code torsion.reactor}, else the
@@ -25,13 +27,14 @@ import java.util.function.Supplier;
  * why.
  *
  * <h2>Threads</h2>
- * The thread that calls {@link #run()} becomes the reactor thread: every protocol callback,
- * {@link Deferred} fired by the reactor and {@link DelayedCall} runs on it, one at a time. Before
- * {@code run()}, the thread that created the reactor may set it up (listen, connect, schedule).
- * Only {@link #callFromThread}, {@link #callInThread}, {@link #blockingCallFromThread}, {@link
+ *
+ * The thread that calls {@link #run()} becomes the reactor thread: every protocol callback, {@link
+ * Deferred} fired by the reactor and {@link DelayedCall} runs on it, one at a time. Before {@code
+ * run()}, the thread that created the reactor may set it up (listen, connect, schedule). Only
+ * {@link #callFromThread}, {@link #callInThread}, {@link #blockingCallFromThread}, {@link
  * #suggestThreadPoolSize}, {@link #stop()}, {@link #isReactorThread()} and {@link #report()} are
- * safe to call from any thread; the other methods are called on the reactor thread and throw
- * {@link IllegalStateException} elsewhere.
+ * safe to call from any thread; the other methods are called on the reactor thread and throw {@link
+ * IllegalStateException} elsewhere.
  */
 public interface Reactor extends ReactorTime, ReactorThreads, ReactorProcess {
   /** Creates a reactor on the best available transport, with default options. */
@@ -55,13 +58,11 @@ public interface Reactor extends ReactorTime, ReactorThreads, ReactorProcess {
    *
    * @throws ReactorUnavailableException if the provider cannot run here
    */
-  static Reactor create(ReactorOptions options, io.torsion.spi.ReactorProvider provider) {
+  static Reactor create(ReactorOptions options, ReactorProvider provider) {
     return TransportSelector.createReactor(options, provider);
   }
 
-  /**
-   * Listens on {@code port} on every interface; see {@link #listenTCP(int, String, Factory)}.
-   */
+  /** Listens on {@code port} on every interface; see {@link #listenTCP(int, String, Factory)}. */
   default ListeningPort listenTCP(int port, Factory<?> factory) throws CannotListenError {
     return listenTCP(port, null, factory);
   }
@@ -70,7 +71,8 @@ public interface Reactor extends ReactorTime, ReactorThreads, ReactorProcess {
    * Binds {@code host}:{@code port} and accepts connections with protocols built by {@code
    * factory}. The socket is bound and listening when this returns.
    *
-   * @param port the port, or 0 for one the OS picks (read it back with {@link ListeningPort#port()})
+   * @param port the port, or 0 for one the OS picks (read it back with {@link
+   *     ListeningPort#port()})
    * @param host the local address or name to bind, or null for every interface
    * @throws CannotListenError if the address is in use or cannot be bound; names host and port
    * @throws IllegalArgumentException if {@code port} is outside 0..65535
@@ -96,9 +98,9 @@ public interface Reactor extends ReactorTime, ReactorThreads, ReactorProcess {
 
   /**
    * Runs the event loop on the calling thread until {@link #stop()}, then shuts down: fires the
-   * shutdown triggers, stops listening, closes connections (flushing within the shutdown
-   * timeout), ends child processes (see {@link ReactorOptions#childProcesses()}), stops the
-   * worker pool and releases the transport's resources. A reactor runs once.
+   * shutdown triggers, stops listening, closes connections (flushing within the shutdown timeout),
+   * ends child processes (see {@link ReactorOptions#childProcesses()}), stops the worker pool and
+   * releases the transport's resources. A reactor runs once.
    *
    * @throws IllegalStateException if the reactor is already running or has stopped
    */

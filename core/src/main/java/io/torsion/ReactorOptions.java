@@ -1,5 +1,6 @@
 package io.torsion;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -200,9 +201,9 @@ public final class ReactorOptions {
   }
 
   /**
-   * Returns whether a connection with no registered producer stops reading while its queued
-   * output is above the high watermark (resuming below the low one), so that a peer that sends
-   * without reading cannot make the server queue its replies without bound.
+   * Returns whether a connection with no registered producer stops reading while its queued output
+   * is above the high watermark (resuming below the low one), so that a peer that sends without
+   * reading cannot make the server queue its replies without bound.
    */
   public boolean readsFollowWrites() {
     return readsFollowWrites;
@@ -210,9 +211,9 @@ public final class ReactorOptions {
 
   /**
    * Returns whether {@link Reactor#run()} installs handlers that make SIGINT and SIGTERM stop the
-   * reactor cleanly, as Twisted's reactor does. As in Twisted, only a reactor run on the JVM's
-   * main thread installs them (one run by {@code BackgroundReactor} never does); turn off when
-   * the program handles signals itself.
+   * reactor cleanly, as Twisted's reactor does. As in Twisted, only a reactor run on the JVM's main
+   * thread installs them (one run by {@code BackgroundReactor} never does); turn off when the
+   * program handles signals itself.
    */
   public boolean installSignalHandlers() {
     return installSignalHandlers;
@@ -229,7 +230,9 @@ public final class ReactorOptions {
     return socketReceiveBuffer;
   }
 
-  /** Returns the kernel send buffer of each connection ({@code SO_SNDBUF}), or 0 for the OS default. */
+  /**
+   * Returns the kernel send buffer of each connection ({@code SO_SNDBUF}), or 0 for the OS default.
+   */
   public int socketSendBuffer() {
     return socketSendBuffer;
   }
@@ -242,7 +245,9 @@ public final class ReactorOptions {
     return DefaultBudget.BYTES;
   }
 
-  /** Computed once, when first needed: reading the JVM's arguments starts its management support. */
+  /**
+   * Computed once, when first needed: reading the JVM's arguments starts its management support.
+   */
   private static final class DefaultBudget {
     static final long BYTES = compute();
 
@@ -253,11 +258,13 @@ public final class ReactorOptions {
     }
   }
 
-  /** Reads {@code -XX:MaxDirectMemorySize}; without it the JDK allows as much as the maximum heap. */
+  /**
+   * Reads {@code -XX:MaxDirectMemorySize}; without it the JDK allows as much as the maximum heap.
+   */
   private static long maxDirectMemory(long heap) {
     long direct = heap;
     try {
-      for (String argument : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
         if (argument.startsWith("-XX:MaxDirectMemorySize=")) {
           direct = parseSize(argument.substring("-XX:MaxDirectMemorySize=".length()), heap);
         }
@@ -273,13 +280,14 @@ public final class ReactorOptions {
       return otherwise;
     }
     char unit = Character.toLowerCase(size.charAt(size.length() - 1));
-    long scale = switch (unit) {
-      case 'k' -> 1L << 10;
-      case 'm' -> 1L << 20;
-      case 'g' -> 1L << 30;
-      case 't' -> 1L << 40;
-      default -> 1;
-    };
+    long scale =
+        switch (unit) {
+          case 'k' -> 1L << 10;
+          case 'm' -> 1L << 20;
+          case 'g' -> 1L << 30;
+          case 't' -> 1L << 40;
+          default -> 1;
+        };
     try {
       return Long.parseLong(scale == 1 ? size : size.substring(0, size.length() - 1)) * scale;
     } catch (NumberFormatException e) {
@@ -289,10 +297,25 @@ public final class ReactorOptions {
 
   @Override
   public String toString() {
-    return "ReactorOptions[transport=" + (transport == null ? "auto" : transport) + ", threads=" + threads
-        + ", connectTimeout=" + connectTimeout + ", shutdownTimeout=" + shutdownTimeout
-        + ", writeBuffer=" + lowWatermark + "/" + highWatermark + "/" + writeBufferLimit
-        + ", outputBudget=" + outputBudget + ", readsFollowWrites=" + readsFollowWrites + "]";
+    return "ReactorOptions[transport="
+        + (transport == null ? "auto" : transport)
+        + ", threads="
+        + threads
+        + ", connectTimeout="
+        + connectTimeout
+        + ", shutdownTimeout="
+        + shutdownTimeout
+        + ", writeBuffer="
+        + lowWatermark
+        + "/"
+        + highWatermark
+        + "/"
+        + writeBufferLimit
+        + ", outputBudget="
+        + outputBudget
+        + ", readsFollowWrites="
+        + readsFollowWrites
+        + "]";
   }
 
   /** Builds {@link ReactorOptions}. */
@@ -321,8 +344,11 @@ public final class ReactorOptions {
      */
     public Builder socketBuffers(int receive, int send) {
       if (receive < 0 || send < 0) {
-        throw new IllegalArgumentException("socket buffers must be 0 (OS default) or positive: receive="
-            + receive + ", send=" + send);
+        throw new IllegalArgumentException(
+            "socket buffers must be 0 (OS default) or positive: receive="
+                + receive
+                + ", send="
+                + send);
       }
       this.socketReceiveBuffer = receive;
       this.socketSendBuffer = send;
@@ -347,7 +373,10 @@ public final class ReactorOptions {
       return this;
     }
 
-    /** Sets whether {@link Reactor#run()} makes SIGINT and SIGTERM stop the reactor (true by default). */
+    /**
+     * Sets whether {@link Reactor#run()} makes SIGINT and SIGTERM stop the reactor (true by
+     * default).
+     */
     public Builder installSignalHandlers(boolean install) {
       this.installSignalHandlers = install;
       return this;
@@ -361,7 +390,8 @@ public final class ReactorOptions {
      */
     public Builder writeBufferWatermarks(int low, int high) {
       if (low <= 0 || low > high) {
-        throw new IllegalArgumentException("write buffer watermarks need 0 < low <= high: low=" + low + ", high=" + high);
+        throw new IllegalArgumentException(
+            "write buffer watermarks need 0 < low <= high: low=" + low + ", high=" + high);
       }
       this.lowWatermark = low;
       this.highWatermark = high;
@@ -380,7 +410,9 @@ public final class ReactorOptions {
       return this;
     }
 
-    /** Forces the provider named {@code name} ({@code nio}, {@code epoll}, ...), or null for auto. */
+    /**
+     * Forces the provider named {@code name} ({@code nio}, {@code epoll}, ...), or null for auto.
+     */
     public Builder transport(String name) {
       if (name != null && name.isBlank()) {
         throw new IllegalArgumentException("transport name is blank");
@@ -391,8 +423,8 @@ public final class ReactorOptions {
 
     /**
      * Sets the number of event-loop threads, at least 1. With more than one, each connection is
-     * pinned to one thread (its callbacks run there), {@code callFromThread} tasks run on the thread
-     * that calls {@code run()}, and listening ports spread connections over all threads.
+     * pinned to one thread (its callbacks run there), {@code callFromThread} tasks run on the
+     * thread that calls {@code run()}, and listening ports spread connections over all threads.
      */
     public Builder threads(int count) {
       if (count < 1 || count > 1024) {
@@ -440,8 +472,12 @@ public final class ReactorOptions {
      */
     public ReactorOptions build() {
       if (writeBufferLimit <= highWatermark) {
-        throw new IllegalArgumentException("writeBufferLimit (" + writeBufferLimit
-            + ") must be above the high watermark (" + highWatermark + ")");
+        throw new IllegalArgumentException(
+            "writeBufferLimit ("
+                + writeBufferLimit
+                + ") must be above the high watermark ("
+                + highWatermark
+                + ")");
       }
       return new ReactorOptions(this);
     }

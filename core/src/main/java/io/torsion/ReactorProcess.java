@@ -20,14 +20,18 @@ import java.util.Map;
  */
 public interface ReactorProcess {
   /**
-   * Starts {@code argv} as a child process and connects {@code protocol} to it. Called on a
-   * reactor thread; the protocol's callbacks run on it.
+   * Starts {@code argv} as a child process and connects {@code protocol} to it. Called on a reactor
+   * thread; the protocol's callbacks run on it.
    *
    * @param argv the program and its arguments; the program is looked up on the PATH
    * @param environment the child's whole environment, or null to inherit this process's
    * @param workingDirectory the child's working directory, or null for this process's
    * @throws IOException if the process cannot start; the message names the program and why
    */
-  ProcessTransport spawnProcess(ProcessProtocol protocol, List<String> argv,
-      Map<String, String> environment, Path workingDirectory) throws IOException;
+  ProcessTransport spawnProcess(
+      ProcessProtocol protocol,
+      List<String> argv,
+      Map<String, String> environment,
+      Path workingDirectory)
+      throws IOException;
 }

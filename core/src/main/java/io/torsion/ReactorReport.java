@@ -1,13 +1,14 @@
 package io.torsion;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * What a {@link Reactor} runs on and why: the transport chosen, whether it was chosen
- * automatically or forced (and by what), every provider considered with its status, and
- * transport details such as resource limits. {@link #toString()} is a multi-line report fit for
- * a log.
+ * What a {@link Reactor} runs on and why: the transport chosen, whether it was chosen automatically
+ * or forced (and by what), every provider considered with its status, and transport details such as
+ * resource limits. {@link #toString()} is a multi-line report fit for a log.
  *
  * @param transport the name of the chosen provider, e.g. {@code epoll}
  * @param chosen whether selection chose it or it was forced
@@ -16,7 +17,11 @@ import java.util.Objects;
  * @param details transport facts (limits, threads), one {@code "name: value"} line each
  */
 public record ReactorReport(
-    String transport, Choice chosen, String reason, List<Candidate> candidates, List<String> details) {
+    String transport,
+    Choice chosen,
+    String reason,
+    List<Candidate> candidates,
+    List<String> details) {
 
   /** Copies the lists; every component is required. */
   public ReactorReport {
@@ -29,14 +34,14 @@ public record ReactorReport(
 
   /** Returns this report with one more detail line. */
   public ReactorReport withDetail(String detail) {
-    List<String> more = new java.util.ArrayList<>(details);
+    List<String> more = new ArrayList<>(details);
     more.add(detail);
     return new ReactorReport(transport, chosen, reason, candidates, more);
   }
 
   /** Returns this report with more detail lines. */
   public ReactorReport withDetails(List<String> lines) {
-    List<String> more = new java.util.ArrayList<>(details);
+    List<String> more = new ArrayList<>(details);
     more.addAll(lines);
     return new ReactorReport(transport, chosen, reason, candidates, more);
   }
@@ -51,7 +56,7 @@ public record ReactorReport(
     /** Returns the name in lower case, as reports print it. */
     @Override
     public String toString() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -62,8 +67,8 @@ public record ReactorReport(
 
   /**
    * Returns the whole report but the candidates on one line, for one-event-per-line logs: e.g.
-   * {@code reactor=epoll chosen=auto (highest-priority available transport on Linux/amd64);
-   * open files: ...; threads: 1 (...)}.
+   * {@code reactor=epoll chosen=auto (highest-priority available transport on Linux/amd64); open
+   * files: ...; threads: 1 (...)}.
    */
   public String summaryLine() {
     StringBuilder out = new StringBuilder(summary()).append(" (").append(reason).append(')');

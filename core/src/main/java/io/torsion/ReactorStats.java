@@ -1,9 +1,9 @@
 package io.torsion;
 
 /**
- * A snapshot of what a {@link Reactor} is holding and has done since it was created: the source
- * for metrics and for telling a hostile peer from a busy one. Taken by {@link Reactor#stats()};
- * safe to take from any thread.
+ * A snapshot of what a {@link Reactor} is holding and has done since it was created: the source for
+ * metrics and for telling a hostile peer from a busy one. Taken by {@link Reactor#stats()}; safe to
+ * take from any thread.
  *
  * @param openConnections connections open now, accepted and connected
  * @param bytesRead bytes read from every connection

@@ -42,8 +42,8 @@ public interface ReactorThreads {
   <T> T blockingCallFromThread(Callable<? extends Deferred<T>> call) throws Exception;
 
   /**
-   * Sets the size of the worker pool (the default is {@link ReactorOptions#threadPoolSize()}).
-   * Safe to call from any thread.
+   * Sets the size of the worker pool (the default is {@link ReactorOptions#threadPoolSize()}). Safe
+   * to call from any thread.
    */
   void suggestThreadPoolSize(int size);
 }

@@ -1,9 +1,9 @@
 package io.torsion;
 
 /**
- * No reactor could be created: the requested transport is unknown, not on the class path, or
- * cannot run on this machine. The message names the cause and lists every transport provider
- * found with its status, for example:
+ * No reactor could be created: the requested transport is unknown, not on the class path, or cannot
+ * run on this machine. The message names the cause and lists every transport provider found with
+ * its status, for example:
  *
  * <pre>
  * torsion.reactor=bogus (from system property torsion.reactor) names no transport provider.

@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * One connection as its {@link Protocol} sees it: write to it, close it, pause it.
  *
- * <p>All methods are called on the reactor thread that owns the connection (every protocol
- * callback already runs there); from any other thread, hop with {@link Reactor#callFromThread}.
- * Calling from another thread throws {@link IllegalStateException}.
+ * <p>All methods are called on the reactor thread that owns the connection (every protocol callback
+ * already runs there); from any other thread, hop with {@link Reactor#callFromThread}. Calling from
+ * another thread throws {@link IllegalStateException}.
  *
  * <p>Writes never block: data is queued and flushed as the socket accepts it, and {@link
  * #bufferedBytes()} tells how much is still queued. Each write copies what it needs, so the caller
@@ -20,14 +20,14 @@ public interface Transport extends DataConsumer, PushProducer {
    * Queues the buffer's remaining bytes for sending, and advances its position to its limit. When
    * called from {@link Protocol#dataReceived} with the very buffer received, the bytes are sent
    * without a copy. If the queue then holds more than {@link ReactorOptions#writeBufferLimit()},
-   * the connection is aborted with a {@link ConnectionAborted} saying so: stream large data with
-   * a producer instead.
+   * the connection is aborted with a {@link ConnectionAborted} saying so: stream large data with a
+   * producer instead.
    *
    * <p>Reads follow writes: while more than the high watermark is queued and no producer is
-   * registered, the connection stops reading until the queue falls below the low watermark, so
-   * a peer that sends without reading is held back by TCP ({@link
-   * ReactorOptions#readsFollowWrites()}). The queued output of all connections together is
-   * bounded by {@link ReactorOptions#outputBudget()}.
+   * registered, the connection stops reading until the queue falls below the low watermark, so a
+   * peer that sends without reading is held back by TCP ({@link
+   * ReactorOptions#readsFollowWrites()}). The queued output of all connections together is bounded
+   * by {@link ReactorOptions#outputBudget()}.
    */
   @Override
   void write(ByteBuffer data);
@@ -50,16 +50,16 @@ public interface Transport extends DataConsumer, PushProducer {
   }
 
   /**
-   * Closes the connection once every queued write has been sent (and, if a producer is
-   * registered, once it has unregistered). The protocol then sees {@link Protocol#connectionLost}
-   * with {@link ConnectionDone}. Further writes are ignored.
+   * Closes the connection once every queued write has been sent (and, if a producer is registered,
+   * once it has unregistered). The protocol then sees {@link Protocol#connectionLost} with {@link
+   * ConnectionDone}. Further writes are ignored.
    */
   void loseConnection();
 
   /**
-   * Closes the connection like {@link #loseConnection()} (queued writes are sent first, so an
-   * error reply still reaches the peer), but because something went wrong: the protocol then sees
-   * {@link ConnectionLost} with {@code reason}. For bad input: a line too long, a malformed frame.
+   * Closes the connection like {@link #loseConnection()} (queued writes are sent first, so an error
+   * reply still reaches the peer), but because something went wrong: the protocol then sees {@link
+   * ConnectionLost} with {@code reason}. For bad input: a line too long, a malformed frame.
    */
   void loseConnection(String reason);
 
@@ -77,18 +77,18 @@ public interface Transport extends DataConsumer, PushProducer {
 
   /**
    * Hands this connection to {@code next}: it gets {@link Protocol#makeConnection} (so {@code
-   * connectionMade}), then {@code unconsumed} (bytes the current protocol received but did not
-   * use) as its first {@code dataReceived}, then every later event. The current protocol hears
-   * nothing more, not even {@code connectionLost}. This is how a line protocol hands over after a
-   * command, an HTTP server after {@code Upgrade}, a sniffing acceptor after the first bytes.
+   * connectionMade}), then {@code unconsumed} (bytes the current protocol received but did not use)
+   * as its first {@code dataReceived}, then every later event. The current protocol hears nothing
+   * more, not even {@code connectionLost}. This is how a line protocol hands over after a command,
+   * an HTTP server after {@code Upgrade}, a sniffing acceptor after the first bytes.
    */
   void switchProtocol(Protocol next, ByteBuffer unconsumed);
 
   /**
    * Returns true once the connection is closing or closed: after {@link #loseConnection()}, {@link
    * #abortConnection()}, or a close from the peer or the reactor (Twisted's {@code
-   * transport.disconnecting}). A protocol checks it so as not to act on input that arrived after
-   * it decided to close.
+   * transport.disconnecting}). A protocol checks it so as not to act on input that arrived after it
+   * decided to close.
    */
   boolean disconnecting();
 

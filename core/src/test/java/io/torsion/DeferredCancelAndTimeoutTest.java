@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.torsion.spi.TimerQueue;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +16,12 @@ class DeferredCancelAndTimeoutTest {
   /** A manual clock for these tests (torsion-testing's Clock depends on this module). */
   private static final class ManualTime implements ReactorTime {
     long now;
-    final TimerQueue queue = new TimerQueue(() -> now, error -> {
-      throw new AssertionError(error);
-    });
+    final TimerQueue queue =
+        new TimerQueue(
+            () -> now,
+            error -> {
+              throw new AssertionError(error);
+            });
 
     @Override
     public DelayedCall callLater(Duration delay, Runnable task) {
@@ -37,10 +41,11 @@ class DeferredCancelAndTimeoutTest {
 
   private static List<Throwable> failures(Deferred<?> d) {
     List<Throwable> seen = new ArrayList<>();
-    d.addErrback(f -> {
-      seen.add(f.value());
-      return null;
-    });
+    d.addErrback(
+        f -> {
+          seen.add(f.value());
+          return null;
+        });
     return seen;
   }
 
@@ -57,10 +62,12 @@ class DeferredCancelAndTimeoutTest {
   @Test
   void aCancellerRunsAndMayFireTheDeferredItself() {
     List<String> stopped = new ArrayList<>();
-    Deferred<String> d = new Deferred<>(self -> {
-      stopped.add("work stopped");
-      self.callback("partial");
-    });
+    Deferred<String> d =
+        new Deferred<>(
+            self -> {
+              stopped.add("work stopped");
+              self.callback("partial");
+            });
     List<Object> seen = new ArrayList<>();
     d.addCallback(seen::add);
     d.cancel();
@@ -128,7 +135,8 @@ class DeferredCancelAndTimeoutTest {
   @Test
   void chainingADeferredToItselfIsRefused() {
     Deferred<String> d = new Deferred<>();
-    assertThatThrownBy(() -> d.chainDeferred(d)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> d.chainDeferred(d))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("itself");
     Deferred<String> other = new Deferred<>();
     d.chainDeferred(other);
@@ -143,7 +151,10 @@ class DeferredCancelAndTimeoutTest {
     List<String> events = new ArrayList<>();
     List<Object> values = new ArrayList<>();
     Deferred.succeed("v").addFinally(() -> events.add("cleanup 1")).addCallback(values::add);
-    List<Throwable> seen = failures(Deferred.fail(new IllegalStateException("x")).addFinally(() -> events.add("cleanup 2")));
+    List<Throwable> seen =
+        failures(
+            Deferred.fail(new IllegalStateException("x"))
+                .addFinally(() -> events.add("cleanup 2")));
     assertThat(events).containsExactly("cleanup 1", "cleanup 2");
     assertThat(values).containsExactly("v");
     assertThat(seen).singleElement().isInstanceOf(IllegalStateException.class);
@@ -153,9 +164,12 @@ class DeferredCancelAndTimeoutTest {
   void maybeDeferredTurnsValuesAndExceptionsIntoDeferreds() {
     List<Object> seen = new ArrayList<>();
     Deferred.maybeDeferred(() -> 42).addCallback(seen::add);
-    List<Throwable> failed = failures(Deferred.maybeDeferred(() -> {
-      throw new java.io.IOException("disk");
-    }));
+    List<Throwable> failed =
+        failures(
+            Deferred.maybeDeferred(
+                () -> {
+                  throw new IOException("disk");
+                }));
     Deferred.maybeDeferredChain(() -> Deferred.succeed("chained")).addCallback(seen::add);
     assertThat(seen).containsExactly(42, "chained");
     assertThat(failed).hasSize(1);

@@ -18,10 +18,15 @@ class DeferredCoordinationTest {
     b.callback("b");
     assertThat(seen).isEmpty();
     a.callback("a");
-    assertThat(seen).singleElement().satisfies(outcomes -> {
-      assertThat(outcomes).extracting(DeferredList.Outcome::value).containsExactly("a", "b");
-      assertThat(outcomes).allMatch(DeferredList.Outcome::success);
-    });
+    assertThat(seen)
+        .singleElement()
+        .satisfies(
+            outcomes -> {
+              assertThat(outcomes)
+                  .extracting(DeferredList.Outcome::value)
+                  .containsExactly("a", "b");
+              assertThat(outcomes).allMatch(DeferredList.Outcome::success);
+            });
   }
 
   @Test
@@ -29,16 +34,22 @@ class DeferredCoordinationTest {
     Deferred<String> a = new Deferred<>();
     Deferred<String> b = new Deferred<>();
     List<Throwable> seen = new ArrayList<>();
-    DeferredList.of(List.of(a, b), DeferredList.Flag.FIRE_ON_ONE_ERRBACK, DeferredList.Flag.CONSUME_ERRORS)
-        .addErrback(f -> {
-          seen.add(f.value());
-          return null;
-        });
+    DeferredList.of(
+            List.of(a, b), DeferredList.Flag.FIRE_ON_ONE_ERRBACK, DeferredList.Flag.CONSUME_ERRORS)
+        .addErrback(
+            f -> {
+              seen.add(f.value());
+              return null;
+            });
     b.errback(new IOException("b broke"));
-    assertThat(seen).singleElement().isInstanceOfSatisfying(DeferredList.FirstError.class, error -> {
-      assertThat(error.index()).isEqualTo(1);
-      assertThat(error.failure().value()).hasMessage("b broke");
-    });
+    assertThat(seen)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            DeferredList.FirstError.class,
+            error -> {
+              assertThat(error.index()).isEqualTo(1);
+              assertThat(error.failure().value()).hasMessage("b broke");
+            });
   }
 
   @Test
@@ -57,14 +68,17 @@ class DeferredCoordinationTest {
   @Test
   void gatherResultsGivesTheValuesOrTheFirstError() {
     List<List<Integer>> values = new ArrayList<>();
-    DeferredList.gatherResults(List.of(Deferred.succeed(1), Deferred.succeed(2))).addCallback(values::add);
+    DeferredList.gatherResults(List.of(Deferred.succeed(1), Deferred.succeed(2)))
+        .addCallback(values::add);
     assertThat(values).containsExactly(List.of(1, 2));
     List<Throwable> errors = new ArrayList<>();
-    DeferredList.gatherResults(List.of(Deferred.succeed(1), Deferred.<Integer>fail(new IOException("x"))))
-        .addErrback(f -> {
-          errors.add(f.value());
-          return null;
-        });
+    DeferredList.gatherResults(
+            List.of(Deferred.succeed(1), Deferred.<Integer>fail(new IOException("x"))))
+        .addErrback(
+            f -> {
+              errors.add(f.value());
+              return null;
+            });
     assertThat(errors).singleElement().isInstanceOf(DeferredList.FirstError.class);
     List<List<Integer>> empty = new ArrayList<>();
     DeferredList.<Integer>gatherResults(List.of()).addCallback(empty::add);
@@ -79,12 +93,15 @@ class DeferredCoordinationTest {
     List<Object> finished = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       int n = i;
-      semaphore.run(() -> {
-        started.add("task " + n);
-        Deferred<String> task = new Deferred<>();
-        tasks.add(task);
-        return task;
-      }).addCallback(finished::add);
+      semaphore
+          .run(
+              () -> {
+                started.add("task " + n);
+                Deferred<String> task = new Deferred<>();
+                tasks.add(task);
+                return task;
+              })
+          .addCallback(finished::add);
     }
     assertThat(started).containsExactly("task 0", "task 1");
     assertThat(semaphore.waiting()).isEqualTo(2);
@@ -96,7 +113,9 @@ class DeferredCoordinationTest {
     tasks.get(3).callback("three");
     assertThat(finished).containsExactly("one", "two", "three");
     assertThat(semaphore.tokens()).isEqualTo(2);
-    assertThatThrownBy(semaphore::release).isInstanceOf(IllegalStateException.class).hasMessageContaining("acquire");
+    assertThatThrownBy(semaphore::release)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("acquire");
   }
 
   @Test
@@ -118,12 +137,16 @@ class DeferredCoordinationTest {
     DeferredQueue<String> queue = new DeferredQueue<>(2, 1);
     List<String> got = new ArrayList<>();
     queue.get().addCallback(got::add);
-    assertThatThrownBy(queue::get).isInstanceOf(DeferredQueue.Underflow.class).hasMessageContaining("backlog of 1");
+    assertThatThrownBy(queue::get)
+        .isInstanceOf(DeferredQueue.Underflow.class)
+        .hasMessageContaining("backlog of 1");
     queue.put("a");
     assertThat(got).containsExactly("a");
     queue.put("b");
     queue.put("c");
-    assertThatThrownBy(() -> queue.put("d")).isInstanceOf(DeferredQueue.Overflow.class).hasMessageContaining("2 items");
+    assertThatThrownBy(() -> queue.put("d"))
+        .isInstanceOf(DeferredQueue.Overflow.class)
+        .hasMessageContaining("2 items");
     queue.get().addCallback(got::add);
     assertThat(got).containsExactly("a", "b");
   }

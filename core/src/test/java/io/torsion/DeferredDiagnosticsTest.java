@@ -51,7 +51,9 @@ class DeferredDiagnosticsTest {
       assertThat(unhandled).as("the unhandled failure, logged once").hasSize(1);
       assertThat(unhandled.get(0).getLevel()).isEqualTo(Level.SEVERE);
       assertThat(unhandled.get(0).getMessage()).startsWith("Unhandled error in Deferred");
-      assertThat(mentioning(captured, "an errback handles me")).as("a handled failure is not logged").isEmpty();
+      assertThat(mentioning(captured, "an errback handles me"))
+          .as("a handled failure is not logged")
+          .isEmpty();
     } finally {
       logger.removeHandler(captured);
       logger.setLevel(old);
@@ -73,26 +75,39 @@ class DeferredDiagnosticsTest {
   @Test
   void debugModeShowsWhereAFailingDeferredWasCreatedAndFired() throws Exception {
     Path javaHome = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process child = new ProcessBuilder(javaHome.toString(), "-Dtorsion.deferred.debug=true",
-        "-cp", System.getProperty("java.class.path"), DebugModeMain.class.getName())
-        .redirectErrorStream(true).start();
+    Process child =
+        new ProcessBuilder(
+                javaHome.toString(),
+                "-Dtorsion.deferred.debug=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DebugModeMain.class.getName())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(output).contains("Deferred created here").contains("DebugModeMain.createIt")
-        .contains("Deferred fired here").contains("DebugModeMain.fireIt")
-        .contains("AlreadyCalledError").contains("Caused by");
+    assertThat(output)
+        .contains("Deferred created here")
+        .contains("DebugModeMain.createIt")
+        .contains("Deferred fired here")
+        .contains("DebugModeMain.fireIt")
+        .contains("AlreadyCalledError")
+        .contains("Caused by");
   }
 
   /** Run in a JVM of its own, with debug mode on. */
   static final class DebugModeMain {
     public static void main(String[] args) {
       Deferred<String> d = createIt();
-      d.addCallback(value -> {
-        throw new IllegalStateException("failed in a callback");
-      }).addErrback(failure -> {
-        failure.value().printStackTrace(System.out);
-        return null;
-      });
+      d.addCallback(
+              value -> {
+                throw new IllegalStateException("failed in a callback");
+              })
+          .addErrback(
+              failure -> {
+                failure.value().printStackTrace(System.out);
+                return null;
+              });
       fireIt(d);
       try {
         d.callback("again");

@@ -12,6 +12,37 @@ import org.junit.jupiter.api.Test;
 
 class DeferredTest {
   @Test
+  void aDeferredIsNotAResult() {
+    Deferred<Object> outer = new Deferred<>();
+    Deferred<String> inner = new Deferred<>();
+    assertThatThrownBy(() -> outer.callback(inner))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("addCallbackDeferred");
+    assertThat(outer.called()).as("the rejected call did not fire it").isFalse();
+    assertThatThrownBy(() -> Deferred.succeed(inner)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aCallbackThatReturnsADeferredFailsTheChainInsteadOfPassingTheDeferredOn() {
+    Deferred<String> inner = new Deferred<>();
+    List<Object> seen = new ArrayList<>();
+    Deferred<Integer> outer = new Deferred<>();
+    outer
+        .addCallback(v -> inner) // a mistake: addCallbackDeferred waits, addCallback cannot
+        .addCallbacks(value -> seen.add("value " + value), failure -> seen.add(failure.value()));
+    outer.callback(1);
+    assertThat(seen).singleElement().isInstanceOf(IllegalStateException.class);
+    assertThat((Throwable) seen.get(0)).hasMessageContaining("use addCallbackDeferred");
+
+    List<String> waited = new ArrayList<>();
+    Deferred<Integer> right = new Deferred<>();
+    right.addCallbackDeferred(v -> inner).addCallback(waited::add);
+    right.callback(1);
+    inner.callback("later");
+    assertThat(waited).containsExactly("later");
+  }
+
+  @Test
   void callbacksSeeEachOthersResultsInOrder() {
     Deferred<Integer> d = new Deferred<>();
     List<Object> seen = new ArrayList<>();
@@ -33,14 +64,16 @@ class DeferredTest {
   void aThrowingCallbackSwitchesTheChainToErrbacks() {
     Deferred<Integer> d = new Deferred<>();
     List<String> seen = new ArrayList<>();
-    d.addCallback(x -> {
-          throw new IllegalStateException("bad " + x);
-        })
+    d.addCallback(
+            x -> {
+              throw new IllegalStateException("bad " + x);
+            })
         .addCallback(x -> seen.add("skipped"))
-        .addErrback(f -> {
-          seen.add(f.message());
-          return true;
-        });
+        .addErrback(
+            f -> {
+              seen.add(f.message());
+              return true;
+            });
     d.callback(1);
     assertThat(seen).containsExactly("java.lang.IllegalStateException: bad 1");
   }
@@ -57,9 +90,10 @@ class DeferredTest {
   void aCallbackThatRaisesInsideAnErrbackChainKeepsFailingWithTheNewError() {
     Deferred<Integer> d = Deferred.fail(new IOException("first"));
     List<Object> seen = new ArrayList<>();
-    d.addErrback(f -> {
-          throw new IllegalArgumentException("second");
-        })
+    d.addErrback(
+            f -> {
+              throw new IllegalArgumentException("second");
+            })
         .addBoth((value, failure) -> seen.add(failure.value().getMessage()));
     assertThat(seen).containsExactly("second");
   }
@@ -69,10 +103,13 @@ class DeferredTest {
     IOException error = new IOException("x");
     Deferred<Integer> d = Deferred.fail(error);
     List<Throwable> seen = new ArrayList<>();
-    d.addCallback(x -> x * 2).addCallback(x -> x * 3).addErrback(f -> {
-      seen.add(f.value());
-      return 0;
-    });
+    d.addCallback(x -> x * 2)
+        .addCallback(x -> x * 3)
+        .addErrback(
+            f -> {
+              seen.add(f.value());
+              return 0;
+            });
     assertThat(seen).containsExactly(error);
   }
 
@@ -88,7 +125,9 @@ class DeferredTest {
   void firingTwiceIsAlreadyCalledError() {
     Deferred<Integer> d = new Deferred<>();
     d.callback(42);
-    assertThatThrownBy(() -> d.callback(1)).isInstanceOf(AlreadyCalledError.class).hasMessageContaining("42");
+    assertThatThrownBy(() -> d.callback(1))
+        .isInstanceOf(AlreadyCalledError.class)
+        .hasMessageContaining("42");
     assertThatThrownBy(() -> d.errback(new IOException())).isInstanceOf(AlreadyCalledError.class);
   }
 
@@ -96,11 +135,12 @@ class DeferredTest {
   void aCallbackAddingCallbacksToItsOwnDeferredRunsThemInOrder() {
     Deferred<Integer> d = new Deferred<>();
     List<String> seen = new ArrayList<>();
-    d.addCallback(x -> {
-      d.addCallback(y -> seen.add("added during " + y));
-      seen.add("first " + x);
-      return x;
-    });
+    d.addCallback(
+        x -> {
+          d.addCallback(y -> seen.add("added during " + y));
+          seen.add("first " + x);
+          return x;
+        });
     d.callback(7);
     assertThat(seen).containsExactly("first 7", "added during 7");
   }
@@ -151,12 +191,14 @@ class DeferredTest {
   void anInnerFailureContinuesDownTheErrbacks() {
     Deferred<String> inner = new Deferred<>();
     List<Object> seen = new ArrayList<>();
-    Deferred.succeed(1).addCallbackDeferred(x -> inner)
+    Deferred.succeed(1)
+        .addCallbackDeferred(x -> inner)
         .addCallback(s -> seen.add("skipped"))
-        .addErrback(f -> {
-          seen.add(f.message());
-          return null;
-        });
+        .addErrback(
+            f -> {
+              seen.add(f.message());
+              return null;
+            });
     inner.errback(new IOException("inner failed"));
     assertThat(seen).containsExactly("java.io.IOException: inner failed");
   }

@@ -10,7 +10,8 @@ class FailureTest {
   @Test
   void checkReturnsTheFirstMatchingTypeOrNull() {
     Failure failure = Failure.of(new ConnectionRefusedError("refused", null));
-    assertThat(failure.check(DNSLookupError.class, ConnectError.class)).isEqualTo(ConnectError.class);
+    assertThat(failure.check(DNSLookupError.class, ConnectError.class))
+        .isEqualTo(ConnectError.class);
     assertThat(failure.check(DNSLookupError.class)).isNull();
   }
 
@@ -24,7 +25,8 @@ class FailureTest {
 
   @Test
   void messageNamesTheErrorType() {
-    assertThat(Failure.of(new IOException("gone")).message()).isEqualTo("java.io.IOException: gone");
+    assertThat(Failure.of(new IOException("gone")).message())
+        .isEqualTo("java.io.IOException: gone");
     assertThat(Failure.of(new IOException()).toString()).isEqualTo("Failure[java.io.IOException]");
   }
 }

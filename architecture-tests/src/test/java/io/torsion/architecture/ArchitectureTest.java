@@ -17,106 +17,167 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The dependency rules that keep Torsion's layers apart, checked on the compiled classes of every module. */
+/**
+ * The dependency rules that keep Torsion's layers apart, checked on the compiled classes of every
+ * module.
+ */
 class ArchitectureTest {
   private static final String[] CORE = {"io.torsion", "io.torsion.spi..", "io.torsion.internal.."};
   private static JavaClasses classes;
 
   @BeforeAll
   static void importEverything() {
-    classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.torsion");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.torsion");
   }
 
   @Test
   void everyModuleWasImported() {
-    assertPresent("io.torsion.Reactor", "io.torsion.testing.Clock", "io.torsion.transport.netty.NettyTransport",
-        "io.torsion.transport.nio.NioReactorProvider", "io.torsion.transport.epoll.EpollReactorProvider",
-        "io.torsion.transport.iouring.IoUringReactorProvider", "io.torsion.transport.kqueue.KQueueReactorProvider",
-        "io.torsion.transport.windows.IocpReactorProvider", "io.torsion.posix.FileDescriptorLimit",
-        "io.torsion.protocols.echo.Echo", "io.torsion.protocols.line.LineReceiver",
-        "io.torsion.protocols.unification.PortUnification", "io.torsion.examples.Demo");
+    assertPresent(
+        "io.torsion.Reactor",
+        "io.torsion.testing.Clock",
+        "io.torsion.transport.netty.NettyTransport",
+        "io.torsion.transport.nio.NioReactorProvider",
+        "io.torsion.transport.epoll.EpollReactorProvider",
+        "io.torsion.transport.iouring.IoUringReactorProvider",
+        "io.torsion.transport.kqueue.KQueueReactorProvider",
+        "io.torsion.transport.windows.IocpReactorProvider",
+        "io.torsion.posix.FileDescriptorLimit",
+        "io.torsion.protocols.echo.Echo",
+        "io.torsion.protocols.line.LineReceiver",
+        "io.torsion.protocols.unification.PortUnification",
+        "io.torsion.examples.Demo");
   }
 
   @Test
   void coreDependsOnTheJdkOnly() {
-    classes().that().resideInAnyPackage(CORE)
-        .should().onlyDependOnClassesThat().resideInAnyPackage(Stream.concat(Stream.of("java.."), Stream.of(CORE)).toArray(String[]::new))
+    classes()
+        .that()
+        .resideInAnyPackage(CORE)
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            Stream.concat(Stream.of("java.."), Stream.of(CORE)).toArray(String[]::new))
         .check(classes);
   }
 
   @Test
   void nothingOutsideTheTransportsTouchesNettyOrJna() {
-    noClasses().that().resideOutsideOfPackage("io.torsion.transport..")
-        .should().dependOnClassesThat().resideInAPackage("io.netty..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.torsion.transport..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.netty..")
         .check(classes);
-    noClasses().that().resideOutsideOfPackages("io.torsion.transport..", "io.torsion.posix..")
-        .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.torsion.transport..", "io.torsion.posix..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("com.sun.jna..")
         .check(classes);
   }
 
   @Test
   void noPublicSignatureOfTheApiExposesNettyJnaOrInternals() {
-    classes().that().resideInAnyPackage("io.torsion", "io.torsion.spi..", "io.torsion.protocols..", "io.torsion.testing..")
-        .and().arePublic()
+    classes()
+        .that()
+        .resideInAnyPackage(
+            "io.torsion", "io.torsion.spi..", "io.torsion.protocols..", "io.torsion.testing..")
+        .and()
+        .arePublic()
         .should(exposeNoneOf("io.netty.", "com.sun.jna.", "io.torsion.internal."))
         .check(classes);
   }
 
   @Test
   void protocolsDependOnTheCoreApiOnly() {
-    classes().that().resideInAPackage("io.torsion.protocols..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.torsion", "io.torsion.protocols..")
+    classes()
+        .that()
+        .resideInAPackage("io.torsion.protocols..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "io.torsion", "io.torsion.protocols..")
         .check(classes);
   }
 
   @Test
   void transportsDoNotDependOnProtocolsTestingOrExamples() {
-    noClasses().that().resideInAPackage("io.torsion.transport..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.torsion.protocols..", "io.torsion.testing..", "io.torsion.examples..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.torsion.transport..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.torsion.protocols..", "io.torsion.testing..", "io.torsion.examples..")
         .check(classes);
   }
 
   @Test
   void onlyTheExamplesUseTheExamplesAndTheTestingKitStaysOutOfProduction() {
-    noClasses().that().resideOutsideOfPackage("io.torsion.examples..")
-        .should().dependOnClassesThat().resideInAPackage("io.torsion.examples..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.torsion.examples..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.torsion.examples..")
         .check(classes);
-    noClasses().that().resideInAnyPackage("io.torsion.transport..", "io.torsion.protocols..", "io.torsion.examples..")
-        .should().dependOnClassesThat().resideInAPackage("io.torsion.testing..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.torsion.transport..", "io.torsion.protocols..", "io.torsion.examples..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.torsion.testing..")
         .check(classes);
   }
 
   @Test
   void internalPackagesAreUsedOnlyWithinTheirOwnModule() {
-    noClasses().that().resideOutsideOfPackages(CORE)
-        .should().dependOnClassesThat().resideInAPackage("io.torsion.internal..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(CORE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.torsion.internal..")
         .check(classes);
-    noClasses().that().resideOutsideOfPackage("io.torsion.transport.netty..")
-        .should().dependOnClassesThat().resideInAPackage("io.torsion.transport.netty.internal..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.torsion.transport.netty..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.torsion.transport.netty.internal..")
         .check(classes);
   }
 
   /**
-   * No package cycles, with one deliberate exception: {@code Reactor.create()} calls the
-   * selector in {@code io.torsion.internal}, which uses the API it creates, and may be given the
-   * provider to use (as {@code java.nio.channels.Selector.open()} calls its own SPI).
+   * No package cycles, with one deliberate exception: {@code Reactor.create()} calls the selector
+   * in {@code io.torsion.internal}, which uses the API it creates, and may be given the provider to
+   * use (as {@code java.nio.channels.Selector.open()} calls its own SPI).
    */
   @Test
   void packagesAreFreeOfCycles() {
-    slices().assignedFrom(byPackage())
-        .should().beFreeOfCycles()
+    slices()
+        .assignedFrom(byPackage())
+        .should()
+        .beFreeOfCycles()
         .ignoreDependency(
-            DescribedPredicate.describe("io.torsion.Reactor", (JavaClass c) -> c.getName().equals("io.torsion.Reactor")),
-            DescribedPredicate.describe("the transport selector or a provider",
-                (JavaClass c) -> c.getName().startsWith("io.torsion.internal.TransportSelector")
-                    || c.getName().equals("io.torsion.spi.ReactorProvider")))
+            DescribedPredicate.describe(
+                "io.torsion.Reactor", (JavaClass c) -> c.getName().equals("io.torsion.Reactor")),
+            DescribedPredicate.describe(
+                "the transport selector or a provider",
+                (JavaClass c) ->
+                    c.getName().startsWith("io.torsion.internal.TransportSelector")
+                        || c.getName().equals("io.torsion.spi.ReactorProvider")))
         .check(classes);
   }
 
@@ -135,20 +196,23 @@ class ArchitectureTest {
   }
 
   private static ArchCondition<JavaClass> exposeNoneOf(String... prefixes) {
-    return new ArchCondition<>("expose no type from " + String.join(", ", prefixes) + " in a public signature") {
+    return new ArchCondition<>(
+        "expose no type from " + String.join(", ", prefixes) + " in a public signature") {
       @Override
       public void check(JavaClass owner, ConditionEvents events) {
         for (JavaCodeUnit unit : owner.getCodeUnits()) {
-          if (!unit.getModifiers().contains(JavaModifier.PUBLIC) && !unit.getModifiers().contains(JavaModifier.PROTECTED)) {
+          if (!unit.getModifiers().contains(JavaModifier.PUBLIC)
+              && !unit.getModifiers().contains(JavaModifier.PROTECTED)) {
             continue;
           }
-          Set<JavaClass> involved = new java.util.HashSet<>(unit.getRawParameterTypes());
+          Set<JavaClass> involved = new HashSet<>(unit.getRawParameterTypes());
           involved.add(unit.getRawReturnType());
           involved.addAll(unit.getExceptionTypes());
           report(owner, unit.getFullName(), involved, events, prefixes);
         }
         for (JavaField field : owner.getFields()) {
-          if (field.getModifiers().contains(JavaModifier.PUBLIC) || field.getModifiers().contains(JavaModifier.PROTECTED)) {
+          if (field.getModifiers().contains(JavaModifier.PUBLIC)
+              || field.getModifiers().contains(JavaModifier.PROTECTED)) {
             report(owner, field.getFullName(), Set.of(field.getRawType()), events, prefixes);
           }
         }
@@ -156,7 +220,12 @@ class ArchitectureTest {
     };
   }
 
-  private static void report(JavaClass owner, String member, Set<JavaClass> types, ConditionEvents events, String... prefixes) {
+  private static void report(
+      JavaClass owner,
+      String member,
+      Set<JavaClass> types,
+      ConditionEvents events,
+      String... prefixes) {
     for (JavaClass type : types) {
       for (String prefix : prefixes) {
         if (type.getName().startsWith(prefix)) {

@@ -33,12 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "stops the demo with SIGTERM")
 class ModulePathTest {
-  private static final Set<String> TEST_ONLY = Set.of("io.torsion.testing", "io.torsion.testing.kit");
+  private static final Set<String> TEST_ONLY =
+      Set.of("io.torsion.testing", "io.torsion.testing.kit");
 
   @Test
-  void theDemoRunsOnTheModulePathWithTheTransportItWouldChooseOnTheClassPath(@TempDir Path logs) throws Exception {
+  void theDemoRunsOnTheModulePathWithTheTransportItWouldChooseOnTheClassPath(@TempDir Path logs)
+      throws Exception {
     String modulePath = modulePath();
-    assertThat(modulePath).contains("io" + File.separator + "netty"); // the jars, not only Torsion's classes
+    assertThat(modulePath)
+        .contains("io" + File.separator + "netty"); // the jars, not only Torsion's classes
     String expected;
     Reactor here = Reactor.create();
     try {
@@ -48,14 +51,31 @@ class ModulePathTest {
     }
     Path stderr = logs.resolve("stderr.txt");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process demo = new ProcessBuilder(java, "-p", modulePath, "-m", "io.torsion.examples/io.torsion.examples.Demo",
-        "--echo-port", "0", "--line-port", "0", "--http-port", "0")
-        .redirectError(stderr.toFile()).start();
+    Process demo =
+        new ProcessBuilder(
+                java,
+                "-p",
+                modulePath,
+                "-m",
+                "io.torsion.examples/io.torsion.examples.Demo",
+                "--echo-port",
+                "0",
+                "--line-port",
+                "0",
+                "--http-port",
+                "0")
+            .redirectError(stderr.toFile())
+            .start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
       String banner = out.readLine();
-      Matcher started = Pattern.compile("torsion-demo: reactor=(\\S+) chosen=auto echo=127\\.0\\.0\\.1:(\\d+) .*").matcher(String.valueOf(banner));
-      assertThat(started.matches()).as("banner %s; stderr: %s", banner, Files.readString(stderr)).isTrue();
+      Matcher started =
+          Pattern.compile("torsion-demo: reactor=(\\S+) chosen=auto echo=127\\.0\\.0\\.1:(\\d+) .*")
+              .matcher(String.valueOf(banner));
+      assertThat(started.matches())
+          .as("banner %s; stderr: %s", banner, Files.readString(stderr))
+          .isTrue();
       assertThat(started.group(1)).isEqualTo(expected);
       try (Peer peer = Peer.connect(Integer.parseInt(started.group(2)))) {
         peer.write("on the module path");
@@ -64,7 +84,9 @@ class ModulePathTest {
       demo.destroy();
       assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("the demo exited").isTrue();
       assertThat(demo.exitValue()).isZero();
-      assertThat(Files.readString(stderr)).doesNotContain("failed to load").doesNotContain("cannot run");
+      assertThat(Files.readString(stderr))
+          .doesNotContain("failed to load")
+          .doesNotContain("cannot run");
     } finally {
       demo.destroyForcibly();
     }
@@ -84,10 +106,12 @@ class ModulePathTest {
       } catch (RuntimeException notAModule) {
         continue;
       }
-      Set<String> names = found.stream().map(m -> m.descriptor().name()).collect(Collectors.toSet());
+      Set<String> names =
+          found.stream().map(m -> m.descriptor().name()).collect(Collectors.toSet());
       if (names.size() == 1) {
         String name = names.iterator().next();
-        if ((name.startsWith("io.torsion") && !TEST_ONLY.contains(name)) || name.startsWith("io.netty")
+        if ((name.startsWith("io.torsion") && !TEST_ONLY.contains(name))
+            || name.startsWith("io.netty")
             || name.equals("com.sun.jna")) {
           entries.add(entry);
         }

@@ -39,8 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Parsing requests and encoding responses, without sockets: TechEmpower's plaintext request (the
- * headers {@code wrk} sends there), {@code depth} of them pipelined in one read, each answered
- * with a pre-built {@code Hello, World!}. Torsion's {@link HttpServer} on the in-memory transport
+ * headers {@code wrk} sends there), {@code depth} of them pipelined in one read, each answered with
+ * a pre-built {@code Hello, World!}. Torsion's {@link HttpServer} on the in-memory transport
  * against Netty's {@link HttpServerCodec} on an {@link EmbeddedChannel}, flushed once per read as
  * Netty's TechEmpower entry does. Scores are requests per second.
  */
@@ -52,12 +52,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @OperationsPerInvocation(16)
 public class HttpCodecBenchmark {
-  private static final String REQUEST = "GET /plaintext HTTP/1.1\r\n"
-      + "Host: tfb-server:8080\r\n"
-      + "Accept: text/plain,text/html;q=0.9,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.7\r\n"
-      + "Connection: keep-alive\r\n\r\n";
+  private static final String REQUEST =
+      "GET /plaintext HTTP/1.1\r\n"
+          + "Host: tfb-server:8080\r\n"
+          + "Accept: text/plain,text/html;q=0.9,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.7\r\n"
+          + "Connection: keep-alive\r\n\r\n";
 
-  /** Requests per read: 16 is TechEmpower's pipelining depth; with 1 the invocation is 16 separate reads. */
+  /**
+   * Requests per read: 16 is TechEmpower's pipelining depth; with 1 the invocation is 16 separate
+   * reads.
+   */
   @Param({"1", "16"})
   public int depth;
 
@@ -78,26 +82,39 @@ public class HttpCodecBenchmark {
     }
     HttpResponse hello = HttpResponse.text(200, "Hello, World!");
     transport = new StringTransport();
-    torsion = transport.connect(HttpServer.create(new Clock(), request -> Deferred.succeed(hello)).buildProtocol(transport.getPeer()));
-    FullHttpResponse prebuilt = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-        Unpooled.unreleasableBuffer(Unpooled.copiedBuffer("Hello, World!", StandardCharsets.US_ASCII)));
-    prebuilt.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-        .set(HttpHeaderNames.SERVER, "Netty").setInt(HttpHeaderNames.CONTENT_LENGTH, 13);
-    netty = new EmbeddedChannel(new HttpServerCodec(), new SimpleChannelInboundHandler<HttpObject>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, HttpObject message) {
-        if (message instanceof HttpRequest) {
-          FullHttpResponse response = prebuilt.retainedDuplicate();
-          response.headers().set(HttpHeaderNames.DATE, "Sat, 21 Nov 2026 12:00:00 GMT");
-          ctx.write(response);
-        }
-      }
+    torsion =
+        transport.connect(
+            HttpServer.create(new Clock(), request -> Deferred.succeed(hello))
+                .buildProtocol(transport.getPeer()));
+    FullHttpResponse prebuilt =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.OK,
+            Unpooled.unreleasableBuffer(
+                Unpooled.copiedBuffer("Hello, World!", StandardCharsets.US_ASCII)));
+    prebuilt
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+        .set(HttpHeaderNames.SERVER, "Netty")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, 13);
+    netty =
+        new EmbeddedChannel(
+            new HttpServerCodec(),
+            new SimpleChannelInboundHandler<HttpObject>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, HttpObject message) {
+                if (message instanceof HttpRequest) {
+                  FullHttpResponse response = prebuilt.retainedDuplicate();
+                  response.headers().set(HttpHeaderNames.DATE, "Sat, 21 Nov 2026 12:00:00 GMT");
+                  ctx.write(response);
+                }
+              }
 
-      @Override
-      public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.flush();
-      }
-    });
+              @Override
+              public void channelReadComplete(ChannelHandlerContext ctx) {
+                ctx.flush();
+              }
+            });
   }
 
   @Benchmark

@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Splitting a stream of CRLF lines, delivered in socket-sized reads: Torsion's {@link LineReceiver}
- * (lines as bytes, no decoding) against Netty's {@link LineBasedFrameDecoder} in the same run.
- * Each operation splits 1 MiB of input, in 16 KiB reads, into its lines.
+ * (lines as bytes, no decoding) against Netty's {@link LineBasedFrameDecoder} in the same run. Each
+ * operation splits 1 MiB of input, in 16 KiB reads, into its lines.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

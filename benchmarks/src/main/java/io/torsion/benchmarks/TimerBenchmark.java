@@ -25,10 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One million timers at random delays (up to a minute): scheduled, every other one cancelled, then
  * the rest cancelled too, on the reactor's {@code callLater} queue ({@link TimerQueue}) and, as the
- * same-run baseline, on Netty's event-loop scheduler (the work submitted as one task, so both run on
- * one thread). Netty's timers run on wall time only, so the like-for-like comparison cancels; {@link
- * #torsionCallLaterAndRun} shows the cost of running the rest instead, on a manual clock. One
- * operation = one million timers.
+ * same-run baseline, on Netty's event-loop scheduler (the work submitted as one task, so both run
+ * on one thread). Netty's timers run on wall time only, so the like-for-like comparison cancels;
+ * {@link #torsionCallLaterAndRun} shows the cost of running the rest instead, on a manual clock.
+ * One operation = one million timers.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -58,7 +58,7 @@ public class TimerBenchmark {
 
   @Benchmark
   public int torsionCallLater() {
-    TimerQueue queue = new TimerQueue(() -> 0L, error -> { });
+    TimerQueue queue = new TimerQueue(() -> 0L, error -> {});
     List<DelayedCall> calls = new ArrayList<>(TIMERS);
     int[] ran = {0};
     for (long delay : delaysNanos) {
@@ -81,7 +81,7 @@ public class TimerBenchmark {
   public int torsionCallLaterAndRun() {
     long[] now = {0};
     int[] ran = {0};
-    TimerQueue queue = new TimerQueue(() -> now[0], error -> { });
+    TimerQueue queue = new TimerQueue(() -> now[0], error -> {});
     List<DelayedCall> calls = new ArrayList<>(TIMERS);
     for (long delay : delaysNanos) {
       calls.add(queue.schedule(Duration.ofNanos(delay), () -> ran[0]++));
@@ -96,24 +96,25 @@ public class TimerBenchmark {
 
   @Benchmark
   public int nettySchedule() throws Exception {
-    Callable<Integer> work = () -> {
-      int[] ran = {0};
-      List<ScheduledFuture<?>> futures = new ArrayList<>(TIMERS);
-      for (long delay : delaysNanos) {
-        futures.add(netty.schedule(() -> ran[0]++, delay, TimeUnit.NANOSECONDS));
-      }
-      for (int i = 0; i < TIMERS; i += 2) {
-        futures.get(i).cancel(false);
-      }
-      int left = 0;
-      for (ScheduledFuture<?> future : futures) {
-        if (!future.isCancelled()) {
-          future.cancel(false);
-          left++;
-        }
-      }
-      return left;
-    };
+    Callable<Integer> work =
+        () -> {
+          int[] ran = {0};
+          List<ScheduledFuture<?>> futures = new ArrayList<>(TIMERS);
+          for (long delay : delaysNanos) {
+            futures.add(netty.schedule(() -> ran[0]++, delay, TimeUnit.NANOSECONDS));
+          }
+          for (int i = 0; i < TIMERS; i += 2) {
+            futures.get(i).cancel(false);
+          }
+          int left = 0;
+          for (ScheduledFuture<?> future : futures) {
+            if (!future.isCancelled()) {
+              future.cancel(false);
+              left++;
+            }
+          }
+          return left;
+        };
     return netty.submit(work).get();
   }
 }

@@ -38,7 +38,9 @@ final class ChildProcesses {
     }
     main.driveUntil(running::isEmpty, deadline);
     if (!running.isEmpty()) {
-      LOG.log(Level.WARNING, "{0} child process(es) still running at the end of the shutdown timeout; killing them",
+      LOG.log(
+          Level.WARNING,
+          "{0} child process(es) still running at the end of the shutdown timeout; killing them",
           running.size());
       for (ProcessDriver driver : running) {
         driver.terminate(true);

@@ -17,6 +17,7 @@ import io.torsion.Transport;
 import io.torsion.spi.Poller;
 import io.torsion.spi.Socket;
 import io.torsion.spi.SocketEvents;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -30,8 +31,8 @@ import java.util.Objects;
  * above the socket is here, shared by every transport:
  *
  * <ul>
- *   <li>building the protocol, and containing what its callbacks throw (this connection is
- *       aborted with {@link ConnectionLost}; the reactor goes on);
+ *   <li>building the protocol, and containing what its callbacks throw (this connection is aborted
+ *       with {@link ConnectionLost}; the reactor goes on);
  *   <li>writes made while handling a read are flushed once, when the read burst ends;
  *   <li>no {@code dataReceived} while paused (a read already under way is held and delivered on
  *       resume, in order);
@@ -41,9 +42,9 @@ import java.util.Objects;
  *   <li>{@link ConnectionDone} versus {@link ConnectionLost}, and the client's Deferred.
  * </ul>
  *
- * <p>The state only moves forward: connecting, open, closing (asked to close; a registered
- * producer finishes first), closed. Threads: everything runs on the loop's thread, from {@link
- * #opened} on; before that, only the transport touches it.
+ * <p>The state only moves forward: connecting, open, closing (asked to close; a registered producer
+ * finishes first), closed. Threads: everything runs on the loop's thread, from {@link #opened} on;
+ * before that, only the transport touches it.
  */
 final class Connection implements Transport, SocketEvents {
   private static final System.Logger LOG = System.getLogger(Transport.class.getName());
@@ -85,8 +86,8 @@ final class Connection implements Transport, SocketEvents {
   /**
    * Creates a connection of {@code reactor} whose protocol {@code factory} builds.
    *
-   * @param connected for a client connection, the Deferred that fires with the protocol once it
-   *     is connected; null for an accepted connection
+   * @param connected for a client connection, the Deferred that fires with the protocol once it is
+   *     connected; null for an accepted connection
    */
   @SuppressWarnings("unchecked")
   Connection(DefaultReactor reactor, Factory<?> factory, Deferred<? extends Protocol> connected) {
@@ -113,7 +114,9 @@ final class Connection implements Transport, SocketEvents {
     }
     if (built == null) {
       LOG.log(Level.DEBUG, "{0} refused the connection from {1}", factory, getPeer());
-      abort(new ConnectionAborted("the factory refused the connection (buildProtocol returned null)", null));
+      abort(
+          new ConnectionAborted(
+              "the factory refused the connection (buildProtocol returned null)", null));
       return;
     }
     protocol = built;
@@ -154,7 +157,8 @@ final class Connection implements Transport, SocketEvents {
     }
     inReadBurst = true;
     Loop on = loop;
-    ByteBuffer outer = on.lentView; // restored after: reads never nest today, but nothing relies on it
+    ByteBuffer outer =
+        on.lentView; // restored after: reads never nest today, but nothing relies on it
     on.lentView = data;
     try {
       deliver(data);
@@ -190,9 +194,11 @@ final class Connection implements Transport, SocketEvents {
   @Override
   public void failed(Throwable cause) {
     if (reason == null) {
-      reason = new ConnectionLost(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+      reason =
+          new ConnectionLost(
+              cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
     }
-    if (cause instanceof java.io.IOException) {
+    if (cause instanceof IOException) {
       LOG.log(Level.DEBUG, "{0}: {1}", this, cause);
     } else {
       LOG.log(Level.WARNING, this + ": unexpected error; closing the connection", cause);
@@ -210,9 +216,12 @@ final class Connection implements Transport, SocketEvents {
     if (loop != null) {
       reactor.connectionClosed(this, loop, connected == null ? null : factory);
     }
-    ConnectionClosed why = reason != null ? reason : new ConnectionDone("connection closed cleanly");
+    ConnectionClosed why =
+        reason != null ? reason : new ConnectionDone("connection closed cleanly");
     if (connected != null && !connected.called()) {
-      connected.errback(new ConnectError("connection closed before it was established: " + why.getMessage(), why));
+      connected.errback(
+          new ConnectError(
+              "connection closed before it was established: " + why.getMessage(), why));
     }
     if (protocol != null && wasOpen) {
       Protocol lost = protocol;
@@ -256,7 +265,11 @@ final class Connection implements Transport, SocketEvents {
 
   private void drainHeld() {
     ByteBuffer next;
-    while (!paused && !readsHeld && state == State.OPEN && held != null && (next = held.poll()) != null) {
+    while (!paused
+        && !readsHeld
+        && state == State.OPEN
+        && held != null
+        && (next = held.poll()) != null) {
       deliver(next);
     }
     flushIfPending();
@@ -267,16 +280,24 @@ final class Connection implements Transport, SocketEvents {
   }
 
   /**
-   * Reads follow writes: while more than the high watermark is queued and no producer manages
-   * this connection's flow, it reads nothing, so a peer that sends without reading is slowed
-   * down by TCP instead of filling this process's memory.
+   * Reads follow writes: while more than the high watermark is queued and no producer manages this
+   * connection's flow, it reads nothing, so a peer that sends without reading is slowed down by TCP
+   * instead of filling this process's memory.
    */
   private void holdReadsIfBackedUp() {
-    if (!readsHeld && state == State.OPEN && pushProducer == null && pullProducer == null
-        && reactor.options().readsFollowWrites() && !socket.writable()) {
+    if (!readsHeld
+        && state == State.OPEN
+        && pushProducer == null
+        && pullProducer == null
+        && reactor.options().readsFollowWrites()
+        && !socket.writable()) {
       readsHeld = true;
       reactor.counters().pausedForBackpressure.increment();
-      LOG.log(Level.TRACE, "{0}: output backed up ({1} bytes queued); reading paused", this, socket.queuedBytes());
+      LOG.log(
+          Level.TRACE,
+          "{0}: output backed up ({1} bytes queued); reading paused",
+          this,
+          socket.queuedBytes());
       socket.reading(false);
     }
   }
@@ -294,7 +315,12 @@ final class Connection implements Transport, SocketEvents {
   /** Contains a failed allocation: this connection is aborted, every other one goes on. */
   private void allocationFailed(OutOfMemoryError error, String what) {
     reactor.counters().allocationFailures.increment();
-    LOG.log(Level.WARNING, "{0}: out of memory {1} ({2}); aborting this connection", this, what, error.getMessage());
+    LOG.log(
+        Level.WARNING,
+        "{0}: out of memory {1} ({2}); aborting this connection",
+        this,
+        what,
+        error.getMessage());
     abort(new ConnectionAborted("out of memory " + what + ": " + error.getMessage(), error));
   }
 
@@ -335,10 +361,20 @@ final class Connection implements Transport, SocketEvents {
     long queued = socket.queuedBytes();
     ReactorOptions options = reactor.options();
     if (queued > options.writeBufferLimit()) {
-      LOG.log(Level.WARNING, "{0}: {1} bytes queued, over the write buffer limit of {2}; aborting",
-          this, queued, options.writeBufferLimit());
-      abort(new ConnectionAborted("write buffer limit of " + options.writeBufferLimit() + " bytes exceeded ("
-          + queued + " queued): the peer does not read fast enough; stream large data with a producer", null));
+      LOG.log(
+          Level.WARNING,
+          "{0}: {1} bytes queued, over the write buffer limit of {2}; aborting",
+          this,
+          queued,
+          options.writeBufferLimit());
+      abort(
+          new ConnectionAborted(
+              "write buffer limit of "
+                  + options.writeBufferLimit()
+                  + " bytes exceeded ("
+                  + queued
+                  + " queued): the peer does not read fast enough; stream large data with a producer",
+              null));
       return;
     }
     if (reactor.budget().charge(this, queued)) {
@@ -369,10 +405,22 @@ final class Connection implements Transport, SocketEvents {
   /** Aborts this connection because the reactor's output budget is spent. */
   void abortOverBudget(long budget) {
     reactor.counters().abortedOverBudget.increment();
-    LOG.log(Level.DEBUG, "{0}: holds {1} queued bytes, the most, while output of all connections is over the"
-        + " budget of {2}; aborting", this, charged, budget);
-    abort(new ConnectionAborted("the reactor's output budget of " + budget + " bytes for all connections is spent"
-        + " and this connection held the most (" + charged + " bytes queued): the peer does not read", null));
+    LOG.log(
+        Level.DEBUG,
+        "{0}: holds {1} queued bytes, the most, while output of all connections is over the"
+            + " budget of {2}; aborting",
+        this,
+        charged,
+        budget);
+    abort(
+        new ConnectionAborted(
+            "the reactor's output budget of "
+                + budget
+                + " bytes for all connections is spent"
+                + " and this connection held the most ("
+                + charged
+                + " bytes queued): the peer does not read",
+            null));
   }
 
   private void flushIfPending() {
@@ -406,7 +454,8 @@ final class Connection implements Transport, SocketEvents {
     requireLoopThread();
     Objects.requireNonNull(next, "next");
     if (state != State.OPEN) {
-      throw new IllegalStateException("switchProtocol: the connection is " + state.name().toLowerCase(Locale.ROOT));
+      throw new IllegalStateException(
+          "switchProtocol: the connection is " + state.name().toLowerCase(Locale.ROOT));
     }
     ByteBuffer rest = ByteBuffer.allocate(unconsumed.remaining());
     rest.put(unconsumed).flip(); // the caller's buffer may be a lent view
@@ -568,8 +617,10 @@ final class Connection implements Transport, SocketEvents {
   private void requireNoProducer(Object producer) {
     Objects.requireNonNull(producer, "producer");
     if (pushProducer != null || pullProducer != null) {
-      throw new IllegalStateException("a producer is registered already: "
-          + (pushProducer != null ? pushProducer : pullProducer) + "; unregister it first");
+      throw new IllegalStateException(
+          "a producer is registered already: "
+              + (pushProducer != null ? pushProducer : pullProducer)
+              + "; unregister it first");
     }
   }
 
@@ -577,14 +628,15 @@ final class Connection implements Transport, SocketEvents {
   private void schedulePull() {
     if (pullProducer != null && !pullScheduled && state != State.CLOSED) {
       pullScheduled = true;
-      loop.execute(() -> {
-        pullScheduled = false;
-        PullProducer producer = pullProducer;
-        if (producer != null && state != State.CLOSED && socket.writable()) {
-          callProducer(producer::resumeProducing, "resumeProducing");
-          schedulePull();
-        }
-      });
+      loop.execute(
+          () -> {
+            pullScheduled = false;
+            PullProducer producer = pullProducer;
+            if (producer != null && state != State.CLOSED && socket.writable()) {
+              callProducer(producer::resumeProducing, "resumeProducing");
+              schedulePull();
+            }
+          });
     }
   }
 
@@ -614,7 +666,10 @@ final class Connection implements Transport, SocketEvents {
     if (loop == null || !loop.inLoop()) {
       throw new IllegalStateException(
           "Transport methods must be called on the connection's reactor thread, not on '"
-              + Thread.currentThread().getName() + "'; hop with Reactor.callFromThread (" + this + ")");
+              + Thread.currentThread().getName()
+              + "'; hop with Reactor.callFromThread ("
+              + this
+              + ")");
     }
   }
 
@@ -636,7 +691,16 @@ final class Connection implements Transport, SocketEvents {
     } catch (RuntimeException e) {
       peer = "?";
     }
-    return "Connection[" + (socket == null ? "?" : socket.id()) + ", peer=" + peer + ", " + state.name().toLowerCase(Locale.ROOT)
-        + (paused ? ", paused" : "") + (readsHeld ? ", output backed up" : "") + ", protocol=" + (protocol == null ? "none" : protocol.getClass().getSimpleName()) + "]";
+    return "Connection["
+        + (socket == null ? "?" : socket.id())
+        + ", peer="
+        + peer
+        + ", "
+        + state.name().toLowerCase(Locale.ROOT)
+        + (paused ? ", paused" : "")
+        + (readsHeld ? ", output backed up" : "")
+        + ", protocol="
+        + (protocol == null ? "none" : protocol.getClass().getSimpleName())
+        + "]";
   }
 }

@@ -4,8 +4,8 @@ import io.torsion.CannotListenError;
 import io.torsion.ConnectError;
 import io.torsion.ConnectionAborted;
 import io.torsion.DNSLookupError;
-import io.torsion.DelayedCall;
 import io.torsion.Deferred;
+import io.torsion.DelayedCall;
 import io.torsion.Factory;
 import io.torsion.ListeningPort;
 import io.torsion.ProcessProtocol;
@@ -56,8 +56,8 @@ import java.util.regex.Pattern;
  * {@link ChildProcesses}, {@link OutputBudget}.
  *
  * <p>Threads: {@code state} and the stop flags are volatile, changed under {@code ownership};
- * {@code ports} and the live count are safe from any thread; the triggers and factory counts
- * belong to the main loop; each connection belongs to its loop.
+ * {@code ports} and the live count are safe from any thread; the triggers and factory counts belong
+ * to the main loop; each connection belongs to its loop.
  */
 public final class DefaultReactor implements Reactor {
   private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
@@ -99,7 +99,8 @@ public final class DefaultReactor implements Reactor {
    *
    * @param name the transport's name, for thread names, errors and reports
    */
-  public DefaultReactor(String name, ReactorOptions options, ReactorReport report, Network network) {
+  public DefaultReactor(
+      String name, ReactorOptions options, ReactorReport report, Network network) {
     this.name = Objects.requireNonNull(name, "name");
     this.options = Objects.requireNonNull(options, "options");
     this.network = Objects.requireNonNull(network, "network");
@@ -111,9 +112,17 @@ public final class DefaultReactor implements Reactor {
     }
     this.loops = List.copyOf(created);
     int threads = options.threads();
-    this.report = Objects.requireNonNull(report, "report").withDetails(network.details()).withDetail(threads == 1
-        ? "threads: 1 (the thread that calls run())"
-        : "threads: " + threads + " (the thread that calls run() and " + (threads - 1) + " workers)");
+    this.report =
+        Objects.requireNonNull(report, "report")
+            .withDetails(network.details())
+            .withDetail(
+                threads == 1
+                    ? "threads: 1 (the thread that calls run())"
+                    : "threads: "
+                        + threads
+                        + " (the thread that calls run() and "
+                        + (threads - 1)
+                        + " workers)");
     List<CompletableFuture<Void>> started = new ArrayList<>();
     for (int i = 1; i < loops.size(); i++) {
       Loop loop = loops.get(i);
@@ -201,17 +210,26 @@ public final class DefaultReactor implements Reactor {
       throw new IllegalStateException(method + ": the reactor has stopped; a reactor runs once");
     }
     throw new IllegalStateException(
-        method + " must be called on a reactor thread ('" + main().owner().getName() + "'"
-            + (loops.size() > 1 ? " or a worker" : "") + "), not on '" + Thread.currentThread().getName()
+        method
+            + " must be called on a reactor thread ('"
+            + main().owner().getName()
+            + "'"
+            + (loops.size() > 1 ? " or a worker" : "")
+            + "), not on '"
+            + Thread.currentThread().getName()
             + "'; hop with Reactor.callFromThread");
   }
 
   private Loop claimMainThread(String method) {
     Loop loop = claimThread(method);
     if (loop != main()) {
-      throw new IllegalStateException(method + " must be called on the main reactor thread '"
-          + main().owner().getName() + "', not on worker '" + Thread.currentThread().getName()
-          + "'; hop with Reactor.callFromThread");
+      throw new IllegalStateException(
+          method
+              + " must be called on the main reactor thread '"
+              + main().owner().getName()
+              + "', not on worker '"
+              + Thread.currentThread().getName()
+              + "'; hop with Reactor.callFromThread");
     }
     return loop;
   }
@@ -220,7 +238,8 @@ public final class DefaultReactor implements Reactor {
   public void callFromThread(Runnable task) {
     Objects.requireNonNull(task, "task");
     if (state == State.STOPPED) {
-      throw new IllegalStateException("callFromThread: the reactor has stopped; the task cannot run");
+      throw new IllegalStateException(
+          "callFromThread: the reactor has stopped; the task cannot run");
     }
     main().execute(() -> Contained.run(task, "a callFromThread task"));
   }
@@ -243,30 +262,35 @@ public final class DefaultReactor implements Reactor {
   public <T> T blockingCallFromThread(Callable<? extends Deferred<T>> call) throws Exception {
     Objects.requireNonNull(call, "call");
     if (isReactorThread()) {
-      throw new IllegalStateException("blockingCallFromThread on a reactor thread would wait for itself forever;"
-          + " call it from a pool or other thread, or use the Deferred directly");
+      throw new IllegalStateException(
+          "blockingCallFromThread on a reactor thread would wait for itself forever;"
+              + " call it from a pool or other thread, or use the Deferred directly");
     }
     CompletableFuture<T> outcome = new CompletableFuture<>();
-    callFromThread(() -> {
-      Deferred<T> deferred;
-      try {
-        deferred = call.call();
-      } catch (Throwable error) {
-        outcome.completeExceptionally(error);
-        return;
-      }
-      if (deferred == null) {
-        outcome.completeExceptionally(new NullPointerException("the call returned no Deferred"));
-        return;
-      }
-      deferred.addCallbacks(value -> {
-        outcome.complete(value);
-        return null;
-      }, failure -> {
-        outcome.completeExceptionally(failure.value());
-        return null;
-      });
-    });
+    callFromThread(
+        () -> {
+          Deferred<T> deferred;
+          try {
+            deferred = call.call();
+          } catch (Throwable error) {
+            outcome.completeExceptionally(error);
+            return;
+          }
+          if (deferred == null) {
+            outcome.completeExceptionally(
+                new NullPointerException("the call returned no Deferred"));
+            return;
+          }
+          deferred.addCallbacks(
+              value -> {
+                outcome.complete(value);
+                return null;
+              },
+              failure -> {
+                outcome.completeExceptionally(failure.value());
+                return null;
+              });
+        });
     try {
       return outcome.get();
     } catch (ExecutionException e) {
@@ -292,8 +316,12 @@ public final class DefaultReactor implements Reactor {
   // ---------------------------------------------------------------- processes
 
   @Override
-  public ProcessTransport spawnProcess(ProcessProtocol protocol, List<String> argv,
-      Map<String, String> environment, Path workingDirectory) throws IOException {
+  public ProcessTransport spawnProcess(
+      ProcessProtocol protocol,
+      List<String> argv,
+      Map<String, String> environment,
+      Path workingDirectory)
+      throws IOException {
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(argv, "argv");
     if (argv.isEmpty()) {
@@ -350,13 +378,18 @@ public final class DefaultReactor implements Reactor {
     synchronized (ownership) {
       if (state != State.NEW) {
         throw new IllegalStateException(
-            "run(): the reactor " + (state == State.STOPPED ? "has stopped; a reactor runs once" : "is already running"));
+            "run(): the reactor "
+                + (state == State.STOPPED
+                    ? "has stopped; a reactor runs once"
+                    : "is already running"));
       }
       if (main().owner() == null) {
         main().own();
       } else if (main().owner() != current) {
         throw new IllegalStateException(
-            "run() must be called on thread '" + main().owner().getName() + "', which set this reactor up;"
+            "run() must be called on thread '"
+                + main().owner().getName()
+                + "', which set this reactor up;"
                 + " set it up from callFromThread to run it on another thread");
       }
       state = State.RUNNING;
@@ -364,8 +397,10 @@ public final class DefaultReactor implements Reactor {
     LOG.log(Level.DEBUG, "reactor running on {0}", current.getName());
     // As in Twisted, only a reactor run on the main thread takes the signals: one run by a
     // BackgroundReactor or an embedding program leaves Ctrl-C to its host.
-    StopOnSignal signals = options.installSignalHandlers() && isJvmMainThread(current)
-        ? StopOnSignal.install(this::stop) : null;
+    StopOnSignal signals =
+        options.installSignalHandlers() && isJvmMainThread(current)
+            ? StopOnSignal.install(this::stop)
+            : null;
     try {
       fireEvent(SystemEvent.STARTUP, Long.MAX_VALUE);
       while (!stopRequested) {
@@ -387,7 +422,8 @@ public final class DefaultReactor implements Reactor {
   public void stop() {
     stopRequested = true;
     synchronized (ownership) {
-      if (state == State.NEW && (main().owner() == null || main().owner() == Thread.currentThread())) {
+      if (state == State.NEW
+          && (main().owner() == null || main().owner() == Thread.currentThread())) {
         // Never run: release what creating and setting up took.
         if (main().owner() == null) {
           main().own();
@@ -427,21 +463,33 @@ public final class DefaultReactor implements Reactor {
       AtomicInteger pending = new AtomicInteger();
       for (Deferred<?> result : triggers.call(event, phase)) {
         pending.incrementAndGet();
-        result.addBoth((value, failure) -> {
-          pending.decrementAndGet();
-          if (failure != null) {
-            LOG.log(Level.WARNING, event + " trigger failed: " + failure.message(), failure.value());
-          }
-          return null;
-        });
+        result.addBoth(
+            (value, failure) -> {
+              pending.decrementAndGet();
+              if (failure != null) {
+                LOG.log(
+                    Level.WARNING,
+                    event + " trigger failed: " + failure.message(),
+                    failure.value());
+              }
+              return null;
+            });
       }
       if (event == SystemEvent.SHUTDOWN && phase == TriggerPhase.DURING) {
         closeEverything(deadline);
       }
-      main().driveUntil(() -> pending.get() == 0 || (event == SystemEvent.STARTUP && stopRequested), deadline);
+      main()
+          .driveUntil(
+              () -> pending.get() == 0 || (event == SystemEvent.STARTUP && stopRequested),
+              deadline);
       if (pending.get() > 0 && event == SystemEvent.SHUTDOWN) {
-        LOG.log(Level.WARNING, "{0} {1} trigger(s) of phase {2} did not finish within the shutdown timeout {3}",
-            pending.get(), event, phase, options.shutdownTimeout());
+        LOG.log(
+            Level.WARNING,
+            "{0} {1} trigger(s) of phase {2} did not finish within the shutdown timeout {3}",
+            pending.get(),
+            event,
+            phase,
+            options.shutdownTimeout());
       }
     }
   }
@@ -451,24 +499,35 @@ public final class DefaultReactor implements Reactor {
       port.stopListening();
     }
     for (Loop loop : loops) {
-      onLoop(loop, () -> {
-        for (Connection connection : loop.connections()) {
-          connection.closeForShutdown();
-        }
-      });
+      onLoop(
+          loop,
+          () -> {
+            for (Connection connection : loop.connections()) {
+              connection.closeForShutdown();
+            }
+          });
     }
     main().driveUntil(() -> liveConnections.get() == 0, deadline);
     if (liveConnections.get() > 0) {
-      LOG.log(Level.WARNING, "{0} connection(s) did not flush within the shutdown timeout {1}; aborting them",
-          liveConnections.get(), options.shutdownTimeout());
+      LOG.log(
+          Level.WARNING,
+          "{0} connection(s) did not flush within the shutdown timeout {1}; aborting them",
+          liveConnections.get(),
+          options.shutdownTimeout());
       for (Loop loop : loops) {
-        onLoop(loop, () -> {
-          for (Connection connection : loop.connections()) {
-            connection.abort(new ConnectionAborted("the reactor shut down before the connection flushed", null));
-          }
-        });
+        onLoop(
+            loop,
+            () -> {
+              for (Connection connection : loop.connections()) {
+                connection.abort(
+                    new ConnectionAborted(
+                        "the reactor shut down before the connection flushed", null));
+              }
+            });
       }
-      main().driveUntil(() -> liveConnections.get() == 0, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+      main()
+          .driveUntil(
+              () -> liveConnections.get() == 0, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
     }
     processes.endAll(options.childProcesses(), main(), deadline);
     pool.stop(deadline);
@@ -484,7 +543,8 @@ public final class DefaultReactor implements Reactor {
   }
 
   @Override
-  public void addSystemEventTrigger(TriggerPhase phase, SystemEvent event, Supplier<? extends Deferred<?>> trigger) {
+  public void addSystemEventTrigger(
+      TriggerPhase phase, SystemEvent event, Supplier<? extends Deferred<?>> trigger) {
     Objects.requireNonNull(phase, "phase");
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(trigger, "trigger");
@@ -495,7 +555,8 @@ public final class DefaultReactor implements Reactor {
   // ---------------------------------------------------------------- listen
 
   @Override
-  public ListeningPort listenTCP(int port, String host, Factory<?> factory) throws CannotListenError {
+  public ListeningPort listenTCP(int port, String host, Factory<?> factory)
+      throws CannotListenError {
     checkPort(port);
     Objects.requireNonNull(factory, "factory");
     claimMainThread("listenTCP");
@@ -503,21 +564,25 @@ public final class DefaultReactor implements Reactor {
     String where = (host == null ? "*" : host) + ":" + port;
     InetSocketAddress address;
     try {
-      address = host == null ? new InetSocketAddress(port) : new InetSocketAddress(InetAddress.getByName(host), port);
+      address =
+          host == null
+              ? new InetSocketAddress(port)
+              : new InetSocketAddress(InetAddress.getByName(host), port);
     } catch (UnknownHostException e) {
       throw new CannotListenError("cannot listen on " + where + ": unknown host " + host, e);
     }
-    Acceptor acceptor = new Acceptor() {
-      @Override
-      public Poller nextPoller() {
-        return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size())).poller();
-      }
+    Acceptor acceptor =
+        new Acceptor() {
+          @Override
+          public Poller nextPoller() {
+            return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size())).poller();
+          }
 
-      @Override
-      public SocketEvents accepted() {
-        return new Connection(DefaultReactor.this, factory, null);
-      }
-    };
+          @Override
+          public SocketEvents accepted() {
+            return new Connection(DefaultReactor.this, factory, null);
+          }
+        };
     Port listening = new Port(this, factory, network.listen(address, where, acceptor));
     acquireFactory(factory);
     ports.add(listening);
@@ -542,13 +607,20 @@ public final class DefaultReactor implements Reactor {
     }
     neverRunCheckScheduled = true;
     long after = neverRunWarningMillis();
-    CompletableFuture.delayedExecutor(after, TimeUnit.MILLISECONDS).execute(() -> {
-      if (state == State.NEW && !stopRequested && !ports.isEmpty()) {
-        LOG.log(Level.WARNING, "{0}: {1} port(s) listening for {2} ms, but run() was never called, so no"
-            + " connection is accepted; call reactor.run() on the thread that set it up (or use"
-            + " BackgroundReactor)", this, ports.size(), after);
-      }
-    });
+    CompletableFuture.delayedExecutor(after, TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              if (state == State.NEW && !stopRequested && !ports.isEmpty()) {
+                LOG.log(
+                    Level.WARNING,
+                    "{0}: {1} port(s) listening for {2} ms, but run() was never called, so no"
+                        + " connection is accepted; call reactor.run() on the thread that set it up (or use"
+                        + " BackgroundReactor)",
+                    this,
+                    ports.size(),
+                    after);
+              }
+            });
   }
 
   void portStopped(ListeningPort port, Factory<?> factory) {
@@ -565,7 +637,8 @@ public final class DefaultReactor implements Reactor {
   }
 
   @Override
-  public <P extends Protocol> Deferred<P> connectTCP(String host, int port, Factory<P> factory, Duration timeout) {
+  public <P extends Protocol> Deferred<P> connectTCP(
+      String host, int port, Factory<P> factory, Duration timeout) {
     Objects.requireNonNull(host, "host");
     checkPort(port);
     Objects.requireNonNull(factory, "factory");
@@ -587,35 +660,61 @@ public final class DefaultReactor implements Reactor {
         connectFailed(connected, factory, new DNSLookupError("not an IP address: " + host, e));
         return connected;
       }
-      startConnect(loop, new InetSocketAddress(address, port), destination, factory, timeout, connected);
+      startConnect(
+          loop, new InetSocketAddress(address, port), destination, factory, timeout, connected);
     } else {
       // Name lookups block: never on a reactor thread.
-      RESOLVER.execute(() -> {
-        InetAddress address;
-        try {
-          address = InetAddress.getByName(host);
-        } catch (UnknownHostException | SecurityException e) {
-          executeQuietly(loop, () -> connectFailed(connected, factory,
-              new DNSLookupError("could not resolve host " + host + ": " + e.getMessage(), e)));
-          return;
-        }
-        executeQuietly(loop, () -> startConnect(loop, new InetSocketAddress(address, port), destination, factory, timeout, connected));
-      });
+      RESOLVER.execute(
+          () -> {
+            InetAddress address;
+            try {
+              address = InetAddress.getByName(host);
+            } catch (UnknownHostException | SecurityException e) {
+              executeQuietly(
+                  loop,
+                  () ->
+                      connectFailed(
+                          connected,
+                          factory,
+                          new DNSLookupError(
+                              "could not resolve host " + host + ": " + e.getMessage(), e)));
+              return;
+            }
+            executeQuietly(
+                loop,
+                () ->
+                    startConnect(
+                        loop,
+                        new InetSocketAddress(address, port),
+                        destination,
+                        factory,
+                        timeout,
+                        connected));
+          });
     }
     return connected;
   }
 
   private <P extends Protocol> void startConnect(
-      Loop loop, InetSocketAddress address, String destination, Factory<P> factory, Duration timeout, Deferred<P> connected) {
+      Loop loop,
+      InetSocketAddress address,
+      String destination,
+      Factory<P> factory,
+      Duration timeout,
+      Deferred<P> connected) {
     if (state == State.STOPPING || state == State.STOPPED) {
-      connectFailed(connected, factory, new ConnectionAborted("the reactor is shutting down", null));
+      connectFailed(
+          connected, factory, new ConnectionAborted("the reactor is shutting down", null));
       return;
     }
     Connection connection = new Connection(this, factory, connected);
     try {
       network.connect(loop.poller(), address, destination, timeout, connection);
     } catch (RuntimeException e) {
-      connectFailed(connected, factory, new ConnectError("could not connect to " + destination + ": " + e, e));
+      connectFailed(
+          connected,
+          factory,
+          new ConnectError("could not connect to " + destination + ": " + e, e));
     }
   }
 
@@ -671,11 +770,17 @@ public final class DefaultReactor implements Reactor {
   private static Executor resolverPool() {
     AtomicInteger count = new AtomicInteger();
     ThreadPoolExecutor resolvers =
-        new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-          Thread thread = new Thread(task, "torsion-resolver-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+        new ThreadPoolExecutor(
+            4,
+            4,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread thread = new Thread(task, "torsion-resolver-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     resolvers.allowCoreThreadTimeOut(true);
     return resolvers;
   }
@@ -688,15 +793,31 @@ public final class DefaultReactor implements Reactor {
   @Override
   public ReactorStats stats() {
     ReactorCounters c = counters;
-    return new ReactorStats(liveConnections.get(), c.bytesRead.sum(), c.bytesWritten.sum(),
-        c.pausedForBackpressure.sum(), budget.charged(), budget.limit(), c.abortedOverBudget.sum(),
+    return new ReactorStats(
+        liveConnections.get(),
+        c.bytesRead.sum(),
+        c.bytesWritten.sum(),
+        c.pausedForBackpressure.sum(),
+        budget.charged(),
+        budget.limit(),
+        c.abortedOverBudget.sum(),
         c.allocationFailures.sum());
   }
 
   @Override
   public String toString() {
-    return "Reactor[" + name + ", " + state.name().toLowerCase(Locale.ROOT)
-        + ", thread=" + (main().owner() == null ? "none" : main().owner().getName()) + ", threads=" + loops.size()
-        + ", connections=" + liveConnections.get() + ", ports=" + ports.size() + "]";
+    return "Reactor["
+        + name
+        + ", "
+        + state.name().toLowerCase(Locale.ROOT)
+        + ", thread="
+        + (main().owner() == null ? "none" : main().owner().getName())
+        + ", threads="
+        + loops.size()
+        + ", connections="
+        + liveConnections.get()
+        + ", ports="
+        + ports.size()
+        + "]";
   }
 }

@@ -13,8 +13,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One event-loop thread of a {@link DefaultReactor}: the transport's {@link Poller}, the timed
  * calls scheduled on that thread, and the connections pinned to it. A turn of the loop is: poll
- * (I/O and queued tasks), then post-poll tasks, then due timers. What a poller lets escape from
- * the tasks it runs is logged and contained here.
+ * (I/O and queued tasks), then post-poll tasks, then due timers. What a poller lets escape from the
+ * tasks it runs is logged and contained here.
  *
  * <p>Threads: {@link #execute} and {@link #wakeup} from any thread; {@code owner} is written once
  * by the thread that takes the loop, read by any; everything else belongs to the owner thread.
@@ -33,7 +33,10 @@ final class Loop {
   private volatile Thread owner;
   private List<Runnable> afterPoll = new ArrayList<>();
 
-  /** Creates loop number {@code index} (0 is the main loop, driven by {@code run()}) on {@code network}. */
+  /**
+   * Creates loop number {@code index} (0 is the main loop, driven by {@code run()}) on {@code
+   * network}.
+   */
   Loop(int index, Network network) {
     this.index = index;
     this.poller = network.newPoller(index, timers);
@@ -102,7 +105,10 @@ final class Loop {
     return true;
   }
 
-  /** Returns the connections open on this loop now, newest first: a copy, safe to close them while iterating. */
+  /**
+   * Returns the connections open on this loop now, newest first: a copy, safe to close them while
+   * iterating.
+   */
   List<Connection> connections() {
     List<Connection> all = new ArrayList<>(connectionCount);
     for (Connection c = firstConnection; c != null; c = c.nextInLoop) {
@@ -174,7 +180,12 @@ final class Loop {
 
   @Override
   public String toString() {
-    return "Loop[" + index + ", " + (owner == null ? "unowned" : owner.getName())
-        + ", connections=" + connectionCount + "]";
+    return "Loop["
+        + index
+        + ", "
+        + (owner == null ? "unowned" : owner.getName())
+        + ", connections="
+        + connectionCount
+        + "]";
   }
 }

@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The reactor-wide bound on queued output ({@link io.torsion.ReactorOptions#outputBudget()}).
- * Each connection charges what it has queued whenever it writes or its writability flips; between
- * charges its real queue only shrinks, so the total is an upper bound that costs one atomic add
- * per write. When the total passes the budget, the writing connection's loop {@linkplain #settle
+ * The reactor-wide bound on queued output ({@link io.torsion.ReactorOptions#outputBudget()}). Each
+ * connection charges what it has queued whenever it writes or its writability flips; between
+ * charges its real queue only shrinks, so the total is an upper bound that costs one atomic add per
+ * write. When the total passes the budget, the writing connection's loop {@linkplain #settle
  * settles}: it recharges its connections with what they really hold and, if still over seven
- * eighths of the budget, aborts the ones holding the most until it is under that, with one
- * warning for the lot. The headroom makes settling rare (at most once per eighth of the budget
- * written), so a loop with many connections near the budget does not spend its time recounting
- * them, and each settle aborts few, so that no turn of the loop is spent closing hundreds.
+ * eighths of the budget, aborts the ones holding the most until it is under that, with one warning
+ * for the lot. The headroom makes settling rare (at most once per eighth of the budget written), so
+ * a loop with many connections near the budget does not spend its time recounting them, and each
+ * settle aborts few, so that no turn of the loop is spent closing hundreds.
  */
 final class OutputBudget {
   private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
@@ -28,7 +28,10 @@ final class OutputBudget {
     this.limit = limit;
   }
 
-  /** Sets what {@code connection} holds to {@code bytes}; returns true if the total is now over the budget. */
+  /**
+   * Sets what {@code connection} holds to {@code bytes}; returns true if the total is now over the
+   * budget.
+   */
   boolean charge(Connection connection, long bytes) {
     long delta = bytes - connection.charged();
     if (delta == 0) {
@@ -44,7 +47,9 @@ final class OutputBudget {
     charge(connection, 0);
   }
 
-  /** Recharges the connections of {@code loop}, then aborts the biggest holders while over budget. */
+  /**
+   * Recharges the connections of {@code loop}, then aborts the biggest holders while over budget.
+   */
   void settle(Loop loop) {
     List<Connection> connections = loop.connections();
     for (Connection connection : connections) {
@@ -66,8 +71,13 @@ final class OutputBudget {
       release(connection);
       aborted++;
     }
-    LOG.log(Level.WARNING, "output queued by all connections passed the budget of {0} bytes: aborted {1}"
-        + " connection(s) holding the most ({2} bytes), whose peers do not read", limit, aborted, freed);
+    LOG.log(
+        Level.WARNING,
+        "output queued by all connections passed the budget of {0} bytes: aborted {1}"
+            + " connection(s) holding the most ({2} bytes), whose peers do not read",
+        limit,
+        aborted,
+        freed);
   }
 
   /** Returns the budget, in bytes. */

@@ -33,17 +33,27 @@ final class Port implements ListeningPort {
     Loop caller = reactor.claimThread("stopListening");
     if (stopped == null) {
       stopped = new Deferred<>();
-      // Fired on the thread that asked, once its loop has polled again: only then is the socket released.
-      socket.close(() -> caller.execute(() -> caller.afterNextPoll(() -> {
-        reactor.portStopped(this, factory);
-        stopped.callback(null);
-      })));
+      // Fired on the thread that asked, once its loop has polled again: only then is the socket
+      // released.
+      socket.close(
+          () ->
+              caller.execute(
+                  () ->
+                      caller.afterNextPoll(
+                          () -> {
+                            reactor.portStopped(this, factory);
+                            stopped.callback(null);
+                          })));
     }
     return stopped;
   }
 
   @Override
   public String toString() {
-    return "ListeningPort[" + socket.address() + ", " + (stopped == null ? "listening" : "stopped") + "]";
+    return "ListeningPort["
+        + socket.address()
+        + ", "
+        + (stopped == null ? "listening" : "stopped")
+        + "]";
   }
 }

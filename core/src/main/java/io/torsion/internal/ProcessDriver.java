@@ -30,7 +30,8 @@ final class ProcessDriver implements ProcessTransport {
   private static final int CHUNK = 64 * 1024;
   private static final int CHUNKS_IN_FLIGHT = 16;
   private static final byte[] CLOSE = new byte[0];
-  private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+  private static final boolean WINDOWS =
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
   private final DefaultReactor reactor;
   private final Loop loop;
@@ -66,8 +67,13 @@ final class ProcessDriver implements ProcessTransport {
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new IOException("cannot start process " + argv
-          + (workingDirectory == null ? "" : " in " + workingDirectory) + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot start process "
+              + argv
+              + (workingDirectory == null ? "" : " in " + workingDirectory)
+              + ": "
+              + e.getMessage(),
+          e);
     }
     String name = "torsion-process-" + process.pid();
     startDaemon(name + "-out", () -> pump(process.getInputStream(), true));
@@ -87,13 +93,14 @@ final class ProcessDriver implements ProcessTransport {
         }
         inFlight.acquire();
         byte[] chunk = Arrays.copyOf(buffer, n);
-        post(() -> {
-          try {
-            deliver(chunk, out);
-          } finally {
-            inFlight.release();
-          }
-        });
+        post(
+            () -> {
+              try {
+                deliver(chunk, out);
+              } finally {
+                inFlight.release();
+              }
+            });
       }
     } catch (IOException e) {
       LOG.log(Level.DEBUG, "reading the output of {0}: {1}", argv, e);
@@ -219,7 +226,8 @@ final class ProcessDriver implements ProcessTransport {
   public void signalProcess(String signal) {
     requireLoopThread();
     if (exited || !process.isAlive()) {
-      throw new IllegalStateException("process " + process.pid() + " " + argv + " has exited already");
+      throw new IllegalStateException(
+          "process " + process.pid() + " " + argv + " has exited already");
     }
     String name = signal.toUpperCase(Locale.ROOT).replaceFirst("^SIG", "");
     switch (name) {
@@ -227,12 +235,14 @@ final class ProcessDriver implements ProcessTransport {
       case "KILL" -> process.destroyForcibly();
       default -> {
         if (WINDOWS) {
-          throw new IllegalArgumentException("signal " + signal + " needs a POSIX system; TERM and KILL work everywhere");
+          throw new IllegalArgumentException(
+              "signal " + signal + " needs a POSIX system; TERM and KILL work everywhere");
         }
         try {
           new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
         } catch (IOException e) {
-          throw new IllegalStateException("could not send " + signal + " to " + process.pid() + ": " + e.getMessage(), e);
+          throw new IllegalStateException(
+              "could not send " + signal + " to " + process.pid() + ": " + e.getMessage(), e);
         }
       }
     }
@@ -245,8 +255,10 @@ final class ProcessDriver implements ProcessTransport {
 
   private void requireLoopThread() {
     if (!loop.inLoop()) {
-      throw new IllegalStateException("ProcessTransport methods must be called on the reactor thread, not on '"
-          + Thread.currentThread().getName() + "'; hop with Reactor.callFromThread");
+      throw new IllegalStateException(
+          "ProcessTransport methods must be called on the reactor thread, not on '"
+              + Thread.currentThread().getName()
+              + "'; hop with Reactor.callFromThread");
     }
   }
 
@@ -276,6 +288,11 @@ final class ProcessDriver implements ProcessTransport {
 
   @Override
   public String toString() {
-    return "Process[" + (process == null ? "?" : process.pid()) + ", " + argv + (ended ? ", ended" : exited ? ", exited" : "") + "]";
+    return "Process["
+        + (process == null ? "?" : process.pid())
+        + ", "
+        + argv
+        + (ended ? ", ended" : exited ? ", exited" : "")
+        + "]";
   }
 }

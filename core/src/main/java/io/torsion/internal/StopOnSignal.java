@@ -22,15 +22,19 @@ final class StopOnSignal implements AutoCloseable {
   private static boolean installed; // one reactor at a time owns the signals
 
   /** {@code sun.misc.Signal}'s API, looked up once; null where the JDK lacks it. */
-  private record SignalApi(Constructor<?> signal, Class<?> handlerType, Method install, Method forward) {
+  private record SignalApi(
+      Constructor<?> signal, Class<?> handlerType, Method install, Method forward) {
     static final SignalApi INSTANCE = find();
 
     private static SignalApi find() {
       try {
         Class<?> signalType = Class.forName("sun.misc.Signal");
         Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
-        return new SignalApi(signalType.getConstructor(String.class), handlerType,
-            signalType.getMethod("handle", signalType, handlerType), handlerType.getMethod("handle", signalType));
+        return new SignalApi(
+            signalType.getConstructor(String.class),
+            handlerType,
+            signalType.getMethod("handle", signalType, handlerType),
+            handlerType.getMethod("handle", signalType));
       } catch (ReflectiveOperationException | LinkageError e) {
         LOG.log(Level.DEBUG, "no signal API, so no signal handlers: {0}", e.toString());
         return null;
@@ -64,16 +68,20 @@ final class StopOnSignal implements AutoCloseable {
         for (String name : SIGNALS) {
           Object signal = api.signal().newInstance(name);
           Taken[] slot = new Taken[1];
-          Object handler = Proxy.newProxyInstance(api.handlerType().getClassLoader(), new Class<?>[] {api.handlerType()},
-              (proxy, method, args) -> switch (method.getName()) {
-                case "handle" -> {
-                  trap.received(name, stop, slot[0]);
-                  yield null;
-                }
-                case "hashCode" -> System.identityHashCode(proxy);
-                case "equals" -> proxy == args[0];
-                default -> "torsion reactor stop on SIG" + name;
-              });
+          Object handler =
+              Proxy.newProxyInstance(
+                  api.handlerType().getClassLoader(),
+                  new Class<?>[] {api.handlerType()},
+                  (proxy, method, args) ->
+                      switch (method.getName()) {
+                        case "handle" -> {
+                          trap.received(name, stop, slot[0]);
+                          yield null;
+                        }
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        default -> "torsion reactor stop on SIG" + name;
+                      });
           slot[0] = new Taken(signal, api.install().invoke(null, signal, handler));
           trap.taken.add(slot[0]);
         }
@@ -91,7 +99,10 @@ final class StopOnSignal implements AutoCloseable {
   private void received(String name, Runnable stop, Taken slot) {
     if (!signalled) {
       signalled = true;
-      LOG.log(Level.INFO, "SIG{0}: stopping the reactor (a second signal ends the process at once)", name);
+      LOG.log(
+          Level.INFO,
+          "SIG{0}: stopping the reactor (a second signal ends the process at once)",
+          name);
       stop.run();
       return;
     }
@@ -117,7 +128,11 @@ final class StopOnSignal implements AutoCloseable {
         try {
           api.install().invoke(null, slot.signal(), slot.previous());
         } catch (ReflectiveOperationException | RuntimeException e) {
-          LOG.log(Level.DEBUG, "could not restore the handler of {0}: {1}", slot.signal(), e.toString());
+          LOG.log(
+              Level.DEBUG,
+              "could not restore the handler of {0}: {1}",
+              slot.signal(),
+              e.toString());
         }
       }
     }

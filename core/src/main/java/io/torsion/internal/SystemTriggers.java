@@ -18,11 +18,12 @@ import java.util.function.Supplier;
 final class SystemTriggers {
   private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
 
-  private final Map<SystemEvent, Map<TriggerPhase, List<Supplier<? extends Deferred<?>>>>> triggers =
-      new EnumMap<>(SystemEvent.class);
+  private final Map<SystemEvent, Map<TriggerPhase, List<Supplier<? extends Deferred<?>>>>>
+      triggers = new EnumMap<>(SystemEvent.class);
 
   void add(TriggerPhase phase, SystemEvent event, Supplier<? extends Deferred<?>> trigger) {
-    triggers.computeIfAbsent(event, e -> new EnumMap<>(TriggerPhase.class))
+    triggers
+        .computeIfAbsent(event, e -> new EnumMap<>(TriggerPhase.class))
         .computeIfAbsent(phase, p -> new ArrayList<>())
         .add(trigger);
   }
@@ -35,7 +36,8 @@ final class SystemTriggers {
     Map<TriggerPhase, List<Supplier<? extends Deferred<?>>>> byPhase = triggers.get(event);
     List<Supplier<? extends Deferred<?>>> list = byPhase == null ? null : byPhase.get(phase);
     List<Deferred<?>> pending = new ArrayList<>();
-    for (Supplier<? extends Deferred<?>> trigger : list == null ? List.<Supplier<? extends Deferred<?>>>of() : new ArrayList<>(list)) {
+    for (Supplier<? extends Deferred<?>> trigger :
+        list == null ? List.<Supplier<? extends Deferred<?>>>of() : new ArrayList<>(list)) {
       Deferred<?> result;
       try {
         result = trigger.get();

@@ -10,7 +10,9 @@ import io.torsion.spi.Platform;
 import io.torsion.spi.ReactorProvider;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,13 +20,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * Chooses the {@link ReactorProvider} for {@link Reactor#create}: the forced one if a name is
- * given (never falling back), else the available one with the highest priority. Pure apart from
- * {@link #createReactor}, so that tests can feed it any providers and platform.
+ * Chooses the {@link ReactorProvider} for {@link Reactor#create}: the forced one if a name is given
+ * (never falling back), else the available one with the highest priority. Pure apart from {@link
+ * #createReactor}, so that tests can feed it any providers and platform.
  */
 public final class TransportSelector {
   /** The system property that forces a transport by name. */
@@ -56,33 +59,48 @@ public final class TransportSelector {
     for (String warning : selection.warnings()) {
       LOG.log(Level.WARNING, warning);
     }
-    Reactor reactor = open(selection.provider(), withOverrides(options, System::getProperty), selection.report());
+    Reactor reactor =
+        open(selection.provider(), withOverrides(options, System::getProperty), selection.report());
     LOG.log(Level.INFO, "{0}", reactor.report().summaryLine());
     LOG.log(Level.DEBUG, "{0}", reactor.report());
     return reactor;
   }
 
-  /** Creates a reactor on {@code provider}, which no selection chose: for tests and in-memory transports. */
+  /**
+   * Creates a reactor on {@code provider}, which no selection chose: for tests and in-memory
+   * transports.
+   */
   public static Reactor createReactor(ReactorOptions options, ReactorProvider provider) {
     Availability availability = availabilitySafely(provider);
     if (!availability.available()) {
       throw new ReactorUnavailableException(
-          "transport '" + provider.name() + "' cannot run here: " + availability.reason(), availability.cause());
+          "transport '" + provider.name() + "' cannot run here: " + availability.reason(),
+          availability.cause());
     }
     String name = provider.name().toLowerCase(Locale.ROOT);
-    Candidate self = new Candidate(name, priority(provider, Platform.current()), true, availability.describe());
-    ReactorReport report = new ReactorReport(name, ReactorReport.Choice.FORCED, "given to Reactor.create by the caller", List.of(self), List.of());
+    Candidate self =
+        new Candidate(name, priority(provider, Platform.current()), true, availability.describe());
+    ReactorReport report =
+        new ReactorReport(
+            name,
+            ReactorReport.Choice.FORCED,
+            "given to Reactor.create by the caller",
+            List.of(self),
+            List.of());
     Reactor reactor = open(provider, options, report);
     LOG.log(Level.DEBUG, "{0}", reactor.report());
     return reactor;
   }
 
-  private static Reactor open(ReactorProvider provider, ReactorOptions options, ReactorReport report) {
-    return new DefaultReactor(provider.name().toLowerCase(Locale.ROOT), options, report, provider.open(options));
+  private static Reactor open(
+      ReactorProvider provider, ReactorOptions options, ReactorReport report) {
+    return new DefaultReactor(
+        provider.name().toLowerCase(Locale.ROOT), options, report, provider.open(options));
   }
 
   /** Returns {@code options} with what system properties override (the thread count). */
-  public static ReactorOptions withOverrides(ReactorOptions options, UnaryOperator<String> properties) {
+  public static ReactorOptions withOverrides(
+      ReactorOptions options, UnaryOperator<String> properties) {
     String threads = properties.apply(THREADS_PROPERTY);
     if (threads == null || threads.isBlank()) {
       return options;
@@ -90,7 +108,8 @@ public final class TransportSelector {
     try {
       return options.toBuilder().threads(Integer.parseInt(threads.trim())).build();
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("-D" + THREADS_PROPERTY + "=" + threads + " is not a thread count from 1 to 1024", e);
+      throw new IllegalArgumentException(
+          "-D" + THREADS_PROPERTY + "=" + threads + " is not a thread count from 1 to 1024", e);
     }
   }
 
@@ -113,13 +132,15 @@ public final class TransportSelector {
 
   /**
    * Describes why a provider failed to load, down to the root cause: {@code ServiceLoader} says
-   * only "could not be instantiated", while the cause says what is missing (a class of a module
-   * not on the path, a native library).
+   * only "could not be instantiated", while the cause says what is missing (a class of a module not
+   * on the path, a native library).
    */
   static String describeLoadFailure(Throwable error) {
     StringBuilder out = new StringBuilder(String.valueOf(error));
-    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    for (Throwable cause = error.getCause(); cause != null && seen.add(cause); cause = cause.getCause()) {
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable cause = error.getCause();
+        cause != null && seen.add(cause);
+        cause = cause.getCause()) {
       out.append("; caused by ").append(cause);
     }
     return out.toString();
@@ -147,7 +168,10 @@ public final class TransportSelector {
       candidates.put(
           name,
           new Candidate(
-              name, priority(provider, platform), availability.available(), availability.describe()));
+              name,
+              priority(provider, platform),
+              availability.available(),
+              availability.describe()));
     }
     List<Candidate> all = new ArrayList<>(candidates.values());
     for (String failure : broken) {
@@ -165,13 +189,24 @@ public final class TransportSelector {
       Availability availability = availabilities.get(name);
       if (!availability.available()) {
         throw new ReactorUnavailableException(
-            origin + " names transport '" + name + "', which cannot run on " + platform + ": "
-                + availability.reason() + ". It is never replaced by another transport. "
+            origin
+                + " names transport '"
+                + name
+                + "', which cannot run on "
+                + platform
+                + ": "
+                + availability.reason()
+                + ". It is never replaced by another transport. "
                 + listing(all),
             availability.cause());
       }
       ReactorReport report =
-          new ReactorReport(name, ReactorReport.Choice.FORCED, "forced by " + forced.source() + "=" + forced.name(), all, List.of());
+          new ReactorReport(
+              name,
+              ReactorReport.Choice.FORCED,
+              "forced by " + forced.source() + "=" + forced.name(),
+              all,
+              List.of());
       return new Selection(provider, report, List.of());
     }
 
@@ -184,7 +219,9 @@ public final class TransportSelector {
     }
     if (chosen == null) {
       throw new ReactorUnavailableException(
-          "No transport provider can run on " + platform + ". "
+          "No transport provider can run on "
+              + platform
+              + ". "
               + (all.isEmpty()
                   ? "None is on the class path: add io.torsion:torsion-transport-nio (or a native"
                       + " transport) as a dependency."
@@ -197,16 +234,29 @@ public final class TransportSelector {
       if (!candidate.available() && candidate.priority() > chosen.priority()) {
         passedOver.add(candidate.toString());
         warnings.add(
-            "Transport '" + candidate.name() + "' suits " + platform + " better than '"
-                + chosen.name() + "' but cannot run: " + candidate.status()
-                + ". Using '" + chosen.name() + "' instead; set -D" + PROPERTY + "="
-                + chosen.name() + " to silence this warning.");
+            "Transport '"
+                + candidate.name()
+                + "' suits "
+                + platform
+                + " better than '"
+                + chosen.name()
+                + "' but cannot run: "
+                + candidate.status()
+                + ". Using '"
+                + chosen.name()
+                + "' instead; set -D"
+                + PROPERTY
+                + "="
+                + chosen.name()
+                + " to silence this warning.");
       }
     }
     String reason =
-        "highest-priority available transport on " + platform
+        "highest-priority available transport on "
+            + platform
             + (passedOver.isEmpty() ? "" : "; passed over " + String.join("; ", passedOver));
-    ReactorReport report = new ReactorReport(chosen.name(), ReactorReport.Choice.AUTO, reason, all, List.of());
+    ReactorReport report =
+        new ReactorReport(chosen.name(), ReactorReport.Choice.AUTO, reason, all, List.of());
     return new Selection(byName.get(chosen.name()), report, warnings);
   }
 

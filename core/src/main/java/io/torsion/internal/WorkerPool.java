@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The reactor's pool for blocking work ({@code deferToThread}, {@code callInThread}): made on
- * first use, daemon threads that time out when idle, stopped at shutdown. Threads: any; the pool
- * and its size are guarded by {@code this}.
+ * The reactor's pool for blocking work ({@code deferToThread}, {@code callInThread}): made on first
+ * use, daemon threads that time out when idle, stopped at shutdown. Threads: any; the pool and its
+ * size are guarded by {@code this}.
  */
 final class WorkerPool {
   private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
@@ -31,17 +31,19 @@ final class WorkerPool {
   <T> Deferred<T> defer(Callable<? extends T> work, Loop loop) {
     Deferred<T> result = new Deferred<>();
     try {
-      pool().execute(() -> {
-        T value;
-        try {
-          value = work.call();
-        } catch (Throwable error) {
-          Failure.rethrowIfFatal(error);
-          postQuietly(loop, () -> result.errback(error));
-          return;
-        }
-        postQuietly(loop, () -> result.callback(value));
-      });
+      pool()
+          .execute(
+              () -> {
+                T value;
+                try {
+                  value = work.call();
+                } catch (Throwable error) {
+                  Failure.rethrowIfFatal(error);
+                  postQuietly(loop, () -> result.errback(error));
+                  return;
+                }
+                postQuietly(loop, () -> result.callback(value));
+              });
     } catch (RejectedExecutionException stopped) {
       result.errback(new CancelledError("the reactor's worker pool has stopped"));
     }
@@ -72,17 +74,27 @@ final class WorkerPool {
         throw new RejectedExecutionException("the reactor has stopped");
       }
       AtomicInteger count = new AtomicInteger();
-      pool = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-        Thread thread = new Thread(task, "torsion-pool-" + count.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
+      pool =
+          new ThreadPoolExecutor(
+              size,
+              size,
+              60,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              task -> {
+                Thread thread = new Thread(task, "torsion-pool-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
       pool.allowCoreThreadTimeOut(true);
     }
     return pool;
   }
 
-  /** Stops the pool, waiting for running tasks until {@code deadline} (System.nanoTime), then interrupting them. */
+  /**
+   * Stops the pool, waiting for running tasks until {@code deadline} (System.nanoTime), then
+   * interrupting them.
+   */
   void stop(long deadline) {
     ThreadPoolExecutor running;
     synchronized (this) {
@@ -96,7 +108,9 @@ final class WorkerPool {
     try {
       long wait = Math.max(0, deadline - System.nanoTime());
       if (!running.awaitTermination(wait, TimeUnit.NANOSECONDS)) {
-        LOG.log(Level.WARNING, "worker pool tasks did not finish within the shutdown timeout; interrupting them");
+        LOG.log(
+            Level.WARNING,
+            "worker pool tasks did not finish within the shutdown timeout; interrupting them");
         running.shutdownNow();
       }
     } catch (InterruptedException e) {

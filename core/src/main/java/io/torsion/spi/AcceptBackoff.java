@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class AcceptBackoff {
   /** The first wait after a failed accept. */
   public static final long FIRST_BACKOFF_MS = 10;
+
   /** The longest wait between attempts. */
   public static final long MAX_BACKOFF_MS = 1000;
 
@@ -27,14 +28,21 @@ public final class AcceptBackoff {
   /** Creates the back-off of one listening socket. */
   public AcceptBackoff() {}
 
-  /** Records a failed accept on {@code where}; returns how many milliseconds to wait before accepting again. */
+  /**
+   * Records a failed accept on {@code where}; returns how many milliseconds to wait before
+   * accepting again.
+   */
   public long failed(SocketAddress where, Throwable error) {
     if (failures++ == 0) {
       burstStartNanos = System.nanoTime();
       backoffMs = FIRST_BACKOFF_MS;
-      LOG.log(Level.WARNING, "accept failed on {0}: {1}; pausing accepts and retrying with back-off"
-          + " (up to every {2} ms). Existing connections are unaffected.",
-          where, error.getMessage() == null ? error.toString() : error.getMessage(), MAX_BACKOFF_MS);
+      LOG.log(
+          Level.WARNING,
+          "accept failed on {0}: {1}; pausing accepts and retrying with back-off"
+              + " (up to every {2} ms). Existing connections are unaffected.",
+          where,
+          error.getMessage() == null ? error.toString() : error.getMessage(),
+          MAX_BACKOFF_MS);
     } else {
       LOG.log(Level.DEBUG, "accept failed again on {0} (attempt {1}): {2}", where, failures, error);
       backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
@@ -45,8 +53,12 @@ public final class AcceptBackoff {
   /** Records a successful accept; ends a burst of failures, if one was under way. */
   public void succeeded(SocketAddress where) {
     if (failures > 0) {
-      LOG.log(Level.INFO, "accepting again on {0} after {1} failed attempt(s) over {2} ms",
-          where, failures, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - burstStartNanos));
+      LOG.log(
+          Level.INFO,
+          "accepting again on {0} after {1} failed attempt(s) over {2} ms",
+          where,
+          failures,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - burstStartNanos));
       failures = 0;
     }
   }

@@ -38,8 +38,15 @@ public interface Network {
    *
    * @param destination {@code host:port} as the user gave it, for error messages
    */
-  void connect(Poller poller, InetSocketAddress address, String destination, Duration timeout, SocketEvents events);
+  void connect(
+      Poller poller,
+      InetSocketAddress address,
+      String destination,
+      Duration timeout,
+      SocketEvents events);
 
-  /** Returns facts for the reactor's report (limits, threads), one {@code "name: value"} line each. */
+  /**
+   * Returns facts for the reactor's report (limits, threads), one {@code "name: value"} line each.
+   */
   List<String> details();
 }

@@ -10,16 +10,16 @@ public interface Poller {
   void execute(Runnable task);
 
   /**
-   * Makes a blocked {@link #poll} return, or the next one not block. Must never be lost, even
-   * when it races with the loop going to sleep: a stop request relies on it.
+   * Makes a blocked {@link #poll} return, or the next one not block. Must never be lost, even when
+   * it races with the loop going to sleep: a stop request relies on it.
    */
   void wakeup();
 
   /**
    * Handles ready I/O and queued tasks once.
    *
-   * @param waitNanos -1: do not block; 0: block until there is I/O, a task or a wakeup; more:
-   *     block at most that long
+   * @param waitNanos -1: do not block; 0: block until there is I/O, a task or a wakeup; more: block
+   *     at most that long
    */
   void poll(long waitNanos);
 

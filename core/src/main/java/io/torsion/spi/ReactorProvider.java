@@ -27,6 +27,8 @@ public interface ReactorProvider {
   /** Returns whether this transport can run here, and if not, why. Never throws. */
   Availability availability();
 
-  /** Opens the sockets of one reactor. Called only after {@link #availability()} said it can run. */
+  /**
+   * Opens the sockets of one reactor. Called only after {@link #availability()} said it can run.
+   */
   Network open(ReactorOptions options);
 }

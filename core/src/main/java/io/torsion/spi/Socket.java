@@ -13,8 +13,8 @@ public interface Socket {
   /**
    * Queues {@code data}'s remaining bytes without flushing; the caller moves its position
    * afterwards. {@code lent} is true when {@code data} is the very buffer that {@link
-   * SocketEvents#received} is lending now on this thread (to this socket's connection or
-   * another), which a transport may send without copying.
+   * SocketEvents#received} is lending now on this thread (to this socket's connection or another),
+   * which a transport may send without copying.
    */
   void write(ByteBuffer data, boolean lent);
 

@@ -3,14 +3,15 @@ package io.torsion.spi;
 import io.torsion.DelayedCall;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * The timed calls of one reactor thread, in due order: an indexed binary heap, so that scheduling,
- * cancelling and resetting are all O(log n) and idle timeouts reset on every read cost nothing
- * that grows. Calls due at the same time run in the order they were scheduled (or last reset).
+ * cancelling and resetting are all O(log n) and idle timeouts reset on every read cost nothing that
+ * grows. Calls due at the same time run in the order they were scheduled (or last reset).
  *
  * <p>A reactor owns one queue per loop thread; the test {@code Clock} owns one too, so both share
  * these exact semantics. Not thread-safe: use it on its owner's thread only.
@@ -53,8 +54,8 @@ public final class TimerQueue {
 
   /**
    * Runs, in order, every call due at {@code now} that was scheduled before this method began;
-   * calls scheduled by those calls wait for the next invocation, so a task that reschedules
-   * itself with no delay cannot starve the loop.
+   * calls scheduled by those calls wait for the next invocation, so a task that reschedules itself
+   * with no delay cannot starve the loop.
    *
    * @return the number of calls run
    */
@@ -211,13 +212,20 @@ public final class TimerQueue {
 
     private void requirePending() {
       if (state != State.PENDING) {
-        throw new IllegalStateException("DelayedCall already " + state.name().toLowerCase(java.util.Locale.ROOT) + ": " + this);
+        throw new IllegalStateException(
+            "DelayedCall already " + state.name().toLowerCase(Locale.ROOT) + ": " + this);
       }
     }
 
     @Override
     public String toString() {
-      return "DelayedCall[" + state.name().toLowerCase(java.util.Locale.ROOT) + ", due " + time + "ns, " + task + "]";
+      return "DelayedCall["
+          + state.name().toLowerCase(Locale.ROOT)
+          + ", due "
+          + time
+          + "ns, "
+          + task
+          + "]";
     }
   }
 }

@@ -41,10 +41,12 @@ class TimerQueueTest {
 
   @Test
   void callsScheduledWhileRunningWaitForTheNextRun() {
-    queue.schedule(Duration.ZERO, () -> {
-      ran.add("first");
-      queue.schedule(Duration.ZERO, () -> ran.add("second"));
-    });
+    queue.schedule(
+        Duration.ZERO,
+        () -> {
+          ran.add("first");
+          queue.schedule(Duration.ZERO, () -> ran.add("second"));
+        });
     queue.runDue(now);
     assertThat(ran).containsExactly("first");
     queue.runDue(now);
@@ -79,24 +81,31 @@ class TimerQueueTest {
   void cancellingOrResettingACallThatRanOrWasCancelledIsAnError() {
     DelayedCall call = at(0, "x");
     advanceTo(0);
-    assertThatThrownBy(call::cancel).isInstanceOf(IllegalStateException.class).hasMessageContaining("called");
+    assertThatThrownBy(call::cancel)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("called");
     DelayedCall other = at(1, "y");
     other.cancel();
-    assertThatThrownBy(() -> other.reset(Duration.ZERO)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> other.reset(Duration.ZERO))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("cancelled");
   }
 
   @Test
   void negativeDelaysAreRejected() {
-    assertThatThrownBy(() -> at(-1, "x")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+    assertThatThrownBy(() -> at(-1, "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("negative");
   }
 
   @Test
   void aThrowingCallIsReportedAndTheRestStillRun() {
     RuntimeException boom = new RuntimeException("boom");
-    queue.schedule(Duration.ZERO, () -> {
-      throw boom;
-    });
+    queue.schedule(
+        Duration.ZERO,
+        () -> {
+          throw boom;
+        });
     at(0, "after");
     advanceTo(0);
     assertThat(errors).containsExactly(boom);

@@ -39,7 +39,8 @@ final class Board {
       throw new IllegalArgumentException("keys are 1-64 letters, digits, '.', '_' or '-': " + key);
     }
     if (value.length() > MAX_VALUE || value.chars().anyMatch(c -> c < 0x20)) {
-      throw new IllegalArgumentException("values are one line of at most " + MAX_VALUE + " characters");
+      throw new IllegalArgumentException(
+          "values are one line of at most " + MAX_VALUE + " characters");
     }
     if (!entries.containsKey(key) && entries.size() >= MAX_KEYS) {
       throw new IllegalArgumentException("the board is full (" + MAX_KEYS + " keys)");

@@ -15,10 +15,10 @@ import java.util.function.BiConsumer;
 /**
  * The demo's line-based command protocol, for remote command-line clients ({@code nc}, telnet):
  * {@code HELP}, {@code ECHO <text>}, {@code TIME}, {@code STATS}, {@code QUIT}, and the shared
- * {@link Board}: {@code GET <key>}, {@code SET <key> <value>}, {@code WATCH} (every change is pushed
- * as {@code UPDATE <key> <value>}, including those made over HTTP), {@code UNWATCH}. Unknown commands
- * get an error line and the connection stays open. The argument is everything after the first
- * space, byte for byte; a line ends with LF or CRLF.
+ * {@link Board}: {@code GET <key>}, {@code SET <key> <value>}, {@code WATCH} (every change is
+ * pushed as {@code UPDATE <key> <value>}, including those made over HTTP), {@code UNWATCH}. Unknown
+ * commands get an error line and the connection stays open. The argument is everything after the
+ * first space, byte for byte; a line ends with LF or CRLF.
  *
  * <pre>
  * $ nc 127.0.0.1 8001
@@ -29,10 +29,12 @@ import java.util.function.BiConsumer;
  * </pre>
  */
 final class CommandProtocol extends LineReceiver {
-  static final String HELP = "COMMANDS: HELP, ECHO <text>, TIME, STATS, GET <key>, SET <key> <value>, WATCH, UNWATCH, QUIT";
+  static final String HELP =
+      "COMMANDS: HELP, ECHO <text>, TIME, STATS, GET <key>, SET <key> <value>, WATCH, UNWATCH, QUIT";
 
   private final Server server;
-  private final BiConsumer<String, String> watcher = (key, value) -> sendLine("UPDATE " + key + " " + value);
+  private final BiConsumer<String, String> watcher =
+      (key, value) -> sendLine("UPDATE " + key + " " + value);
   private boolean watching;
 
   /** People type into this protocol: {@code nc} sends LF, telnet CRLF; both end a line. */
@@ -74,7 +76,8 @@ final class CommandProtocol extends LineReceiver {
   @Override
   public void lineReceived(String line) {
     server.commands++;
-    // The command is the first word; everything after the first space is the argument, byte for byte.
+    // The command is the first word; everything after the first space is the argument, byte for
+    // byte.
     int space = line.indexOf(' ');
     String command = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
     String argument = space < 0 ? "" : line.substring(space + 1);
@@ -82,8 +85,15 @@ final class CommandProtocol extends LineReceiver {
       case "HELP" -> sendLine(HELP);
       case "ECHO" -> sendLine(argument);
       case "TIME" -> sendLine(Instant.now(server.wallClock).toString());
-      case "STATS" -> sendLine("connections=" + server.connected + " commands=" + server.commands
-          + " uptime=" + Duration.ofNanos(server.time.nanoTime() - server.startedNanos).toSeconds() + "s");
+      case "STATS" ->
+          sendLine(
+              "connections="
+                  + server.connected
+                  + " commands="
+                  + server.commands
+                  + " uptime="
+                  + Duration.ofNanos(server.time.nanoTime() - server.startedNanos).toSeconds()
+                  + "s");
       case "GET" -> {
         String value = server.board.get(argument);
         sendLine(value == null ? "NONE" : "VALUE " + value);
@@ -91,7 +101,9 @@ final class CommandProtocol extends LineReceiver {
       case "SET" -> {
         int gap = argument.indexOf(' ');
         try {
-          server.board.set(gap < 0 ? argument : argument.substring(0, gap), gap < 0 ? "" : argument.substring(gap + 1));
+          server.board.set(
+              gap < 0 ? argument : argument.substring(0, gap),
+              gap < 0 ? "" : argument.substring(gap + 1));
           sendLine("OK");
         } catch (IllegalArgumentException e) {
           sendLine("ERROR " + e.getMessage());

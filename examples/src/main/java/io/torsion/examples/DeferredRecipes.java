@@ -14,9 +14,9 @@ final class DeferredRecipes {
   /** Callbacks transform the result; an errback recovers from a failure; the chain goes on. */
   static Deferred<String> greeting(Deferred<Integer> userId) {
     return userId
-        .addCallback(id -> "user-" + id)                       // runs with the result
-        .addCallback(name -> "Hello, " + name + "!")           // and with what that returned
-        .addErrback(failure -> "Hello, stranger!");           // a failure above is recovered here
+        .addCallback(id -> "user-" + id) // runs with the result
+        .addCallback(name -> "Hello, " + name + "!") // and with what that returned
+        .addErrback(failure -> "Hello, stranger!"); // a failure above is recovered here
   }
 
   /** A callback that returns a Deferred makes the chain wait for it. */
@@ -30,12 +30,17 @@ final class DeferredRecipes {
     Deferred<String> lookUp(int id);
   }
 
-  /** A result that does not come in time fails with {@link TimeoutError}, and the work is cancelled. */
+  /**
+   * A result that does not come in time fails with {@link TimeoutError}, and the work is cancelled.
+   */
   static Deferred<String> withinOneSecond(Deferred<String> slow, ReactorTime time) {
     return slow.addTimeout(Duration.ofSeconds(1), time);
   }
 
-  /** To and from {@code CompletionStage}: the Deferred's callbacks run on the reactor ({@code owner}). */
+  /**
+   * To and from {@code CompletionStage}: the Deferred's callbacks run on the reactor ({@code
+   * owner}).
+   */
   static Deferred<String> fromFuture(CompletableFuture<String> future, Executor owner) {
     return Deferred.fromCompletionStage(future, owner);
   }

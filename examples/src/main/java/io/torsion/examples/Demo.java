@@ -10,13 +10,13 @@ import io.torsion.protocols.echo.Echo;
 import io.torsion.protocols.http.HttpServer;
 import io.torsion.protocols.policies.ConnectionLimits;
 import io.torsion.protocols.policies.IdleTimeout;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.io.PrintStream;
 
 /**
- * The Torsion demo: one reactor serving echo on {@code --echo-port}, a line-based command
- * protocol ({@link CommandProtocol}) on {@code --line-port} and HTTP ({@link DemoHttp}) on {@code
+ * The Torsion demo: one reactor serving echo on {@code --echo-port}, a line-based command protocol
+ * ({@link CommandProtocol}) on {@code --line-port} and HTTP ({@link DemoHttp}) on {@code
  * --http-port}. Prints one line that scripts can read, e.g. {@code torsion-demo: reactor=epoll
  * chosen=auto echo=127.0.0.1:8000 line=127.0.0.1:8001 http=127.0.0.1:8080}, and the reactor's full
  * selection report below it; stops cleanly on SIGINT or SIGTERM.
@@ -27,31 +27,33 @@ import java.io.PrintStream;
  * </pre>
  */
 public final class Demo {
-  static final String USAGE = String.join("\n",
-      "usage: java [-Dtorsion.reactor=NAME] -jar torsion-demo.jar [options]",
-      "",
-      "Serves echo (RFC 862), a line-based command protocol and HTTP on one Torsion reactor.",
-      "",
-      "options:",
-      "  --host ADDRESS     address to bind (default 127.0.0.1)",
-      "  --echo-port PORT   echo port (default 8000; 0 picks a free port)",
-      "  --line-port PORT   command protocol port (default 8001; 0 picks a free port): HELP, ECHO <text>,",
-      "                     TIME, STATS, GET <key>, SET <key> <value>, WATCH, UNWATCH, QUIT",
-      "  --http-port PORT   HTTP port (default 8080; 0 picks a free port): GET /kv, GET and PUT /kv/KEY",
-      "                     (the board the line port shares), /plaintext, POST /echo, /delay?ms=N,",
-      "                     /stream?chunks=N",
-      "  --idle-timeout S   close echo and line connections idle for S seconds (default 300; 0: never)",
-      "  --max-connections N  connections at once on each of the echo and line ports (default 5000)",
-      "  --max-per-peer N   connections at once from one address on each of those ports (default 2500)",
-      "  --socket-buffer B  kernel receive and send buffer of each connection, bytes (default 131072;",
-      "                     0: the OS default, which grows to MiBs per connection)",
-      "  --help             print this help and exit",
-      "",
-      "Every port pauses reading from a peer that does not read its replies (reads follow writes);",
-      "SIGINT or SIGTERM stops it cleanly: in-flight requests are answered within 10 s.",
-      "",
-      "The reactor's transport is chosen automatically (epoll on Linux, kqueue on macOS,",
-      "iocp on Windows, nio elsewhere); -Dtorsion.reactor=NAME or TORSION_REACTOR=NAME forces one.");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java [-Dtorsion.reactor=NAME] -jar torsion-demo.jar [options]",
+          "",
+          "Serves echo (RFC 862), a line-based command protocol and HTTP on one Torsion reactor.",
+          "",
+          "options:",
+          "  --host ADDRESS     address to bind (default 127.0.0.1)",
+          "  --echo-port PORT   echo port (default 8000; 0 picks a free port)",
+          "  --line-port PORT   command protocol port (default 8001; 0 picks a free port): HELP, ECHO <text>,",
+          "                     TIME, STATS, GET <key>, SET <key> <value>, WATCH, UNWATCH, QUIT",
+          "  --http-port PORT   HTTP port (default 8080; 0 picks a free port): GET /kv, GET and PUT /kv/KEY",
+          "                     (the board the line port shares), /plaintext, POST /echo, /delay?ms=N,",
+          "                     /stream?chunks=N",
+          "  --idle-timeout S   close echo and line connections idle for S seconds (default 300; 0: never)",
+          "  --max-connections N  connections at once on each of the echo and line ports (default 5000)",
+          "  --max-per-peer N   connections at once from one address on each of those ports (default 2500)",
+          "  --socket-buffer B  kernel receive and send buffer of each connection, bytes (default 131072;",
+          "                     0: the OS default, which grows to MiBs per connection)",
+          "  --help             print this help and exit",
+          "",
+          "Every port pauses reading from a peer that does not read its replies (reads follow writes);",
+          "SIGINT or SIGTERM stops it cleanly: in-flight requests are answered within 10 s.",
+          "",
+          "The reactor's transport is chosen automatically (epoll on Linux, kqueue on macOS,",
+          "iocp on Windows, nio elsewhere); -Dtorsion.reactor=NAME or TORSION_REACTOR=NAME forces one.");
 
   private final Reactor reactor;
   private final ListeningPort echo;
@@ -59,7 +61,8 @@ public final class Demo {
   private final ListeningPort http;
   private final String host;
 
-  private Demo(Reactor reactor, ListeningPort echo, ListeningPort line, ListeningPort http, String host) {
+  private Demo(
+      Reactor reactor, ListeningPort echo, ListeningPort line, ListeningPort http, String host) {
     this.reactor = reactor;
     this.echo = echo;
     this.line = line;
@@ -68,8 +71,16 @@ public final class Demo {
   }
 
   /** The command-line options. */
-  record Options(String host, int echoPort, int linePort, int httpPort, int idleTimeoutSeconds,
-      int maxConnections, int maxPerPeer, int socketBuffer, boolean help) {
+  record Options(
+      String host,
+      int echoPort,
+      int linePort,
+      int httpPort,
+      int idleTimeoutSeconds,
+      int maxConnections,
+      int maxPerPeer,
+      int socketBuffer,
+      boolean help) {
     static final int DEFAULT_SOCKET_BUFFER = 128 * 1024;
     static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
     static final int DEFAULT_MAX_CONNECTIONS = 5000;
@@ -93,13 +104,17 @@ public final class Demo {
           case "--line-port" -> linePort = port(value(args, i + 1, "--line-port"), args[i++]);
           case "--http-port" -> httpPort = port(value(args, i + 1, "--http-port"), args[i++]);
           case "--idle-timeout" -> idle = count(value(args, i + 1, "--idle-timeout"), args[i++], 0);
-          case "--max-connections" -> maxConnections = count(value(args, i + 1, "--max-connections"), args[i++], 1);
-          case "--max-per-peer" -> maxPerPeer = count(value(args, i + 1, "--max-per-peer"), args[i++], 1);
-          case "--socket-buffer" -> socketBuffer = count(value(args, i + 1, "--socket-buffer"), args[i++], 0);
+          case "--max-connections" ->
+              maxConnections = count(value(args, i + 1, "--max-connections"), args[i++], 1);
+          case "--max-per-peer" ->
+              maxPerPeer = count(value(args, i + 1, "--max-per-peer"), args[i++], 1);
+          case "--socket-buffer" ->
+              socketBuffer = count(value(args, i + 1, "--socket-buffer"), args[i++], 0);
           default -> throw new IllegalArgumentException("unknown option: " + args[i]);
         }
       }
-      return new Options(host, echoPort, linePort, httpPort, idle, maxConnections, maxPerPeer, socketBuffer, help);
+      return new Options(
+          host, echoPort, linePort, httpPort, idle, maxConnections, maxPerPeer, socketBuffer, help);
     }
 
     private static int count(String text, String option, int least) {
@@ -120,8 +135,12 @@ public final class Demo {
       if (idleTimeoutSeconds > 0) {
         guarded = IdleTimeout.of(reactor, Duration.ofSeconds(idleTimeoutSeconds)).wrap(guarded);
       }
-      return ConnectionLimits.builder().maxConnections(maxConnections).maxPerPeer(maxPerPeer)
-          .refusal(refusal).build().wrap(guarded);
+      return ConnectionLimits.builder()
+          .maxConnections(maxConnections)
+          .maxPerPeer(maxPerPeer)
+          .refusal(refusal)
+          .build()
+          .wrap(guarded);
     }
 
     private static String value(String[] args, int index, String option) {
@@ -146,15 +165,31 @@ public final class Demo {
 
   /** Creates the reactor and binds every port; the reactor is set up on the calling thread. */
   static Demo start(Options options) throws CannotListenError {
-    Reactor reactor = Reactor.create(ReactorOptions.builder()
-        .socketBuffers(options.socketBuffer(), options.socketBuffer()).build());
+    Reactor reactor =
+        Reactor.create(
+            ReactorOptions.builder()
+                .socketBuffers(options.socketBuffer(), options.socketBuffer())
+                .build());
     Board board = new Board(); // shared by HTTP and the line protocol: one reactor thread, no locks
     try {
-      ListeningPort echo = reactor.listenTCP(options.echoPort(), options.host(),
-          options.guarded(reactor, Factory.of(Echo::new), ""));
-      ListeningPort line = reactor.listenTCP(options.linePort(), options.host(), options.guarded(reactor,
-          new CommandProtocol.Server(reactor, Clock.systemUTC(), board), "ERROR too many connections\r\n"));
-      ListeningPort http = reactor.listenTCP(options.httpPort(), options.host(), HttpServer.create(reactor, DemoHttp.router(reactor, board)));
+      ListeningPort echo =
+          reactor.listenTCP(
+              options.echoPort(),
+              options.host(),
+              options.guarded(reactor, Factory.of(Echo::new), ""));
+      ListeningPort line =
+          reactor.listenTCP(
+              options.linePort(),
+              options.host(),
+              options.guarded(
+                  reactor,
+                  new CommandProtocol.Server(reactor, Clock.systemUTC(), board),
+                  "ERROR too many connections\r\n"));
+      ListeningPort http =
+          reactor.listenTCP(
+              options.httpPort(),
+              options.host(),
+              HttpServer.create(reactor, DemoHttp.router(reactor, board)));
       return new Demo(reactor, echo, line, http, options.host());
     } catch (CannotListenError | RuntimeException e) {
       reactor.stop();
@@ -164,7 +199,14 @@ public final class Demo {
 
   /** Returns the line scripts read: reactor, how it was chosen, and every address served. */
   String banner() {
-    return "torsion-demo: " + reactor.report().summary() + " echo=" + address(echo) + " line=" + address(line) + " http=" + address(http);
+    return "torsion-demo: "
+        + reactor.report().summary()
+        + " echo="
+        + address(echo)
+        + " line="
+        + address(line)
+        + " http="
+        + address(http);
   }
 
   private String address(ListeningPort port) {
@@ -203,7 +245,8 @@ public final class Demo {
     }
     out.println(demo.banner());
     out.flush();
-    demo.reactor.run(); // SIGINT and SIGTERM stop it: in-flight work finishes within the grace period
+    demo.reactor
+        .run(); // SIGINT and SIGTERM stop it: in-flight work finishes within the grace period
     return 0;
   }
 }

@@ -1,8 +1,8 @@
 package io.torsion.examples;
 
 import io.torsion.Deferred;
-import io.torsion.ReactorTime;
 import io.torsion.PullProducer;
+import io.torsion.ReactorTime;
 import io.torsion.protocols.http.BodyReceiver;
 import io.torsion.protocols.http.HttpResponse;
 import io.torsion.protocols.http.Router;
@@ -10,10 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The demo's HTTP endpoints: the shared {@link Board} ({@code GET /kv}, {@code GET /kv/KEY},
- * {@code PUT /kv/KEY} with the value as the body), {@code GET /plaintext} (TechEmpower's plaintext test), {@code POST
- * /echo} (the body back, streamed with backpressure, so any size works), {@code GET /delay?ms=N} (answered after N ms through {@code callLater}
- * and a Deferred, never holding the reactor), {@code GET /stream?chunks=N} (N chunks, chunked, one each time the socket has room).
+ * The demo's HTTP endpoints: the shared {@link Board} ({@code GET /kv}, {@code GET /kv/KEY}, {@code
+ * PUT /kv/KEY} with the value as the body), {@code GET /plaintext} (TechEmpower's plaintext test),
+ * {@code POST /echo} (the body back, streamed with backpressure, so any size works), {@code GET
+ * /delay?ms=N} (answered after N ms through {@code callLater} and a Deferred, never holding the
+ * reactor), {@code GET /stream?chunks=N} (N chunks, chunked, one each time the socket has room).
  */
 final class DemoHttp {
   static final int MAX_DELAY_MS = 60_000;
@@ -23,62 +24,102 @@ final class DemoHttp {
 
   static Router router(ReactorTime time, Board board) {
     return Router.builder()
-        .get("/kv", (request, params) -> {
-          StringBuilder all = new StringBuilder();
-          board.entries().forEach((key, value) -> all.append(key).append('=').append(value).append('\n'));
-          return Deferred.succeed(HttpResponse.text(200, all.toString()));
-        })
-        .get("/kv/{key}", (request, params) -> {
-          String value = board.get(params.get("key"));
-          return Deferred.succeed(value == null ? HttpResponse.text(404, "no such key\n") : HttpResponse.text(200, value + "\n"));
-        })
-        .put("/kv/{key}", (request, params) -> {
-          try {
-            board.set(params.get("key"), request.bodyText().strip());  // every line client that WATCHes hears of it
-            return Deferred.succeed(HttpResponse.of(204));
-          } catch (IllegalArgumentException e) {
-            return Deferred.succeed(HttpResponse.text(400, e.getMessage() + "\n"));
-          }
-        })
-        .get("/plaintext", (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
-        .streaming("POST", "/echo", (request, params) -> Deferred.succeed(HttpResponse.streamed(200,
-            contentType(request.headers().get("Content-Type")), request.bodyStream().length(), body -> {
-              // Each piece goes back as it arrives; while the client does not read, the upload pauses.
-              request.bodyStream().deliverTo(BodyReceiver.into(body));
-              body.registerProducer(request.bodyStream());
-            })))
-        .get("/delay", (request, params) -> {
-          Integer ms = bounded(request.queryParameter("ms"), MAX_DELAY_MS);
-          if (ms == null) {
-            return Deferred.succeed(HttpResponse.text(400, "ms must be a number from 0 to " + MAX_DELAY_MS + "\n"));
-          }
-          Deferred<HttpResponse> later = new Deferred<>();
-          time.callLater(Duration.ofMillis(ms), () -> later.callback(HttpResponse.text(200, "waited " + ms + " ms\n")));
-          return later;
-        })
-        .get("/stream", (request, params) -> {
-          Integer chunks = bounded(request.queryParameter("chunks"), MAX_CHUNKS);
-          if (chunks == null) {
-            return Deferred.succeed(HttpResponse.text(400, "chunks must be a number from 0 to " + MAX_CHUNKS + "\n"));
-          }
-          // One chunk each time the socket has room: a slow reader slows the writer down.
-          return Deferred.succeed(HttpResponse.streamed(200, "text/plain; charset=utf-8", body ->
-              body.registerProducer(new PullProducer() {
-                private int next;
+        .get(
+            "/kv",
+            (request, params) -> {
+              StringBuilder all = new StringBuilder();
+              board
+                  .entries()
+                  .forEach((key, value) -> all.append(key).append('=').append(value).append('\n'));
+              return Deferred.succeed(HttpResponse.text(200, all.toString()));
+            })
+        .get(
+            "/kv/{key}",
+            (request, params) -> {
+              String value = board.get(params.get("key"));
+              return Deferred.succeed(
+                  value == null
+                      ? HttpResponse.text(404, "no such key\n")
+                      : HttpResponse.text(200, value + "\n"));
+            })
+        .put(
+            "/kv/{key}",
+            (request, params) -> {
+              try {
+                board.set(
+                    params.get("key"),
+                    request.bodyText().strip()); // every line client that WATCHes hears of it
+                return Deferred.succeed(HttpResponse.of(204));
+              } catch (IllegalArgumentException e) {
+                return Deferred.succeed(HttpResponse.text(400, e.getMessage() + "\n"));
+              }
+            })
+        .get(
+            "/plaintext",
+            (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
+        .streaming(
+            "POST",
+            "/echo",
+            (request, params) ->
+                Deferred.succeed(
+                    HttpResponse.streamed(
+                        200,
+                        contentType(request.headers().get("Content-Type")),
+                        request.bodyStream().length(),
+                        body -> {
+                          // Each piece goes back as it arrives; while the client does not read, the
+                          // upload pauses.
+                          request.bodyStream().deliverTo(BodyReceiver.into(body));
+                          body.registerProducer(request.bodyStream());
+                        })))
+        .get(
+            "/delay",
+            (request, params) -> {
+              Integer ms = bounded(request.queryParameter("ms"), MAX_DELAY_MS);
+              if (ms == null) {
+                return Deferred.succeed(
+                    HttpResponse.text(400, "ms must be a number from 0 to " + MAX_DELAY_MS + "\n"));
+              }
+              Deferred<HttpResponse> later = new Deferred<>();
+              time.callLater(
+                  Duration.ofMillis(ms),
+                  () -> later.callback(HttpResponse.text(200, "waited " + ms + " ms\n")));
+              return later;
+            })
+        .get(
+            "/stream",
+            (request, params) -> {
+              Integer chunks = bounded(request.queryParameter("chunks"), MAX_CHUNKS);
+              if (chunks == null) {
+                return Deferred.succeed(
+                    HttpResponse.text(
+                        400, "chunks must be a number from 0 to " + MAX_CHUNKS + "\n"));
+              }
+              // One chunk each time the socket has room: a slow reader slows the writer down.
+              return Deferred.succeed(
+                  HttpResponse.streamed(
+                      200,
+                      "text/plain; charset=utf-8",
+                      body ->
+                          body.registerProducer(
+                              new PullProducer() {
+                                private int next;
 
-                @Override
-                public void resumeProducing() {
-                  if (next < chunks) {
-                    body.write(("chunk " + next++ + "\n").getBytes(StandardCharsets.US_ASCII));
-                  } else {
-                    body.finish();
-                  }
-                }
+                                @Override
+                                public void resumeProducing() {
+                                  if (next < chunks) {
+                                    body.write(
+                                        ("chunk " + next++ + "\n")
+                                            .getBytes(StandardCharsets.US_ASCII));
+                                  } else {
+                                    body.finish();
+                                  }
+                                }
 
-                @Override
-                public void stopProducing() {}
-              })));
-        })
+                                @Override
+                                public void stopProducing() {}
+                              })));
+            })
         .build();
   }
 

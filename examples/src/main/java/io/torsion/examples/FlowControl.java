@@ -21,22 +21,25 @@ final class FlowControl {
 
     @Override
     public void connectionMade() {
-      transport().registerProducer(new PullProducer() {
-        private int next;
+      transport()
+          .registerProducer(
+              new PullProducer() {
+                private int next;
 
-        @Override
-        public void resumeProducing() {                         // called whenever there is room
-          if (next < count) {
-            transport().write(("line " + next++ + "\r\n").getBytes(StandardCharsets.US_ASCII));
-          } else {
-            transport().unregisterProducer();
-            transport().loseConnection();                       // after everything queued is sent
-          }
-        }
+                @Override
+                public void resumeProducing() { // called whenever there is room
+                  if (next < count) {
+                    transport()
+                        .write(("line " + next++ + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                  } else {
+                    transport().unregisterProducer();
+                    transport().loseConnection(); // after everything queued is sent
+                  }
+                }
 
-        @Override
-        public void stopProducing() {}                          // the peer went away
-      });
+                @Override
+                public void stopProducing() {} // the peer went away
+              });
     }
   }
 }

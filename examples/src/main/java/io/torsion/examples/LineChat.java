@@ -4,13 +4,14 @@ import io.torsion.ConnectionClosed;
 import io.torsion.Factory;
 import io.torsion.Reactor;
 import io.torsion.protocols.line.LineReceiver;
+import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
  * A chat over lines: every line a user sends goes to everyone else, prefixed with their name;
- * {@code /nick NAME} renames. No locks: every connection's callbacks run on the reactor thread.
- * Try two terminals with {@code nc 127.0.0.1 8002}.
+ * {@code /nick NAME} renames. No locks: every connection's callbacks run on the reactor thread. Try
+ * two terminals with {@code nc 127.0.0.1 8002}.
  */
 public final class LineChat {
   /** The room: who is in it. */
@@ -71,7 +72,7 @@ public final class LineChat {
   }
 
   /** Serves the chat on 127.0.0.1, port {@code args[0]} (8002 by default). */
-  public static void main(String[] args) throws java.io.IOException {
+  public static void main(String[] args) throws IOException {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8002;
     Reactor reactor = Reactor.create();
     reactor.listenTCP(port, "127.0.0.1", room());

@@ -5,6 +5,7 @@ import io.torsion.Reactor;
 import io.torsion.protocols.echo.Echo;
 import io.torsion.protocols.line.LineReceiver;
 import io.torsion.protocols.unification.PortUnification;
+import java.util.Locale;
 
 /**
  * Several protocols on one reactor, the plain case: echo on 9000, a line protocol on 9001, and on
@@ -24,7 +25,7 @@ public final class MultiProtocolServer {
   static final class Shout extends LineReceiver {
     @Override
     public void lineReceived(String line) {
-      sendLine(line.toUpperCase(java.util.Locale.ROOT));
+      sendLine(line.toUpperCase(Locale.ROOT));
     }
   }
 
@@ -33,11 +34,15 @@ public final class MultiProtocolServer {
     Reactor reactor = Reactor.create();
     reactor.listenTCP(9000, "127.0.0.1", Factory.of(Echo::new));
     reactor.listenTCP(9001, "127.0.0.1", Factory.of(Shout::new));
-    reactor.listenTCP(9002, "127.0.0.1", PortUnification.builder(reactor)
-        .route("echo", 4, PortUnification.startsWithAny("ECHO"), Factory.of(Echo::new))
-        .fallback(Factory.of(Shout::new))
-        .build());
-    System.out.println("multi-protocol server: echo=127.0.0.1:9000 line=127.0.0.1:9001 unified=127.0.0.1:9002");
+    reactor.listenTCP(
+        9002,
+        "127.0.0.1",
+        PortUnification.builder(reactor)
+            .route("echo", 4, PortUnification.startsWithAny("ECHO"), Factory.of(Echo::new))
+            .fallback(Factory.of(Shout::new))
+            .build());
+    System.out.println(
+        "multi-protocol server: echo=127.0.0.1:9000 line=127.0.0.1:9001 unified=127.0.0.1:9002");
     reactor.run();
   }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class CommandProtocolTest {
   private final io.torsion.testing.Clock time = new io.torsion.testing.Clock();
   private final CommandProtocol.Server server =
-      new CommandProtocol.Server(time, Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), new Board());
+      new CommandProtocol.Server(
+          time, Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), new Board());
 
   private StringTransport connect() {
     StringTransport transport = new StringTransport();
@@ -27,10 +28,13 @@ class CommandProtocolTest {
     transport.receive("HELP\r\necho  spaced  out \r\nTIME\r\n");
     time.advance(Duration.ofSeconds(42));
     transport.receive("STATS\r\n");
-    assertThat(transport.valueUtf8()).isEqualTo(CommandProtocol.HELP + "\r\n"
-        + " spaced  out \r\n"
-        + "2026-11-21T12:00:00Z\r\n"
-        + "connections=1 commands=4 uptime=42s\r\n");
+    assertThat(transport.valueUtf8())
+        .isEqualTo(
+            CommandProtocol.HELP
+                + "\r\n"
+                + " spaced  out \r\n"
+                + "2026-11-21T12:00:00Z\r\n"
+                + "connections=1 commands=4 uptime=42s\r\n");
     assertThat(transport.disconnecting()).isFalse();
   }
 
@@ -38,7 +42,9 @@ class CommandProtocolTest {
   void unknownAndEmptyCommandsGetAnErrorAndTheConnectionStaysOpen() {
     StringTransport transport = connect();
     transport.receive("FROB\r\n\r\n");
-    assertThat(transport.valueUtf8()).startsWith("ERROR unknown command FROB").contains("ERROR empty command");
+    assertThat(transport.valueUtf8())
+        .startsWith("ERROR unknown command FROB")
+        .contains("ERROR empty command");
     assertThat(transport.disconnecting()).isFalse();
   }
 

@@ -24,13 +24,27 @@ class DemoShutdownTest {
   @Test
   void sigtermAnswersEveryRequestInFlightThenExitsWithZero() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process demo = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "io.torsion.examples.Demo", "--echo-port", "0", "--line-port", "0", "--http-port", "0")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process demo =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.torsion.examples.Demo",
+                "--echo-port",
+                "0",
+                "--line-port",
+                "0",
+                "--http-port",
+                "0")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
       String banner = out.readLine();
-      Matcher ports = Pattern.compile(".* line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+)").matcher(banner);
+      Matcher ports =
+          Pattern.compile(".* line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+)")
+              .matcher(banner);
       assertThat(ports.matches()).as(banner).isTrue();
       int http = Integer.parseInt(ports.group(2));
       List<Peer> inFlight = new ArrayList<>();
@@ -42,11 +56,15 @@ class DemoShutdownTest {
       Peer idle = Peer.connect(http);
       idle.write("GET /plaintext HTTP/1.1\r\nHost: t\r\n\r\n");
       String first = new String(idle.read(17), StandardCharsets.US_ASCII);
-      assertThat(first).isEqualTo("HTTP/1.1 200 OK\r\n"); // the reactor has read everything sent before this
+      assertThat(first)
+          .isEqualTo("HTTP/1.1 200 OK\r\n"); // the reactor has read everything sent before this
       demo.destroy(); // SIGTERM
       for (Peer peer : inFlight) {
         String answer = new String(peer.readToEnd(), StandardCharsets.UTF_8);
-        assertThat(answer).startsWith("HTTP/1.1 200 OK").contains("Connection: close").endsWith("waited 3000 ms\n");
+        assertThat(answer)
+            .startsWith("HTTP/1.1 200 OK")
+            .contains("Connection: close")
+            .endsWith("waited 3000 ms\n");
         peer.close();
       }
       idle.drainUntilClosed(); // the idle keep-alive connection is closed by the drain

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.torsion.testing.kit.Peer;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +22,9 @@ import org.junit.jupiter.api.Test;
 class DemoTest {
   @Test
   void parsesEveryFlagAndRejectsNonsense() {
-    Demo.Options options = Demo.Options.parse("--host", "::1", "--echo-port", "0", "--line-port", "9001", "--http-port", "9080");
+    Demo.Options options =
+        Demo.Options.parse(
+            "--host", "::1", "--echo-port", "0", "--line-port", "9001", "--http-port", "9080");
     assertThat(options.host()).isEqualTo("::1");
     assertThat(options.echoPort()).isZero();
     assertThat(options.linePort()).isEqualTo(9001);
@@ -24,23 +32,35 @@ class DemoTest {
     assertThat(Demo.Options.parse().httpPort()).isEqualTo(8080);
     assertThat(Demo.Options.parse().echoPort()).isEqualTo(8000);
     assertThat(Demo.Options.parse().linePort()).isEqualTo(8001);
-    assertThatThrownBy(() -> Demo.Options.parse("--echo-port", "70000")).hasMessageContaining("out of range: 70000");
-    assertThatThrownBy(() -> Demo.Options.parse("--echo-port", "x")).hasMessageContaining("not a number: x");
-    assertThatThrownBy(() -> Demo.Options.parse("--bogus")).hasMessageContaining("unknown option: --bogus");
+    assertThatThrownBy(() -> Demo.Options.parse("--echo-port", "70000"))
+        .hasMessageContaining("out of range: 70000");
+    assertThatThrownBy(() -> Demo.Options.parse("--echo-port", "x"))
+        .hasMessageContaining("not a number: x");
+    assertThatThrownBy(() -> Demo.Options.parse("--bogus"))
+        .hasMessageContaining("unknown option: --bogus");
   }
 
   @Test
   void helpListsTheFlags() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = Demo.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+    int code =
+        Demo.run(
+            new String[] {"--help"},
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err);
     assertThat(code).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--echo-port", "--line-port", "--host", "--help", "torsion.reactor");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--echo-port", "--line-port", "--host", "--help", "torsion.reactor");
   }
 
   @Test
   void badArgumentsExitWithTwo() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Demo.run(new String[] {"--nope"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        Demo.run(
+            new String[] {"--nope"},
+            System.out,
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option: --nope", "usage:");
   }
@@ -48,29 +68,36 @@ class DemoTest {
   @Test
   void servesEchoAndPrintsTheScriptableBanner() throws Exception {
     CompletableFuture<Demo> started = new CompletableFuture<>();
-    Thread main = new Thread(() -> {
-      try {
-        Demo demo = Demo.start(Demo.Options.parse("--echo-port", "0", "--line-port", "0", "--http-port", "0"));
-        started.complete(demo);
-        demo.reactor().run();
-      } catch (Throwable e) {
-        started.completeExceptionally(e);
-      }
-    });
+    Thread main =
+        new Thread(
+            () -> {
+              try {
+                Demo demo =
+                    Demo.start(
+                        Demo.Options.parse(
+                            "--echo-port", "0", "--line-port", "0", "--http-port", "0"));
+                started.complete(demo);
+                demo.reactor().run();
+              } catch (Throwable e) {
+                started.completeExceptionally(e);
+              }
+            });
     main.start();
     Demo demo = started.get(30, TimeUnit.SECONDS);
     try {
-      Matcher banner = Pattern.compile(
-              "torsion-demo: reactor=(\\w+) chosen=(auto|forced) echo=127\\.0\\.0\\.1:(\\d+) line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+)")
-          .matcher(demo.banner());
+      Matcher banner =
+          Pattern.compile(
+                  "torsion-demo: reactor=(\\w+) chosen=(auto|forced) echo=127\\.0\\.0\\.1:(\\d+) line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+)")
+              .matcher(demo.banner());
       assertThat(banner.matches()).as(demo.banner()).isTrue();
       try (Peer peer = Peer.connect(Integer.parseInt(banner.group(3)))) {
         peer.write("hello");
         assertThat(peer.readUtf8(5)).isEqualTo("hello");
       }
       try (Peer peer = Peer.connect(Integer.parseInt(banner.group(4)))) {
-        java.io.BufferedReader lines = new java.io.BufferedReader(
-            new java.io.InputStreamReader(peer.socket().getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader lines =
+            new BufferedReader(
+                new InputStreamReader(peer.socket().getInputStream(), StandardCharsets.UTF_8));
         assertThat(lines.readLine()).startsWith("WELCOME");
         peer.write("ECHO hi there\r\nbogus\r\nSTATS\r\nQUIT\r\n");
         assertThat(lines.readLine()).isEqualTo("hi there");
@@ -79,10 +106,13 @@ class DemoTest {
         assertThat(lines.readLine()).isEqualTo("BYE");
         assertThat(lines.readLine()).isNull();
       }
-      var client = java.net.http.HttpClient.newHttpClient();
-      var response = client.send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create("http://127.0.0.1:" + banner.group(5) + "/plaintext")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
+      var client = HttpClient.newHttpClient();
+      var response =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + banner.group(5) + "/plaintext"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(response.body()).isEqualTo("Hello, World!");
     } finally {
       demo.reactor().stop();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class DocsTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  private static final Pattern BLOCK = Pattern.compile("<!-- from: (\\S+) -->\\s*\\n```java\\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern BLOCK =
+      Pattern.compile("<!-- from: (\\S+) -->\\s*\\n```java\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern ANY_JAVA = Pattern.compile("```java\\n");
 
   private static List<Path> documents() throws IOException {
@@ -47,16 +49,25 @@ class DocsTest {
       while (matcher.find()) {
         sourced++;
         Path source = ROOT.resolve(matcher.group(1));
-        assertThat(source).as("%s names %s", document.getFileName(), matcher.group(1)).isRegularFile();
-        assertThat(matcher.group(1)).as("a source the build compiles").contains("/src/").endsWith(".java");
+        assertThat(source)
+            .as("%s names %s", document.getFileName(), matcher.group(1))
+            .isRegularFile();
+        assertThat(matcher.group(1))
+            .as("a source the build compiles")
+            .contains("/src/")
+            .endsWith(".java");
         List<String> code = stripped(Files.readString(source));
         List<String> example = stripped(matcher.group(2));
-        assertThat(java.util.Collections.indexOfSubList(code, example))
-            .as("%s: the example from %s appears there as written:%n%s", document.getFileName(), matcher.group(1), matcher.group(2))
+        assertThat(Collections.indexOfSubList(code, example))
+            .as(
+                "%s: the example from %s appears there as written:%n%s",
+                document.getFileName(), matcher.group(1), matcher.group(2))
             .isNotNegative();
         checked++;
       }
-      assertThat(sourced).as("%s: every java block names its source", document.getFileName()).isEqualTo(blocks);
+      assertThat(sourced)
+          .as("%s: every java block names its source", document.getFileName())
+          .isEqualTo(blocks);
     }
     assertThat(checked).as("examples checked").isGreaterThan(10);
   }

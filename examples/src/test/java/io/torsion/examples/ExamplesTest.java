@@ -2,20 +2,22 @@ package io.torsion.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.torsion.BackgroundReactor;
 import io.torsion.Deferred;
 import io.torsion.Factory;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
 import io.torsion.protocols.echo.Echo;
 import io.torsion.protocols.http.HttpServer;
-import io.torsion.BackgroundReactor;
 import io.torsion.testing.Clock;
 import io.torsion.testing.StringTransport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,35 +25,58 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The one-file examples do what their Javadoc says. */
 class ExamplesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  private static <T> T outcome(BackgroundReactor background, java.util.concurrent.Callable<Deferred<T>> start) throws Exception {
+  private static <T> T outcome(BackgroundReactor background, Callable<Deferred<T>> start)
+      throws Exception {
     CompletableFuture<T> result = new CompletableFuture<>();
-    background.execute(() -> {
-      try {
-        start.call().addCallbacks(value -> {
-          result.complete(value);
-          return null;
-        }, failure -> {
-          result.completeExceptionally(failure.value());
-          return null;
+    background.execute(
+        () -> {
+          try {
+            start
+                .call()
+                .addCallbacks(
+                    value -> {
+                      result.complete(value);
+                      return null;
+                    },
+                    failure -> {
+                      result.completeExceptionally(failure.value());
+                      return null;
+                    });
+          } catch (Exception e) {
+            result.completeExceptionally(e);
+          }
         });
-      } catch (Exception e) {
-        result.completeExceptionally(e);
-      }
-    });
     return result.get(30, TimeUnit.SECONDS);
   }
 
   @Test
   void echoServerAndClientWithDeferreds() throws Exception {
-    try (BackgroundReactor background = BackgroundReactor.start(Reactor.create(ReactorOptions.defaults()))) {
-      int port = background.call(() -> background.reactor().listenTCP(0, "127.0.0.1", Factory.of(EchoServer.Echo::new)).port());
-      assertThat(outcome(background, () -> EchoClientExample.ask(background.reactor(), port, List.of("one", "two", "three"))))
+    try (BackgroundReactor background =
+        BackgroundReactor.start(Reactor.create(ReactorOptions.defaults()))) {
+      int port =
+          background.call(
+              () ->
+                  background
+                      .reactor()
+                      .listenTCP(0, "127.0.0.1", Factory.of(EchoServer.Echo::new))
+                      .port());
+      assertThat(
+              outcome(
+                  background,
+                  () ->
+                      EchoClientExample.ask(
+                          background.reactor(), port, List.of("one", "two", "three"))))
           .containsExactly("one", "two", "three");
-      int library = background.call(() -> background.reactor().listenTCP(0, "127.0.0.1", Factory.of(Echo::new)).port());
-      assertThat(outcome(background, () -> EchoClientExample.ask(background.reactor(), library, List.of("x")))).containsExactly("x");
+      int library =
+          background.call(
+              () -> background.reactor().listenTCP(0, "127.0.0.1", Factory.of(Echo::new)).port());
+      assertThat(
+              outcome(
+                  background,
+                  () -> EchoClientExample.ask(background.reactor(), library, List.of("x"))))
+          .containsExactly("x");
     }
   }
 
@@ -75,7 +100,8 @@ class ExamplesTest {
   @Test
   void httpHelloGreetsByName() {
     StringTransport transport = new StringTransport();
-    transport.connect(HttpServer.create(new Clock(), HttpHello.router()).buildProtocol(transport.getPeer()));
+    transport.connect(
+        HttpServer.create(new Clock(), HttpHello.router()).buildProtocol(transport.getPeer()));
     transport.receive("GET /hello/you HTTP/1.1\r\nHost: h\r\n\r\n");
     assertThat(transport.valueUtf8()).startsWith("HTTP/1.1 200 OK").endsWith("Hello, you!\n");
   }
@@ -83,21 +109,35 @@ class ExamplesTest {
   @Test
   void blockingWorkHashesOnThePoolAndAnswersOnTheReactorThread() throws Exception {
     Path file = Files.writeString(dir.resolve("f.txt"), "abc");
-    try (BackgroundReactor background = BackgroundReactor.start(Reactor.create(ReactorOptions.defaults()))) {
-      String hash = outcome(background, () -> BlockingWork.sha256(background.reactor(), file)
-          .addCallback(value -> {
-            assertThat(background.reactor().isReactorThread()).isTrue();
-            return value;
-          }));
-      assertThat(hash).isEqualTo(HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest("abc".getBytes(StandardCharsets.US_ASCII))));
+    try (BackgroundReactor background =
+        BackgroundReactor.start(Reactor.create(ReactorOptions.defaults()))) {
+      String hash =
+          outcome(
+              background,
+              () ->
+                  BlockingWork.sha256(background.reactor(), file)
+                      .addCallback(
+                          value -> {
+                            assertThat(background.reactor().isReactorThread()).isTrue();
+                            return value;
+                          }));
+      assertThat(hash)
+          .isEqualTo(
+              HexFormat.of()
+                  .formatHex(
+                      MessageDigest.getInstance("SHA-256")
+                          .digest("abc".getBytes(StandardCharsets.US_ASCII))));
     }
   }
 
   @Test
   void spawnProcessFeedsInputAndCollectsOutput() throws Exception {
-    try (BackgroundReactor background = BackgroundReactor.start(Reactor.create(ReactorOptions.defaults()))) {
-      SpawnProcess.Outcome outcome = outcome(background, () -> SpawnProcess.run(background.reactor(), List.of("sort"), "pear\napple\nfig\n"));
+    try (BackgroundReactor background =
+        BackgroundReactor.start(Reactor.create(ReactorOptions.defaults()))) {
+      SpawnProcess.Outcome outcome =
+          outcome(
+              background,
+              () -> SpawnProcess.run(background.reactor(), List.of("sort"), "pear\napple\nfig\n"));
       assertThat(outcome.output()).isEqualTo("apple\nfig\npear\n");
       assertThat(outcome.exitCode()).isZero();
     }

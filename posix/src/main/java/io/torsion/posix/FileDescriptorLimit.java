@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * The per-process limit on open file descriptors ({@code RLIMIT_NOFILE}), the limit every socket
- * counts against: read it, raise the soft limit to the hard one, and describe both for a
- * reactor's report. Linux and macOS, through JNA; elsewhere, or where JNA cannot load, every
- * method says so instead of failing.
+ * counts against: read it, raise the soft limit to the hard one, and describe both for a reactor's
+ * report. Linux and macOS, through JNA; elsewhere, or where JNA cannot load, every method says so
+ * instead of failing.
  *
  * <pre>{@code
  * FileDescriptorLimit.Outcome outcome = FileDescriptorLimit.raiseToHardLimit();
@@ -21,6 +21,7 @@ public final class FileDescriptorLimit {
   public static final String RAISE_PROPERTY = "torsion.rlimit.raise";
 
   private static final System.Logger LOG = System.getLogger(FileDescriptorLimit.class.getName());
+
   /** macOS refuses a soft limit above OPEN_MAX even when the hard limit is "unlimited". */
   private static final long MACOS_OPEN_MAX = 10240;
 
@@ -37,16 +38,26 @@ public final class FileDescriptorLimit {
    * @param note why nothing was changed, or what went wrong; empty when the soft limit was raised
    */
   public record Outcome(Limits before, Limits after, String note) {
-    /** Returns one line for a report, e.g. {@code open files: soft 1024 -> 4096 (...), hard 4096}. */
+    /**
+     * Returns one line for a report, e.g. {@code open files: soft 1024 -> 4096 (...), hard 4096}.
+     */
     public String describe() {
       if (after == null) {
         return "open files: limit unknown (" + note + ")";
       }
       if (before != null && before.soft() != after.soft()) {
-        return "open files: soft " + before.soft() + " -> " + after.soft() + " (raised to the hard limit), hard "
+        return "open files: soft "
+            + before.soft()
+            + " -> "
+            + after.soft()
+            + " (raised to the hard limit), hard "
             + after.hardText();
       }
-      return "open files: soft " + after.soft() + ", hard " + after.hardText() + (note.isEmpty() ? "" : " (" + note + ")");
+      return "open files: soft "
+          + after.soft()
+          + ", hard "
+          + after.hardText()
+          + (note.isEmpty() ? "" : " (" + note + ")");
     }
   }
 

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class FileDescriptorLimitTest {
   @Test
   void readsTheLimitsAndRaisesTheSoftOneToTheHardOne() {
-    assumeTrue(FileDescriptorLimit.read().isPresent(), "RLIMIT_NOFILE cannot be read on this platform");
+    assumeTrue(
+        FileDescriptorLimit.read().isPresent(), "RLIMIT_NOFILE cannot be read on this platform");
     FileDescriptorLimit.Limits before = FileDescriptorLimit.read().orElseThrow();
     assertThat(before.soft()).isPositive();
     FileDescriptorLimit.Outcome outcome = FileDescriptorLimit.raiseToHardLimit();
@@ -20,7 +21,8 @@ class FileDescriptorLimitTest {
 
   @Test
   void theSoftLimitCanBeLoweredAndRestored() {
-    assumeTrue(FileDescriptorLimit.read().isPresent(), "RLIMIT_NOFILE cannot be read on this platform");
+    assumeTrue(
+        FileDescriptorLimit.read().isPresent(), "RLIMIT_NOFILE cannot be read on this platform");
     long soft = FileDescriptorLimit.read().orElseThrow().soft();
     try {
       FileDescriptorLimit.setSoftLimit(soft - 1);
@@ -33,7 +35,8 @@ class FileDescriptorLimitTest {
 
   @Test
   void raisingCanBeTurnedOffWithTheSystemProperty() {
-    assumeTrue(FileDescriptorLimit.read().isPresent(), "RLIMIT_NOFILE cannot be read on this platform");
+    assumeTrue(
+        FileDescriptorLimit.read().isPresent(), "RLIMIT_NOFILE cannot be read on this platform");
     long soft = FileDescriptorLimit.read().orElseThrow().soft();
     String before = System.getProperty(FileDescriptorLimit.RAISE_PROPERTY);
     System.setProperty(FileDescriptorLimit.RAISE_PROPERTY, "false");
@@ -54,7 +57,8 @@ class FileDescriptorLimitTest {
 
   @Test
   void raisingLiftsALoweredSoftLimitToTheHardLimit() {
-    assumeTrue(FileDescriptorLimit.read().isPresent(), "RLIMIT_NOFILE cannot be read on this platform");
+    assumeTrue(
+        FileDescriptorLimit.read().isPresent(), "RLIMIT_NOFILE cannot be read on this platform");
     FileDescriptorLimit.Limits limits = FileDescriptorLimit.read().orElseThrow();
     assumeTrue(limits.hard() > 100 && limits.hard() < 1L << 40, "a finite hard limit");
     try {
@@ -62,7 +66,8 @@ class FileDescriptorLimitTest {
       FileDescriptorLimit.Outcome outcome = FileDescriptorLimit.raise();
       assertThat(outcome.before().soft()).isEqualTo(limits.hard() - 10);
       assertThat(outcome.after().soft()).isEqualTo(limits.hard());
-      assertThat(outcome.describe()).contains("-> " + limits.hard() + " (raised to the hard limit)");
+      assertThat(outcome.describe())
+          .contains("-> " + limits.hard() + " (raised to the hard limit)");
     } finally {
       FileDescriptorLimit.setSoftLimit(limits.soft());
     }
@@ -76,10 +81,16 @@ class FileDescriptorLimitTest {
 
   @Test
   void describesUnknownLimitsWithoutFailing() {
-    FileDescriptorLimit.Outcome unknown = new FileDescriptorLimit.Outcome(null, null, "no RLIMIT_NOFILE on Plan 9");
-    assertThat(unknown.describe()).isEqualTo("open files: limit unknown (no RLIMIT_NOFILE on Plan 9)");
-    FileDescriptorLimit.Outcome raised = new FileDescriptorLimit.Outcome(
-        new FileDescriptorLimit.Limits(1024, 4096), new FileDescriptorLimit.Limits(4096, 4096), "");
-    assertThat(raised.describe()).isEqualTo("open files: soft 1024 -> 4096 (raised to the hard limit), hard 4096");
+    FileDescriptorLimit.Outcome unknown =
+        new FileDescriptorLimit.Outcome(null, null, "no RLIMIT_NOFILE on Plan 9");
+    assertThat(unknown.describe())
+        .isEqualTo("open files: limit unknown (no RLIMIT_NOFILE on Plan 9)");
+    FileDescriptorLimit.Outcome raised =
+        new FileDescriptorLimit.Outcome(
+            new FileDescriptorLimit.Limits(1024, 4096),
+            new FileDescriptorLimit.Limits(4096, 4096),
+            "");
+    assertThat(raised.describe())
+        .isEqualTo("open files: soft 1024 -> 4096 (raised to the hard limit), hard 4096");
   }
 }

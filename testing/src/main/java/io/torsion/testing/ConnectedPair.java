@@ -7,8 +7,8 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * A server protocol and a client protocol connected to each other in memory, through the
- * reactor's real connection code, with a deterministic pump: Twisted's {@code
+ * A server protocol and a client protocol connected to each other in memory, through the reactor's
+ * real connection code, with a deterministic pump: Twisted's {@code
  * iosim.connectedServerAndClient}. Nothing happens until {@link #pump()} runs what is pending, on
  * the calling thread; then the two talk until neither has anything left to say.
  *
@@ -42,23 +42,34 @@ public final class ConnectedPair<S extends Protocol, C extends Protocol> {
     this.client = client;
   }
 
-  /** Connects {@code server} and {@code client}, and pumps until both have made their connections. */
-  public static <S extends Protocol, C extends Protocol> ConnectedPair<S, C> connect(S server, C client) {
+  /**
+   * Connects {@code server} and {@code client}, and pumps until both have made their connections.
+   */
+  public static <S extends Protocol, C extends Protocol> ConnectedPair<S, C> connect(
+      S server, C client) {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(client, "client");
     MemoryNetwork[] opened = new MemoryNetwork[1];
     Reactor reactor = MemoryTransport.manual(opened);
     MemoryNetwork network = opened[0];
-    network.meet(SERVER_SIDE, CLIENT_SIDE,
-        new InetSocketAddress("127.0.0.1", 8000), new InetSocketAddress("127.0.0.1", 54321));
-    reactor.connectTCP(SERVER_SIDE.getHostString(), SERVER_SIDE.getPort(), Factory.of(() -> server));
-    reactor.connectTCP(CLIENT_SIDE.getHostString(), CLIENT_SIDE.getPort(), Factory.of(() -> client));
+    network.meet(
+        SERVER_SIDE,
+        CLIENT_SIDE,
+        new InetSocketAddress("127.0.0.1", 8000),
+        new InetSocketAddress("127.0.0.1", 54321));
+    reactor.connectTCP(
+        SERVER_SIDE.getHostString(), SERVER_SIDE.getPort(), Factory.of(() -> server));
+    reactor.connectTCP(
+        CLIENT_SIDE.getHostString(), CLIENT_SIDE.getPort(), Factory.of(() -> client));
     ConnectedPair<S, C> pair = new ConnectedPair<>(network, reactor, server, client);
     pair.pump();
     return pair;
   }
 
-  /** Runs everything pending (deliveries, closes, producers) until nothing is; returns whether anything ran. */
+  /**
+   * Runs everything pending (deliveries, closes, producers) until nothing is; returns whether
+   * anything ran.
+   */
   public boolean pump() {
     return network.mainPoller().runPending() > 0;
   }
@@ -73,7 +84,10 @@ public final class ConnectedPair<S extends Protocol, C extends Protocol> {
     return client;
   }
 
-  /** Returns the in-memory reactor both connections belong to (never run: {@link #pump()} drives it). */
+  /**
+   * Returns the in-memory reactor both connections belong to (never run: {@link #pump()} drives
+   * it).
+   */
   public Reactor reactor() {
     return reactor;
   }

@@ -63,7 +63,11 @@ final class MemoryNetwork implements Network {
    * the two: the first end's local address is {@code firstAddress}, the second's {@code
    * secondAddress}, each the other's remote.
    */
-  void meet(InetSocketAddress first, InetSocketAddress second, SocketAddress firstAddress, SocketAddress secondAddress) {
+  void meet(
+      InetSocketAddress first,
+      InetSocketAddress second,
+      SocketAddress firstAddress,
+      SocketAddress secondAddress) {
     Meeting meeting = new Meeting(firstAddress, secondAddress);
     meetings.put(first, meeting);
     meetings.put(second, meeting);
@@ -102,7 +106,8 @@ final class MemoryNetwork implements Network {
     } else {
       bound = address;
       if (LISTENING.putIfAbsent(port, new Listener(bound, acceptor)) != null) {
-        throw new CannotListenError("cannot listen on " + where + ": in-memory port " + port + " is in use", null);
+        throw new CannotListenError(
+            "cannot listen on " + where + ": in-memory port " + port + " is in use", null);
       }
     }
     int taken = port;
@@ -127,40 +132,67 @@ final class MemoryNetwork implements Network {
   }
 
   @Override
-  public void connect(Poller poller, InetSocketAddress address, String destination, Duration timeout, SocketEvents events) {
+  public void connect(
+      Poller poller,
+      InetSocketAddress address,
+      String destination,
+      Duration timeout,
+      SocketEvents events) {
     MemoryPoller here = (MemoryPoller) poller;
-    InetSocketAddress local = new InetSocketAddress(loopback(address), NEXT_PORT.getAndUpdate(p -> p >= 65_535 ? 30_000 : p + 1));
+    InetSocketAddress local =
+        new InetSocketAddress(
+            loopback(address), NEXT_PORT.getAndUpdate(p -> p >= 65_535 ? 30_000 : p + 1));
     Meeting meeting = meetings.remove(address);
     if (meeting != null) {
       if (meeting.waiting == null) {
         meeting.waitingPoller = here;
         meeting.waiting = events;
       } else {
-        MemorySocket.pair(newSocket(here, events, meeting.secondAddress, meeting.firstAddress),
-            newSocket(meeting.waitingPoller, meeting.waiting, meeting.firstAddress, meeting.secondAddress));
+        MemorySocket.pair(
+            newSocket(here, events, meeting.secondAddress, meeting.firstAddress),
+            newSocket(
+                meeting.waitingPoller,
+                meeting.waiting,
+                meeting.firstAddress,
+                meeting.secondAddress));
       }
       return;
     }
     Plug plug = plugged.remove(address);
     if (plug != null) {
-      MemorySocket.pair(newSocket(here, events, plug.local(), plug.remote()),
+      MemorySocket.pair(
+          newSocket(here, events, plug.local(), plug.remote()),
           newSocket(here, plug.farEvents(), plug.remote(), plug.local()));
       return;
     }
     Listener listener = LISTENING.get(address.getPort());
     if (listener == null) {
-      here.post(() -> events.connectFailed(new ConnectionRefusedError("connection to " + destination + " refused", null)));
+      here.post(
+          () ->
+              events.connectFailed(
+                  new ConnectionRefusedError("connection to " + destination + " refused", null)));
       return;
     }
     MemorySocket client = newSocket(here, events, local, listener.address());
-    MemorySocket server = newSocket((MemoryPoller) listener.acceptor().nextPoller(), listener.acceptor().accepted(),
-        listener.address(), local);
+    MemorySocket server =
+        newSocket(
+            (MemoryPoller) listener.acceptor().nextPoller(),
+            listener.acceptor().accepted(),
+            listener.address(),
+            local);
     MemorySocket.pair(client, server);
   }
 
-  MemorySocket newSocket(MemoryPoller poller, SocketEvents events, SocketAddress local, SocketAddress remote) {
-    return new MemorySocket(poller, events, local, remote, WINDOW,
-        options.writeBufferLowWatermark(), options.writeBufferHighWatermark());
+  MemorySocket newSocket(
+      MemoryPoller poller, SocketEvents events, SocketAddress local, SocketAddress remote) {
+    return new MemorySocket(
+        poller,
+        events,
+        local,
+        remote,
+        WINDOW,
+        options.writeBufferLowWatermark(),
+        options.writeBufferHighWatermark());
   }
 
   private static InetAddress loopback(InetSocketAddress towards) {
@@ -172,6 +204,7 @@ final class MemoryNetwork implements Network {
 
   @Override
   public List<String> details() {
-    return List.of("io: in memory (sockets are queues; ports are shared by the JVM's in-memory reactors)");
+    return List.of(
+        "io: in memory (sockets are queues; ports are shared by the JVM's in-memory reactors)");
   }
 }

@@ -11,15 +11,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The poller of an in-memory reactor loop: a queue of tasks (every socket event is one), run by
- * the owner thread in order. A reactor that runs parks while idle; a test that never runs its
- * reactor drains the queue with {@link #runPending()}, which makes everything deterministic.
+ * The poller of an in-memory reactor loop: a queue of tasks (every socket event is one), run by the
+ * owner thread in order. A reactor that runs parks while idle; a test that never runs its reactor
+ * drains the queue with {@link #runPending()}, which makes everything deterministic.
  */
 final class MemoryPoller implements Poller {
   private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
 
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final Set<MemorySocket> sockets = Collections.newSetFromMap(new IdentityHashMap<>()); // owner's
+  private final Set<MemorySocket> sockets =
+      Collections.newSetFromMap(new IdentityHashMap<>()); // owner's
   private volatile Thread owner;
   private volatile boolean destroyed;
 

@@ -10,8 +10,8 @@ import java.util.ArrayDeque;
 
 /**
  * One end of an in-memory TCP connection. What is written waits in this end's queue (counted by
- * {@link #queuedBytes()}, with the watermarks of a real socket) until the peer's receive window
- * has room; the peer delivers each write as one read, and only while it is reading. So a peer that
+ * {@link #queuedBytes()}, with the watermarks of a real socket) until the peer's receive window has
+ * room; the peer delivers each write as one read, and only while it is reading. So a peer that
  * stops reading fills the window, then this end's queue, and its producers pause, as over TCP.
  * Closing sends an end of stream after what is queued; writing to a closed peer resets the
  * connection.
@@ -43,8 +43,14 @@ final class MemorySocket implements Socket {
   private boolean endOfStream; // guarded by this
   private boolean reset; // guarded by this
 
-  MemorySocket(MemoryPoller poller, SocketEvents events, SocketAddress local, SocketAddress remote,
-      int window, long lowWatermark, long highWatermark) {
+  MemorySocket(
+      MemoryPoller poller,
+      SocketEvents events,
+      SocketAddress local,
+      SocketAddress remote,
+      int window,
+      long lowWatermark,
+      long highWatermark) {
     this.poller = poller;
     this.events = events;
     this.local = local;
@@ -104,7 +110,8 @@ final class MemorySocket implements Socket {
       }
       while (!outbound.isEmpty() && peer.inboundBytes < peer.window) {
         ByteBuffer head = outbound.head(1)[0];
-        ByteBuffer next = ByteBuffer.allocate(head.remaining()).put(head).flip(); // one write, one read
+        ByteBuffer next =
+            ByteBuffer.allocate(head.remaining()).put(head).flip(); // one write, one read
         peer.inbound.add(next);
         peer.inboundBytes += next.remaining();
         flipped |= outbound.sent(next.remaining());
@@ -203,10 +210,11 @@ final class MemorySocket implements Socket {
   private void scheduleDelivery() {
     if (!deliveryScheduled) {
       deliveryScheduled = true;
-      poller.post(() -> {
-        deliveryScheduled = false;
-        deliver();
-      });
+      poller.post(
+          () -> {
+            deliveryScheduled = false;
+            deliver();
+          });
     }
   }
 
@@ -246,13 +254,14 @@ final class MemorySocket implements Socket {
     synchronized (this) {
       reset = true;
     }
-    poller.post(() -> {
-      if (!closed) {
-        outbound.clear();
-        events.failed(new IOException(why));
-        finish();
-      }
-    });
+    poller.post(
+        () -> {
+          if (!closed) {
+            outbound.clear();
+            events.failed(new IOException(why));
+            finish();
+          }
+        });
   }
 
   /** Closes this end abortively: the peer's connection is reset with {@code why}. */

@@ -8,8 +8,8 @@ import io.torsion.spi.Platform;
 import io.torsion.spi.ReactorProvider;
 
 /**
- * The in-memory transport: a {@link Reactor} whose sockets are queues in this JVM, running the
- * same connection code as every real transport (pausing, producers, watermarks, reads that follow
+ * The in-memory transport: a {@link Reactor} whose sockets are queues in this JVM, running the same
+ * connection code as every real transport (pausing, producers, watermarks, reads that follow
  * writes, the output budget, close semantics). In-memory reactors listen and connect to each other
  * by port; nothing touches the network.
  *
@@ -47,27 +47,29 @@ public final class MemoryTransport implements ReactorProvider {
 
   /** Opens the network of a reactor this package drives by hand. */
   static Reactor manual(MemoryNetwork[] opened) {
-    return Reactor.create(ReactorOptions.builder().threads(1).installSignalHandlers(false).build(), new ReactorProvider() {
-      @Override
-      public String name() {
-        return "memory";
-      }
+    return Reactor.create(
+        ReactorOptions.builder().threads(1).installSignalHandlers(false).build(),
+        new ReactorProvider() {
+          @Override
+          public String name() {
+            return "memory";
+          }
 
-      @Override
-      public int priority(Platform platform) {
-        return 0;
-      }
+          @Override
+          public int priority(Platform platform) {
+            return 0;
+          }
 
-      @Override
-      public Availability availability() {
-        return Availability.AVAILABLE;
-      }
+          @Override
+          public Availability availability() {
+            return Availability.AVAILABLE;
+          }
 
-      @Override
-      public Network open(ReactorOptions options) {
-        opened[0] = new MemoryNetwork(options);
-        return opened[0];
-      }
-    });
+          @Override
+          public Network open(ReactorOptions options) {
+            opened[0] = new MemoryNetwork(options);
+            return opened[0];
+          }
+        });
   }
 }

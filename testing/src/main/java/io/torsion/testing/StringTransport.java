@@ -1,9 +1,9 @@
 package io.torsion.testing;
 
+import io.torsion.ConnectError;
 import io.torsion.ConnectionAborted;
 import io.torsion.ConnectionClosed;
 import io.torsion.ConnectionDone;
-import io.torsion.ConnectError;
 import io.torsion.DrainableProtocol;
 import io.torsion.Factory;
 import io.torsion.HalfCloseableProtocol;
@@ -25,8 +25,8 @@ import java.util.Objects;
 
 /**
  * A protocol's connection to a scripted peer, in memory: Twisted's {@code StringTransport}, but
- * running the reactor's real connection code (the same as on a socket) over an in-memory socket.
- * It records what the protocol writes, and feeds it bytes as if they came from the peer, whole or
+ * running the reactor's real connection code (the same as on a socket) over an in-memory socket. It
+ * records what the protocol writes, and feeds it bytes as if they came from the peer, whole or
  * split at any point. Pausing holds reads back until resumed, registered producers are driven and
  * paused at the watermarks, and closing flushes first, exactly as on a socket.
  *
@@ -37,10 +37,10 @@ import java.util.Objects;
  * assertThat(transport.valueUtf8()).isEqualTo("hello");
  * }</pre>
  *
- * <p>Every method runs what the connection has pending before it returns (deterministically, on
- * the calling thread, with no reactor running): {@code connectionLost} is delivered once the
- * current callback has returned, as a reactor would. Protocol exceptions are contained as on a
- * socket: logged, and the connection aborted. Not thread-safe; use it from the test's thread.
+ * <p>Every method runs what the connection has pending before it returns (deterministically, on the
+ * calling thread, with no reactor running): {@code connectionLost} is delivered once the current
+ * callback has returned, as a reactor would. Protocol exceptions are contained as on a socket:
+ * logged, and the connection aborted. Not thread-safe; use it from the test's thread.
  */
 public final class StringTransport implements Transport {
   private static final InetSocketAddress DIALED = new InetSocketAddress("127.0.0.1", 1);
@@ -82,17 +82,24 @@ public final class StringTransport implements Transport {
     Reactor reactor = MemoryTransport.manual(opened);
     network = opened[0];
     network.plug(DIALED, new MemoryNetwork.Plug(host, peer, new PeerEnd()));
-    reactor.connectTCP(DIALED.getHostString(), DIALED.getPort(), Factory.of(() -> new Forwarder(protocol)))
-        .addErrback(failure -> {
-          throw new IllegalStateException("the in-memory connection failed: " + failure.message(), failure.value());
-        });
+    reactor
+        .connectTCP(
+            DIALED.getHostString(), DIALED.getPort(), Factory.of(() -> new Forwarder(protocol)))
+        .addErrback(
+            failure -> {
+              throw new IllegalStateException(
+                  "the in-memory connection failed: " + failure.message(), failure.value());
+            });
     pump();
     return protocol;
   }
 
   // ---------------------------------------------------------------- the peer's side
 
-  /** Delivers {@code data} to the protocol in one {@link Protocol#dataReceived} call (once it reads). */
+  /**
+   * Delivers {@code data} to the protocol in one {@link Protocol#dataReceived} call (once it
+   * reads).
+   */
   public void receive(byte[] data) {
     requireConnected();
     if (lost) {
@@ -137,10 +144,9 @@ public final class StringTransport implements Transport {
   }
 
   /**
-   * Simulates the peer closing the connection: with a {@link ConnectionDone}, a clean close (an
-   * end of stream, after which the protocol's writes reset the connection); with any other
-   * reason, a reset, which the protocol hears as {@link io.torsion.ConnectionLost} with the
-   * reason's message.
+   * Simulates the peer closing the connection: with a {@link ConnectionDone}, a clean close (an end
+   * of stream, after which the protocol's writes reset the connection); with any other reason, a
+   * reset, which the protocol hears as {@link io.torsion.ConnectionLost} with the reason's message.
    */
   public void peerClose(ConnectionClosed reason) {
     requireConnected();
@@ -176,7 +182,9 @@ public final class StringTransport implements Transport {
     return aborted;
   }
 
-  /** Returns true once the protocol's side shut down its output ({@link #loseWriteConnection()}). */
+  /**
+   * Returns true once the protocol's side shut down its output ({@link #loseWriteConnection()}).
+   */
   public boolean writeClosed() {
     pump();
     return writeClosed;
@@ -199,12 +207,15 @@ public final class StringTransport implements Transport {
     return closeReason;
   }
 
-  /** Returns the protocol this transport delivers to now (it changes with {@link #switchProtocol}). */
+  /**
+   * Returns the protocol this transport delivers to now (it changes with {@link #switchProtocol}).
+   */
   public Protocol protocol() {
     return protocol;
   }
 
-  // ---------------------------------------------------------------- Transport, on the real connection
+  // ---------------------------------------------------------------- Transport, on the real
+  // connection
 
   @Override
   public void write(ByteBuffer data) {
@@ -333,8 +344,13 @@ public final class StringTransport implements Transport {
 
   @Override
   public String toString() {
-    return "StringTransport[peer=" + peer + ", written=" + written.size() + " bytes"
-        + (connection != null && connection.disconnecting() ? ", disconnecting" : "") + "]";
+    return "StringTransport[peer="
+        + peer
+        + ", written="
+        + written.size()
+        + " bytes"
+        + (connection != null && connection.disconnecting() ? ", disconnecting" : "")
+        + "]";
   }
 
   /** The peer's end: records what the protocol sends. */
@@ -377,7 +393,8 @@ public final class StringTransport implements Transport {
    * What the real connection drives: passes every event on to the protocol under test, which sees
    * this StringTransport as its transport, so that the test can watch its producer.
    */
-  private final class Forwarder extends Protocol implements HalfCloseableProtocol, DrainableProtocol {
+  private final class Forwarder extends Protocol
+      implements HalfCloseableProtocol, DrainableProtocol {
     private final Protocol target;
 
     Forwarder(Protocol target) {

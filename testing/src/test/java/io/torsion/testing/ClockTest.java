@@ -38,20 +38,24 @@ class ClockTest {
 
   @Test
   void callsScheduledByDueCallsRunInTheSameAdvanceWhenDue() {
-    clock.callLater(Duration.ofSeconds(1), () -> {
-      ran.add("first");
-      clock.callLater(Duration.ZERO, () -> ran.add("chained"));
-      clock.callLater(Duration.ofSeconds(5), () -> ran.add("later"));
-    });
+    clock.callLater(
+        Duration.ofSeconds(1),
+        () -> {
+          ran.add("first");
+          clock.callLater(Duration.ZERO, () -> ran.add("chained"));
+          clock.callLater(Duration.ofSeconds(5), () -> ran.add("later"));
+        });
     clock.pump(Duration.ofSeconds(1), Duration.ofSeconds(1));
     assertThat(ran).containsExactly("first", "chained");
   }
 
   @Test
   void anExceptionFromACallReachesTheTest() {
-    clock.callLater(Duration.ZERO, () -> {
-      throw new IllegalStateException("boom");
-    });
+    clock.callLater(
+        Duration.ZERO,
+        () -> {
+          throw new IllegalStateException("boom");
+        });
     assertThatThrownBy(() -> clock.advance(Duration.ZERO)).hasMessage("boom");
   }
 
@@ -59,10 +63,12 @@ class ClockTest {
   void deferredTimeoutsAreTestableWithoutSleeping() {
     io.torsion.Deferred<String> slow = new io.torsion.Deferred<>();
     List<Throwable> failures = new ArrayList<>();
-    slow.addTimeout(Duration.ofMinutes(5), clock).addErrback(f -> {
-      failures.add(f.value());
-      return null;
-    });
+    slow.addTimeout(Duration.ofMinutes(5), clock)
+        .addErrback(
+            f -> {
+              failures.add(f.value());
+              return null;
+            });
     clock.advance(Duration.ofMinutes(4));
     assertThat(failures).isEmpty();
     clock.advance(Duration.ofMinutes(1));
@@ -72,6 +78,7 @@ class ClockTest {
 
   @Test
   void timeNeverGoesBackwards() {
-    assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ConnectedPairTest {
@@ -122,7 +124,9 @@ class ConnectedPairTest {
     assertThat(flood.paused).as("paused once the window and then the queue filled").isTrue();
     assertThat(flood.pauses).isGreaterThan(0);
     long queued = flood.transport().bufferedBytes();
-    assertThat(queued).as("still above the low watermark").isGreaterThan(ReactorOptions.defaults().writeBufferLowWatermark());
+    assertThat(queued)
+        .as("still above the low watermark")
+        .isGreaterThan(ReactorOptions.defaults().writeBufferLowWatermark());
     assertThat(flood.sent).isLessThan(16L * 1024 * 1024);
 
     pair.client().transport().resumeProducing(); // reads one more burst, then pauses again
@@ -153,25 +157,38 @@ class ConnectedPairTest {
   @Test
   void inMemoryReactorsListenAndConnectByPortWhenRun() throws Exception {
     try (io.torsion.BackgroundReactor background =
-        io.torsion.BackgroundReactor.start(Reactor.create(ReactorOptions.defaults(), new MemoryTransport()))) {
-      java.util.concurrent.CompletableFuture<String> echoed = new java.util.concurrent.CompletableFuture<>();
-      Recorder client = new Recorder() {
-        @Override
-        public void dataReceived(ByteBuffer data) {
-          super.dataReceived(data);
-          if (received.length() >= 4) {
-            echoed.complete(received.toString());
-          }
-        }
-      };
-      int port = background.call(() -> background.reactor().listenTCP(0, "127.0.0.1",
-          io.torsion.Factory.of(Echo::new)).getHost().getPort());
-      background.call(() -> background.reactor().connectTCP("127.0.0.1", port, io.torsion.Factory.of(() -> client))
-          .addCallback(p -> {
-            p.transport().write("ping");
-            return null;
-          }));
-      assertThat(echoed.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ping");
+        io.torsion.BackgroundReactor.start(
+            Reactor.create(ReactorOptions.defaults(), new MemoryTransport()))) {
+      CompletableFuture<String> echoed = new CompletableFuture<>();
+      Recorder client =
+          new Recorder() {
+            @Override
+            public void dataReceived(ByteBuffer data) {
+              super.dataReceived(data);
+              if (received.length() >= 4) {
+                echoed.complete(received.toString());
+              }
+            }
+          };
+      int port =
+          background.call(
+              () ->
+                  background
+                      .reactor()
+                      .listenTCP(0, "127.0.0.1", io.torsion.Factory.of(Echo::new))
+                      .getHost()
+                      .getPort());
+      background.call(
+          () ->
+              background
+                  .reactor()
+                  .connectTCP("127.0.0.1", port, io.torsion.Factory.of(() -> client))
+                  .addCallback(
+                      p -> {
+                        p.transport().write("ping");
+                        return null;
+                      }));
+      assertThat(echoed.get(5, TimeUnit.SECONDS)).isEqualTo("ping");
       assertThat(background.reactor().report().transport()).isEqualTo("memory");
     }
   }
@@ -179,16 +196,24 @@ class ConnectedPairTest {
   @Test
   void connectingToNoListenerIsRefused() throws Exception {
     try (io.torsion.BackgroundReactor background =
-        io.torsion.BackgroundReactor.start(Reactor.create(ReactorOptions.defaults(), new MemoryTransport()))) {
-      Throwable error = background.call(() -> {
-        java.util.concurrent.CompletableFuture<Throwable> failed = new java.util.concurrent.CompletableFuture<>();
-        background.reactor().connectTCP("127.0.0.1", 1, io.torsion.Factory.of(Recorder::new))
-            .addErrback(f -> {
-              failed.complete(f.value());
-              return null;
-            });
-        return failed;
-      }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        io.torsion.BackgroundReactor.start(
+            Reactor.create(ReactorOptions.defaults(), new MemoryTransport()))) {
+      Throwable error =
+          background
+              .call(
+                  () -> {
+                    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+                    background
+                        .reactor()
+                        .connectTCP("127.0.0.1", 1, io.torsion.Factory.of(Recorder::new))
+                        .addErrback(
+                            f -> {
+                              failed.complete(f.value());
+                              return null;
+                            });
+                    return failed;
+                  })
+              .get(5, TimeUnit.SECONDS);
       assertThat(error).isInstanceOf(io.torsion.ConnectionRefusedError.class);
     }
   }

@@ -50,7 +50,8 @@ class StringTransportTest {
     Probe probe = transport.connect(new Probe());
     probe.transport().write("hi");
     transport.receive("q");
-    assertThat(probe.events).containsExactly("made", "data:q", "after loseConnection", "lost:ConnectionDone");
+    assertThat(probe.events)
+        .containsExactly("made", "data:q", "after loseConnection", "lost:ConnectionDone");
     assertThat(transport.valueUtf8()).isEqualTo("hi");
     assertThat(transport.disconnecting()).isTrue();
     probe.transport().write("dropped after close");
@@ -81,7 +82,9 @@ class StringTransportTest {
     Probe probe = transport.connect(new Probe());
     transport.peerHalfClose();
     transport.peerClose(new ConnectionDone("bye")); // its end of stream came with the half-close
-    assertThat(probe.events).as("a half-closeable protocol stays open, as on a socket").containsExactly("made", "half-closed");
+    assertThat(probe.events)
+        .as("a half-closeable protocol stays open, as on a socket")
+        .containsExactly("made", "half-closed");
     probe.transport().loseConnection();
     transport.peerClose(new ConnectionAborted("twice", null)); // after the close: nothing happens
     assertThat(probe.events).containsExactly("made", "half-closed", "lost:ConnectionDone");

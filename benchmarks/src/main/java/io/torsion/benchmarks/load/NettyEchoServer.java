@@ -12,7 +12,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
  * shared handler that writes every read back and flushes when the read burst ends, on one event
  * loop, with Netty's default settings. The benchmark's reference point, not a Torsion component.
  *
- * <pre>java -cp benchmarks.jar io.torsion.benchmarks.load.NettyEchoServer PORT epoll|io_uring|nio</pre>
+ * <pre>java -cp benchmarks.jar io.torsion.benchmarks.load.NettyEchoServer PORT epoll|io_uring|nio
+ * </pre>
  */
 public final class NettyEchoServer {
   private NettyEchoServer() {}
@@ -41,9 +42,14 @@ public final class NettyEchoServer {
     int port = Integer.parseInt(args[0]);
     NettyFlavour flavour = NettyFlavour.of(args.length < 2 ? "epoll" : args[1]);
     MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, flavour.io());
-    Channel server = new ServerBootstrap().group(group).channel(flavour.serverChannel())
-        .childHandler(new EchoHandler())
-        .bind("127.0.0.1", port).sync().channel();
+    Channel server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(flavour.serverChannel())
+            .childHandler(new EchoHandler())
+            .bind("127.0.0.1", port)
+            .sync()
+            .channel();
     System.out.println("netty-echo: " + flavour.name() + " 127.0.0.1:" + port);
     server.closeFuture().sync();
   }

@@ -23,7 +23,9 @@ import java.nio.charset.StandardCharsets;
  * response, flushed on read-complete; one event loop, as Torsion's default. The benchmark's
  * reference point, not a Torsion component.
  *
- * <pre>java -cp benchmarks.jar io.torsion.benchmarks.load.NettyPlaintextServer PORT epoll|io_uring|nio</pre>
+ * <pre>
+ * java -cp benchmarks.jar io.torsion.benchmarks.load.NettyPlaintextServer PORT epoll|io_uring|nio
+ * </pre>
  */
 public final class NettyPlaintextServer {
   private NettyPlaintextServer() {}
@@ -35,27 +37,43 @@ public final class NettyPlaintextServer {
     MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, flavour.io());
     byte[] body = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
     ByteBuf content = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(body));
-    Channel server = new ServerBootstrap().group(group).channel(flavour.serverChannel())
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new HttpServerCodec(), new SimpleChannelInboundHandler<HttpRequest>() {
-              @Override
-              protected void channelRead0(ChannelHandlerContext ctx, HttpRequest request) {
-                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    content.duplicate());
-                response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                ctx.write(response);
-              }
+    Channel server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(flavour.serverChannel())
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new HttpServerCodec(),
+                            new SimpleChannelInboundHandler<HttpRequest>() {
+                              @Override
+                              protected void channelRead0(
+                                  ChannelHandlerContext ctx, HttpRequest request) {
+                                FullHttpResponse response =
+                                    new DefaultFullHttpResponse(
+                                        HttpVersion.HTTP_1_1,
+                                        HttpResponseStatus.OK,
+                                        content.duplicate());
+                                response
+                                    .headers()
+                                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                                ctx.write(response);
+                              }
 
-              @Override
-              public void channelReadComplete(ChannelHandlerContext ctx) {
-                ctx.flush();
-              }
-            });
-          }
-        }).bind("127.0.0.1", port).sync().channel();
+                              @Override
+                              public void channelReadComplete(ChannelHandlerContext ctx) {
+                                ctx.flush();
+                              }
+                            });
+                  }
+                })
+            .bind("127.0.0.1", port)
+            .sync()
+            .channel();
     System.out.println("netty-plaintext: " + flavour.name() + " 127.0.0.1:" + port);
     server.closeFuture().sync();
   }

@@ -5,7 +5,9 @@ import com.sun.jna.Native;
 import com.sun.jna.Structure;
 import java.util.Locale;
 
-/** The C library's rlimit calls through JNA; loaded once, failing into a reason instead of throwing. */
+/**
+ * The C library's rlimit calls through JNA; loaded once, failing into a reason instead of throwing.
+ */
 public final class NativeRlimit {
   private final LibC libc;
   private final int resource;
@@ -29,7 +31,8 @@ public final class NativeRlimit {
     } else if (macos || os.contains("bsd")) {
       resource = 8; // RLIMIT_NOFILE on macOS and the BSDs
     } else {
-      return new NativeRlimit(null, 0, false, "no RLIMIT_NOFILE on " + System.getProperty("os.name"));
+      return new NativeRlimit(
+          null, 0, false, "no RLIMIT_NOFILE on " + System.getProperty("os.name"));
     }
     try {
       return new NativeRlimit(Native.load("c", LibC.class), resource, macos, null);
@@ -71,7 +74,8 @@ public final class NativeRlimit {
     }
     limit.rlim_cur = soft;
     if (libc.setrlimit(resource, limit) != 0) {
-      throw new IllegalStateException("setrlimit(soft=" + soft + ") failed, errno " + Native.getLastError());
+      throw new IllegalStateException(
+          "setrlimit(soft=" + soft + ") failed, errno " + Native.getLastError());
     }
   }
 
@@ -87,6 +91,7 @@ public final class NativeRlimit {
   public static final class RLimit extends Structure {
     /** The soft limit. */
     public long rlim_cur;
+
     /** The hard limit. */
     public long rlim_max;
 

@@ -1,7 +1,7 @@
 package io.torsion.transport.epoll;
 
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -11,17 +11,22 @@ import io.torsion.spi.Network;
 import io.torsion.spi.Platform;
 import io.torsion.spi.ReactorProvider;
 import io.torsion.transport.netty.NettyTransport;
+import java.util.Locale;
 
 /**
- * The {@code epoll} transport: Netty 4.2's native epoll I/O handler. The first choice on Linux
- * when Netty's native library loads; elsewhere, or when it does not load, it reports why.
+ * The {@code epoll} transport: Netty 4.2's native epoll I/O handler. The first choice on Linux when
+ * Netty's native library loads; elsewhere, or when it does not load, it reports why.
  */
 public final class EpollReactorProvider implements ReactorProvider {
   /** The priority of epoll on Linux; 0 (never automatic) elsewhere. */
   public static final int PRIORITY = 100;
 
   private static final NettyTransport EPOLL =
-      new NettyTransport(EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel.class, EpollChannelOption.SO_REUSEPORT);
+      new NettyTransport(
+          EpollIoHandler::newFactory,
+          EpollServerSocketChannel.class,
+          EpollSocketChannel.class,
+          EpollChannelOption.SO_REUSEPORT);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public EpollReactorProvider() {}
@@ -45,9 +50,13 @@ public final class EpollReactorProvider implements ReactorProvider {
     String arch = System.getProperty("os.arch", "");
     String classifier = arch.equals("aarch64") ? "linux-aarch_64" : "linux-x86_64";
     String hint =
-        System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")
-            ? "Netty's native epoll did not load (" + cause + "); make sure"
-                + " io.netty:netty-transport-native-epoll:" + classifier + " is on the class path"
+        System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
+            ? "Netty's native epoll did not load ("
+                + cause
+                + "); make sure"
+                + " io.netty:netty-transport-native-epoll:"
+                + classifier
+                + " is on the class path"
                 + " and the temporary directory allows executables"
             : "epoll exists on Linux only (" + cause + ")";
     return Availability.unavailable(hint, cause);

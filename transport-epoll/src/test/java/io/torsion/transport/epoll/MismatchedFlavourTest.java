@@ -20,31 +20,36 @@ import org.junit.jupiter.api.Test;
 class MismatchedFlavourTest {
   @Test
   void channelsThatDoNotFitTheIoHandlerFailWithAnErrorNamingThem() {
-    NettyTransport mismatched = new NettyTransport(NioIoHandler::newFactory,
-        EpollServerSocketChannel.class, EpollSocketChannel.class);
-    Reactor reactor = Reactor.create(ReactorOptions.defaults(), new ReactorProvider() {
-      @Override
-      public String name() {
-        return "mismatched";
-      }
+    NettyTransport mismatched =
+        new NettyTransport(
+            NioIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel.class);
+    Reactor reactor =
+        Reactor.create(
+            ReactorOptions.defaults(),
+            new ReactorProvider() {
+              @Override
+              public String name() {
+                return "mismatched";
+              }
 
-      @Override
-      public int priority(Platform platform) {
-        return 0;
-      }
+              @Override
+              public int priority(Platform platform) {
+                return 0;
+              }
 
-      @Override
-      public Availability availability() {
-        return Availability.AVAILABLE;
-      }
+              @Override
+              public Availability availability() {
+                return Availability.AVAILABLE;
+              }
 
-      @Override
-      public Network open(ReactorOptions options) {
-        return mismatched.open(options);
-      }
-    });
+              @Override
+              public Network open(ReactorOptions options) {
+                return mismatched.open(options);
+              }
+            });
     try {
-      assertThatThrownBy(() -> reactor.listenTCP(0, "127.0.0.1", Factory.of(() -> new Protocol() {})))
+      assertThatThrownBy(
+              () -> reactor.listenTCP(0, "127.0.0.1", Factory.of(() -> new Protocol() {})))
           .isInstanceOf(CannotListenError.class)
           .hasMessageContaining("pairs channel classes with an I/O handler they do not fit")
           .hasMessageContaining("EpollServerSocketChannel");

@@ -1,7 +1,7 @@
 package io.torsion.transport.iouring;
 
-import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
@@ -21,9 +21,9 @@ import java.util.Locale;
  *
  * <p>Netty's multishot accept re-arms itself when the kernel ends it with an error, so a process
  * out of file descriptors would spin (measured here: a whole core, 600,000 failed accepts a
- * second). Unless {@value #MULTISHOT_ACCEPT} is set, this provider sets it to {@code false}
- * before Netty's io_uring classes initialise, which lets the reactor's accept back-off work; if
- * multishot accept is on anyway, the reactor's report says so and a warning is logged.
+ * second). Unless {@value #MULTISHOT_ACCEPT} is set, this provider sets it to {@code false} before
+ * Netty's io_uring classes initialise, which lets the reactor's accept back-off work; if multishot
+ * accept is on anyway, the reactor's report says so and a warning is logged.
  */
 public final class IoUringReactorProvider implements ReactorProvider {
   /** Netty's system property for multishot accept, read once when its io_uring classes load. */
@@ -32,7 +32,11 @@ public final class IoUringReactorProvider implements ReactorProvider {
   private static final System.Logger LOG = System.getLogger(IoUringReactorProvider.class.getName());
 
   private static final NettyTransport IO_URING =
-      new NettyTransport(IoUringIoHandler::newFactory, IoUringServerSocketChannel.class, IoUringSocketChannel.class, IoUringChannelOption.SO_REUSEPORT);
+      new NettyTransport(
+          IoUringIoHandler::newFactory,
+          IoUringServerSocketChannel.class,
+          IoUringSocketChannel.class,
+          IoUringChannelOption.SO_REUSEPORT);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public IoUringReactorProvider() {}
@@ -60,11 +64,18 @@ public final class IoUringReactorProvider implements ReactorProvider {
         return Availability.AVAILABLE;
       }
       Throwable cause = IoUring.unavailabilityCause();
-      String classifier = here.arch().toLowerCase(Locale.ROOT).contains("aarch64") ? "linux-aarch_64" : "linux-x86_64";
+      String classifier =
+          here.arch().toLowerCase(Locale.ROOT).contains("aarch64")
+              ? "linux-aarch_64"
+              : "linux-x86_64";
       return Availability.unavailable(
-          "Netty's io_uring cannot run here (" + cause + "); it needs Linux 5.14 or later with io_uring"
+          "Netty's io_uring cannot run here ("
+              + cause
+              + "); it needs Linux 5.14 or later with io_uring"
               + " allowed (not blocked by seccomp or sysctl kernel.io_uring_disabled) and"
-              + " io.netty:netty-transport-native-io_uring:" + classifier + " on the class path",
+              + " io.netty:netty-transport-native-io_uring:"
+              + classifier
+              + " on the class path",
           cause);
     } catch (LinkageError error) {
       return Availability.unavailable("Netty's io_uring classes did not load: " + error, error);
@@ -76,9 +87,11 @@ public final class IoUringReactorProvider implements ReactorProvider {
     preferSingleShotAccept();
     String accept;
     if (IoUring.isAcceptMultishotEnabled()) {
-      String warning = "io_uring multishot accept is enabled: when the process runs out of file descriptors,"
-          + " Netty re-arms accept in a busy loop that the reactor cannot stop; start the JVM with -D"
-          + MULTISHOT_ACCEPT + "=false";
+      String warning =
+          "io_uring multishot accept is enabled: when the process runs out of file descriptors,"
+              + " Netty re-arms accept in a busy loop that the reactor cannot stop; start the JVM with -D"
+              + MULTISHOT_ACCEPT
+              + "=false";
       LOG.log(System.Logger.Level.WARNING, warning);
       accept = "accept: multishot (" + warning + ")";
     } else {

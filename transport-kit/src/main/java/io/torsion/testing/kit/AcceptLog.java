@@ -9,8 +9,8 @@ import java.util.logging.Logger;
 
 /**
  * Counts what the reactors log about accepting ({@code io.torsion.ListeningPort}), through the
- * JDK's default {@link System.Logger} backend, so that kit tests can check that accept failures
- * are logged once per burst and retried with back-off rather than in a busy loop.
+ * JDK's default {@link System.Logger} backend, so that kit tests can check that accept failures are
+ * logged once per burst and retried with back-off rather than in a busy loop.
  */
 final class AcceptLog extends Handler {
   final CountDownLatch firstWarning = new CountDownLatch(1);
@@ -42,7 +42,8 @@ final class AcceptLog extends Handler {
       warnings.incrementAndGet();
       failedAttempts.incrementAndGet();
       firstWarning.countDown();
-    } else if (record.getLevel().intValue() < Level.INFO.intValue() && record.getMessage().startsWith("accept failed")) {
+    } else if (record.getLevel().intValue() < Level.INFO.intValue()
+        && record.getMessage().startsWith("accept failed")) {
       failedAttempts.incrementAndGet();
     }
   }

@@ -1,68 +1,30 @@
 package io.torsion.testing.kit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.torsion.CannotListenError;
-import io.torsion.ConnectionAborted;
-import io.torsion.ConnectionClosed;
-import io.torsion.ConnectionDone;
-import io.torsion.ConnectionLost;
-import io.torsion.ConnectionRefusedError;
-import io.torsion.DNSLookupError;
-import io.torsion.DelayedCall;
+import io.torsion.BackgroundReactor;
 import io.torsion.Deferred;
 import io.torsion.Factory;
-import io.torsion.HalfCloseableProtocol;
-import io.torsion.ListeningPort;
-import io.torsion.Protocol;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
-import io.torsion.SystemEvent;
-import io.torsion.TriggerPhase;
 import io.torsion.spi.Availability;
 import io.torsion.spi.ReactorProvider;
-import io.torsion.BackgroundReactor;
-import io.torsion.posix.FileDescriptorLimit;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
 import java.util.ServiceLoader;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The life cycle of the kit's tests: finds the transport's provider, runs each test against a
- * fresh reactor of it (created directly, ignoring {@code -Dtorsion.reactor}), and skips every test,
- * with the reason logged and given to JUnit, when the transport cannot run on this machine. Extend
+ * The life cycle of the kit's tests: finds the transport's provider, runs each test against a fresh
+ * reactor of it (created directly, ignoring {@code -Dtorsion.reactor}), and skips every test, with
+ * the reason logged and given to JUnit, when the transport cannot run on this machine. Extend
  * {@link TransportConformanceKit} for the whole kit, or this class with the concern interfaces that
  * apply.
  */
@@ -81,7 +43,10 @@ public abstract class ConformanceBase implements KitContext {
   /** Returns the name of the provider under test, e.g. {@code "nio"}. */
   protected abstract String transportName();
 
-  /** Returns the provider under test: by default the one of {@link #transportName()} on the class path. */
+  /**
+   * Returns the provider under test: by default the one of {@link #transportName()} on the class
+   * path.
+   */
   protected ReactorProvider findProvider() {
     for (ReactorProvider candidate : ServiceLoader.load(ReactorProvider.class)) {
       if (candidate.name().equals(transportName())) {
@@ -103,14 +68,18 @@ public abstract class ConformanceBase implements KitContext {
     assertThat(provider).as("provider '%s' on the test class path", transportName()).isNotNull();
     availability = provider.availability();
     if (!availability.available()) {
-      LOG.log(System.Logger.Level.WARNING, "Skipping the conformance kit for ''{0}'': {1}",
-          transportName(), availability.describe());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Skipping the conformance kit for ''{0}'': {1}",
+          transportName(),
+          availability.describe());
     }
   }
 
   @BeforeEach
   void startReactor() {
-    Assumptions.assumeTrue(availability.available(),
+    Assumptions.assumeTrue(
+        availability.available(),
         () -> "transport '" + transportName() + "' cannot run here: " + availability.describe());
     background = BackgroundReactor.start(newReactor());
   }
@@ -154,24 +123,26 @@ public abstract class ConformanceBase implements KitContext {
 
   /** Returns the outcome of {@code deferred} as a future, attaching on the reactor thread. */
   @Override
-  public <T> CompletableFuture<T> outcome(java.util.concurrent.Callable<Deferred<T>> start) {
+  public <T> CompletableFuture<T> outcome(Callable<Deferred<T>> start) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    background.execute(() -> {
-      try {
-        start.call().addCallbacks(
-            value -> {
-              result.complete(value);
-              return null;
-            },
-            failure -> {
-              result.completeExceptionally(failure.value());
-              return null;
-            });
-      } catch (Exception e) {
-        result.completeExceptionally(e);
-      }
-    });
+    background.execute(
+        () -> {
+          try {
+            start
+                .call()
+                .addCallbacks(
+                    value -> {
+                      result.complete(value);
+                      return null;
+                    },
+                    failure -> {
+                      result.completeExceptionally(failure.value());
+                      return null;
+                    });
+          } catch (Exception e) {
+            result.completeExceptionally(e);
+          }
+        });
     return result;
   }
-
 }

@@ -3,7 +3,6 @@ package io.torsion.testing.kit;
 import static io.torsion.testing.kit.Kit.await;
 import static io.torsion.testing.kit.Kit.randomBytes;
 import static io.torsion.testing.kit.Kit.recorders;
-import static io.torsion.testing.kit.Kit.WAIT_SECONDS;
 import static io.torsion.testing.kit.Kit.take;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,29 +12,17 @@ import io.torsion.ConnectionAborted;
 import io.torsion.ConnectionClosed;
 import io.torsion.ConnectionDone;
 import io.torsion.ConnectionLost;
-import io.torsion.ConnectionRefusedError;
-import io.torsion.DNSLookupError;
-import io.torsion.DelayedCall;
 import io.torsion.Deferred;
 import io.torsion.Factory;
 import io.torsion.HalfCloseableProtocol;
 import io.torsion.ListeningPort;
 import io.torsion.Protocol;
 import io.torsion.Reactor;
-import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
 import io.torsion.SystemEvent;
 import io.torsion.TriggerPhase;
-import io.torsion.spi.Availability;
-import io.torsion.spi.ReactorProvider;
-import io.torsion.BackgroundReactor;
-import io.torsion.posix.FileDescriptorLimit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -43,32 +30,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import java.util.ServiceLoader;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 
-/** The conformance kit's tests of connections: echo of every size, closing (clean, with a reason, aborted, half-closed), switching protocols, exceptions contained to their connection, the thread of every callback, and connections at shutdown. */
+/**
+ * The conformance kit's tests of connections: echo of every size, closing (clean, with a reason,
+ * aborted, half-closed), switching protocols, exceptions contained to their connection, the thread
+ * of every callback, and connections at shutdown.
+ */
 public interface ConnectionConformance extends KitContext {
   /** Concurrent connections held open by {@link #servesManyConcurrentConnections()}. */
   int CONCURRENT_CONNECTIONS = 2000;
-
 
   @Test
   default void echoesBytesBackOnOneConnection() throws Exception {
@@ -85,13 +62,15 @@ public interface ConnectionConformance extends KitContext {
     for (int size : new int[] {1, 2, 1000, 64 * 1024 + 1, 1024 * 1024, 16 * 1024 * 1024}) {
       byte[] sent = randomBytes(size, size);
       try (Peer peer = Peer.connect(port)) {
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-          try {
-            peer.write(sent);
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        CompletableFuture<Void> writer =
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    peer.write(sent);
+                  } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
         byte[] received = peer.read(size);
         await(writer);
         assertThat(Arrays.equals(received, sent)).as("%d bytes echoed intact", size).isTrue();
@@ -105,32 +84,37 @@ public interface ConnectionConformance extends KitContext {
     // reads is written, while it is lent, to the first one's transport.
     AtomicReference<Protocol> sink = new AtomicReference<>();
     BlockingQueue<Protocol> made = new LinkedBlockingQueue<>();
-    int port = listen(peer -> new Protocol() {
-      @Override
-      public void connectionMade() {
-        sink.compareAndSet(null, this);
-        made.add(this);
-      }
+    int port =
+        listen(
+            peer ->
+                new Protocol() {
+                  @Override
+                  public void connectionMade() {
+                    sink.compareAndSet(null, this);
+                    made.add(this);
+                  }
 
-      @Override
-      public void dataReceived(ByteBuffer data) {
-        if (sink.get() != this) {
-          sink.get().transport().write(data);
-        }
-      }
-    });
+                  @Override
+                  public void dataReceived(ByteBuffer data) {
+                    if (sink.get() != this) {
+                      sink.get().transport().write(data);
+                    }
+                  }
+                });
     byte[] sent = randomBytes(4 * 1024 * 1024 + 3, 7);
     try (Peer receiver = Peer.connect(port)) {
       take(made);
       try (Peer sender = Peer.connect(port)) {
         take(made);
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-          try {
-            sender.write(sent);
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        CompletableFuture<Void> writer =
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    sender.write(sent);
+                  } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
         byte[] received = receiver.read(sent.length);
         await(writer);
         assertThat(Arrays.equals(received, sent)).as("relayed bytes intact").isTrue();
@@ -140,17 +124,25 @@ public interface ConnectionConformance extends KitContext {
 
   @Test
   default void writeSequenceStringsAndArraysArriveInOrder() throws Exception {
-    int port = listen(Factory.of(() -> new Protocol() {
-      @Override
-      public void connectionMade() {
-        transport().write("a");
-        transport().writeSequence(List.of(ByteBuffer.wrap(new byte[] {'b'}), ByteBuffer.wrap(new byte[] {'c', 'd'})));
-        transport().write(new byte[] {'e'});
-        transport().write(ByteBuffer.allocateDirect(1).put((byte) 'f').flip());
-        transport().write("\u00e9");
-        transport().loseConnection();
-      }
-    }));
+    int port =
+        listen(
+            Factory.of(
+                () ->
+                    new Protocol() {
+                      @Override
+                      public void connectionMade() {
+                        transport().write("a");
+                        transport()
+                            .writeSequence(
+                                List.of(
+                                    ByteBuffer.wrap(new byte[] {'b'}),
+                                    ByteBuffer.wrap(new byte[] {'c', 'd'})));
+                        transport().write(new byte[] {'e'});
+                        transport().write(ByteBuffer.allocateDirect(1).put((byte) 'f').flip());
+                        transport().write("\u00e9");
+                        transport().loseConnection();
+                      }
+                    }));
     try (Peer peer = Peer.connect(port)) {
       assertThat(new String(peer.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("abcdef\u00e9");
     }
@@ -159,10 +151,12 @@ public interface ConnectionConformance extends KitContext {
   @Test
   default void servesManyConcurrentConnections() throws Exception {
     AtomicInteger made = new AtomicInteger();
-    int port = listen(peer -> {
-      made.incrementAndGet();
-      return new Recorder(true);
-    });
+    int port =
+        listen(
+            peer -> {
+              made.incrementAndGet();
+              return new Recorder(true);
+            });
     List<SocketChannel> clients = new ArrayList<>();
     try {
       InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
@@ -170,7 +164,9 @@ public interface ConnectionConformance extends KitContext {
         clients.add(SocketChannel.open(server));
       }
       for (int i = 0; i < clients.size(); i++) {
-        clients.get(i).write(ByteBuffer.wrap(String.format("%08d", i).getBytes(StandardCharsets.US_ASCII)));
+        clients
+            .get(i)
+            .write(ByteBuffer.wrap(String.format("%08d", i).getBytes(StandardCharsets.US_ASCII)));
       }
       for (int i = 0; i < clients.size(); i++) {
         ByteBuffer reply = ByteBuffer.allocate(8);
@@ -179,7 +175,8 @@ public interface ConnectionConformance extends KitContext {
         while (reply.hasRemaining()) {
           assertThat(client.read(reply)).as("connection %d open", i).isNotNegative();
         }
-        assertThat(new String(reply.array(), StandardCharsets.US_ASCII)).isEqualTo(String.format("%08d", i));
+        assertThat(new String(reply.array(), StandardCharsets.US_ASCII))
+            .isEqualTo(String.format("%08d", i));
       }
       assertThat(made.get()).isEqualTo(CONCURRENT_CONNECTIONS);
     } finally {
@@ -194,19 +191,23 @@ public interface ConnectionConformance extends KitContext {
     int size = 8 * 1024 * 1024;
     byte[] payload = randomBytes(size, 7);
     CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
-    int port = listen(Factory.of(() -> new Protocol() {
-      @Override
-      public void connectionMade() {
-        transport().write(payload);
-        transport().loseConnection();
-        transport().write("ignored after loseConnection");
-      }
+    int port =
+        listen(
+            Factory.of(
+                () ->
+                    new Protocol() {
+                      @Override
+                      public void connectionMade() {
+                        transport().write(payload);
+                        transport().loseConnection();
+                        transport().write("ignored after loseConnection");
+                      }
 
-      @Override
-      public void connectionLost(ConnectionClosed why) {
-        reason.complete(why);
-      }
-    }));
+                      @Override
+                      public void connectionLost(ConnectionClosed why) {
+                        reason.complete(why);
+                      }
+                    }));
     try (Peer peer = Peer.connect(port)) {
       byte[] received = peer.readToEnd();
       assertThat(received.length).isEqualTo(size);
@@ -218,53 +219,68 @@ public interface ConnectionConformance extends KitContext {
   @Test
   default void loseConnectionWithAReasonFlushesAndReportsIt() throws Exception {
     CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
-    int port = listen(Factory.of(() -> new Protocol() {
-      @Override
-      public void dataReceived(ByteBuffer data) {
-        transport().write("ERROR bad input\r\n");
-        transport().loseConnection("bad input from the peer");
-      }
+    int port =
+        listen(
+            Factory.of(
+                () ->
+                    new Protocol() {
+                      @Override
+                      public void dataReceived(ByteBuffer data) {
+                        transport().write("ERROR bad input\r\n");
+                        transport().loseConnection("bad input from the peer");
+                      }
 
-      @Override
-      public void connectionLost(ConnectionClosed why) {
-        reason.complete(why);
-      }
-    }));
+                      @Override
+                      public void connectionLost(ConnectionClosed why) {
+                        reason.complete(why);
+                      }
+                    }));
     try (Peer peer = Peer.connect(port)) {
       peer.write("garbage");
-      assertThat(new String(peer.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("ERROR bad input\r\n");
+      assertThat(new String(peer.readToEnd(), StandardCharsets.UTF_8))
+          .isEqualTo("ERROR bad input\r\n");
     }
-    assertThat(await(reason)).isInstanceOf(ConnectionLost.class).hasMessage("bad input from the peer");
+    assertThat(await(reason))
+        .isInstanceOf(ConnectionLost.class)
+        .hasMessage("bad input from the peer");
   }
 
   @Test
-  default void switchProtocolHandsTheConnectionAndUnconsumedBytesToTheNextProtocol() throws Exception {
+  default void switchProtocolHandsTheConnectionAndUnconsumedBytesToTheNextProtocol()
+      throws Exception {
     CompletableFuture<String> firstLost = new CompletableFuture<>();
-    int port = listen(Factory.of(() -> new Protocol() {
-      @Override
-      public void dataReceived(ByteBuffer data) {
-        // "SWITCH\n" then anything: everything after the newline goes to an echo protocol.
-        int newline = -1;
-        for (int i = data.position(); i < data.limit(); i++) {
-          if (data.get(i) == '\n') {
-            newline = i;
-            break;
-          }
-        }
-        if (newline >= 0) {
-          data.position(newline + 1);
-          transport().switchProtocol(new Recorder(true), data);
-        }
-      }
+    int port =
+        listen(
+            Factory.of(
+                () ->
+                    new Protocol() {
+                      @Override
+                      public void dataReceived(ByteBuffer data) {
+                        // "SWITCH\n" then anything: everything after the newline goes to an echo
+                        // protocol.
+                        int newline = -1;
+                        for (int i = data.position(); i < data.limit(); i++) {
+                          if (data.get(i) == '\n') {
+                            newline = i;
+                            break;
+                          }
+                        }
+                        if (newline >= 0) {
+                          data.position(newline + 1);
+                          transport().switchProtocol(new Recorder(true), data);
+                        }
+                      }
 
-      @Override
-      public void connectionLost(ConnectionClosed reason) {
-        firstLost.complete("the first protocol heard connectionLost");
-      }
-    }));
+                      @Override
+                      public void connectionLost(ConnectionClosed reason) {
+                        firstLost.complete("the first protocol heard connectionLost");
+                      }
+                    }));
     try (Peer peer = Peer.connect(port)) {
       peer.write("SWITCH\nabc");
-      assertThat(peer.readUtf8(3)).as("the unconsumed bytes, echoed by the next protocol").isEqualTo("abc");
+      assertThat(peer.readUtf8(3))
+          .as("the unconsumed bytes, echoed by the next protocol")
+          .isEqualTo("abc");
       peer.write("def");
       assertThat(peer.readUtf8(3)).isEqualTo("def");
     }
@@ -276,21 +292,29 @@ public interface ConnectionConformance extends KitContext {
     int size = 8 * 1024 * 1024; // under the write buffer limit, so abortConnection is what closes
     assertThat((long) size).isLessThan(options().writeBufferLimit());
     CompletableFuture<ConnectionClosed> reason = new CompletableFuture<>();
-    int port = listen(Factory.of(() -> new Protocol() {
-      @Override
-      public void connectionMade() {
-        transport().write(new byte[size]);
-        transport().abortConnection();
-      }
+    int port =
+        listen(
+            Factory.of(
+                () ->
+                    new Protocol() {
+                      @Override
+                      public void connectionMade() {
+                        transport().write(new byte[size]);
+                        transport().abortConnection();
+                      }
 
-      @Override
-      public void connectionLost(ConnectionClosed why) {
-        reason.complete(why);
-      }
-    }));
+                      @Override
+                      public void connectionLost(ConnectionClosed why) {
+                        reason.complete(why);
+                      }
+                    }));
     try (Peer peer = Peer.connect(port)) {
-      assertThat(await(reason)).isInstanceOf(ConnectionAborted.class).hasMessageContaining("aborted by this side");
-      assertThat(peer.drainUntilClosed()).as("the peer sees the end, with part of the data").isLessThan(size);
+      assertThat(await(reason))
+          .isInstanceOf(ConnectionAborted.class)
+          .hasMessageContaining("aborted by this side");
+      assertThat(peer.drainUntilClosed())
+          .as("the peer sees the end, with part of the data")
+          .isLessThan(size);
     }
   }
 
@@ -333,18 +357,22 @@ public interface ConnectionConformance extends KitContext {
   @Test
   default void loseWriteConnectionHalfClosesTowardsThePeer() throws Exception {
     BlockingQueue<String> received = new LinkedBlockingQueue<>();
-    int port = listen(Factory.of(() -> new Protocol() {
-      @Override
-      public void connectionMade() {
-        transport().write("bye");
-        transport().loseWriteConnection();
-      }
+    int port =
+        listen(
+            Factory.of(
+                () ->
+                    new Protocol() {
+                      @Override
+                      public void connectionMade() {
+                        transport().write("bye");
+                        transport().loseWriteConnection();
+                      }
 
-      @Override
-      public void dataReceived(ByteBuffer data) {
-        received.add(StandardCharsets.UTF_8.decode(data).toString());
-      }
-    }));
+                      @Override
+                      public void dataReceived(ByteBuffer data) {
+                        received.add(StandardCharsets.UTF_8.decode(data).toString());
+                      }
+                    }));
     try (Peer peer = Peer.connect(port)) {
       assertThat(new String(peer.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("bye");
       peer.write("x");
@@ -378,20 +406,24 @@ public interface ConnectionConformance extends KitContext {
   @Test
   default void exceptionInDataReceivedClosesOnlyThatConnection() throws Exception {
     BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
-    int port = listen(peer -> {
-      Recorder recorder = new Recorder(true) {
-        @Override
-        public void dataReceived(ByteBuffer data) {
-          if (data.remaining() > 0 && data.get(data.position()) == '!') {
-            throw new IllegalArgumentException("boom");
-          }
-          super.dataReceived(data);
-        }
-      };
-      built.add(recorder);
-      return recorder;
-    });
-    try (Peer good = Peer.connect(port); Peer bad = Peer.connect(port)) {
+    int port =
+        listen(
+            peer -> {
+              Recorder recorder =
+                  new Recorder(true) {
+                    @Override
+                    public void dataReceived(ByteBuffer data) {
+                      if (data.remaining() > 0 && data.get(data.position()) == '!') {
+                        throw new IllegalArgumentException("boom");
+                      }
+                      super.dataReceived(data);
+                    }
+                  };
+              built.add(recorder);
+              return recorder;
+            });
+    try (Peer good = Peer.connect(port);
+        Peer bad = Peer.connect(port)) {
       Recorder goodProtocol = take(built);
       good.write("a");
       assertThat(good.readUtf8(1)).isEqualTo("a");
@@ -410,10 +442,12 @@ public interface ConnectionConformance extends KitContext {
   @Test
   default void factoryReturningNullRefusesTheConnection() throws Exception {
     AtomicInteger asked = new AtomicInteger();
-    int port = listen(peer -> {
-      asked.incrementAndGet();
-      return null;
-    });
+    int port =
+        listen(
+            peer -> {
+              asked.incrementAndGet();
+              return null;
+            });
     try (Peer peer = Peer.connect(port)) {
       assertThat(peer.drainUntilClosed()).isZero();
     }
@@ -428,11 +462,18 @@ public interface ConnectionConformance extends KitContext {
     try (Peer peer = Peer.connect(port)) {
       peer.write("x");
       peer.read(1);
-      background().execute(() -> reactor().callLater(Duration.ZERO, () -> timerThread.complete(Thread.currentThread())));
+      background()
+          .execute(
+              () ->
+                  reactor()
+                      .callLater(
+                          Duration.ZERO, () -> timerThread.complete(Thread.currentThread())));
     }
     Recorder server = take(built);
     await(server.lost);
-    assertThat(server.threads).hasSizeGreaterThanOrEqualTo(3).allMatch(t -> t == background().thread());
+    assertThat(server.threads)
+        .hasSizeGreaterThanOrEqualTo(3)
+        .allMatch(t -> t == background().thread());
     assertThat(await(timerThread)).isSameAs(background().thread());
   }
 
@@ -446,7 +487,8 @@ public interface ConnectionConformance extends KitContext {
       assertThatThrownBy(() -> server.transport().write("from the wrong thread"))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("callFromThread");
-      assertThatThrownBy(() -> reactor().listenTCP(0, "127.0.0.1", Factory.of(() -> new Recorder(true))))
+      assertThatThrownBy(
+              () -> reactor().listenTCP(0, "127.0.0.1", Factory.of(() -> new Recorder(true))))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("reactor thread");
       peer.write("still served");
@@ -456,25 +498,33 @@ public interface ConnectionConformance extends KitContext {
 
   @Test
   default void setUpOnTheMainThreadThenRunOnIt() throws Exception {
-    CompletableFuture<Void> ran = CompletableFuture.runAsync(() -> {
-      Reactor own = newReactor();
-      try {
-        ListeningPort port = own.listenTCP(0, "127.0.0.1", Factory.of(() -> new Recorder(true)));
-        own.callLater(Duration.ZERO, () -> new Thread(() -> {
-          try (Peer peer = Peer.connect(port.port())) {
-            peer.write("m");
-            peer.read(1);
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          } finally {
-            own.stop();
-          }
-        }).start());
-      } catch (CannotListenError e) {
-        throw new IllegalStateException(e);
-      }
-      own.run();
-    });
+    CompletableFuture<Void> ran =
+        CompletableFuture.runAsync(
+            () -> {
+              Reactor own = newReactor();
+              try {
+                ListeningPort port =
+                    own.listenTCP(0, "127.0.0.1", Factory.of(() -> new Recorder(true)));
+                own.callLater(
+                    Duration.ZERO,
+                    () ->
+                        new Thread(
+                                () -> {
+                                  try (Peer peer = Peer.connect(port.port())) {
+                                    peer.write("m");
+                                    peer.read(1);
+                                  } catch (IOException e) {
+                                    throw new IllegalStateException(e);
+                                  } finally {
+                                    own.stop();
+                                  }
+                                })
+                            .start());
+              } catch (CannotListenError e) {
+                throw new IllegalStateException(e);
+              }
+              own.run();
+            });
     await(ran);
   }
 
@@ -484,21 +534,34 @@ public interface ConnectionConformance extends KitContext {
     int port = listen(recorders(built, true));
     List<String> events = new CopyOnWriteArrayList<>();
     AtomicReference<Recorder> server = new AtomicReference<>();
-    background().execute(() -> {
-      reactor().addSystemEventTrigger(TriggerPhase.BEFORE, SystemEvent.SHUTDOWN, () -> {
-        events.add("before:" + (server.get().lost.isDone() ? "closed" : "open"));
-        Deferred<Void> later = new Deferred<>();
-        reactor().callLater(Duration.ofMillis(20), () -> {
-          events.add("before-done");
-          later.callback(null);
-        });
-        return later;
-      });
-      reactor().addSystemEventTrigger(TriggerPhase.AFTER, SystemEvent.SHUTDOWN, () -> {
-        events.add("after:" + (server.get().lost.isDone() ? "closed" : "open"));
-        return null;
-      });
-    });
+    background()
+        .execute(
+            () -> {
+              reactor()
+                  .addSystemEventTrigger(
+                      TriggerPhase.BEFORE,
+                      SystemEvent.SHUTDOWN,
+                      () -> {
+                        events.add("before:" + (server.get().lost.isDone() ? "closed" : "open"));
+                        Deferred<Void> later = new Deferred<>();
+                        reactor()
+                            .callLater(
+                                Duration.ofMillis(20),
+                                () -> {
+                                  events.add("before-done");
+                                  later.callback(null);
+                                });
+                        return later;
+                      });
+              reactor()
+                  .addSystemEventTrigger(
+                      TriggerPhase.AFTER,
+                      SystemEvent.SHUTDOWN,
+                      () -> {
+                        events.add("after:" + (server.get().lost.isDone() ? "closed" : "open"));
+                        return null;
+                      });
+            });
     try (Peer peer = Peer.connect(port)) {
       peer.write("z");
       assertThat(peer.readUtf8(1)).isEqualTo("z");

@@ -1,70 +1,30 @@
 package io.torsion.testing.kit;
 
-import static io.torsion.testing.kit.Kit.await;
-import static io.torsion.testing.kit.Kit.randomBytes;
-import static io.torsion.testing.kit.Kit.recorders;
 import static io.torsion.testing.kit.Kit.WAIT_SECONDS;
-import static io.torsion.testing.kit.Kit.take;
+import static io.torsion.testing.kit.Kit.await;
+import static io.torsion.testing.kit.Kit.recorders;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.torsion.CannotListenError;
-import io.torsion.ConnectionAborted;
-import io.torsion.ConnectionClosed;
-import io.torsion.ConnectionDone;
-import io.torsion.ConnectionLost;
-import io.torsion.ConnectionRefusedError;
-import io.torsion.DNSLookupError;
-import io.torsion.DelayedCall;
-import io.torsion.Deferred;
-import io.torsion.Factory;
-import io.torsion.HalfCloseableProtocol;
-import io.torsion.ListeningPort;
-import io.torsion.Protocol;
-import io.torsion.Reactor;
-import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
-import io.torsion.SystemEvent;
-import io.torsion.TriggerPhase;
-import io.torsion.spi.Availability;
-import io.torsion.spi.ReactorProvider;
 import io.torsion.BackgroundReactor;
 import io.torsion.posix.FileDescriptorLimit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import java.util.ServiceLoader;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 
-/** The conformance kit's tests of running out of file descriptors: accepting pauses and recovers by itself (POSIX only). */
+/**
+ * The conformance kit's tests of running out of file descriptors: accepting pauses and recovers by
+ * itself (POSIX only).
+ */
 public interface FileDescriptorConformance extends KitContext {
 
   /**
@@ -76,7 +36,8 @@ public interface FileDescriptorConformance extends KitContext {
    */
   @Test
   default void runningOutOfFileDescriptorsPausesAcceptingAndRecoversByItself() throws Exception {
-    Assumptions.assumeTrue(FileDescriptorLimit.read().isPresent() && FileDescriptorLimit.openDescriptors() >= 0,
+    Assumptions.assumeTrue(
+        FileDescriptorLimit.read().isPresent() && FileDescriptorLimit.openDescriptors() >= 0,
         "RLIMIT_NOFILE cannot be changed or descriptors counted on this platform");
     FileDescriptorLimit.raiseToHardLimit(); // the one raise per process happens now, not mid-test
     long soft = FileDescriptorLimit.read().orElseThrow().soft();
@@ -85,7 +46,12 @@ public interface FileDescriptorConformance extends KitContext {
     List<SocketChannel> fillers = new ArrayList<>();
     FileDescriptorLimit.setSoftLimit(Math.min(soft, FileDescriptorLimit.openDescriptors() + 500L));
     try (BackgroundReactor own = BackgroundReactor.start(newReactor())) {
-      int port = own.call(() -> own.reactor().listenTCP(0, "127.0.0.1", recorders(new LinkedBlockingQueue<>(), true)).port());
+      int port =
+          own.call(
+              () ->
+                  own.reactor()
+                      .listenTCP(0, "127.0.0.1", recorders(new LinkedBlockingQueue<>(), true))
+                      .port());
       InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
       try (Peer existing = Peer.connect(port)) {
         existing.write("a");
@@ -104,13 +70,16 @@ public interface FileDescriptorConformance extends KitContext {
           for (SocketChannel client : waiting) {
             client.connect(server); // the kernel completes the handshake; accept() will fail
           }
-          assertThat(log.firstWarning.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("a warning when accept fails").isTrue();
+          assertThat(log.firstWarning.await(WAIT_SECONDS, TimeUnit.SECONDS))
+              .as("a warning when accept fails")
+              .isTrue();
           existing.write("b");
           assertThat(existing.readUtf8(1)).as("existing connections keep working").isEqualTo("b");
           // Stay out of descriptors for a fixed window: a back-off retries a handful of times in
           // it, a busy loop thousands. (An observation window, not synchronisation.)
           CompletableFuture<Void> window = new CompletableFuture<>();
-          own.execute(() -> own.reactor().callLater(Duration.ofMillis(300), () -> window.complete(null)));
+          own.execute(
+              () -> own.reactor().callLater(Duration.ofMillis(300), () -> window.complete(null)));
           await(window);
         } finally {
           for (SocketChannel filler : fillers) {
@@ -121,10 +90,14 @@ public interface FileDescriptorConformance extends KitContext {
         for (SocketChannel client : waiting) {
           client.write(ByteBuffer.wrap(new byte[] {'w'}));
           client.socket().setSoTimeout((int) Peer.READ_TIMEOUT.toMillis());
-          assertThat(client.socket().getInputStream().read()).as("accepted once descriptors are free").isEqualTo('w');
+          assertThat(client.socket().getInputStream().read())
+              .as("accepted once descriptors are free")
+              .isEqualTo('w');
         }
         assertThat(log.warnings.get()).as("one warning per burst").isEqualTo(1);
-        assertThat(log.failedAttempts.get()).as("failed attempts in 300 ms: back-off, not a busy loop").isLessThan(50);
+        assertThat(log.failedAttempts.get())
+            .as("failed attempts in 300 ms: back-off, not a busy loop")
+            .isLessThan(50);
       }
     } finally {
       for (SocketChannel client : waiting) {

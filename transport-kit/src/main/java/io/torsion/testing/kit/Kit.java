@@ -21,7 +21,10 @@ public final class Kit {
 
   private Kit() {}
 
-  /** Returns a factory of recorders (echoing if {@code echo}) that also hands each one it builds to {@code built}. */
+  /**
+   * Returns a factory of recorders (echoing if {@code echo}) that also hands each one it builds to
+   * {@code built}.
+   */
   public static Factory<Recorder> recorders(BlockingQueue<Recorder> built, boolean echo) {
     return peer -> {
       Recorder recorder = new Recorder(echo);
@@ -67,4 +70,5 @@ public final class Kit {
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
     }
-  }}
+  }
+}

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What the kit's tests need of the test class they run in: the transport's reactors. {@link
  * ConformanceBase} implements it; the tests come from the interfaces that extend it, one per
- * concern, so that a transport that cannot have real sockets (the in-memory one) runs the
- * concerns that need none.
+ * concern, so that a transport that cannot have real sockets (the in-memory one) runs the concerns
+ * that need none.
  */
 public interface KitContext {
   /** Returns the options each test's reactor is created with. */
@@ -33,6 +33,8 @@ public interface KitContext {
   /** Listens on 127.0.0.1, port 0, and returns the port. */
   int listen(Factory<?> factory);
 
-  /** Returns the outcome of the Deferred that {@code start} returns, started on the reactor thread. */
+  /**
+   * Returns the outcome of the Deferred that {@code start} returns, started on the reactor thread.
+   */
   <T> CompletableFuture<T> outcome(Callable<Deferred<T>> start);
 }

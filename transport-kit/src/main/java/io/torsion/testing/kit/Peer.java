@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -88,9 +89,14 @@ public final class Peer implements AutoCloseable {
       while ((n = in.read(chunk)) >= 0) {
         total += n;
       }
-    } catch (java.net.SocketTimeoutException silent) {
-      throw new AssertionError("the connection was neither closed nor reset within " + READ_TIMEOUT
-          + " (" + total + " bytes read)", silent);
+    } catch (SocketTimeoutException silent) {
+      throw new AssertionError(
+          "the connection was neither closed nor reset within "
+              + READ_TIMEOUT
+              + " ("
+              + total
+              + " bytes read)",
+          silent);
     } catch (IOException reset) {
       // a reset ends the connection too
     }

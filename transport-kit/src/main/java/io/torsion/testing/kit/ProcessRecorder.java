@@ -12,12 +12,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public class ProcessRecorder extends ProcessProtocol {
   /** Everything written to standard output. */
   public final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
   /** Everything written to standard error. */
   public final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
   /** The events in order: made, out-eof, err-eof, exited, ended. */
   public final List<String> events = new CopyOnWriteArrayList<>();
+
   /** The threads every callback ran on. */
   public final List<Thread> threads = new CopyOnWriteArrayList<>();
+
   /** Completes with the reason given to {@link #processEnded}. */
   public final CompletableFuture<ProcessEnded> ended = new CompletableFuture<>();
 

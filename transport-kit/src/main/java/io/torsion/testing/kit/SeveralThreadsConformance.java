@@ -1,80 +1,44 @@
 package io.torsion.testing.kit;
 
-import static io.torsion.testing.kit.Kit.await;
-import static io.torsion.testing.kit.Kit.randomBytes;
-import static io.torsion.testing.kit.Kit.recorders;
 import static io.torsion.testing.kit.Kit.WAIT_SECONDS;
+import static io.torsion.testing.kit.Kit.await;
+import static io.torsion.testing.kit.Kit.recorders;
 import static io.torsion.testing.kit.Kit.take;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.torsion.CannotListenError;
-import io.torsion.ConnectionAborted;
-import io.torsion.ConnectionClosed;
-import io.torsion.ConnectionDone;
-import io.torsion.ConnectionLost;
-import io.torsion.ConnectionRefusedError;
-import io.torsion.DNSLookupError;
-import io.torsion.DelayedCall;
-import io.torsion.Deferred;
-import io.torsion.Factory;
-import io.torsion.HalfCloseableProtocol;
-import io.torsion.ListeningPort;
-import io.torsion.Protocol;
-import io.torsion.Reactor;
-import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
-import io.torsion.SystemEvent;
-import io.torsion.TriggerPhase;
-import io.torsion.spi.Availability;
-import io.torsion.spi.ReactorProvider;
 import io.torsion.BackgroundReactor;
-import io.torsion.posix.FileDescriptorLimit;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketAddress;
+import io.torsion.ConnectionDone;
+import io.torsion.Reactor;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
-import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 
-/** The conformance kit's tests of several threads: connections pinned to one thread and spread over all, timers and stopping. */
+/**
+ * The conformance kit's tests of several threads: connections pinned to one thread and spread over
+ * all, timers and stopping.
+ */
 public interface SeveralThreadsConformance extends KitContext {
 
   @Test
-  default void withSeveralThreadsEachConnectionStaysOnOneThreadAndConnectionsSpreadOverAll() throws Exception {
+  default void withSeveralThreadsEachConnectionStaysOnOneThreadAndConnectionsSpreadOverAll()
+      throws Exception {
     int threads = 3;
     int connections = 30;
     BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
-    try (BackgroundReactor own = BackgroundReactor.start(newReactor(options().toBuilder().threads(threads).build()))) {
-      assertThat(own.reactor().report().details()).anyMatch(detail -> detail.startsWith("threads: " + threads));
-      int port = own.call(() -> own.reactor().listenTCP(0, "127.0.0.1", recorders(built, true)).port());
+    try (BackgroundReactor own =
+        BackgroundReactor.start(newReactor(options().toBuilder().threads(threads).build()))) {
+      assertThat(own.reactor().report().details())
+          .anyMatch(detail -> detail.startsWith("threads: " + threads));
+      int port =
+          own.call(() -> own.reactor().listenTCP(0, "127.0.0.1", recorders(built, true)).port());
       List<Peer> peers = new ArrayList<>();
       try {
         for (int i = 0; i < connections; i++) {
@@ -88,36 +52,52 @@ public interface SeveralThreadsConformance extends KitContext {
           peer.close();
         }
       }
-      java.util.Set<Thread> used = new java.util.HashSet<>();
+      Set<Thread> used = new HashSet<>();
       for (int i = 0; i < connections; i++) {
         Recorder server = take(built);
         await(server.lost);
-        assertThat(new java.util.HashSet<>(server.threads)).as("one connection, one thread").hasSize(1);
+        assertThat(new HashSet<>(server.threads)).as("one connection, one thread").hasSize(1);
         used.addAll(server.threads);
       }
-      assertThat(used).as("threads that served connections").hasSizeGreaterThan(1).hasSizeLessThanOrEqualTo(threads);
+      assertThat(used)
+          .as("threads that served connections")
+          .hasSizeGreaterThan(1)
+          .hasSizeLessThanOrEqualTo(threads);
     }
   }
 
   @Test
-  default void withSeveralThreadsTimersRunOnTheSchedulingThreadAndCallFromThreadOnTheMainThread() throws Exception {
+  default void withSeveralThreadsTimersRunOnTheSchedulingThreadAndCallFromThreadOnTheMainThread()
+      throws Exception {
     BlockingQueue<Thread> timerThreads = new LinkedBlockingQueue<>();
     BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
-    try (BackgroundReactor own = BackgroundReactor.start(newReactor(options().toBuilder().threads(2).build()))) {
+    try (BackgroundReactor own =
+        BackgroundReactor.start(newReactor(options().toBuilder().threads(2).build()))) {
       Reactor reactor = own.reactor();
-      int port = own.call(() -> reactor.listenTCP(0, "127.0.0.1", peer -> {
-        Recorder recorder = new Recorder(true) {
-          @Override
-          public void dataReceived(ByteBuffer data) {
-            if (data.get(data.position()) == 't') {
-              reactor.callLater(Duration.ZERO, () -> timerThreads.add(Thread.currentThread()));
-            }
-            super.dataReceived(data);
-          }
-        };
-        built.add(recorder);
-        return recorder;
-      }).port());
+      int port =
+          own.call(
+              () ->
+                  reactor
+                      .listenTCP(
+                          0,
+                          "127.0.0.1",
+                          peer -> {
+                            Recorder recorder =
+                                new Recorder(true) {
+                                  @Override
+                                  public void dataReceived(ByteBuffer data) {
+                                    if (data.get(data.position()) == 't') {
+                                      reactor.callLater(
+                                          Duration.ZERO,
+                                          () -> timerThreads.add(Thread.currentThread()));
+                                    }
+                                    super.dataReceived(data);
+                                  }
+                                };
+                            built.add(recorder);
+                            return recorder;
+                          })
+                      .port());
       List<Peer> peers = new ArrayList<>();
       try {
         Peer onWorker = null;
@@ -136,7 +116,9 @@ public interface SeveralThreadsConformance extends KitContext {
         assertThat(onWorker).as("a connection served by the worker thread").isNotNull();
         onWorker.write("t");
         onWorker.read(1);
-        assertThat(take(timerThreads)).as("a timer runs on the thread that scheduled it").isSameAs(worker);
+        assertThat(take(timerThreads))
+            .as("a timer runs on the thread that scheduled it")
+            .isSameAs(worker);
         CompletableFuture<Thread> hop = new CompletableFuture<>();
         reactor.callFromThread(() -> hop.complete(Thread.currentThread()));
         assertThat(await(hop)).as("callFromThread runs on the main thread").isSameAs(own.thread());
@@ -151,8 +133,10 @@ public interface SeveralThreadsConformance extends KitContext {
   @Test
   default void withSeveralThreadsStopClosesEveryConnectionAndEndsTheWorkers() throws Exception {
     BlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
-    BackgroundReactor own = BackgroundReactor.start(newReactor(options().toBuilder().threads(3).build()));
-    int port = own.call(() -> own.reactor().listenTCP(0, "127.0.0.1", recorders(built, true)).port());
+    BackgroundReactor own =
+        BackgroundReactor.start(newReactor(options().toBuilder().threads(3).build()));
+    int port =
+        own.call(() -> own.reactor().listenTCP(0, "127.0.0.1", recorders(built, true)).port());
     List<Peer> peers = new ArrayList<>();
     try {
       for (int i = 0; i < 9; i++) {
@@ -161,7 +145,7 @@ public interface SeveralThreadsConformance extends KitContext {
         peer.write("x");
         peer.read(1);
       }
-      java.util.Set<Thread> workers = new java.util.HashSet<>();
+      Set<Thread> workers = new HashSet<>();
       List<Recorder> servers = new ArrayList<>();
       for (int i = 0; i < 9; i++) {
         Recorder server = take(built);

@@ -1,68 +1,20 @@
 package io.torsion.testing.kit;
 
-import static io.torsion.testing.kit.Kit.await;
-import static io.torsion.testing.kit.Kit.randomBytes;
-import static io.torsion.testing.kit.Kit.recorders;
 import static io.torsion.testing.kit.Kit.WAIT_SECONDS;
-import static io.torsion.testing.kit.Kit.take;
+import static io.torsion.testing.kit.Kit.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.torsion.CannotListenError;
-import io.torsion.ConnectionAborted;
-import io.torsion.ConnectionClosed;
-import io.torsion.ConnectionDone;
-import io.torsion.ConnectionLost;
-import io.torsion.ConnectionRefusedError;
-import io.torsion.DNSLookupError;
 import io.torsion.DelayedCall;
-import io.torsion.Deferred;
-import io.torsion.Factory;
-import io.torsion.HalfCloseableProtocol;
-import io.torsion.ListeningPort;
-import io.torsion.Protocol;
-import io.torsion.Reactor;
-import io.torsion.ReactorOptions;
-import io.torsion.ReactorReport;
-import io.torsion.SystemEvent;
-import io.torsion.TriggerPhase;
-import io.torsion.spi.Availability;
-import io.torsion.spi.ReactorProvider;
-import io.torsion.BackgroundReactor;
-import io.torsion.posix.FileDescriptorLimit;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import java.util.ServiceLoader;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 
 /** The conformance kit's tests of timed calls and callFromThread. */
 public interface TimersConformance extends KitContext {
@@ -71,14 +23,16 @@ public interface TimersConformance extends KitContext {
   default void callLaterRunsInDueOrderAndSameTimeCallsInScheduleOrder() {
     List<String> order = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    background().execute(() -> {
-      reactor().callLater(Duration.ofMillis(30), () -> order.add("late"));
-      reactor().callLater(Duration.ofMillis(10), () -> order.add("a"));
-      reactor().callLater(Duration.ofMillis(10), () -> order.add("b"));
-      reactor().callLater(Duration.ofMillis(10), () -> order.add("c"));
-      reactor().callLater(Duration.ZERO, () -> order.add("now"));
-      reactor().callLater(Duration.ofMillis(40), () -> done.complete(null));
-    });
+    background()
+        .execute(
+            () -> {
+              reactor().callLater(Duration.ofMillis(30), () -> order.add("late"));
+              reactor().callLater(Duration.ofMillis(10), () -> order.add("a"));
+              reactor().callLater(Duration.ofMillis(10), () -> order.add("b"));
+              reactor().callLater(Duration.ofMillis(10), () -> order.add("c"));
+              reactor().callLater(Duration.ZERO, () -> order.add("now"));
+              reactor().callLater(Duration.ofMillis(40), () -> done.complete(null));
+            });
     await(done);
     assertThat(order).containsExactly("now", "a", "b", "c", "late");
   }
@@ -87,17 +41,21 @@ public interface TimersConformance extends KitContext {
   default void cancelledCallsNeverRunAndResetCallsMove() {
     List<String> order = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    background().execute(() -> {
-      DelayedCall cancelled = reactor().callLater(Duration.ofMillis(5), () -> order.add("cancelled"));
-      DelayedCall moved = reactor().callLater(Duration.ofMillis(5), () -> order.add("moved"));
-      reactor().callLater(Duration.ofMillis(20), () -> order.add("fixed"));
-      cancelled.cancel();
-      moved.reset(Duration.ofMillis(40));
-      assertThat(cancelled.active()).isFalse();
-      assertThat(moved.active()).isTrue();
-      assertThatThrownBy(cancelled::cancel).isInstanceOf(IllegalStateException.class);
-      reactor().callLater(Duration.ofMillis(60), () -> done.complete(null));
-    });
+    background()
+        .execute(
+            () -> {
+              DelayedCall cancelled =
+                  reactor().callLater(Duration.ofMillis(5), () -> order.add("cancelled"));
+              DelayedCall moved =
+                  reactor().callLater(Duration.ofMillis(5), () -> order.add("moved"));
+              reactor().callLater(Duration.ofMillis(20), () -> order.add("fixed"));
+              cancelled.cancel();
+              moved.reset(Duration.ofMillis(40));
+              assertThat(cancelled.active()).isFalse();
+              assertThat(moved.active()).isTrue();
+              assertThatThrownBy(cancelled::cancel).isInstanceOf(IllegalStateException.class);
+              reactor().callLater(Duration.ofMillis(60), () -> done.complete(null));
+            });
     await(done);
     assertThat(order).containsExactly("fixed", "moved");
   }
@@ -116,18 +74,24 @@ public interface TimersConformance extends KitContext {
     List<Thread> submitters = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
-      Thread submitter = new Thread(() -> {
-        for (int i = 0; i < perThread; i++) {
-          int n = i;
-          reactor().callFromThread(() -> {
-            if (Thread.currentThread() != reactorThread) {
-              offThread.incrementAndGet();
-            }
-            seen.get(id).add(n); // unsynchronised on purpose: only the reactor thread touches it
-            all.countDown();
-          });
-        }
-      });
+      Thread submitter =
+          new Thread(
+              () -> {
+                for (int i = 0; i < perThread; i++) {
+                  int n = i;
+                  reactor()
+                      .callFromThread(
+                          () -> {
+                            if (Thread.currentThread() != reactorThread) {
+                              offThread.incrementAndGet();
+                            }
+                            seen.get(id)
+                                .add(n); // unsynchronised on purpose: only the reactor thread
+                            // touches it
+                            all.countDown();
+                          });
+                }
+              });
       submitters.add(submitter);
       submitter.start();
     }
@@ -140,5 +104,4 @@ public interface TimersConformance extends KitContext {
       assertThat(perSubmitter).isSorted().hasSize(perThread);
     }
   }
-
 }

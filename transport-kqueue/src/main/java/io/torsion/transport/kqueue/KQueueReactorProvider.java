@@ -1,7 +1,7 @@
 package io.torsion.transport.kqueue;
 
-import io.netty.channel.kqueue.KQueueChannelOption;
 import io.netty.channel.kqueue.KQueue;
+import io.netty.channel.kqueue.KQueueChannelOption;
 import io.netty.channel.kqueue.KQueueIoHandler;
 import io.netty.channel.kqueue.KQueueServerSocketChannel;
 import io.netty.channel.kqueue.KQueueSocketChannel;
@@ -22,7 +22,11 @@ public final class KQueueReactorProvider implements ReactorProvider {
   public static final int PRIORITY = 100;
 
   private static final NettyTransport KQUEUE =
-      new NettyTransport(KQueueIoHandler::newFactory, KQueueServerSocketChannel.class, KQueueSocketChannel.class, KQueueChannelOption.SO_REUSEPORT);
+      new NettyTransport(
+          KQueueIoHandler::newFactory,
+          KQueueServerSocketChannel.class,
+          KQueueSocketChannel.class,
+          KQueueChannelOption.SO_REUSEPORT);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public KQueueReactorProvider() {}
@@ -47,10 +51,15 @@ public final class KQueueReactorProvider implements ReactorProvider {
       return Availability.AVAILABLE;
     }
     Throwable cause = KQueue.unavailabilityCause();
-    String classifier = here.arch().toLowerCase(Locale.ROOT).contains("aarch64") ? "osx-aarch_64" : "osx-x86_64";
+    String classifier =
+        here.arch().toLowerCase(Locale.ROOT).contains("aarch64") ? "osx-aarch_64" : "osx-x86_64";
     return Availability.unavailable(
-        "Netty's native kqueue did not load (" + cause + "); make sure"
-            + " io.netty:netty-transport-native-kqueue:" + classifier + " is on the class path",
+        "Netty's native kqueue did not load ("
+            + cause
+            + "); make sure"
+            + " io.netty:netty-transport-native-kqueue:"
+            + classifier
+            + " is on the class path",
         cause);
   }
 

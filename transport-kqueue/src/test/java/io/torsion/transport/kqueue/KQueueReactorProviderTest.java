@@ -11,8 +11,10 @@ class KQueueReactorProviderTest {
 
   @Test
   void outranksNioOnMacAndBsdOnly() {
-    assertThat(provider.priority(new Platform("Mac OS X", "aarch64"))).isEqualTo(KQueueReactorProvider.PRIORITY);
-    assertThat(provider.priority(new Platform("FreeBSD", "amd64"))).isEqualTo(KQueueReactorProvider.PRIORITY);
+    assertThat(provider.priority(new Platform("Mac OS X", "aarch64")))
+        .isEqualTo(KQueueReactorProvider.PRIORITY);
+    assertThat(provider.priority(new Platform("FreeBSD", "amd64")))
+        .isEqualTo(KQueueReactorProvider.PRIORITY);
     assertThat(provider.priority(new Platform("Linux", "amd64"))).isZero();
     assertThat(provider.priority(new Platform("Windows 11", "amd64"))).isZero();
   }
@@ -25,7 +27,10 @@ class KQueueReactorProviderTest {
       assertThat(availability.available()).isFalse();
       assertThat(availability.reason()).contains("macOS and BSD only");
     } else {
-      assertThat(availability.available() || availability.reason().contains("netty-transport-native-kqueue")).isTrue();
+      assertThat(
+              availability.available()
+                  || availability.reason().contains("netty-transport-native-kqueue"))
+          .isTrue();
     }
   }
 }

@@ -5,9 +5,9 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.torsion.ReactorOptions;
+import io.torsion.posix.FileDescriptorLimit;
 import io.torsion.spi.Network;
 import io.torsion.transport.netty.internal.NettyNetwork;
-import io.torsion.posix.FileDescriptorLimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -62,6 +62,7 @@ public record NettyTransport(
   public Network open(ReactorOptions options, String... details) {
     List<String> all = new ArrayList<>(List.of(details));
     all.add(FileDescriptorLimit.raiseToHardLimit().describe());
-    return new NettyNetwork(ioHandlerFactory, serverChannel, socketChannel, reusePort, options, all);
+    return new NettyNetwork(
+        ioHandlerFactory, serverChannel, socketChannel, reusePort, options, all);
   }
 }

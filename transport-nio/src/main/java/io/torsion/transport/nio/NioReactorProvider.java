@@ -19,7 +19,8 @@ public final class NioReactorProvider implements ReactorProvider {
   public static final int PRIORITY = 10;
 
   private static final NettyTransport NIO =
-      new NettyTransport(NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class);
+      new NettyTransport(
+          NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public NioReactorProvider() {}

@@ -28,8 +28,9 @@ final class IocpListenSocket implements ListenSocket {
   private final InetSocketAddress address;
   private final AcceptBackoff backoff = new AcceptBackoff();
 
-  IocpListenSocket(IocpNetwork network, IocpLoop home, AsynchronousServerSocketChannel server,
-      Acceptor acceptor) throws IOException {
+  IocpListenSocket(
+      IocpNetwork network, IocpLoop home, AsynchronousServerSocketChannel server, Acceptor acceptor)
+      throws IOException {
     this.network = network;
     this.address = (InetSocketAddress) server.getLocalAddress();
     this.home = home;
@@ -44,17 +45,19 @@ final class IocpListenSocket implements ListenSocket {
       return;
     }
     try {
-      server.accept(null, new CompletionHandler<AsynchronousSocketChannel, Void>() {
-        @Override
-        public void completed(AsynchronousSocketChannel socket, Void unused) {
-          network.post(home, () -> accepted(socket));
-        }
+      server.accept(
+          null,
+          new CompletionHandler<AsynchronousSocketChannel, Void>() {
+            @Override
+            public void completed(AsynchronousSocketChannel socket, Void unused) {
+              network.post(home, () -> accepted(socket));
+            }
 
-        @Override
-        public void failed(Throwable error, Void unused) {
-          network.post(home, () -> acceptFailed(error));
-        }
-      });
+            @Override
+            public void failed(Throwable error, Void unused) {
+              network.post(home, () -> acceptFailed(error));
+            }
+          });
     } catch (RuntimeException e) {
       acceptFailed(e);
     }

@@ -13,11 +13,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The poller of one reactor loop for the IOCP transport: a queue of tasks, into which the channel group's
- * completion handlers post every I/O event, run by the owner thread; it parks while idle.
+ * The poller of one reactor loop for the IOCP transport: a queue of tasks, into which the channel
+ * group's completion handlers post every I/O event, run by the owner thread; it parks while idle.
  */
 final class IocpLoop implements Poller {
   private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
+
   /** At most this many tasks per poll, so that timers and I/O interleave under load. */
   private static final int TASKS_PER_POLL = 4096;
 
@@ -95,7 +96,8 @@ final class IocpLoop implements Poller {
       try {
         task.run();
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.DEBUG, "an I/O event handler threw while the loop stopped: {0}", e);
+        LOG.log(
+            System.Logger.Level.DEBUG, "an I/O event handler threw while the loop stopped: {0}", e);
       }
     }
     destroyed = true;

@@ -20,6 +20,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.Channel;
 import java.nio.channels.CompletionHandler;
 import java.time.Duration;
 import java.util.List;
@@ -28,10 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * The sockets of the {@code iocp} transport: the JDK's asynchronous channels (I/O completion ports on Windows; the
- * JDK's own epoll or kqueue port elsewhere) in one {@link AsynchronousChannelGroup}, whose threads
- * only hand each completion to the loop that owns the connection. So every callback of a
- * connection runs on its reactor thread, as on every other transport.
+ * The sockets of the {@code iocp} transport: the JDK's asynchronous channels (I/O completion ports
+ * on Windows; the JDK's own epoll or kqueue port elsewhere) in one {@link
+ * AsynchronousChannelGroup}, whose threads only hand each completion to the loop that owns the
+ * connection. So every callback of a connection runs on its reactor thread, as on every other
+ * transport.
  */
 final class IocpNetwork implements Network {
   private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
@@ -47,8 +49,14 @@ final class IocpNetwork implements Network {
   IocpNetwork(ReactorOptions options, List<String> details) {
     this.options = options;
     this.group = newGroup(options);
-    this.details = Stream.concat(details.stream(),
-        Stream.of("completion threads: " + completionThreads(options) + " (JDK asynchronous channel group)")).toList();
+    this.details =
+        Stream.concat(
+                details.stream(),
+                Stream.of(
+                    "completion threads: "
+                        + completionThreads(options)
+                        + " (JDK asynchronous channel group)"))
+            .toList();
   }
 
   @Override
@@ -70,11 +78,13 @@ final class IocpNetwork implements Network {
   private static AsynchronousChannelGroup newGroup(ReactorOptions options) {
     AtomicInteger count = new AtomicInteger();
     try {
-      return AsynchronousChannelGroup.withFixedThreadPool(completionThreads(options), task -> {
-        Thread thread = new Thread(task, "torsion-iocp-completion-" + count.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
+      return AsynchronousChannelGroup.withFixedThreadPool(
+          completionThreads(options),
+          task -> {
+            Thread thread = new Thread(task, "torsion-iocp-completion-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+          });
     } catch (IOException e) {
       throw new IllegalStateException("cannot create the asynchronous channel group: " + e, e);
     }
@@ -90,7 +100,8 @@ final class IocpNetwork implements Network {
   }
 
   /** Wraps a connected socket on {@code loop} and opens it; called on its thread. */
-  void startConnection(IocpLoop loop, AsynchronousSocketChannel socket, SocketEvents events, boolean client) {
+  void startConnection(
+      IocpLoop loop, AsynchronousSocketChannel socket, SocketEvents events, boolean client) {
     IocpSocket connection;
     try {
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -128,7 +139,10 @@ final class IocpNetwork implements Network {
     }
   }
 
-  /** Opens a socket to connect with, its receive buffer set before it connects (so the window scales to it). */
+  /**
+   * Opens a socket to connect with, its receive buffer set before it connects (so the window scales
+   * to it).
+   */
   private AsynchronousSocketChannel openClientSocket() throws IOException {
     AsynchronousSocketChannel socket = AsynchronousSocketChannel.open(group);
     try {
@@ -143,7 +157,12 @@ final class IocpNetwork implements Network {
   }
 
   @Override
-  public void connect(Poller poller, InetSocketAddress address, String destination, Duration timeout, SocketEvents events) {
+  public void connect(
+      Poller poller,
+      InetSocketAddress address,
+      String destination,
+      Duration timeout,
+      SocketEvents events) {
     IocpLoop loop = (IocpLoop) poller;
     AsynchronousSocketChannel socket;
     try {
@@ -153,37 +172,53 @@ final class IocpNetwork implements Network {
       return;
     }
     loop.track(socket);
-    DelayedCall expiry = loop.timers.schedule(timeout, () -> {
-      closeQuietly(socket);
-      events.connectFailed(new ConnectTimeoutError(
-          "connection to " + destination + " timed out after " + timeout.toMillis() + " ms", null));
-    });
-    socket.connect(address, null, new CompletionHandler<Void, Void>() {
-      @Override
-      public void completed(Void unused, Void attachment) {
-        post(loop, () -> {
-          if (!expiry.active()) {
-            return; // timed out first
+    DelayedCall expiry =
+        loop.timers.schedule(
+            timeout,
+            () -> {
+              closeQuietly(socket);
+              events.connectFailed(
+                  new ConnectTimeoutError(
+                      "connection to "
+                          + destination
+                          + " timed out after "
+                          + timeout.toMillis()
+                          + " ms",
+                      null));
+            });
+    socket.connect(
+        address,
+        null,
+        new CompletionHandler<Void, Void>() {
+          @Override
+          public void completed(Void unused, Void attachment) {
+            post(
+                loop,
+                () -> {
+                  if (!expiry.active()) {
+                    return; // timed out first
+                  }
+                  expiry.cancel();
+                  loop.untrack(socket);
+                  startConnection(loop, socket, events, true);
+                });
           }
-          expiry.cancel();
-          loop.untrack(socket);
-          startConnection(loop, socket, events, true);
-        });
-      }
 
-      @Override
-      public void failed(Throwable error, Void attachment) {
-        post(loop, () -> {
-          if (!expiry.active()) {
-            return;
+          @Override
+          public void failed(Throwable error, Void attachment) {
+            post(
+                loop,
+                () -> {
+                  if (!expiry.active()) {
+                    return;
+                  }
+                  expiry.cancel();
+                  loop.untrack(socket);
+                  closeQuietly(socket);
+                  events.connectFailed(connectError(error, destination));
+                });
           }
-          expiry.cancel();
-          loop.untrack(socket);
-          closeQuietly(socket);
-          events.connectFailed(connectError(error, destination));
         });
-      }
-    });
   }
 
   private static ConnectError connectError(Throwable error, String destination) {
@@ -194,7 +229,7 @@ final class IocpNetwork implements Network {
     return new ConnectError("could not connect to " + destination + ": " + error, error);
   }
 
-  private static void closeQuietly(java.nio.channels.Channel channel) {
+  private static void closeQuietly(Channel channel) {
     if (channel != null) {
       try {
         channel.close();

@@ -1,13 +1,12 @@
 package io.torsion.transport.windows;
 
-import java.util.List;
-
 import io.torsion.ReactorOptions;
+import io.torsion.posix.FileDescriptorLimit;
 import io.torsion.spi.Availability;
 import io.torsion.spi.Network;
 import io.torsion.spi.Platform;
 import io.torsion.spi.ReactorProvider;
-import io.torsion.posix.FileDescriptorLimit;
+import java.util.List;
 
 /**
  * The {@code iocp} transport: the JDK's asynchronous channels, which the JDK implements with I/O
@@ -37,16 +36,24 @@ public final class IocpReactorProvider implements ReactorProvider {
     Platform here = Platform.current();
     return here.os() == Platform.Os.WINDOWS
         ? Availability.AVAILABLE
-        : new Availability(true, "available, emulated: the JDK's asynchronous channels on " + here.osName()
-            + " (I/O completion ports exist on Windows only)", null);
+        : new Availability(
+            true,
+            "available, emulated: the JDK's asynchronous channels on "
+                + here.osName()
+                + " (I/O completion ports exist on Windows only)",
+            null);
   }
 
   @Override
   public Network open(ReactorOptions options) {
-    String engine = Platform.current().os() == Platform.Os.WINDOWS
-        ? "I/O completion ports"
-        : "the JDK's asynchronous channel port for " + Platform.current().osName() + " (IOCP exists on Windows only)";
+    String engine =
+        Platform.current().os() == Platform.Os.WINDOWS
+            ? "I/O completion ports"
+            : "the JDK's asynchronous channel port for "
+                + Platform.current().osName()
+                + " (IOCP exists on Windows only)";
     // The limit is "unknown" on Windows.
-    return new IocpNetwork(options, List.of("io: " + engine, FileDescriptorLimit.raiseToHardLimit().describe()));
+    return new IocpNetwork(
+        options, List.of("io: " + engine, FileDescriptorLimit.raiseToHardLimit().describe()));
   }
 }

@@ -9,12 +9,13 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A socket on an {@link AsynchronousSocketChannel}. At most one read and one write are under
- * way at a time; their completions run on the channel group's threads and only hop to this
- * socket's loop, where everything else happens. The read buffer adapts to the traffic (from
- * {@value #MIN_READ} bytes to {@value #MAX_READ}), so that idle connections hold little memory.
+ * A socket on an {@link AsynchronousSocketChannel}. At most one read and one write are under way at
+ * a time; their completions run on the channel group's threads and only hop to this socket's loop,
+ * where everything else happens. The read buffer adapts to the traffic (from {@value #MIN_READ}
+ * bytes to {@value #MAX_READ}), so that idle connections hold little memory.
  */
 final class IocpSocket implements Socket {
   static final int MIN_READ = 1024;
@@ -38,14 +39,19 @@ final class IocpSocket implements Socket {
   private boolean closing;
   private boolean finished;
 
-  IocpSocket(IocpNetwork network, AsynchronousSocketChannel channel, SocketEvents events, ReactorOptions options)
+  IocpSocket(
+      IocpNetwork network,
+      AsynchronousSocketChannel channel,
+      SocketEvents events,
+      ReactorOptions options)
       throws IOException {
     this.network = network;
     this.events = events;
     this.channel = channel;
     this.peer = channel.getRemoteAddress();
     this.host = channel.getLocalAddress();
-    this.outbound = new WriteQueue(options.writeBufferLowWatermark(), options.writeBufferHighWatermark());
+    this.outbound =
+        new WriteQueue(options.writeBufferLowWatermark(), options.writeBufferHighWatermark());
   }
 
   /** Opens the socket on {@code loop}; called on its thread. */
@@ -63,17 +69,20 @@ final class IocpSocket implements Socket {
       readPending = true;
       ByteBuffer buffer = readBuffer;
       try {
-        channel.read(buffer, null, new CompletionHandler<Integer, Void>() {
-          @Override
-          public void completed(Integer count, Void unused) {
-            network.post(loop, () -> readCompleted(buffer, count));
-          }
+        channel.read(
+            buffer,
+            null,
+            new CompletionHandler<Integer, Void>() {
+              @Override
+              public void completed(Integer count, Void unused) {
+                network.post(loop, () -> readCompleted(buffer, count));
+              }
 
-          @Override
-          public void failed(Throwable error, Void unused) {
-            network.post(loop, () -> ioFailed(error, "read"));
-          }
-        });
+              @Override
+              public void failed(Throwable error, Void unused) {
+                network.post(loop, () -> ioFailed(error, "read"));
+              }
+            });
       } catch (RuntimeException e) {
         readPending = false;
         ioFailed(e, "read");
@@ -133,7 +142,13 @@ final class IocpSocket implements Socket {
     writePending = true;
     ByteBuffer[] gather = outbound.head(MAX_GATHER);
     try {
-      channel.write(gather, 0, gather.length, 0, java.util.concurrent.TimeUnit.MILLISECONDS, null,
+      channel.write(
+          gather,
+          0,
+          gather.length,
+          0,
+          TimeUnit.MILLISECONDS,
+          null,
           new CompletionHandler<Long, Void>() {
             @Override
             public void completed(Long written, Void unused) {

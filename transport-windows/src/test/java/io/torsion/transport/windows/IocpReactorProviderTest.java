@@ -10,7 +10,8 @@ class IocpReactorProviderTest {
 
   @Test
   void outranksNioOnWindowsOnlyAndRunsEverywhere() {
-    assertThat(provider.priority(new Platform("Windows Server 2022", "amd64"))).isEqualTo(IocpReactorProvider.PRIORITY);
+    assertThat(provider.priority(new Platform("Windows Server 2022", "amd64")))
+        .isEqualTo(IocpReactorProvider.PRIORITY);
     assertThat(provider.priority(new Platform("Linux", "amd64"))).isZero();
     assertThat(provider.priority(new Platform("Mac OS X", "aarch64"))).isZero();
     assertThat(provider.availability().available()).isTrue();

@@ -19,8 +19,8 @@ import java.util.Arrays;
  *     .addCallback(reply -> { log.log(Level.INFO, reply); return null; });
  * }</pre>
  *
- * <p>Called on the reactor thread. If the connection ends first, every pending reply fails with
- * the reason.
+ * <p>Called on the reactor thread. If the connection ends first, every pending reply fails with the
+ * reason.
  */
 public final class EchoClient extends Protocol {
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -45,7 +45,8 @@ public final class EchoClient extends Protocol {
 
   /** Sends {@code text} as UTF-8; the Deferred fires with the echoed text. */
   public Deferred<String> send(String text) {
-    return send(text.getBytes(StandardCharsets.UTF_8)).addCallback(bytes -> new String(bytes, StandardCharsets.UTF_8));
+    return send(text.getBytes(StandardCharsets.UTF_8))
+        .addCallback(bytes -> new String(bytes, StandardCharsets.UTF_8));
   }
 
   /** Returns how many replies are still awaited. */

@@ -33,19 +33,26 @@ class EchoClientTest {
     EchoClient client = transport.connect(new EchoClient());
     List<Throwable> errors = new ArrayList<>();
     Deferred<String> reply = client.send("never answered");
-    reply.addErrback(f -> {
-      errors.add(f.value());
-      return null;
-    });
+    reply.addErrback(
+        f -> {
+          errors.add(f.value());
+          return null;
+        });
     ConnectionLost lost = new ConnectionLost("reset", null);
     transport.peerClose(lost); // a reset: the client hears a ConnectionLost with its message
-    assertThat(errors).singleElement().isInstanceOf(ConnectionLost.class)
-        .extracting(Throwable::getMessage).isEqualTo("reset");
+    assertThat(errors)
+        .singleElement()
+        .isInstanceOf(ConnectionLost.class)
+        .extracting(Throwable::getMessage)
+        .isEqualTo("reset");
     List<Throwable> late = new ArrayList<>();
-    client.send("after").addErrback(f -> {
-      late.add(f.value());
-      return null;
-    });
+    client
+        .send("after")
+        .addErrback(
+            f -> {
+              late.add(f.value());
+              return null;
+            });
     assertThat(late).containsExactlyElementsOf(errors);
   }
 }

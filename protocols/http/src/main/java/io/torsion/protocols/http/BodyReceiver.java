@@ -12,7 +12,9 @@ public interface BodyReceiver {
   /** A piece of the body; the buffer is valid only during the call. */
   void bodyData(ByteBuffer data);
 
-  /** The body is complete; {@code trailers} holds the trailer fields of a chunked body, else none. */
+  /**
+   * The body is complete; {@code trailers} holds the trailer fields of a chunked body, else none.
+   */
   void bodyEnd(HttpHeaders trailers);
 
   /**

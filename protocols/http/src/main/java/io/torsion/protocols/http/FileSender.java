@@ -14,13 +14,15 @@ import java.util.List;
 /**
  * Streams parts of a file (and literal bytes between them, such as the part headers of a
  * multi-range response) into a {@link ResponseBody}, reading one chunk at a time on the worker
- * pool. A push producer: reads stop while the client's socket is full and resume when it drains,
- * so memory holds at most one chunk beyond the transport's high watermark whatever the file size.
+ * pool. A push producer: reads stop while the client's socket is full and resume when it drains, so
+ * memory holds at most one chunk beyond the transport's high watermark whatever the file size.
  */
 final class FileSender implements PushProducer {
   static final int CHUNK = 64 * 1024;
 
-  /** Bytes to send: literal {@code bytes}, or {@code length} bytes of the file from {@code from}. */
+  /**
+   * Bytes to send: literal {@code bytes}, or {@code length} bytes of the file from {@code from}.
+   */
   record Segment(byte[] bytes, long from, long length) {
     static Segment literal(byte[] bytes) {
       return new Segment(bytes, 0, bytes.length);
@@ -83,30 +85,32 @@ final class FileSender implements PushProducer {
     reading = true;
     long at = position;
     int size = (int) Math.min(CHUNK, left);
-    threads.deferToThread(() -> readChunk(at, size)).addCallbacks(
-        chunk -> {
-          reading = false;
-          if (stopped) {
-            close();
-            return null;
-          }
-          position += chunk.remaining();
-          left -= chunk.remaining();
-          body.write(chunk);
-          next();
-          return null;
-        },
-        failure -> {
-          reading = false;
-          if (stopped) {
-            close();
-          } else {
-            stopped = true;
-            close();
-            body.abort("reading " + file + " failed: " + failure.message());
-          }
-          return null;
-        });
+    threads
+        .deferToThread(() -> readChunk(at, size))
+        .addCallbacks(
+            chunk -> {
+              reading = false;
+              if (stopped) {
+                close();
+                return null;
+              }
+              position += chunk.remaining();
+              left -= chunk.remaining();
+              body.write(chunk);
+              next();
+              return null;
+            },
+            failure -> {
+              reading = false;
+              if (stopped) {
+                close();
+              } else {
+                stopped = true;
+                close();
+                body.abort("reading " + file + " failed: " + failure.message());
+              }
+              return null;
+            });
   }
 
   private ByteBuffer readChunk(long at, int size) throws IOException {
@@ -122,7 +126,8 @@ final class FileSender implements PushProducer {
    * Fills {@code into} (from its position 0) with the file's bytes from {@code at}; a file shorter
    * than expected is an error.
    */
-  static void readFully(FileChannel channel, Path file, long at, ByteBuffer into) throws IOException {
+  static void readFully(FileChannel channel, Path file, long at, ByteBuffer into)
+      throws IOException {
     while (into.hasRemaining()) {
       if (channel.read(into, at + into.position()) < 0) {
         throw new IOException(file + " ended early: it was shortened while being read");
@@ -132,18 +137,20 @@ final class FileSender implements PushProducer {
 
   private void close() {
     if (reading) {
-      return; // the read in flight sees stopped and the channel is closed with the sender's last task
+      return; // the read in flight sees stopped and the channel is closed with the sender's last
+      // task
     }
     FileChannel open = channel;
     channel = null;
     if (open != null) {
-      threads.callInThread(() -> {
-        try {
-          open.close();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      threads.callInThread(
+          () -> {
+            try {
+              open.close();
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     }
   }
 

@@ -1,8 +1,8 @@
 package io.torsion.protocols.http;
 
 import io.torsion.ConnectionClosed;
-import io.torsion.DelayedCall;
 import io.torsion.Deferred;
+import io.torsion.DelayedCall;
 import io.torsion.Failure;
 import io.torsion.Protocol;
 import io.torsion.ReactorTime;
@@ -14,23 +14,25 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 
 /**
- * One HTTP/1.1 connection: parses requests, asks the handler, and writes the responses strictly
- * in request order, however the handler's Deferreds complete; a streamed response holds back the
- * ones after it until it finishes. Keeps the connection for the next request unless the request
- * (or a parse error, or HTTP/1.0 framing) says otherwise.
+ * One HTTP/1.1 connection: parses requests, asks the handler, and writes the responses strictly in
+ * request order, however the handler's Deferreds complete; a streamed response holds back the ones
+ * after it until it finishes. Keeps the connection for the next request unless the request (or a
+ * parse error, or HTTP/1.0 framing) says otherwise.
  *
  * <p>Reading from the socket pauses while {@link HttpOptions#maxPipelined()} requests await their
  * responses, and while a streamed request body has no receiver or its receiver is paused: that is
  * the backpressure that keeps memory flat for a large upload.
  *
- * <p>One timer guards the connection against slow and silent peers (slowloris): a request head
- * must arrive within the header timeout and a body at the minimum rate (while the server wants
- * it), or the request is answered 408 and the connection closed; a connection idle between
- * requests is closed after the idle timeout.
+ * <p>One timer guards the connection against slow and silent peers (slowloris): a request head must
+ * arrive within the header timeout and a body at the minimum rate (while the server wants it), or
+ * the request is answered 408 and the connection closed; a connection idle between requests is
+ * closed after the idle timeout.
  */
-final class HttpConnection extends Protocol implements RequestParser.Listener, ResponseStream.Owner, io.torsion.DrainableProtocol {
+final class HttpConnection extends Protocol
+    implements RequestParser.Listener, ResponseStream.Owner, io.torsion.DrainableProtocol {
   private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
-  private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONTINUE =
+      "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
   private final HttpHandler handler;
@@ -42,14 +44,19 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
   private DelayedCall guard;
   private RequestParser.Phase guarded;
   private long bodyBytesInWindow;
+
   /** The exchange whose request body is streaming in, if any. */
   private Exchange incoming;
+
   /** The exchange whose streamed response is being written, if any. */
   private Exchange outgoing;
+
   /** No request after the current one: Connection: close, HTTP/1.0, or an error. */
   private boolean lastRequest;
+
   /** The connection is closing: nothing more is read or written. */
   private boolean closing;
+
   private boolean parsing;
   private boolean flushing;
   private boolean readingPaused;
@@ -70,13 +77,16 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
       this.keepAlive = request != null && request.keepAlive();
     }
 
-    /** Returns true if part of the request body is still unread (so the connection cannot go on). */
+    /**
+     * Returns true if part of the request body is still unread (so the connection cannot go on).
+     */
     boolean bodyUnread() {
       return body != null && !body.ended();
     }
   }
 
-  HttpConnection(ReactorTime time, HttpHandler handler, HttpOptions options, ResponseEncoder encoder) {
+  HttpConnection(
+      ReactorTime time, HttpHandler handler, HttpOptions options, ResponseEncoder encoder) {
     this.time = time;
     this.handler = handler;
     this.options = options;
@@ -145,12 +155,17 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
   }
 
   /**
-   * Answers a request that broke the rules, then closes. If it is a streamed request already
-   * handed to the handler, the error replaces the handler's answer, or, if that answer is being
-   * written already, the connection is aborted: a response cannot be taken back.
+   * Answers a request that broke the rules, then closes. If it is a streamed request already handed
+   * to the handler, the error replaces the handler's answer, or, if that answer is being written
+   * already, the connection is aborted: a response cannot be taken back.
    */
   private void reject(HttpError error) {
-    LOG.log(Level.DEBUG, "{0}: rejected request: {1} {2}", transport().getPeer(), error.status(), error.getMessage());
+    LOG.log(
+        Level.DEBUG,
+        "{0}: rejected request: {1} {2}",
+        transport().getPeer(),
+        error.status(),
+        error.getMessage());
     HttpResponse answer = HttpResponse.text(error.status(), error.getMessage() + "\n");
     Exchange streaming = incoming;
     failIncoming(Failure.of(error));
@@ -252,14 +267,21 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
     exchange.pending = answer;
     answer.addCallbacks(
         response -> {
-          complete(exchange, response != null ? response : serverError(Failure.of(new NullPointerException("null response"))));
+          complete(
+              exchange,
+              response != null
+                  ? response
+                  : serverError(Failure.of(new NullPointerException("null response"))));
           return null;
         },
         failure -> {
           if (exchange.response != null) {
             return null; // cancelled: answered otherwise
           }
-          LOG.log(Level.WARNING, "handler failed on " + request + ": " + failure.message(), failure.value());
+          LOG.log(
+              Level.WARNING,
+              "handler failed on " + request + ": " + failure.message(),
+              failure.value());
           complete(exchange, serverError(failure));
           return null;
         });
@@ -268,13 +290,15 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
 
   @Override
   public void expectContinue() {
-    if (exchanges.isEmpty() && outgoing == null) { // an interim response must not overtake earlier responses
+    if (exchanges.isEmpty()
+        && outgoing == null) { // an interim response must not overtake earlier responses
       encoder.writeRaw(transport(), ByteBuffer.wrap(CONTINUE));
     }
   }
 
   private HttpResponse serverError(Failure failure) {
-    return HttpResponse.text(500, options.exposeErrors() ? failure.message() + "\n" : "Internal Server Error\n");
+    return HttpResponse.text(
+        500, options.exposeErrors() ? failure.message() + "\n" : "Internal Server Error\n");
   }
 
   private void complete(Exchange exchange, HttpResponse response) {
@@ -293,7 +317,11 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
     }
     flushing = true;
     try {
-      while (connected() && !closing && outgoing == null && !exchanges.isEmpty() && exchanges.peek().response != null) {
+      while (connected()
+          && !closing
+          && outgoing == null
+          && !exchanges.isEmpty()
+          && exchanges.peek().response != null) {
         Exchange next = exchanges.poll();
         HttpResponse response = next.response;
         Framing framing = ResponseEncoder.framing(response, next.request);
@@ -301,12 +329,17 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
         boolean streams = response.isStreamed() && !head && framing != Framing.NONE;
         // A streamed response (an echo) may read the rest of the body while it is written: whether
         // the body is left unread is decided when it finishes.
-        boolean close = !next.keepAlive || framing == Framing.CLOSE || (!streams && next.bodyUnread())
-            || (draining && exchanges.isEmpty() && incoming == null);
+        boolean close =
+            !next.keepAlive
+                || framing == Framing.CLOSE
+                || (!streams && next.bodyUnread())
+                || (draining && exchanges.isEmpty() && incoming == null);
         encoder.write(transport(), response, next.request, framing, close);
         if (streams) {
           next.closeAfter = close;
-          next.stream = new ResponseStream(this, transport(), encoder, framing == Framing.CHUNKED, response.length());
+          next.stream =
+              new ResponseStream(
+                  this, transport(), encoder, framing == Framing.CHUNKED, response.length());
           outgoing = next;
           startWriter(next);
         } else if (close) {
@@ -316,7 +349,8 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
     } finally {
       flushing = false;
     }
-    if (!parsing) { // while a read is parsed, parse() does both once at its end, not once per response
+    if (!parsing) { // while a read is parsed, parse() does both once at its end, not once per
+      // response
       updateReading();
       guard();
     }
@@ -408,7 +442,8 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
       return;
     }
     int inFlight = exchanges.size() + (outgoing != null ? 1 : 0);
-    boolean pause = inFlight >= options.maxPipelined() || (incoming != null && !incoming.body.accepting());
+    boolean pause =
+        inFlight >= options.maxPipelined() || (incoming != null && !incoming.body.accepting());
     if (pause != readingPaused) {
       readingPaused = pause;
       if (pause) {
@@ -428,7 +463,8 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
     }
     RequestParser.Phase phase = parser.phase();
     boolean busy = phase == RequestParser.Phase.IDLE && (!exchanges.isEmpty() || outgoing != null);
-    boolean bodyHeldBack = phase == RequestParser.Phase.BODY && incoming != null && !incoming.body.accepting();
+    boolean bodyHeldBack =
+        phase == RequestParser.Phase.BODY && incoming != null && !incoming.body.accepting();
     boolean noneExpected = lastRequest && phase == RequestParser.Phase.IDLE;
     if (busy || bodyHeldBack || noneExpected) {
       stopGuard(); // the server owes responses or holds the body back: the peer is not the slow one
@@ -440,18 +476,37 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
     stopGuard();
     guarded = phase;
     switch (phase) {
-      case IDLE -> guard = time.callLater(options.idleTimeout(), () -> {
-        LOG.log(Level.DEBUG, "{0}: idle for {1}; closing", transport().getPeer(), options.idleTimeout());
-        closing = true;
-        encoder.release(transport());
-        transport().loseConnection();
-      });
-      case HEAD -> guard = time.callLater(options.headerTimeout(), () -> reject(new HttpError(408,
-          "request head not received within " + options.headerTimeout().toSeconds() + " s")));
+      case IDLE ->
+          guard =
+              time.callLater(
+                  options.idleTimeout(),
+                  () -> {
+                    LOG.log(
+                        Level.DEBUG,
+                        "{0}: idle for {1}; closing",
+                        transport().getPeer(),
+                        options.idleTimeout());
+                    closing = true;
+                    encoder.release(transport());
+                    transport().loseConnection();
+                  });
+      case HEAD ->
+          guard =
+              time.callLater(
+                  options.headerTimeout(),
+                  () ->
+                      reject(
+                          new HttpError(
+                              408,
+                              "request head not received within "
+                                  + options.headerTimeout().toSeconds()
+                                  + " s")));
       case BODY -> {
         if (options.minBodyRate() > 0) {
           bodyBytesInWindow = 0;
-          guard = time.callLater(Duration.ofSeconds(HttpOptions.BODY_RATE_WINDOW_SECONDS), this::checkBodyRate);
+          guard =
+              time.callLater(
+                  Duration.ofSeconds(HttpOptions.BODY_RATE_WINDOW_SECONDS), this::checkBodyRate);
         }
       }
     }
@@ -460,7 +515,9 @@ final class HttpConnection extends Protocol implements RequestParser.Listener, R
   private void checkBodyRate() {
     long needed = (long) options.minBodyRate() * HttpOptions.BODY_RATE_WINDOW_SECONDS;
     if (parser.phase() == RequestParser.Phase.BODY && bodyBytesInWindow < needed) {
-      reject(new HttpError(408, "request body arriving slower than " + options.minBodyRate() + " bytes/s"));
+      reject(
+          new HttpError(
+              408, "request body arriving slower than " + options.minBodyRate() + " bytes/s"));
       return;
     }
     bodyBytesInWindow = 0;

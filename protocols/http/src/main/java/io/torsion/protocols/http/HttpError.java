@@ -4,9 +4,9 @@ import java.io.IOException;
 
 /**
  * A request the server refuses, with the status it answers: 400 for malformed syntax, 413 for a
- * body over the limit, 414 for a request line over the limit, 431 for headers over the limits,
- * 501 for a transfer coding it does not implement, 505 for an HTTP version it does not speak.
- * After such an error the connection is answered and closed, never reused.
+ * body over the limit, 414 for a request line over the limit, 431 for headers over the limits, 501
+ * for a transfer coding it does not implement, 505 for an HTTP version it does not speak. After
+ * such an error the connection is answered and closed, never reused.
  */
 public final class HttpError extends IOException {
   private static final long serialVersionUID = 1L;

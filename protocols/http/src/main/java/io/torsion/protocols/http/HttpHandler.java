@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Answers requests: synchronously with {@link #of}, or later through the returned {@link
- * Deferred} (a database call, {@code callLater}, {@code deferToThread}). Called on the reactor
- * thread; what it throws or fails with becomes a 500.
+ * Answers requests: synchronously with {@link #of}, or later through the returned {@link Deferred}
+ * (a database call, {@code callLater}, {@code deferToThread}). Called on the reactor thread; what
+ * it throws or fails with becomes a 500.
  *
  * <pre>{@code
  * HttpHandler hello = HttpHandler.of(request -> HttpResponse.text(200, "Hello, World!"));

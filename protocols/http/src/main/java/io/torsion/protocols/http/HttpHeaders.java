@@ -13,7 +13,8 @@ import java.util.Objects;
  */
 public final class HttpHeaders {
   private static final String[] NONE = {};
-  private String[] fields = NONE; // name, value, name, value...; most trailers and many responses have none
+  private String[] fields =
+      NONE; // name, value, name, value...; most trailers and many responses have none
   private int size;
 
   /** Creates an empty set of fields. */
@@ -159,7 +160,10 @@ public final class HttpHeaders {
   public String toString() {
     StringBuilder out = new StringBuilder("HttpHeaders[");
     for (int i = 0; i < size; i++) {
-      out.append(i == 0 ? "" : ", ").append(fields[2 * i].toLowerCase(Locale.ROOT)).append(": ").append(fields[2 * i + 1]);
+      out.append(i == 0 ? "" : ", ")
+          .append(fields[2 * i].toLowerCase(Locale.ROOT))
+          .append(": ")
+          .append(fields[2 * i + 1]);
     }
     return out.append(']').toString();
   }

@@ -1,5 +1,8 @@
 package io.torsion.protocols.http;
 
+import java.time.Duration;
+import java.util.Objects;
+
 /**
  * The limits an HTTP server enforces, each with the status it answers when exceeded. Immutable;
  * build with {@link #builder()}.
@@ -29,19 +32,25 @@ package io.torsion.protocols.http;
 public final class HttpOptions {
   /** Default of {@link #maxRequestLineLength()}. */
   public static final int DEFAULT_MAX_REQUEST_LINE = 8192;
+
   /** Default of {@link #maxHeaderSize()}. */
   public static final int DEFAULT_MAX_HEADER_SIZE = 16384;
+
   /** Default of {@link #maxHeaderCount()}. */
   public static final int DEFAULT_MAX_HEADER_COUNT = 100;
+
   /** Default of {@link #maxBodySize()}: 1 MiB. */
   public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
 
   /** Default of {@link #headerTimeout()}, in seconds. */
   public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 10;
+
   /** Default of {@link #minBodyRate()}, in bytes per second. */
   public static final int DEFAULT_MIN_BODY_RATE = 1024;
+
   /** The window over which {@link #minBodyRate()} is measured, in seconds. */
   public static final int BODY_RATE_WINDOW_SECONDS = 5;
+
   /** Default of {@link #idleTimeout()}, in seconds. */
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
 
@@ -55,9 +64,9 @@ public final class HttpOptions {
   private final int maxHeaderCount;
   private final int maxBodySize;
   private final int maxPipelined;
-  private final java.time.Duration headerTimeout;
+  private final Duration headerTimeout;
   private final int minBodyRate;
-  private final java.time.Duration idleTimeout;
+  private final Duration idleTimeout;
   private final String serverHeader;
   private final boolean exposeErrors;
 
@@ -110,7 +119,7 @@ public final class HttpOptions {
   }
 
   /** Returns how long a request may take from its first byte to its last header. */
-  public java.time.Duration headerTimeout() {
+  public Duration headerTimeout() {
     return headerTimeout;
   }
 
@@ -120,7 +129,7 @@ public final class HttpOptions {
   }
 
   /** Returns how long a connection may sit with no request before it is closed. */
-  public java.time.Duration idleTimeout() {
+  public Duration idleTimeout() {
     return idleTimeout;
   }
 
@@ -141,9 +150,9 @@ public final class HttpOptions {
     private int maxHeaderCount = DEFAULT_MAX_HEADER_COUNT;
     private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
     private int maxPipelined = DEFAULT_MAX_PIPELINED;
-    private java.time.Duration headerTimeout = java.time.Duration.ofSeconds(DEFAULT_HEADER_TIMEOUT_SECONDS);
+    private Duration headerTimeout = Duration.ofSeconds(DEFAULT_HEADER_TIMEOUT_SECONDS);
     private int minBodyRate = DEFAULT_MIN_BODY_RATE;
-    private java.time.Duration idleTimeout = java.time.Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
+    private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
     private String serverHeader = "Torsion";
     private boolean exposeErrors;
 
@@ -156,7 +165,7 @@ public final class HttpOptions {
     }
 
     /** Sets how long a request may take from its first byte to its last header; positive. */
-    public Builder headerTimeout(java.time.Duration timeout) {
+    public Builder headerTimeout(Duration timeout) {
       this.headerTimeout = positive("headerTimeout", timeout);
       return this;
     }
@@ -168,13 +177,13 @@ public final class HttpOptions {
     }
 
     /** Sets how long a connection may sit with no request before it is closed; positive. */
-    public Builder idleTimeout(java.time.Duration timeout) {
+    public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive("idleTimeout", timeout);
       return this;
     }
 
-    private static java.time.Duration positive(String name, java.time.Duration value) {
-      java.util.Objects.requireNonNull(value, name);
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
       if (value.isNegative() || value.isZero()) {
         throw new IllegalArgumentException(name + " must be positive: " + value);
       }

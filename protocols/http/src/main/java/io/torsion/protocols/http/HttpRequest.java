@@ -31,14 +31,21 @@ public final class HttpRequest {
    * @param body the body, empty when there is none
    * @param trailers the trailer fields of a chunked body, else empty
    */
-  public HttpRequest(String method, String target, String version, HttpHeaders headers, byte[] body,
+  public HttpRequest(
+      String method,
+      String target,
+      String version,
+      HttpHeaders headers,
+      byte[] body,
       HttpHeaders trailers) {
     this(method, target, version, headers);
     this.body = Objects.requireNonNull(body, "body");
     this.trailers = Objects.requireNonNull(trailers, "trailers");
   }
 
-  /** Creates the head of a request whose body follows: {@link #completeBody} or {@link #streamBody}. */
+  /**
+   * Creates the head of a request whose body follows: {@link #completeBody} or {@link #streamBody}.
+   */
   HttpRequest(String method, String target, String version, HttpHeaders headers) {
     this.method = Objects.requireNonNull(method, "method");
     this.target = Objects.requireNonNull(target, "target");
@@ -75,7 +82,9 @@ public final class HttpRequest {
     return headers;
   }
 
-  /** Returns true if the body streams in through {@link #bodyStream()} rather than arriving whole. */
+  /**
+   * Returns true if the body streams in through {@link #bodyStream()} rather than arriving whole.
+   */
   public boolean isStreamed() {
     return stream != null;
   }
@@ -87,7 +96,8 @@ public final class HttpRequest {
    */
   public byte[] body() {
     if (body == null) {
-      throw new IllegalStateException("the body of " + this + " is streamed: read it from bodyStream()");
+      throw new IllegalStateException(
+          "the body of " + this + " is streamed: read it from bodyStream()");
     }
     return body;
   }
@@ -95,11 +105,13 @@ public final class HttpRequest {
   /**
    * Returns the trailer fields of a chunked body, else empty.
    *
-   * @throws IllegalStateException if the body is streamed: they come with {@link BodyReceiver#bodyEnd}
+   * @throws IllegalStateException if the body is streamed: they come with {@link
+   *     BodyReceiver#bodyEnd}
    */
   public HttpHeaders trailers() {
     if (trailers == null) {
-      throw new IllegalStateException("the body of " + this + " is streamed: trailers come with bodyEnd");
+      throw new IllegalStateException(
+          "the body of " + this + " is streamed: trailers come with bodyEnd");
     }
     return trailers;
   }
@@ -160,21 +172,30 @@ public final class HttpRequest {
   }
 
   /**
-   * Returns true if the connection may carry another request after this one: HTTP/1.1 unless
-   * {@code Connection: close}, HTTP/1.0 only with {@code Connection: keep-alive}.
+   * Returns true if the connection may carry another request after this one: HTTP/1.1 unless {@code
+   * Connection: close}, HTTP/1.0 only with {@code Connection: keep-alive}.
    */
   public boolean keepAlive() {
     if (keepAlive == null) {
-      keepAlive = version.equals("HTTP/1.1")
-          ? !headers.containsToken("Connection", "close")
-          : headers.containsToken("Connection", "keep-alive");
+      keepAlive =
+          version.equals("HTTP/1.1")
+              ? !headers.containsToken("Connection", "close")
+              : headers.containsToken("Connection", "keep-alive");
     }
     return keepAlive;
   }
 
   @Override
   public String toString() {
-    return "HttpRequest[" + method + " " + target + " " + version + ", " + headers.size() + " headers, "
+    return "HttpRequest["
+        + method
+        + " "
+        + target
+        + " "
+        + version
+        + ", "
+        + headers.size()
+        + " headers, "
         + (body != null ? body.length + " body bytes]" : "streamed body]");
   }
 }

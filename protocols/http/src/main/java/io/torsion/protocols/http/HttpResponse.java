@@ -44,7 +44,8 @@ public final class HttpResponse {
 
   /** Returns a response with {@code body} of type {@code contentType}. */
   public static HttpResponse bytes(int status, String contentType, byte[] body) {
-    HttpResponse response = new HttpResponse(status, Objects.requireNonNull(body, "body"), null, body.length);
+    HttpResponse response =
+        new HttpResponse(status, Objects.requireNonNull(body, "body"), null, body.length);
     response.headers.set("Content-Type", requireFieldValue(contentType));
     return response;
   }
@@ -59,14 +60,16 @@ public final class HttpResponse {
   }
 
   /**
-   * Returns a response whose body {@code writer} streams, {@code length} bytes long (sent as
-   * {@code Content-Length}), or of unknown length if {@code length} is -1.
+   * Returns a response whose body {@code writer} streams, {@code length} bytes long (sent as {@code
+   * Content-Length}), or of unknown length if {@code length} is -1.
    */
-  public static HttpResponse streamed(int status, String contentType, long length, BodyWriter writer) {
+  public static HttpResponse streamed(
+      int status, String contentType, long length, BodyWriter writer) {
     if (length < -1) {
       throw new IllegalArgumentException("length must be -1 (unknown) or at least 0: " + length);
     }
-    HttpResponse response = new HttpResponse(status, null, Objects.requireNonNull(writer, "writer"), length);
+    HttpResponse response =
+        new HttpResponse(status, null, Objects.requireNonNull(writer, "writer"), length);
     response.headers.set("Content-Type", requireFieldValue(contentType));
     return response;
   }
@@ -74,12 +77,15 @@ public final class HttpResponse {
   /** Returns a response sent with chunked transfer coding, one chunk per element. */
   public static HttpResponse chunked(int status, String contentType, List<byte[]> chunks) {
     List<byte[]> copy = List.copyOf(chunks);
-    return streamed(status, contentType, body -> {
-      for (byte[] chunk : copy) {
-        body.write(chunk);
-      }
-      body.finish();
-    });
+    return streamed(
+        status,
+        contentType,
+        body -> {
+          for (byte[] chunk : copy) {
+            body.write(chunk);
+          }
+          body.finish();
+        });
   }
 
   /**
@@ -148,7 +154,14 @@ public final class HttpResponse {
 
   @Override
   public String toString() {
-    return "HttpResponse[" + status + ", " + headers.size() + " headers, "
-        + (body != null ? body.length + " body bytes" : "streamed" + (length >= 0 ? ", " + length + " bytes" : "")) + "]";
+    return "HttpResponse["
+        + status
+        + ", "
+        + headers.size()
+        + " headers, "
+        + (body != null
+            ? body.length + " body bytes"
+            : "streamed" + (length >= 0 ? ", " + length + " bytes" : ""))
+        + "]";
   }
 }

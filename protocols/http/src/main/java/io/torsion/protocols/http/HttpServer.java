@@ -22,16 +22,21 @@ import java.util.Objects;
  * with responses in request order, {@code Content-Length} and chunked request bodies, {@code HEAD},
  * {@code Expect: 100-continue}, a cached {@code Date} field. Bodies arrive whole up to {@link
  * HttpOptions#maxBodySize()}, or stream in with backpressure for a handler that {@linkplain
- * HttpHandler#streamsBody asks}; responses are whole or {@linkplain HttpResponse#streamed streamed}. A request that breaks the limits of
- * {@link HttpOptions} or is malformed is answered with its status and the connection closed;
- * handler errors become a 500 and touch no other request. Slow and silent peers are timed out on
- * {@code time} (pass the reactor; tests pass a {@code Clock}).
+ * HttpHandler#streamsBody asks}; responses are whole or {@linkplain HttpResponse#streamed
+ * streamed}. A request that breaks the limits of {@link HttpOptions} or is malformed is answered
+ * with its status and the connection closed; handler errors become a 500 and touch no other
+ * request. Slow and silent peers are timed out on {@code time} (pass the reactor; tests pass a
+ * {@code Clock}).
  */
 public final class HttpServer implements Factory<Protocol> {
   private final ReactorTime time;
   private final HttpHandler handler;
   private final HttpOptions options;
-  /** One encoder per reactor thread: connections stay on their thread, and an encoder keeps no state between writes. */
+
+  /**
+   * One encoder per reactor thread: connections stay on their thread, and an encoder keeps no state
+   * between writes.
+   */
   private final ThreadLocal<ResponseEncoder> encoders;
 
   private HttpServer(ReactorTime time, HttpHandler handler, HttpOptions options) {

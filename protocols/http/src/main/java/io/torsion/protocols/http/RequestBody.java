@@ -25,8 +25,7 @@ public interface RequestBody extends PushProducer {
   long length();
 
   /**
-   * Starts delivering the body to {@code receiver}: what has arrived at once, the rest as it
-   * comes.
+   * Starts delivering the body to {@code receiver}: what has arrived at once, the rest as it comes.
    *
    * @throws IllegalStateException if a receiver was set already
    */

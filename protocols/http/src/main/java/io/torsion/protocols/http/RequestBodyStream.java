@@ -33,7 +33,9 @@ final class RequestBodyStream implements RequestBody {
     this.demand = demand;
   }
 
-  /** Returns the stream of a body that has arrived whole: it delivers it at once to its receiver. */
+  /**
+   * Returns the stream of a body that has arrived whole: it delivers it at once to its receiver.
+   */
   static RequestBodyStream whole(byte[] body, HttpHeaders trailerFields) {
     RequestBodyStream stream = new RequestBodyStream(body.length, null);
     stream.whole = body;
@@ -59,7 +61,10 @@ final class RequestBodyStream implements RequestBody {
     }
   }
 
-  /** Returns true if a piece can be delivered now: a receiver that is not paused, or a discarding body. */
+  /**
+   * Returns true if a piece can be delivered now: a receiver that is not paused, or a discarding
+   * body.
+   */
   boolean accepting() {
     return stopped || (receiver != null && !paused);
   }
@@ -157,7 +162,10 @@ final class RequestBodyStream implements RequestBody {
 
   @Override
   public String toString() {
-    return "RequestBody[" + (length < 0 ? "chunked" : length + " bytes")
-        + (ended ? ", ended" : failure != null ? ", failed" : "") + (paused ? ", paused" : "") + "]";
+    return "RequestBody["
+        + (length < 0 ? "chunked" : length + " bytes")
+        + (ended ? ", ended" : failure != null ? ", failed" : "")
+        + (paused ? ", paused" : "")
+        + "]";
   }
 }

@@ -11,19 +11,20 @@ import java.util.Locale;
  * complete request, body included, to a {@link Listener}; pipelined requests in one read come out
  * in order. A request the listener chooses to stream is emitted at its head, and its body follows
  * in pieces while the listener {@link Listener#acceptsBody() accepts} them; the rest waits in the
- * buffer (one read's worth at most, as the caller stops reading meanwhile). Every limit of {@link HttpOptions} holds before more is buffered, and every framing
- * ambiguity that enables request smuggling is an {@link HttpError}: both {@code Content-Length}
- * and {@code Transfer-Encoding}, differing lengths, a final coding other than {@code chunked},
- * obs-fold, whitespace before a colon, bare CR or LF, control characters, invalid token
- * characters, chunk-size overflow or junk, a missing or repeated {@code Host} on HTTP/1.1. After
- * an error the parser accepts nothing more; the connection must be closed.
+ * buffer (one read's worth at most, as the caller stops reading meanwhile). Every limit of {@link
+ * HttpOptions} holds before more is buffered, and every framing ambiguity that enables request
+ * smuggling is an {@link HttpError}: both {@code Content-Length} and {@code Transfer-Encoding},
+ * differing lengths, a final coding other than {@code chunked}, obs-fold, whitespace before a
+ * colon, bare CR or LF, control characters, invalid token characters, chunk-size overflow or junk,
+ * a missing or repeated {@code Host} on HTTP/1.1. After an error the parser accepts nothing more;
+ * the connection must be closed.
  */
 final class RequestParser {
   /** Receives what the parser finds. */
   interface Listener {
     /**
-     * A request's head has arrived; returns true to stream its body through {@link #bodyData}
-     * and {@link #bodyEnd} rather than have it aggregated and emitted by {@link #request}.
+     * A request's head has arrived; returns true to stream its body through {@link #bodyData} and
+     * {@link #bodyEnd} rather than have it aggregated and emitted by {@link #request}.
      *
      * @param length the declared body length, or -1 for a chunked body
      */
@@ -62,13 +63,39 @@ final class RequestParser {
   private static final boolean[] TCHAR = new boolean[128];
   private static final byte[] NO_BODY = new byte[0];
   private static final byte[] HTTP_SLASH = {'H', 'T', 'T', 'P', '/'};
+
   /** Strings that most requests carry, shared rather than allocated for each request. */
-  private static final String[] METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"};
-  private static final String[] FIELD_NAMES = {"Host", "host", "Accept", "accept", "Connection", "connection",
-      "User-Agent", "user-agent", "Content-Length", "content-length", "Content-Type", "content-type",
-      "Accept-Encoding", "accept-encoding", "Accept-Language", "accept-language", "Transfer-Encoding",
-      "transfer-encoding", "Cookie", "cookie", "Expect", "expect"};
-  private static final String[] FIELD_VALUES = {"keep-alive", "close", "*/*", "chunked", "100-continue"};
+  private static final String[] METHODS = {
+    "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"
+  };
+
+  private static final String[] FIELD_NAMES = {
+    "Host",
+    "host",
+    "Accept",
+    "accept",
+    "Connection",
+    "connection",
+    "User-Agent",
+    "user-agent",
+    "Content-Length",
+    "content-length",
+    "Content-Type",
+    "content-type",
+    "Accept-Encoding",
+    "accept-encoding",
+    "Accept-Language",
+    "accept-language",
+    "Transfer-Encoding",
+    "transfer-encoding",
+    "Cookie",
+    "cookie",
+    "Expect",
+    "expect"
+  };
+  private static final String[] FIELD_VALUES = {
+    "keep-alive", "close", "*/*", "chunked", "100-continue"
+  };
 
   static {
     for (char c = '0'; c <= '9'; c++) {
@@ -167,8 +194,11 @@ final class RequestParser {
   private boolean step() throws HttpError {
     switch (state) {
       case REQUEST_LINE -> {
-        int eol = lineEnd(options.maxRequestLineLength(), 414, "request line longer than "
-            + options.maxRequestLineLength() + " bytes");
+        int eol =
+            lineEnd(
+                options.maxRequestLineLength(),
+                414,
+                "request line longer than " + options.maxRequestLineLength() + " bytes");
         if (eol < 0) {
           return false;
         }
@@ -188,8 +218,14 @@ final class RequestParser {
       }
       case HEADERS, TRAILERS -> {
         int room = options.maxHeaderSize() - headerBytes;
-        int eol = lineEnd(room, 431, (state == State.HEADERS ? "header section" : "trailer section")
-            + " larger than " + options.maxHeaderSize() + " bytes");
+        int eol =
+            lineEnd(
+                room,
+                431,
+                (state == State.HEADERS ? "header section" : "trailer section")
+                    + " larger than "
+                    + options.maxHeaderSize()
+                    + " bytes");
         if (eol < 0) {
           return false;
         }
@@ -224,7 +260,9 @@ final class RequestParser {
         return false;
       }
       case CHUNK_SIZE -> {
-        int eol = lineEnd(MAX_CHUNK_LINE, 400, "chunk-size line longer than " + MAX_CHUNK_LINE + " bytes");
+        int eol =
+            lineEnd(
+                MAX_CHUNK_LINE, 400, "chunk-size line longer than " + MAX_CHUNK_LINE + " bytes");
         if (eol < 0) {
           return false;
         }
@@ -236,7 +274,8 @@ final class RequestParser {
           headerBytes = 0;
         } else {
           if (!streaming && bodyLength + size > options.maxBodySize()) {
-            throw new HttpError(413, "chunked body larger than " + options.maxBodySize() + " bytes");
+            throw new HttpError(
+                413, "chunked body larger than " + options.maxBodySize() + " bytes");
           }
           remaining = size;
           state = State.CHUNK_DATA;
@@ -336,7 +375,11 @@ final class RequestParser {
       }
     }
     int v = second + 1;
-    if (to - v != 8 || !startsWith(v, HTTP_SLASH) || !isDigit(bytes[v + 5]) || bytes[v + 6] != '.' || !isDigit(bytes[v + 7])) {
+    if (to - v != 8
+        || !startsWith(v, HTTP_SLASH)
+        || !isDigit(bytes[v + 5])
+        || bytes[v + 6] != '.'
+        || !isDigit(bytes[v + 7])) {
       throw new HttpError(400, "malformed HTTP version");
     }
     if (bytes[v + 5] != '1' || (bytes[v + 7] != '1' && bytes[v + 7] != '0')) {
@@ -369,7 +412,9 @@ final class RequestParser {
     return b >= '0' && b <= '9';
   }
 
-  /** Returns the constant among {@code known} spelled exactly as bytes [from, to), or a new string. */
+  /**
+   * Returns the constant among {@code known} spelled exactly as bytes [from, to), or a new string.
+   */
   private String known(String[] candidates, int from, int to) {
     int length = to - from;
     for (String candidate : candidates) {
@@ -464,7 +509,8 @@ final class RequestParser {
     long length = sized ? contentLength(headers.getAll("Content-Length")) : 0;
     streaming = listener.headReceived(head, length);
     if (!streaming && length > options.maxBodySize()) {
-      throw new HttpError(413, "body of " + length + " bytes, over the limit of " + options.maxBodySize());
+      throw new HttpError(
+          413, "body of " + length + " bytes, over the limit of " + options.maxBodySize());
     }
     if (length == 0) {
       emit();
@@ -505,7 +551,9 @@ final class RequestParser {
     for (String field : fields) {
       for (String part : field.split(",", -1)) {
         String value = part.trim();
-        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (value.isEmpty()
+            || value.length() > 18
+            || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
           throw new HttpError(400, "invalid Content-Length: " + field);
         }
         long parsed = Long.parseLong(value);
@@ -555,7 +603,9 @@ final class RequestParser {
     }
   }
 
-  /** Takes {@code count} bytes of body, or returns false if a streamed body cannot take them now. */
+  /**
+   * Takes {@code count} bytes of body, or returns false if a streamed body cannot take them now.
+   */
   private boolean takeBody(int count) {
     if (!streaming) {
       copyBody(count);
@@ -575,7 +625,10 @@ final class RequestParser {
 
   private void copyBody(int count) {
     if (bodyLength + count > body.length) {
-      body = Arrays.copyOf(body, Math.max(bodyLength + count, Math.min(options.maxBodySize(), body.length * 2 + 64)));
+      body =
+          Arrays.copyOf(
+              body,
+              Math.max(bodyLength + count, Math.min(options.maxBodySize(), body.length * 2 + 64)));
     }
     System.arraycopy(bytes, start, body, bodyLength, count);
     bodyLength += count;
@@ -587,7 +640,8 @@ final class RequestParser {
     boolean streamed = streaming;
     HttpHeaders trailerFields = trailers;
     if (!streamed) {
-      request.completeBody(bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength), trailerFields);
+      request.completeBody(
+          bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength), trailerFields);
     }
     if (state != State.STOPPED) {
       state = State.REQUEST_LINE;
@@ -614,7 +668,10 @@ final class RequestParser {
     }
     if (end + length > bytes.length) {
       int size = end - start;
-      byte[] target = size + length <= bytes.length ? bytes : new byte[Math.max(bytes.length * 2, size + length)];
+      byte[] target =
+          size + length <= bytes.length
+              ? bytes
+              : new byte[Math.max(bytes.length * 2, size + length)];
       System.arraycopy(bytes, start, target, 0, size);
       bytes = target;
       start = 0;

@@ -10,9 +10,8 @@ import java.nio.ByteBuffer;
  *
  * <p>A {@link DataConsumer}: register a {@link io.torsion.PullProducer} or {@link
  * io.torsion.PushProducer} and it is driven at the pace the client reads, so a large or slow
- * response keeps memory flat. A write after {@link #finish()} or {@link #abort} is refused; a
- * write after the client went away is dropped ({@link #isOpen()} tells). Used on the reactor
- * thread.
+ * response keeps memory flat. A write after {@link #finish()} or {@link #abort} is refused; a write
+ * after the client went away is dropped ({@link #isOpen()} tells). Used on the reactor thread.
  */
 public interface ResponseBody extends DataConsumer {
   /** Writes {@code data}, framed as the response requires. */
@@ -25,15 +24,14 @@ public interface ResponseBody extends DataConsumer {
   }
 
   /**
-   * Ends the body (unregistering a producer still registered); the connection goes on with the
-   * next request. A body shorter than a declared length cannot end well: the connection is
-   * aborted.
+   * Ends the body (unregistering a producer still registered); the connection goes on with the next
+   * request. A body shorter than a declared length cannot end well: the connection is aborted.
    */
   void finish();
 
   /**
-   * Gives up on the body: the connection is aborted, so the client sees a truncated response,
-   * never a complete-looking one. {@code reason} is logged.
+   * Gives up on the body: the connection is aborted, so the client sees a truncated response, never
+   * a complete-looking one. {@code reason} is logged.
    */
   void abort(String reason);
 

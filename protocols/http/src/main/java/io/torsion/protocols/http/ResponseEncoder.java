@@ -56,14 +56,21 @@ final class ResponseEncoder {
     if (!response.isStreamed() || response.length() >= 0) {
       return Framing.FIXED;
     }
-    return request != null && request.version().equals("HTTP/1.0") ? Framing.CLOSE : Framing.CHUNKED;
+    return request != null && request.version().equals("HTTP/1.0")
+        ? Framing.CLOSE
+        : Framing.CHUNKED;
   }
 
   /**
    * Writes the head of {@code response} to {@code request} (null if unparsed) and, unless it is
    * streamed or answers {@code HEAD}, its body; {@code close} adds {@code Connection: close}.
    */
-  void write(Transport transport, HttpResponse response, HttpRequest request, Framing framing, boolean close) {
+  void write(
+      Transport transport,
+      HttpResponse response,
+      HttpRequest request,
+      Framing framing,
+      boolean close) {
     boolean head = request != null && request.method().equals("HEAD");
     boolean http10 = request != null && request.version().equals("HTTP/1.0");
     start(transport);
@@ -73,7 +80,8 @@ final class ResponseEncoder {
     HttpHeaders headers = response.headers();
     for (int i = 0; i < headers.size(); i++) {
       String name = headers.name(i);
-      if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")
+      if (!name.equalsIgnoreCase("Content-Length")
+          && !name.equalsIgnoreCase("Transfer-Encoding")
           && !name.equalsIgnoreCase("Connection")) {
         field(name, headers.value(i));
       }
@@ -90,7 +98,7 @@ final class ResponseEncoder {
         putAscii("\r\n");
       }
       case CHUNKED -> putAscii("Transfer-Encoding: chunked\r\n");
-      default -> { }
+      default -> {}
     }
     putAscii("\r\n");
     byte[] body = response.body();
@@ -161,7 +169,10 @@ final class ResponseEncoder {
     }
   }
 
-  /** Makes the scratch array {@code transport}'s, sending another connection's gathered output first. */
+  /**
+   * Makes the scratch array {@code transport}'s, sending another connection's gathered output
+   * first.
+   */
   private void start(Transport transport) {
     if (owner != transport) {
       flush();

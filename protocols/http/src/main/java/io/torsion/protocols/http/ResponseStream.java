@@ -35,7 +35,8 @@ final class ResponseStream implements ResponseBody {
   private boolean producer;
   private boolean done;
 
-  ResponseStream(Owner owner, Transport transport, ResponseEncoder encoder, boolean chunked, long declared) {
+  ResponseStream(
+      Owner owner, Transport transport, ResponseEncoder encoder, boolean chunked, long declared) {
     this.owner = owner;
     this.transport = transport;
     this.encoder = encoder;
@@ -58,7 +59,8 @@ final class ResponseStream implements ResponseBody {
     }
     if (declared >= 0 && written + count > declared) {
       abort("the body is longer than its declared " + declared + " bytes");
-      throw new IllegalStateException("the body is longer than its declared " + declared + " bytes");
+      throw new IllegalStateException(
+          "the body is longer than its declared " + declared + " bytes");
     }
     written += count;
     if (chunked) {
@@ -139,6 +141,11 @@ final class ResponseStream implements ResponseBody {
 
   @Override
   public String toString() {
-    return "ResponseBody[" + written + (declared >= 0 ? " of " + declared : "") + " bytes" + (done ? ", done" : "") + "]";
+    return "ResponseBody["
+        + written
+        + (declared >= 0 ? " of " + declared : "")
+        + " bytes"
+        + (done ? ", done" : "")
+        + "]";
   }
 }

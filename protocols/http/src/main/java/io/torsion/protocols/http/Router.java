@@ -10,9 +10,9 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Routes requests by method and path pattern; {@code {name}} in a pattern matches one path
- * segment and hands it to the route as a parameter. An unknown path answers 404; a known path with
- * another method answers 405 with {@code Allow}. {@code HEAD} is served by the {@code GET} route.
+ * Routes requests by method and path pattern; {@code {name}} in a pattern matches one path segment
+ * and hands it to the route as a parameter. An unknown path answers 404; a known path with another
+ * method answers 405 with {@code Allow}. {@code HEAD} is served by the {@code GET} route.
  *
  * <pre>{@code
  * Router router = Router.builder()
@@ -26,14 +26,18 @@ public final class Router implements HttpHandler {
   /** Answers the requests of one route. */
   @FunctionalInterface
   public interface RouteHandler {
-    /** Returns the response to {@code request}; {@code parameters} holds the pattern's {@code {names}}. */
+    /**
+     * Returns the response to {@code request}; {@code parameters} holds the pattern's {@code
+     * {names}}.
+     */
     Deferred<HttpResponse> handle(HttpRequest request, Map<String, String> parameters);
   }
 
   private record Route(String method, String[] segments, RouteHandler handler, boolean streaming) {}
 
   private final List<Route> routes;
-  private final boolean anyStreaming; // most routers have no streaming route: then no match is needed to say so
+  private final boolean
+      anyStreaming; // most routers have no streaming route: then no match is needed to say so
 
   private Router(List<Route> routes) {
     this.routes = List.copyOf(routes);
@@ -83,7 +87,8 @@ public final class Router implements HttpHandler {
     if (allowed == null) {
       return Deferred.succeed(HttpResponse.text(404, "Not Found\n"));
     }
-    return Deferred.succeed(HttpResponse.text(405, "Method Not Allowed\n").header("Allow", String.join(", ", allowed)));
+    return Deferred.succeed(
+        HttpResponse.text(405, "Method Not Allowed\n").header("Allow", String.join(", ", allowed)));
   }
 
   private static Map<String, String> match(String[] pattern, String[] path) {
@@ -93,7 +98,9 @@ public final class Router implements HttpHandler {
     Map<String, String> parameters = null;
     for (int i = 0; i < pattern.length; i++) {
       String segment = pattern[i];
-      if (segment.length() > 2 && segment.charAt(0) == '{' && segment.charAt(segment.length() - 1) == '}') {
+      if (segment.length() > 2
+          && segment.charAt(0) == '{'
+          && segment.charAt(segment.length() - 1) == '}') {
         if (path[i].isEmpty()) {
           return null;
         }
@@ -108,7 +115,10 @@ public final class Router implements HttpHandler {
     return parameters == null ? Collections.emptyMap() : parameters;
   }
 
-  /** Splits a path into its segments (empty ones kept), without the regex machinery of {@code String.split}. */
+  /**
+   * Splits a path into its segments (empty ones kept), without the regex machinery of {@code
+   * String.split}.
+   */
   private static String[] split(String path) {
     int from = path.startsWith("/") ? 1 : 0;
     int count = 1;
@@ -151,7 +161,8 @@ public final class Router implements HttpHandler {
       if (!Objects.requireNonNull(pattern, "pattern").startsWith("/")) {
         throw new IllegalArgumentException("a pattern starts with '/': " + pattern);
       }
-      routes.add(new Route(method, split(pattern), Objects.requireNonNull(handler, "handler"), streaming));
+      routes.add(
+          new Route(method, split(pattern), Objects.requireNonNull(handler, "handler"), streaming));
       return this;
     }
 

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,14 +41,25 @@ public final class StaticFiles implements HttpHandler {
   /** More ranges than this in one request are answered with the whole file. */
   static final int MAX_RANGES = 16;
 
-  private static final Map<String, String> TYPES = Map.ofEntries(
-      Map.entry("html", "text/html; charset=utf-8"), Map.entry("htm", "text/html; charset=utf-8"),
-      Map.entry("css", "text/css; charset=utf-8"), Map.entry("js", "text/javascript; charset=utf-8"),
-      Map.entry("json", "application/json"), Map.entry("txt", "text/plain; charset=utf-8"),
-      Map.entry("xml", "application/xml"), Map.entry("svg", "image/svg+xml"), Map.entry("png", "image/png"),
-      Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"), Map.entry("gif", "image/gif"),
-      Map.entry("webp", "image/webp"), Map.entry("ico", "image/x-icon"), Map.entry("wasm", "application/wasm"),
-      Map.entry("pdf", "application/pdf"), Map.entry("woff2", "font/woff2"));
+  private static final Map<String, String> TYPES =
+      Map.ofEntries(
+          Map.entry("html", "text/html; charset=utf-8"),
+          Map.entry("htm", "text/html; charset=utf-8"),
+          Map.entry("css", "text/css; charset=utf-8"),
+          Map.entry("js", "text/javascript; charset=utf-8"),
+          Map.entry("json", "application/json"),
+          Map.entry("txt", "text/plain; charset=utf-8"),
+          Map.entry("xml", "application/xml"),
+          Map.entry("svg", "image/svg+xml"),
+          Map.entry("png", "image/png"),
+          Map.entry("jpg", "image/jpeg"),
+          Map.entry("jpeg", "image/jpeg"),
+          Map.entry("gif", "image/gif"),
+          Map.entry("webp", "image/webp"),
+          Map.entry("ico", "image/x-icon"),
+          Map.entry("wasm", "application/wasm"),
+          Map.entry("pdf", "application/pdf"),
+          Map.entry("woff2", "font/woff2"));
 
   private final Path root;
   private final String prefix;
@@ -65,7 +77,8 @@ public final class StaticFiles implements HttpHandler {
    *
    * @throws IOException if {@code root} is not a readable directory
    */
-  public static StaticFiles serve(Path root, String prefix, ReactorThreads threads) throws IOException {
+  public static StaticFiles serve(Path root, String prefix, ReactorThreads threads)
+      throws IOException {
     Objects.requireNonNull(prefix, "prefix");
     if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
       throw new IllegalArgumentException("prefix must start and end with '/': " + prefix);
@@ -80,7 +93,8 @@ public final class StaticFiles implements HttpHandler {
   @Override
   public Deferred<HttpResponse> handle(HttpRequest request) {
     if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-      return Deferred.succeed(HttpResponse.text(405, "Method Not Allowed\n").header("Allow", "GET, HEAD"));
+      return Deferred.succeed(
+          HttpResponse.text(405, "Method Not Allowed\n").header("Allow", "GET, HEAD"));
     }
     Path file = resolve(request.path());
     if (file == null) {
@@ -96,11 +110,16 @@ public final class StaticFiles implements HttpHandler {
     }
     String relative;
     try {
-      relative = URLDecoder.decode(path.substring(prefix.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
+      relative =
+          URLDecoder.decode(
+              path.substring(prefix.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException malformed) {
       return null;
     }
-    if (relative.isEmpty() || relative.indexOf('\0') >= 0 || relative.indexOf('\\') >= 0 || relative.startsWith("/")) {
+    if (relative.isEmpty()
+        || relative.indexOf('\0') >= 0
+        || relative.indexOf('\\') >= 0
+        || relative.startsWith("/")) {
       return null;
     }
     Path candidate = root.resolve(relative).normalize();
@@ -116,8 +135,9 @@ public final class StaticFiles implements HttpHandler {
       return notFound();
     }
     long size = attributes.size();
-    Instant modified = attributes.lastModifiedTime().toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(modified.getEpochSecond()) + "\"";
+    Instant modified = attributes.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.SECONDS);
+    String etag =
+        "\"" + Long.toHexString(size) + "-" + Long.toHexString(modified.getEpochSecond()) + "\"";
     String lastModified = HttpDates.format(modified);
     if (notModified(headers, etag, modified)) {
       return HttpResponse.of(304).header("ETag", etag).header("Last-Modified", lastModified);
@@ -125,23 +145,36 @@ public final class StaticFiles implements HttpHandler {
     String type = TYPES.getOrDefault(extension(file), "application/octet-stream");
     List<long[]> ranges = ranges(headers.get("Range"), size, headers.get("If-Range"), etag);
     if (ranges != null && ranges.isEmpty()) {
-      return HttpResponse.text(416, "Range Not Satisfiable\n").header("Content-Range", "bytes */" + size);
+      return HttpResponse.text(416, "Range Not Satisfiable\n")
+          .header("Content-Range", "bytes */" + size);
     }
     HttpResponse response;
     if (ranges == null) {
       response = body(file, 200, type, List.of(FileSender.Segment.file(0, size)), size);
     } else if (ranges.size() == 1) {
       long[] range = ranges.get(0);
-      response = body(file, 206, type, List.of(FileSender.Segment.file(range[0], range[1] - range[0] + 1)),
-          range[1] - range[0] + 1).header("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + size);
+      response =
+          body(
+                  file,
+                  206,
+                  type,
+                  List.of(FileSender.Segment.file(range[0], range[1] - range[0] + 1)),
+                  range[1] - range[0] + 1)
+              .header("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + size);
     } else {
       response = multipart(file, type, ranges, size);
     }
-    return response.header("ETag", etag).header("Last-Modified", lastModified).header("Accept-Ranges", "bytes");
+    return response
+        .header("ETag", etag)
+        .header("Last-Modified", lastModified)
+        .header("Accept-Ranges", "bytes");
   }
 
-  /** Returns a response sending {@code segments}: read here if small, else streamed chunk by chunk. */
-  private HttpResponse body(Path file, int status, String type, List<FileSender.Segment> segments, long length)
+  /**
+   * Returns a response sending {@code segments}: read here if small, else streamed chunk by chunk.
+   */
+  private HttpResponse body(
+      Path file, int status, String type, List<FileSender.Segment> segments, long length)
       throws IOException {
     if (length <= FileSender.CHUNK) {
       ByteBuffer whole = ByteBuffer.allocate((int) length);
@@ -150,24 +183,41 @@ public final class StaticFiles implements HttpHandler {
           if (segment.bytes() != null) {
             whole.put(segment.bytes());
           } else {
-            FileSender.readFully(channel, file, segment.from(), whole.slice(whole.position(), (int) segment.length()));
+            FileSender.readFully(
+                channel,
+                file,
+                segment.from(),
+                whole.slice(whole.position(), (int) segment.length()));
             whole.position(whole.position() + (int) segment.length());
           }
         }
       }
       return HttpResponse.bytes(status, type, whole.array());
     }
-    return HttpResponse.streamed(status, type, length, body -> FileSender.send(file, segments, body, threads));
+    return HttpResponse.streamed(
+        status, type, length, body -> FileSender.send(file, segments, body, threads));
   }
 
   /** Returns a {@code multipart/byteranges} response (RFC 9110, 14.6) of {@code ranges}. */
-  private HttpResponse multipart(Path file, String type, List<long[]> ranges, long size) throws IOException {
+  private HttpResponse multipart(Path file, String type, List<long[]> ranges, long size)
+      throws IOException {
     String boundary = "torsion-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     List<FileSender.Segment> segments = new ArrayList<>();
     long length = 0;
     for (long[] range : ranges) {
-      byte[] partHead = ("\r\n--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Range: bytes " + range[0]
-          + "-" + range[1] + "/" + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      byte[] partHead =
+          ("\r\n--"
+                  + boundary
+                  + "\r\nContent-Type: "
+                  + type
+                  + "\r\nContent-Range: bytes "
+                  + range[0]
+                  + "-"
+                  + range[1]
+                  + "/"
+                  + size
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1);
       segments.add(FileSender.Segment.literal(partHead));
       segments.add(FileSender.Segment.file(range[0], range[1] - range[0] + 1));
       length += partHead.length + range[1] - range[0] + 1;
@@ -192,7 +242,8 @@ public final class StaticFiles implements HttpHandler {
     String since = headers.get("If-Modified-Since");
     if (since != null) {
       try {
-        Instant when = ZonedDateTime.parse(since.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        Instant when =
+            ZonedDateTime.parse(since.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
         return !modified.isAfter(when);
       } catch (DateTimeParseException ignored) {
         return false; // an invalid date is ignored, as RFC 9110 says
@@ -236,7 +287,9 @@ public final class StaticFiles implements HttpHandler {
     return ranges;
   }
 
-  /** Returns {first, last} of one range spec, {-1, -1} when unsatisfiable, or null when malformed. */
+  /**
+   * Returns {first, last} of one range spec, {-1, -1} when unsatisfiable, or null when malformed.
+   */
   private static long[] range(String spec, long size) {
     int dash = spec.indexOf('-');
     if (dash < 0) {

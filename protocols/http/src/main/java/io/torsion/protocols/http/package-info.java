@@ -4,8 +4,8 @@
  * {@link io.torsion.protocols.http.Router}, or {@link io.torsion.protocols.http.StaticFiles}. The
  * request parser ({@code RequestParser}, not API) follows RFC 9112 strictly: every limit of {@link
  * io.torsion.protocols.http.HttpOptions} answers its status, and every framing ambiguity that
- * enables request smuggling is rejected and the connection closed. Request and response bodies
- * can stream, with backpressure both ways; on {@code Reactor.stop()} a connection answers the
- * requests it has, then closes ({@link io.torsion.DrainableProtocol}).
+ * enables request smuggling is rejected and the connection closed. Request and response bodies can
+ * stream, with backpressure both ways; on {@code Reactor.stop()} a connection answers the requests
+ * it has, then closes ({@link io.torsion.DrainableProtocol}).
  */
 package io.torsion.protocols.http;

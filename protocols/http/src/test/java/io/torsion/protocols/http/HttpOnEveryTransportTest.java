@@ -2,21 +2,23 @@ package io.torsion.protocols.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.torsion.BackgroundReactor;
 import io.torsion.Deferred;
 import io.torsion.PushProducer;
 import io.torsion.ReactorOptions;
-import io.torsion.BackgroundReactor;
 import io.torsion.testing.kit.TransportUnderTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -29,19 +31,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The HTTP server over real sockets on every transport on the class path ({@code
- * torsion-transports-all}); one that cannot run here is skipped with its reason. The protocol
- * logic is tested on the in-memory transport; these tests hold the transports to what HTTP needs
- * of them: pipelined bytes, backpressure both ways, streaming large bodies, closing after errors.
+ * torsion-transports-all}); one that cannot run here is skipped with its reason. The protocol logic
+ * is tested on the in-memory transport; these tests hold the transports to what HTTP needs of them:
+ * pipelined bytes, backpressure both ways, streaming large bodies, closing after errors.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HttpOnEveryTransportTest {
   private static final int LARGE = 32 * 1024 * 1024;
   private static final int HIGH_WATERMARK = 64 * 1024;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  /** The server's side of a streamed echo: how often the socket pushed back, and how far the buffer rose. */
+  /**
+   * The server's side of a streamed echo: how often the socket pushed back, and how far the buffer
+   * rose.
+   */
   private static final class Pushback {
     final CountDownLatch paused = new CountDownLatch(1);
     final AtomicLong maxBuffered = new AtomicLong();
@@ -50,43 +54,65 @@ class HttpOnEveryTransportTest {
 
   private static Router router(Pushback pushback) {
     return Router.builder()
-        .get("/plaintext", (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
-        .post("/whole", (request, params) -> Deferred.succeed(HttpResponse.text(200, "got " + request.body().length)))
-        .streaming("POST", "/echo", (request, params) -> Deferred.succeed(
-            HttpResponse.streamed(200, "application/octet-stream", request.bodyStream().length(), body -> {
-              RequestBody in = request.bodyStream();
-              in.deliverTo(BodyReceiver.into(body));
-              body.registerProducer(new PushProducer() { // the request body, watched
-                @Override
-                public void pauseProducing() {
-                  pushback.paused.countDown();
-                  in.pauseProducing();
-                }
+        .get(
+            "/plaintext",
+            (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
+        .post(
+            "/whole",
+            (request, params) ->
+                Deferred.succeed(HttpResponse.text(200, "got " + request.body().length)))
+        .streaming(
+            "POST",
+            "/echo",
+            (request, params) ->
+                Deferred.succeed(
+                    HttpResponse.streamed(
+                        200,
+                        "application/octet-stream",
+                        request.bodyStream().length(),
+                        body -> {
+                          RequestBody in = request.bodyStream();
+                          in.deliverTo(BodyReceiver.into(body));
+                          body.registerProducer(
+                              new PushProducer() { // the request body, watched
+                                @Override
+                                public void pauseProducing() {
+                                  pushback.paused.countDown();
+                                  in.pauseProducing();
+                                }
 
-                @Override
-                public void resumeProducing() {
-                  pushback.resumes++;
-                  in.resumeProducing();
-                }
+                                @Override
+                                public void resumeProducing() {
+                                  pushback.resumes++;
+                                  in.resumeProducing();
+                                }
 
-                @Override
-                public void stopProducing() {
-                  in.stopProducing();
-                }
-              });
-            })))
+                                @Override
+                                public void stopProducing() {
+                                  in.stopProducing();
+                                }
+                              });
+                        })))
         .build();
   }
 
-  private static int listen(BackgroundReactor background, io.torsion.protocols.http.HttpHandler handler) {
-    return background.call(() -> background.reactor().listenTCP(0, "127.0.0.1",
-        HttpServer.create(background.reactor(), handler)).port());
+  private static int listen(BackgroundReactor background, HttpHandler handler) {
+    return background.call(
+        () ->
+            background
+                .reactor()
+                .listenTCP(0, "127.0.0.1", HttpServer.create(background.reactor(), handler))
+                .port());
   }
 
   private static BackgroundReactor start(TransportUnderTest transport) {
-    return BackgroundReactor.start(transport.newReactor(ReactorOptions.builder()
-        .writeBufferLimit(4 * 1024 * 1024) // a streamed body that ignored backpressure would be aborted
-        .shutdownTimeout(Duration.ofSeconds(5)).build()));
+    return BackgroundReactor.start(
+        transport.newReactor(
+            ReactorOptions.builder()
+                .writeBufferLimit(
+                    4 * 1024 * 1024) // a streamed body that ignored backpressure would be aborted
+                .shutdownTimeout(Duration.ofSeconds(5))
+                .build()));
   }
 
   private static byte[] readAll(InputStream in) throws IOException {
@@ -102,7 +128,11 @@ class HttpOnEveryTransportTest {
       head.write(b);
       byte[] sofar = head.toByteArray();
       int n = sofar.length;
-      if (n >= 4 && sofar[n - 4] == '\r' && sofar[n - 3] == '\n' && sofar[n - 2] == '\r' && sofar[n - 1] == '\n') {
+      if (n >= 4
+          && sofar[n - 4] == '\r'
+          && sofar[n - 3] == '\n'
+          && sofar[n - 2] == '\r'
+          && sofar[n - 1] == '\n') {
         return head.toString(StandardCharsets.ISO_8859_1);
       }
     }
@@ -119,12 +149,16 @@ class HttpOnEveryTransportTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.torsion.testing.kit.TransportUnderTest#all")
-  void pipelinedRequestsInOneWriteAreAnsweredInOrderOnOneConnection(TransportUnderTest transport) throws Exception {
-    try (BackgroundReactor background = start(transport); Socket socket = new Socket("127.0.0.1", listen(background, router(new Pushback())))) {
+  void pipelinedRequestsInOneWriteAreAnsweredInOrderOnOneConnection(TransportUnderTest transport)
+      throws Exception {
+    try (BackgroundReactor background = start(transport);
+        Socket socket = new Socket("127.0.0.1", listen(background, router(new Pushback())))) {
       OutputStream out = socket.getOutputStream();
-      out.write(("GET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n"
-          + "POST /whole HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
-          + "GET /plaintext HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("GET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n"
+                  + "POST /whole HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+                  + "GET /plaintext HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       String all = new String(readAll(socket.getInputStream()), StandardCharsets.ISO_8859_1);
       assertThat(all.split("HTTP/1.1 200 OK", -1)).hasSize(4);
       assertThat(all.indexOf("Hello, World!")).isLessThan(all.indexOf("got 5"));
@@ -134,24 +168,33 @@ class HttpOnEveryTransportTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.torsion.testing.kit.TransportUnderTest#all")
-  void aLargeStreamedEchoPausesTheUploadWhileTheClientDoesNotRead(TransportUnderTest transport) throws Exception {
+  void aLargeStreamedEchoPausesTheUploadWhileTheClientDoesNotRead(TransportUnderTest transport)
+      throws Exception {
     Pushback pushback = new Pushback();
-    try (BackgroundReactor background = start(transport); Socket socket = new Socket("127.0.0.1", listen(background, router(pushback)))) {
+    try (BackgroundReactor background = start(transport);
+        Socket socket = new Socket("127.0.0.1", listen(background, router(pushback)))) {
       byte[] data = new byte[LARGE];
       new Random(42).nextBytes(data);
-      CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-        try {
-          OutputStream out = socket.getOutputStream();
-          out.write(("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: " + LARGE + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-          for (int at = 0; at < LARGE; at += 65536) {
-            out.write(data, at, Math.min(65536, LARGE - at));
-          }
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
-      // The client reads nothing yet: the socket fills, the response body pushes back, the upload is paused.
-      assertThat(pushback.paused.await(30, TimeUnit.SECONDS)).as("the request body was paused").isTrue();
+      CompletableFuture<Void> upload =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  OutputStream out = socket.getOutputStream();
+                  out.write(
+                      ("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: " + LARGE + "\r\n\r\n")
+                          .getBytes(StandardCharsets.US_ASCII));
+                  for (int at = 0; at < LARGE; at += 65536) {
+                    out.write(data, at, Math.min(65536, LARGE - at));
+                  }
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      // The client reads nothing yet: the socket fills, the response body pushes back, the upload
+      // is paused.
+      assertThat(pushback.paused.await(30, TimeUnit.SECONDS))
+          .as("the request body was paused")
+          .isTrue();
       InputStream in = socket.getInputStream();
       String head = readHead(in);
       assertThat(head).startsWith("HTTP/1.1 200 OK").contains("Content-Length: " + LARGE);
@@ -168,7 +211,11 @@ class HttpOnEveryTransportTest {
       assertThat(digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
       assertThat(pushback.resumes).as("the upload resumed as the client read").isPositive();
       // The connection is still good for another request.
-      socket.getOutputStream().write("GET /plaintext HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              "GET /plaintext HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
       assertThat(new String(readAll(in), StandardCharsets.US_ASCII)).endsWith("Hello, World!");
     }
   }
@@ -182,31 +229,49 @@ class HttpOnEveryTransportTest {
     try (BackgroundReactor background = start(transport)) {
       int port = listen(background, StaticFiles.serve(dir, "/", background.reactor()));
       try (Socket socket = new Socket("127.0.0.1", port)) {
-        socket.getOutputStream().write(("GET /big.bin HTTP/1.1\r\nHost: h\r\n\r\n"
-            + "GET /big.bin HTTP/1.1\r\nHost: h\r\nRange: bytes=1000-1999\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket
+            .getOutputStream()
+            .write(
+                ("GET /big.bin HTTP/1.1\r\nHost: h\r\n\r\n"
+                        + "GET /big.bin HTTP/1.1\r\nHost: h\r\nRange: bytes=1000-1999\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
         InputStream in = socket.getInputStream();
         String head = readHead(in);
         assertThat(head).startsWith("HTTP/1.1 200 OK").contains("Content-Length: " + data.length);
         assertThat(in.readNBytes(data.length)).isEqualTo(data);
         String partial = readHead(in);
-        assertThat(partial).startsWith("HTTP/1.1 206").contains("Content-Range: bytes 1000-1999/" + data.length);
-        assertThat(readAll(in)).isEqualTo(java.util.Arrays.copyOfRange(data, 1000, 2000));
+        assertThat(partial)
+            .startsWith("HTTP/1.1 206")
+            .contains("Content-Range: bytes 1000-1999/" + data.length);
+        assertThat(readAll(in)).isEqualTo(Arrays.copyOfRange(data, 1000, 2000));
       }
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.torsion.testing.kit.TransportUnderTest#all")
-  void aMalformedRequestIsAnsweredAndClosedWhileOtherConnectionsGoOn(TransportUnderTest transport) throws Exception {
+  void aMalformedRequestIsAnsweredAndClosedWhileOtherConnectionsGoOn(TransportUnderTest transport)
+      throws Exception {
     try (BackgroundReactor background = start(transport)) {
       int port = listen(background, router(new Pushback()));
-      try (Socket good = new Socket("127.0.0.1", port); Socket bad = new Socket("127.0.0.1", port)) {
-        bad.getOutputStream().write(("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + "GET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      try (Socket good = new Socket("127.0.0.1", port);
+          Socket bad = new Socket("127.0.0.1", port)) {
+        bad.getOutputStream()
+            .write(
+                ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "GET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
         String answer = new String(readAll(bad.getInputStream()), StandardCharsets.US_ASCII);
-        assertThat(answer).startsWith("HTTP/1.1 400 Bad Request").contains("Connection: close").doesNotContain("Hello");
-        good.getOutputStream().write("GET /plaintext HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        assertThat(new String(readAll(good.getInputStream()), StandardCharsets.US_ASCII)).endsWith("Hello, World!");
+        assertThat(answer)
+            .startsWith("HTTP/1.1 400 Bad Request")
+            .contains("Connection: close")
+            .doesNotContain("Hello");
+        good.getOutputStream()
+            .write(
+                "GET /plaintext HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(readAll(good.getInputStream()), StandardCharsets.US_ASCII))
+            .endsWith("Hello, World!");
       }
     }
   }

@@ -3,31 +3,56 @@ package io.torsion.protocols.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.torsion.Deferred;
+import io.torsion.testing.Clock;
 import io.torsion.testing.StringTransport;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HttpServerTest {
-  private final io.torsion.testing.Clock clock = new io.torsion.testing.Clock();
+  private final Clock clock = new Clock();
   private final List<Deferred<HttpResponse>> later = new ArrayList<>();
 
-  private final Router router = Router.builder()
-      .get("/plaintext", (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
-      .post("/echo", (request, params) -> Deferred.succeed(HttpResponse.bytes(200, "application/octet-stream", request.body())))
-      .get("/later", (request, params) -> {
-        Deferred<HttpResponse> d = new Deferred<>();
-        later.add(d);
-        return d;
-      })
-      .get("/users/{id}", (request, params) -> Deferred.succeed(HttpResponse.text(200, "user " + params.get("id"))))
-      .get("/boom", (request, params) -> {
-        throw new IllegalStateException("secret internals");
-      })
-      .get("/chunks", (request, params) -> Deferred.succeed(HttpResponse.chunked(200, "text/plain",
-          List.of("ab".getBytes(StandardCharsets.US_ASCII), "cde".getBytes(StandardCharsets.US_ASCII)))))
-      .build();
+  private final Router router =
+      Router.builder()
+          .get(
+              "/plaintext",
+              (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
+          .post(
+              "/echo",
+              (request, params) ->
+                  Deferred.succeed(
+                      HttpResponse.bytes(200, "application/octet-stream", request.body())))
+          .get(
+              "/later",
+              (request, params) -> {
+                Deferred<HttpResponse> d = new Deferred<>();
+                later.add(d);
+                return d;
+              })
+          .get(
+              "/users/{id}",
+              (request, params) ->
+                  Deferred.succeed(HttpResponse.text(200, "user " + params.get("id"))))
+          .get(
+              "/boom",
+              (request, params) -> {
+                throw new IllegalStateException("secret internals");
+              })
+          .get(
+              "/chunks",
+              (request, params) ->
+                  Deferred.succeed(
+                      HttpResponse.chunked(
+                          200,
+                          "text/plain",
+                          List.of(
+                              "ab".getBytes(StandardCharsets.US_ASCII),
+                              "cde".getBytes(StandardCharsets.US_ASCII)))))
+          .build();
 
   private StringTransport connect(HttpOptions options) {
     StringTransport transport = new StringTransport();
@@ -55,7 +80,9 @@ class HttpServerTest {
       if (head.contains("Transfer-Encoding: chunked")) {
         length = all.indexOf("0\r\n\r\n", headEnd) + 5 - headEnd;
       }
-      if (head.startsWith("HTTP/1.1 1") || head.startsWith("HTTP/1.1 204") || head.startsWith("HTTP/1.1 304")) {
+      if (head.startsWith("HTTP/1.1 1")
+          || head.startsWith("HTTP/1.1 204")
+          || head.startsWith("HTTP/1.1 304")) {
         length = 0;
       }
       length = Math.min(length, all.length() - headEnd);
@@ -69,21 +96,27 @@ class HttpServerTest {
   void answersWithServerDateAndLength() {
     StringTransport transport = connect();
     transport.receive("GET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n");
-    assertThat(transport.valueUtf8()).matches("(?s)HTTP/1.1 200 OK\r\nDate: \\w{3}, \\d{2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n.*");
-    assertThat(HttpDates.format(java.time.Instant.parse("1994-11-06T08:49:37Z"))).isEqualTo("Sun, 06 Nov 1994 08:49:37 GMT");
-    assertThat(responses(transport)).containsExactly(
-        "HTTP/1.1 200 OK|Server: Torsion|Content-Type: text/plain; charset=utf-8|Content-Length: 13||Hello, World!");
+    assertThat(transport.valueUtf8())
+        .matches(
+            "(?s)HTTP/1.1 200 OK\r\nDate: \\w{3}, \\d{2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n.*");
+    assertThat(HttpDates.format(Instant.parse("1994-11-06T08:49:37Z")))
+        .isEqualTo("Sun, 06 Nov 1994 08:49:37 GMT");
+    assertThat(responses(transport))
+        .containsExactly(
+            "HTTP/1.1 200 OK|Server: Torsion|Content-Type: text/plain; charset=utf-8|Content-Length: 13||Hello, World!");
     assertThat(transport.disconnecting()).isFalse();
   }
 
   @Test
   void pipelinedResponsesKeepRequestOrderWhateverOrderHandlersFinishIn() {
     StringTransport transport = connect();
-    transport.receive("GET /later HTTP/1.1\r\nHost: h\r\n\r\nGET /later HTTP/1.1\r\nHost: h\r\n\r\nGET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n");
+    transport.receive(
+        "GET /later HTTP/1.1\r\nHost: h\r\n\r\nGET /later HTTP/1.1\r\nHost: h\r\n\r\nGET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n");
     later.get(1).callback(HttpResponse.text(200, "second"));
     assertThat(transport.value()).isEmpty();
     later.get(0).callback(HttpResponse.text(200, "first"));
-    assertThat(responses(transport)).extracting(r -> r.substring(r.lastIndexOf('|') + 1))
+    assertThat(responses(transport))
+        .extracting(r -> r.substring(r.lastIndexOf('|') + 1))
         .containsExactly("first", "second", "Hello, World!");
   }
 
@@ -114,13 +147,16 @@ class HttpServerTest {
   @Test
   void aMalformedRequestIsAnsweredAfterEarlierOnesAndTheConnectionCloses() {
     StringTransport transport = connect();
-    transport.receive("GET /later HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+    transport.receive(
+        "GET /later HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
     assertThat(transport.value()).isEmpty();
     later.get(0).callback(HttpResponse.text(200, "first"));
     List<String> answered = responses(transport);
     assertThat(answered).hasSize(2);
     assertThat(answered.get(0)).startsWith("HTTP/1.1 200 OK").endsWith("first");
-    assertThat(answered.get(1)).startsWith("HTTP/1.1 400 Bad Request").contains("Connection: close")
+    assertThat(answered.get(1))
+        .startsWith("HTTP/1.1 400 Bad Request")
+        .contains("Connection: close")
         .endsWith("more than one Host field\n|".replace("|", ""));
     assertThat(transport.disconnecting()).isTrue();
   }
@@ -128,9 +164,12 @@ class HttpServerTest {
   @Test
   void aHandlerThatThrowsGives500WithoutItsTextAndOtherRequestsGoOn() {
     StringTransport transport = connect();
-    transport.receive("GET /boom HTTP/1.1\r\nHost: h\r\n\r\nGET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n");
+    transport.receive(
+        "GET /boom HTTP/1.1\r\nHost: h\r\n\r\nGET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n");
     List<String> answered = responses(transport);
-    assertThat(answered.get(0)).startsWith("HTTP/1.1 500 Internal Server Error").doesNotContain("secret");
+    assertThat(answered.get(0))
+        .startsWith("HTTP/1.1 500 Internal Server Error")
+        .doesNotContain("secret");
     assertThat(answered.get(1)).startsWith("HTTP/1.1 200 OK");
     assertThat(transport.disconnecting()).isFalse();
 
@@ -142,7 +181,8 @@ class HttpServerTest {
   @Test
   void expectContinueGetsAnInterimResponseBeforeTheBody() {
     StringTransport transport = connect();
-    transport.receive("POST /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+    transport.receive(
+        "POST /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
     assertThat(transport.valueUtf8()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
     transport.receive("ok");
     assertThat(responses(transport).get(1)).endsWith("ok");
@@ -151,7 +191,8 @@ class HttpServerTest {
   @Test
   void tooManyPipelinedRequestsPauseReadingUntilResponsesCatchUp() {
     StringTransport transport = connect(HttpOptions.builder().maxPipelined(2).build());
-    transport.receive("GET /later HTTP/1.1\r\nHost: h\r\n\r\nGET /later HTTP/1.1\r\nHost: h\r\n\r\n");
+    transport.receive(
+        "GET /later HTTP/1.1\r\nHost: h\r\n\r\nGET /later HTTP/1.1\r\nHost: h\r\n\r\n");
     assertThat(transport.paused()).isTrue();
     later.get(0).callback(HttpResponse.text(200, "one"));
     assertThat(transport.paused()).isFalse();
@@ -161,10 +202,15 @@ class HttpServerTest {
   void chunkedResponsesAreFramedAndFallBackToCloseDelimitedOnHttp10() {
     StringTransport transport = connect();
     transport.receive("GET /chunks HTTP/1.1\r\nHost: h\r\n\r\n");
-    assertThat(transport.valueUtf8()).contains("Transfer-Encoding: chunked\r\n\r\n").endsWith("2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n");
+    assertThat(transport.valueUtf8())
+        .contains("Transfer-Encoding: chunked\r\n\r\n")
+        .endsWith("2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n");
     StringTransport old = connect();
     old.receive("GET /chunks HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-    assertThat(old.valueUtf8()).contains("Connection: close").doesNotContain("Content-Length").endsWith("\r\n\r\nabcde");
+    assertThat(old.valueUtf8())
+        .contains("Connection: close")
+        .doesNotContain("Content-Length")
+        .endsWith("\r\n\r\nabcde");
     assertThat(old.disconnecting()).isTrue();
   }
 
@@ -172,11 +218,13 @@ class HttpServerTest {
   void aHeadThatArrivesTooSlowlyIs408AndTheConnectionCloses() {
     StringTransport transport = connect();
     transport.receive("GET /plaintext HTTP/1.1\r\nHost: h\r\n");
-    clock.advance(java.time.Duration.ofSeconds(9));
+    clock.advance(Duration.ofSeconds(9));
     transport.receive("X-Slow: 1\r\n"); // trickling does not reset the header timeout
     assertThat(transport.value()).isEmpty();
-    clock.advance(java.time.Duration.ofSeconds(1));
-    assertThat(transport.valueUtf8()).startsWith("HTTP/1.1 408 Request Timeout").contains("Connection: close");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(transport.valueUtf8())
+        .startsWith("HTTP/1.1 408 Request Timeout")
+        .contains("Connection: close");
     assertThat(transport.disconnecting()).isTrue();
   }
 
@@ -185,11 +233,13 @@ class HttpServerTest {
     StringTransport transport = connect();
     transport.receive("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n");
     transport.receive(new byte[6000]); // over 1 KiB/s in the first window
-    clock.advance(java.time.Duration.ofSeconds(5));
+    clock.advance(Duration.ofSeconds(5));
     assertThat(transport.value()).isEmpty();
     transport.receive(new byte[10]); // far under it in the next
-    clock.advance(java.time.Duration.ofSeconds(5));
-    assertThat(transport.valueUtf8()).startsWith("HTTP/1.1 408").contains("slower than 1024 bytes/s");
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(transport.valueUtf8())
+        .startsWith("HTTP/1.1 408")
+        .contains("slower than 1024 bytes/s");
     assertThat(transport.disconnecting()).isTrue();
   }
 
@@ -197,12 +247,12 @@ class HttpServerTest {
   void anIdleConnectionIsClosedButABusyServerIsNotTimedOut() {
     StringTransport transport = connect();
     transport.receive("GET /later HTTP/1.1\r\nHost: h\r\n\r\n");
-    clock.advance(java.time.Duration.ofSeconds(120)); // the handler is slow: that is not the peer's fault
+    clock.advance(Duration.ofSeconds(120)); // the handler is slow: that is not the peer's fault
     assertThat(transport.disconnecting()).isFalse();
     later.get(0).callback(HttpResponse.text(200, "done"));
-    clock.advance(java.time.Duration.ofSeconds(59));
+    clock.advance(Duration.ofSeconds(59));
     assertThat(transport.disconnecting()).isFalse();
-    clock.advance(java.time.Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
     assertThat(transport.disconnecting()).isTrue();
     assertThat(clock.pendingCalls()).isZero();
   }
@@ -210,8 +260,9 @@ class HttpServerTest {
   @Test
   void theRouterAnswers404And405WithAllowAndPassesParameters() {
     StringTransport transport = connect();
-    transport.receive("GET /nowhere HTTP/1.1\r\nHost: h\r\n\r\nDELETE /plaintext HTTP/1.1\r\nHost: h\r\n\r\n"
-        + "GET /users/42 HTTP/1.1\r\nHost: h\r\n\r\nGET /users/ HTTP/1.1\r\nHost: h\r\n\r\n");
+    transport.receive(
+        "GET /nowhere HTTP/1.1\r\nHost: h\r\n\r\nDELETE /plaintext HTTP/1.1\r\nHost: h\r\n\r\n"
+            + "GET /users/42 HTTP/1.1\r\nHost: h\r\n\r\nGET /users/ HTTP/1.1\r\nHost: h\r\n\r\n");
     List<String> answered = responses(transport);
     assertThat(answered.get(0)).startsWith("HTTP/1.1 404");
     assertThat(answered.get(1)).startsWith("HTTP/1.1 405").contains("Allow: GET, HEAD");

@@ -24,50 +24,93 @@ class HttpStreamingTest {
   private final List<Deferred<HttpResponse>> answers = new ArrayList<>();
   private int writerCalls;
 
-  private final Router router = Router.builder()
-      .streaming("POST", "/echo", (request, params) -> Deferred.succeed(
-          HttpResponse.streamed(200, "application/octet-stream", body -> {
-            request.bodyStream().deliverTo(BodyReceiver.into(body));
-            body.registerProducer(request.bodyStream());
-          })))
-      .streaming("POST", "/record", (request, params) -> {
-        request.bodyStream().deliverTo(recorder());
-        Deferred<HttpResponse> answer = new Deferred<>();
-        answers.add(answer);
-        return answer;
-      })
-      .streaming("POST", "/ignore", (request, params) -> Deferred.succeed(HttpResponse.text(200, "not read")))
-      .streaming("POST", "/unread", (request, params) -> {
-        Deferred<HttpResponse> answer = new Deferred<>();
-        answers.add(answer);
-        return answer;
-      })
-      .get("/held", (request, params) -> Deferred.succeed(HttpResponse.streamed(200, "text/plain", body -> {
-        writerCalls++;
-        bodies.add(body);
-      })))
-      .get("/sized", (request, params) -> Deferred.succeed(HttpResponse.streamed(200, "text/plain", 5, body -> {
-        writerCalls++;
-        bodies.add(body);
-      })))
-      .get("/pulled", (request, params) -> Deferred.succeed(HttpResponse.streamed(200, "text/plain", body ->
-          body.registerProducer(new PullProducer() {
-            private int left = 3;
+  private final Router router =
+      Router.builder()
+          .streaming(
+              "POST",
+              "/echo",
+              (request, params) ->
+                  Deferred.succeed(
+                      HttpResponse.streamed(
+                          200,
+                          "application/octet-stream",
+                          body -> {
+                            request.bodyStream().deliverTo(BodyReceiver.into(body));
+                            body.registerProducer(request.bodyStream());
+                          })))
+          .streaming(
+              "POST",
+              "/record",
+              (request, params) -> {
+                request.bodyStream().deliverTo(recorder());
+                Deferred<HttpResponse> answer = new Deferred<>();
+                answers.add(answer);
+                return answer;
+              })
+          .streaming(
+              "POST",
+              "/ignore",
+              (request, params) -> Deferred.succeed(HttpResponse.text(200, "not read")))
+          .streaming(
+              "POST",
+              "/unread",
+              (request, params) -> {
+                Deferred<HttpResponse> answer = new Deferred<>();
+                answers.add(answer);
+                return answer;
+              })
+          .get(
+              "/held",
+              (request, params) ->
+                  Deferred.succeed(
+                      HttpResponse.streamed(
+                          200,
+                          "text/plain",
+                          body -> {
+                            writerCalls++;
+                            bodies.add(body);
+                          })))
+          .get(
+              "/sized",
+              (request, params) ->
+                  Deferred.succeed(
+                      HttpResponse.streamed(
+                          200,
+                          "text/plain",
+                          5,
+                          body -> {
+                            writerCalls++;
+                            bodies.add(body);
+                          })))
+          .get(
+              "/pulled",
+              (request, params) ->
+                  Deferred.succeed(
+                      HttpResponse.streamed(
+                          200,
+                          "text/plain",
+                          body ->
+                              body.registerProducer(
+                                  new PullProducer() {
+                                    private int left = 3;
 
-            @Override
-            public void resumeProducing() {
-              if (left-- > 0) {
-                body.write(("part" + left).getBytes(StandardCharsets.US_ASCII));
-              } else {
-                body.finish();
-              }
-            }
+                                    @Override
+                                    public void resumeProducing() {
+                                      if (left-- > 0) {
+                                        body.write(
+                                            ("part" + left).getBytes(StandardCharsets.US_ASCII));
+                                      } else {
+                                        body.finish();
+                                      }
+                                    }
 
-            @Override
-            public void stopProducing() {}
-          }))))
-      .get("/plaintext", (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
-      .build();
+                                    @Override
+                                    public void stopProducing() {}
+                                  }))))
+          .get(
+              "/plaintext",
+              (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))
+          .build();
 
   private BodyReceiver recorder() {
     return new BodyReceiver() {
@@ -107,7 +150,9 @@ class HttpStreamingTest {
   void aStreamedEchoAnswersEachPieceAsItArrivesAndTheConnectionGoesOn() {
     StringTransport transport = connect();
     transport.receive("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello");
-    assertThat(transport.valueUtf8()).startsWith("HTTP/1.1 200 OK\r\n").contains("Transfer-Encoding: chunked\r\n");
+    assertThat(transport.valueUtf8())
+        .startsWith("HTTP/1.1 200 OK\r\n")
+        .contains("Transfer-Encoding: chunked\r\n");
     assertThat(body(transport)).isEqualTo("5\r\nhello\r\n");
     transport.receive(" world");
     assertThat(body(transport)).isEqualTo("5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
@@ -120,7 +165,8 @@ class HttpStreamingTest {
   @Test
   void aChunkedUploadStreamsWithItsTrailers() {
     StringTransport transport = connect();
-    transport.receive("POST /record HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+    transport.receive(
+        "POST /record HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
     assertThat(received).containsExactly("abc");
     transport.receive("2\r\nde\r\n0\r\nDigest: x\r\n\r\n");
     assertThat(received).containsExactly("abc", "de", "end HttpHeaders[digest: x]");
@@ -159,7 +205,10 @@ class HttpStreamingTest {
   void anAnswerThatLeavesTheBodyUnreadClosesTheConnection() {
     StringTransport transport = connect();
     transport.receive("POST /ignore HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nabc");
-    assertThat(transport.valueUtf8()).startsWith("HTTP/1.1 200 OK\r\n").contains("Connection: close\r\n").endsWith("not read");
+    assertThat(transport.valueUtf8())
+        .startsWith("HTTP/1.1 200 OK\r\n")
+        .contains("Connection: close\r\n")
+        .endsWith("not read");
     assertThat(transport.disconnecting()).isTrue();
   }
 
@@ -178,7 +227,9 @@ class HttpStreamingTest {
     transport.receive("POST /record HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\nabc");
     clock.advance(Duration.ofSeconds(HttpOptions.BODY_RATE_WINDOW_SECONDS));
     assertThat(transport.valueUtf8()).startsWith("HTTP/1.1 408 Request Timeout\r\n");
-    assertThat(received.get(received.size() - 1)).startsWith("failed").contains("slower than 100 bytes/s");
+    assertThat(received.get(received.size() - 1))
+        .startsWith("failed")
+        .contains("slower than 100 bytes/s");
     assertThat(answers.get(0).called()).as("the handler's answer was cancelled").isTrue();
     assertThat(transport.disconnecting()).isTrue();
   }
@@ -186,13 +237,17 @@ class HttpStreamingTest {
   @Test
   void aStreamedResponseHoldsBackThePipelinedOnesAfterIt() {
     StringTransport transport = connect();
-    transport.receive("GET /held HTTP/1.1\r\nHost: h\r\n\r\nGET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n");
+    transport.receive(
+        "GET /held HTTP/1.1\r\nHost: h\r\n\r\nGET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n");
     assertThat(transport.valueUtf8()).doesNotContain("Hello");
     bodies.get(0).write("first".getBytes(StandardCharsets.US_ASCII));
     assertThat(transport.valueUtf8()).doesNotContain("Hello");
     bodies.get(0).finish();
-    assertThat(transport.valueUtf8()).contains("5\r\nfirst\r\n0\r\n\r\nHTTP/1.1 200 OK").endsWith("Hello, World!");
-    assertThatThrownBy(() -> bodies.get(0).write(new byte[1])).isInstanceOf(IllegalStateException.class);
+    assertThat(transport.valueUtf8())
+        .contains("5\r\nfirst\r\n0\r\n\r\nHTTP/1.1 200 OK")
+        .endsWith("Hello, World!");
+    assertThatThrownBy(() -> bodies.get(0).write(new byte[1]))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(bodies.get(0).isOpen()).isFalse();
   }
 
@@ -214,7 +269,8 @@ class HttpStreamingTest {
     StringTransport longer = connect();
     longer.receive("GET /sized HTTP/1.1\r\nHost: h\r\n\r\n");
     assertThatThrownBy(() -> bodies.get(2).write("abcdef".getBytes(StandardCharsets.US_ASCII)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("declared 5");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("declared 5");
     assertThat(longer.aborted()).isTrue();
   }
 
@@ -222,7 +278,9 @@ class HttpStreamingTest {
   void headGetsTheHeadOfAStreamedResponseAndTheWriterIsNotCalled() {
     StringTransport transport = connect();
     transport.receive("HEAD /held HTTP/1.1\r\nHost: h\r\n\r\n");
-    assertThat(transport.valueUtf8()).contains("Transfer-Encoding: chunked\r\n").endsWith("\r\n\r\n");
+    assertThat(transport.valueUtf8())
+        .contains("Transfer-Encoding: chunked\r\n")
+        .endsWith("\r\n\r\n");
     assertThat(writerCalls).isZero();
     transport.receive("GET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n");
     assertThat(transport.valueUtf8()).endsWith("Hello, World!");
@@ -243,6 +301,7 @@ class HttpStreamingTest {
   void aResponseHeaderCannotForgeFields() {
     assertThatThrownBy(() -> HttpResponse.of(200).header("X", "a\r\nSet-Cookie: evil"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> HttpResponse.of(200).header("X Y", "a")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HttpResponse.of(200).header("X Y", "a"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

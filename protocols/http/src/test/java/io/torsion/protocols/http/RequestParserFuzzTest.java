@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Seeded property tests of the request parser: generated pipelines fed in random chunks come out
- * exactly as generated; garbage and mutated requests end in requests or an {@link HttpError},
- * never another exception. Failures name their seed.
+ * exactly as generated; garbage and mutated requests end in requests or an {@link HttpError}, never
+ * another exception. Failures name their seed.
  */
 class RequestParserFuzzTest {
   private static final int ROUNDS = 300;
@@ -33,35 +33,38 @@ class RequestParserFuzzTest {
 
   private static List<HttpRequest> feed(byte[] stream, Random random, List<HttpError> errors) {
     List<HttpRequest> parsed = new ArrayList<>();
-    RequestParser parser = new RequestParser(HttpOptions.defaults(), new RequestParser.Listener() {
-      @Override
-      public boolean headReceived(HttpRequest head, long length) {
-        return false;
-      }
+    RequestParser parser =
+        new RequestParser(
+            HttpOptions.defaults(),
+            new RequestParser.Listener() {
+              @Override
+              public boolean headReceived(HttpRequest head, long length) {
+                return false;
+              }
 
-      @Override
-      public void request(HttpRequest request) {
-        parsed.add(request);
-      }
+              @Override
+              public void request(HttpRequest request) {
+                parsed.add(request);
+              }
 
-      @Override
-      public boolean acceptsBody() {
-        return true;
-      }
+              @Override
+              public boolean acceptsBody() {
+                return true;
+              }
 
-      @Override
-      public void bodyData(ByteBuffer data) {
-        throw new AssertionError("no body is streamed");
-      }
+              @Override
+              public void bodyData(ByteBuffer data) {
+                throw new AssertionError("no body is streamed");
+              }
 
-      @Override
-      public void bodyEnd(HttpHeaders trailers) {
-        throw new AssertionError("no body is streamed");
-      }
+              @Override
+              public void bodyEnd(HttpHeaders trailers) {
+                throw new AssertionError("no body is streamed");
+              }
 
-      @Override
-      public void expectContinue() {}
-    });
+              @Override
+              public void expectContinue() {}
+            });
     int at = 0;
     while (at < stream.length) {
       int n = 1 + random.nextInt(Math.min(200, stream.length - at));
@@ -85,22 +88,33 @@ class RequestParserFuzzTest {
       ByteArrayOutputStream stream = new ByteArrayOutputStream();
       for (int i = 1 + random.nextInt(5); i > 0; i--) {
         String method = METHODS[random.nextInt(METHODS.length)];
-        String target = "/" + token(random, 20) + (random.nextBoolean() ? "?q=" + token(random, 8) : "");
+        String target =
+            "/" + token(random, 20) + (random.nextBoolean() ? "?q=" + token(random, 8) : "");
         byte[] body = new byte[random.nextInt(3) == 0 ? 0 : random.nextInt(3000)];
         random.nextBytes(body);
         boolean chunked = body.length > 0 && random.nextBoolean();
-        StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: " + token(random, 10) + "\r\n");
+        StringBuilder head =
+            new StringBuilder(
+                method + " " + target + " HTTP/1.1\r\nHost: " + token(random, 10) + "\r\n");
         for (int h = random.nextInt(6); h > 0; h--) {
-          head.append("X-").append(token(random, 10)).append(": ").append(token(random, 30)).append("\r\n");
+          head.append("X-")
+              .append(token(random, 10))
+              .append(": ")
+              .append(token(random, 30))
+              .append("\r\n");
         }
-        head.append(chunked ? "Transfer-Encoding: chunked\r\n" : body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "");
+        head.append(
+            chunked
+                ? "Transfer-Encoding: chunked\r\n"
+                : body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "");
         head.append("\r\n");
         stream.writeBytes(head.toString().getBytes(StandardCharsets.US_ASCII));
         if (chunked) {
           int at = 0;
           while (at < body.length) {
             int size = Math.min(body.length - at, 1 + random.nextInt(700));
-            stream.writeBytes((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            stream.writeBytes(
+                (Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
             stream.write(body, at, size);
             stream.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
             at += size;
@@ -116,17 +130,25 @@ class RequestParserFuzzTest {
       assertThat(errors).as("seed %d", seed).isEmpty();
       assertThat(parsed).as("seed %d", seed).hasSize(sent.size());
       for (int i = 0; i < sent.size(); i++) {
-        assertThat(parsed.get(i).method()).as("seed %d request %d", seed, i).isEqualTo(sent.get(i).method());
-        assertThat(parsed.get(i).target()).as("seed %d request %d", seed, i).isEqualTo(sent.get(i).target());
-        assertThat(parsed.get(i).body()).as("seed %d request %d", seed, i).isEqualTo(sent.get(i).body());
+        assertThat(parsed.get(i).method())
+            .as("seed %d request %d", seed, i)
+            .isEqualTo(sent.get(i).method());
+        assertThat(parsed.get(i).target())
+            .as("seed %d request %d", seed, i)
+            .isEqualTo(sent.get(i).target());
+        assertThat(parsed.get(i).body())
+            .as("seed %d request %d", seed, i)
+            .isEqualTo(sent.get(i).body());
       }
     }
   }
 
   @Test
   void garbageAndMutationsEndInRequestsOrAnHttpErrorOnly() {
-    byte[] valid = ("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
-        + "GET /y HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok").getBytes(StandardCharsets.US_ASCII);
+    byte[] valid =
+        ("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+                + "GET /y HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok")
+            .getBytes(StandardCharsets.US_ASCII);
     for (int round = 0; round < ROUNDS * 3; round++) {
       long seed = 0xBADC0DE + round;
       Random random = new Random(seed);

@@ -12,8 +12,13 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class RequestParserTest {
-  private static final HttpOptions SMALL = HttpOptions.builder()
-      .maxRequestLineLength(64).maxHeaderSize(256).maxHeaderCount(8).maxBodySize(32).build();
+  private static final HttpOptions SMALL =
+      HttpOptions.builder()
+          .maxRequestLineLength(64)
+          .maxHeaderSize(256)
+          .maxHeaderCount(8)
+          .maxBodySize(32)
+          .build();
 
   /**
    * Parses {@code input} fed through {@code feed}, as events: requests, 100-continue, the error.
@@ -21,74 +26,86 @@ class RequestParserTest {
    * other time it is asked (the parser must keep the rest until asked again), and a request's event
    * is written when its body ends, in the same form as a whole request's.
    */
-  private static List<String> parse(HttpOptions options, byte[] input, Consumer<Consumer<byte[]>> feed, boolean streamed) {
+  private static List<String> parse(
+      HttpOptions options, byte[] input, Consumer<Consumer<byte[]>> feed, boolean streamed) {
     List<String> events = new ArrayList<>();
-    RequestParser parser = new RequestParser(options, new RequestParser.Listener() {
-      private HttpRequest head;
-      private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-      private boolean accept;
+    RequestParser parser =
+        new RequestParser(
+            options,
+            new RequestParser.Listener() {
+              private HttpRequest head;
+              private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+              private boolean accept;
 
-      @Override
-      public boolean headReceived(HttpRequest request, long length) {
-        head = request;
-        body.reset();
-        return streamed;
-      }
+              @Override
+              public boolean headReceived(HttpRequest request, long length) {
+                head = request;
+                body.reset();
+                return streamed;
+              }
 
-      @Override
-      public void request(HttpRequest request) {
-        events.add(describe(request, request.body(), request.trailers()));
-      }
+              @Override
+              public void request(HttpRequest request) {
+                events.add(describe(request, request.body(), request.trailers()));
+              }
 
-      @Override
-      public boolean acceptsBody() {
-        accept = !accept;
-        return accept;
-      }
+              @Override
+              public boolean acceptsBody() {
+                accept = !accept;
+                return accept;
+              }
 
-      @Override
-      public void bodyData(ByteBuffer data) {
-        byte[] piece = new byte[data.remaining()];
-        data.get(piece);
-        body.writeBytes(piece);
-      }
+              @Override
+              public void bodyData(ByteBuffer data) {
+                byte[] piece = new byte[data.remaining()];
+                data.get(piece);
+                body.writeBytes(piece);
+              }
 
-      @Override
-      public void bodyEnd(HttpHeaders trailers) {
-        events.add(describe(head, body.toByteArray(), trailers));
-      }
+              @Override
+              public void bodyEnd(HttpHeaders trailers) {
+                events.add(describe(head, body.toByteArray(), trailers));
+              }
 
-      @Override
-      public void expectContinue() {
-        events.add("100-continue");
-      }
-    });
+              @Override
+              public void expectContinue() {
+                events.add("100-continue");
+              }
+            });
     boolean[] failed = {false};
-    feed.accept(piece -> {
-      if (failed[0]) {
-        return;
-      }
-      try {
-        parser.feed(ByteBuffer.wrap(piece));
-        for (int again = 0; streamed && again < 4; again++) {
-          parser.feed(ByteBuffer.allocate(0)); // asks again: what was held back goes on
-        }
-      } catch (HttpError e) {
-        failed[0] = true;
-        events.add(e.status() + " " + e.getMessage());
-      }
-    });
+    feed.accept(
+        piece -> {
+          if (failed[0]) {
+            return;
+          }
+          try {
+            parser.feed(ByteBuffer.wrap(piece));
+            for (int again = 0; streamed && again < 4; again++) {
+              parser.feed(ByteBuffer.allocate(0)); // asks again: what was held back goes on
+            }
+          } catch (HttpError e) {
+            failed[0] = true;
+            events.add(e.status() + " " + e.getMessage());
+          }
+        });
     return events;
   }
 
-  private static List<String> parse(HttpOptions options, byte[] input, Consumer<Consumer<byte[]>> feed) {
+  private static List<String> parse(
+      HttpOptions options, byte[] input, Consumer<Consumer<byte[]>> feed) {
     return parse(options, input, feed, false);
   }
 
   private static String describe(HttpRequest request, byte[] body, HttpHeaders trailers) {
-    StringBuilder event = new StringBuilder(request.method() + " " + request.target() + " " + request.version());
+    StringBuilder event =
+        new StringBuilder(request.method() + " " + request.target() + " " + request.version());
     for (int i = 0; i < request.headers().size(); i++) {
-      event.append(" [").append(request.headers().name(i)).append('=').append(request.headers().value(i)).append(']');
+      event
+          .append(" [")
+          .append(request.headers().name(i))
+          .append('=')
+          .append(request.headers().value(i))
+          .append(']');
     }
     if (body.length > 0) {
       event.append(" body=").append(new String(body, StandardCharsets.ISO_8859_1));
@@ -100,8 +117,8 @@ class RequestParserTest {
   }
 
   /**
-   * Every way the input can arrive must give the same events, whole bodies or streamed (but for
-   * the body size limit, which streamed bodies do not have); returns them.
+   * Every way the input can arrive must give the same events, whole bodies or streamed (but for the
+   * body size limit, which streamed bodies do not have); returns them.
    */
   private static List<String> everyWay(HttpOptions options, String text) {
     byte[] input = text.getBytes(StandardCharsets.ISO_8859_1);
@@ -110,18 +127,28 @@ class RequestParserTest {
       if (streamed && whole.stream().anyMatch(event -> event.startsWith("413"))) {
         continue;
       }
-      List<String> bytewise = parse(options, input, feed -> {
-        for (byte b : input) {
-          feed.accept(new byte[] {b});
-        }
-      }, streamed);
+      List<String> bytewise =
+          parse(
+              options,
+              input,
+              feed -> {
+                for (byte b : input) {
+                  feed.accept(new byte[] {b});
+                }
+              },
+              streamed);
       assertThat(bytewise).as("byte by byte, streamed=%s", streamed).isEqualTo(whole);
       for (int split = 0; split <= input.length; split++) {
         int at = split;
-        List<String> halves = parse(options, input, feed -> {
-          feed.accept(Arrays.copyOfRange(input, 0, at));
-          feed.accept(Arrays.copyOfRange(input, at, input.length));
-        }, streamed);
+        List<String> halves =
+            parse(
+                options,
+                input,
+                feed -> {
+                  feed.accept(Arrays.copyOfRange(input, 0, at));
+                  feed.accept(Arrays.copyOfRange(input, at, input.length));
+                },
+                streamed);
         assertThat(halves).as("split at %d, streamed=%s", at, streamed).isEqualTo(whole);
       }
     }
@@ -142,40 +169,54 @@ class RequestParserTest {
 
   @Test
   void parsesPipelinedRequestsInOrderWithBodies() {
-    assertThat(everyWay("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
-        + "GET /a HTTP/1.1\r\nHost: h\r\n\r\n"
-        + "GET /b HTTP/1.0\r\n\r\n"))
-        .containsExactly("POST /echo HTTP/1.1 [Host=h] [Content-Length=5] body=hello",
-            "GET /a HTTP/1.1 [Host=h]", "GET /b HTTP/1.0");
+    assertThat(
+            everyWay(
+                "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
+                    + "GET /a HTTP/1.1\r\nHost: h\r\n\r\n"
+                    + "GET /b HTTP/1.0\r\n\r\n"))
+        .containsExactly(
+            "POST /echo HTTP/1.1 [Host=h] [Content-Length=5] body=hello",
+            "GET /a HTTP/1.1 [Host=h]",
+            "GET /b HTTP/1.0");
   }
 
   @Test
   void parsesChunkedBodiesWithExtensionsAndTrailers() {
-    assertThat(everyWay("POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + "5;name=value\r\nhello\r\n6 \r\n world\r\n0\r\nChecksum: abc\r\n\r\n"))
-        .containsExactly("POST /up HTTP/1.1 [Host=h] [Transfer-Encoding=chunked] body=hello world"
-            + " trailers=HttpHeaders[checksum: abc]");
+    assertThat(
+            everyWay(
+                "POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5;name=value\r\nhello\r\n6 \r\n world\r\n0\r\nChecksum: abc\r\n\r\n"))
+        .containsExactly(
+            "POST /up HTTP/1.1 [Host=h] [Transfer-Encoding=chunked] body=hello world"
+                + " trailers=HttpHeaders[checksum: abc]");
   }
 
   @Test
   void signalsExpectContinueBeforeTheBodyArrives() {
-    List<String> events = parse(HttpOptions.defaults(),
-        "PUT /f HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
-        feed -> feed.accept("PUT /f HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"
-            .getBytes(StandardCharsets.US_ASCII)));
+    List<String> events =
+        parse(
+            HttpOptions.defaults(),
+            "PUT /f HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII),
+            feed ->
+                feed.accept(
+                    "PUT /f HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII)));
     assertThat(events).containsExactly("100-continue");
   }
 
   @Test
   void toleratesAFewEmptyLinesBeforeARequest() {
-    assertThat(everyWay("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n")).containsExactly("GET / HTTP/1.1 [Host=h]");
+    assertThat(everyWay("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .containsExactly("GET / HTTP/1.1 [Host=h]");
   }
 
   @Test
   void aLimitExactlyReachedIsStillAccepted() {
     String line = "GET /" + "a".repeat(64 - 14) + " HTTP/1.1"; // exactly 64 bytes
     assertThat(line).hasSize(64);
-    assertThat(everyWay(SMALL, line + "\r\nHost: h\r\nContent-Length: 32\r\n\r\n" + "b".repeat(32))).hasSize(1);
+    assertThat(everyWay(SMALL, line + "\r\nHost: h\r\nContent-Length: 32\r\n\r\n" + "b".repeat(32)))
+        .hasSize(1);
   }
 
   // ---------------------------------------------------------------- limits
@@ -187,13 +228,26 @@ class RequestParserTest {
         .containsExactly("414 request line longer than 64 bytes");
     assertThat(everyWay(SMALL, "GET / HTTP/1.1" + host + "\r\nX: " + "v".repeat(300) + "\r\n\r\n"))
         .containsExactly("431 header section larger than 256 bytes");
-    assertThat(everyWay(SMALL, "GET / HTTP/1.1" + host + "\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\nF: 1\r\nG: 1\r\nH: 1\r\n\r\n"))
+    assertThat(
+            everyWay(
+                SMALL,
+                "GET / HTTP/1.1"
+                    + host
+                    + "\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\nF: 1\r\nG: 1\r\nH: 1\r\n\r\n"))
         .containsExactly("431 more than 8 header fields");
     assertThat(everyWay(SMALL, "POST / HTTP/1.1" + host + "\r\nContent-Length: 33\r\n\r\n"))
         .containsExactly("413 body of 33 bytes, over the limit of 32");
-    assertThat(everyWay(SMALL, "POST / HTTP/1.1" + host + "\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n"
-        + "x".repeat(32) + "\r\n1\r\n")).containsExactly("413 chunked body larger than 32 bytes");
-    assertThat(everyWay("GET / HTTP/2.0\r\n\r\n")).containsExactly("505 HTTP version 2.0 is not supported");
+    assertThat(
+            everyWay(
+                SMALL,
+                "POST / HTTP/1.1"
+                    + host
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n"
+                    + "x".repeat(32)
+                    + "\r\n1\r\n"))
+        .containsExactly("413 chunked body larger than 32 bytes");
+    assertThat(everyWay("GET / HTTP/2.0\r\n\r\n"))
+        .containsExactly("505 HTTP version 2.0 is not supported");
     assertThat(everyWay("POST / HTTP/1.1" + host + "\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"))
         .containsExactly("501 transfer coding gzip is not implemented");
   }
@@ -203,62 +257,140 @@ class RequestParserTest {
   @Test
   void everySmugglingVectorIsRejected() {
     String[][] cases = {
-      {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", "400 both Content-Length and Transfer-Encoding"},
-      {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", "400 differing Content-Length values"},
-      {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\n", "400 differing Content-Length values"},
-      {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: +3\r\n\r\n", "400 invalid Content-Length: +3"},
-      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, identity\r\n\r\n", "400 chunked is not the final transfer coding"},
-      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: identity\r\n\r\n", "400 the final transfer coding is identity, not chunked"},
-      {"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", "400 Transfer-Encoding in an HTTP/1.0 request"},
-      {"GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n folded\r\n\r\n", "400 obsolete line folding (a field line starting with whitespace)"},
-      {"GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding : chunked\r\n\r\n", "400 whitespace in a field name or before the colon"},
+      {
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "400 both Content-Length and Transfer-Encoding"
+      },
+      {
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+        "400 differing Content-Length values"
+      },
+      {
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\n",
+        "400 differing Content-Length values"
+      },
+      {
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: +3\r\n\r\n", "400 invalid Content-Length: +3"
+      },
+      {
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, identity\r\n\r\n",
+        "400 chunked is not the final transfer coding"
+      },
+      {
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: identity\r\n\r\n",
+        "400 the final transfer coding is identity, not chunked"
+      },
+      {
+        "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "400 Transfer-Encoding in an HTTP/1.0 request"
+      },
+      {
+        "GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n folded\r\n\r\n",
+        "400 obsolete line folding (a field line starting with whitespace)"
+      },
+      {
+        "GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding : chunked\r\n\r\n",
+        "400 whitespace in a field name or before the colon"
+      },
       {"GET / HTTP/1.1\r\nHost: h\rX: y\r\n\r\n", "400 bare CR"},
       {"GET / HTTP/1.1\nHost: h\r\n\r\n", "400 bare LF: lines must end with CRLF"},
-      {"GET / HTTP/1.1\r\nHost: h\r\nX: a\u0001b\r\n\r\n", "400 control character in a field value"},
-      {"GET / HTTP/1.1\r\nHost: h\r\nBad(name): x\r\n\r\n", "400 invalid character in a field name"},
+      {
+        "GET / HTTP/1.1\r\nHost: h\r\nX: a\u0001b\r\n\r\n", "400 control character in a field value"
+      },
+      {
+        "GET / HTTP/1.1\r\nHost: h\r\nBad(name): x\r\n\r\n", "400 invalid character in a field name"
+      },
       {"G=T / HTTP/1.1\r\nHost: h\r\n\r\n", "400 invalid character in the method"},
-      {"GET /a b HTTP/1.1\r\nHost: h\r\n\r\n", "400 malformed request line: expected METHOD SP TARGET SP VERSION"},
-      {"GET  / HTTP/1.1\r\nHost: h\r\n\r\n", "400 malformed request line: expected METHOD SP TARGET SP VERSION"},
+      {
+        "GET /a b HTTP/1.1\r\nHost: h\r\n\r\n",
+        "400 malformed request line: expected METHOD SP TARGET SP VERSION"
+      },
+      {
+        "GET  / HTTP/1.1\r\nHost: h\r\n\r\n",
+        "400 malformed request line: expected METHOD SP TARGET SP VERSION"
+      },
       {"GET / HTTP/1.1\r\n\r\n", "400 HTTP/1.1 request without a Host field"},
       {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400 more than one Host field"},
-      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n", "400 chunk size overflow"},
-      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5x\r\nhello\r\n0\r\n\r\n", "400 junk after the chunk size"},
-      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n;ext\r\n", "400 missing chunk size"},
-      {"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloX\r\n0\r\n\r\n", "400 chunk data is not followed by CRLF"},
+      {
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n",
+        "400 chunk size overflow"
+      },
+      {
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5x\r\nhello\r\n0\r\n\r\n",
+        "400 junk after the chunk size"
+      },
+      {
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n;ext\r\n",
+        "400 missing chunk size"
+      },
+      {
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloX\r\n0\r\n\r\n",
+        "400 chunk data is not followed by CRLF"
+      },
       {"GET / HTTP/1.x\r\nHost: h\r\n\r\n", "400 malformed HTTP version"},
     };
     for (String[] c : cases) {
-      assertThat(everyWay(c[0])).as(c[0].replace("\r", "\\r").replace("\n", "\\n")).containsExactly(c[1]);
+      assertThat(everyWay(c[0]))
+          .as(c[0].replace("\r", "\\r").replace("\n", "\\n"))
+          .containsExactly(c[1]);
     }
   }
 
   @Test
   void aStreamedBodyIsNotBoundByTheAggregationLimit() {
-    byte[] input = ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 40\r\n\r\n" + "x".repeat(40)).getBytes(StandardCharsets.US_ASCII);
+    byte[] input =
+        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 40\r\n\r\n" + "x".repeat(40))
+            .getBytes(StandardCharsets.US_ASCII);
     assertThat(parse(SMALL, input, feed -> feed.accept(input), true))
         .containsExactly("POST / HTTP/1.1 [Host=h] [Content-Length=40] body=" + "x".repeat(40));
-    byte[] chunked = ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n28\r\n" + "y".repeat(40)
-        + "\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] chunked =
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n28\r\n"
+                + "y".repeat(40)
+                + "\r\n0\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     assertThat(parse(SMALL, chunked, feed -> feed.accept(chunked), true))
-        .containsExactly("POST / HTTP/1.1 [Host=h] [Transfer-Encoding=chunked] body=" + "y".repeat(40));
+        .containsExactly(
+            "POST / HTTP/1.1 [Host=h] [Transfer-Encoding=chunked] body=" + "y".repeat(40));
   }
 
   @Test
   void afterAnErrorNothingMoreIsParsed() {
-    List<String> events = everyWay("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+    List<String> events =
+        everyWay(
+            "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n");
     assertThat(events).containsExactly("400 more than one Host field");
   }
 
   @Test
   void keepAliveFollowsTheVersionAndConnectionField() {
     HttpHeaders none = new HttpHeaders();
-    assertThat(new HttpRequest("GET", "/", "HTTP/1.1", none, new byte[0], none).keepAlive()).isTrue();
-    assertThat(new HttpRequest("GET", "/", "HTTP/1.1", new HttpHeaders().add("Connection", "Close"), new byte[0], none)
-        .keepAlive()).isFalse();
-    assertThat(new HttpRequest("GET", "/", "HTTP/1.0", none, new byte[0], none).keepAlive()).isFalse();
-    assertThat(new HttpRequest("GET", "/", "HTTP/1.0", new HttpHeaders().add("Connection", "keep-alive"), new byte[0], none)
-        .keepAlive()).isTrue();
-    HttpRequest query = new HttpRequest("GET", "/p?q=1&name=J%C3%BCrg+x&flag&bad=%ZZ", "HTTP/1.1", none, new byte[0], none);
+    assertThat(new HttpRequest("GET", "/", "HTTP/1.1", none, new byte[0], none).keepAlive())
+        .isTrue();
+    assertThat(
+            new HttpRequest(
+                    "GET",
+                    "/",
+                    "HTTP/1.1",
+                    new HttpHeaders().add("Connection", "Close"),
+                    new byte[0],
+                    none)
+                .keepAlive())
+        .isFalse();
+    assertThat(new HttpRequest("GET", "/", "HTTP/1.0", none, new byte[0], none).keepAlive())
+        .isFalse();
+    assertThat(
+            new HttpRequest(
+                    "GET",
+                    "/",
+                    "HTTP/1.0",
+                    new HttpHeaders().add("Connection", "keep-alive"),
+                    new byte[0],
+                    none)
+                .keepAlive())
+        .isTrue();
+    HttpRequest query =
+        new HttpRequest(
+            "GET", "/p?q=1&name=J%C3%BCrg+x&flag&bad=%ZZ", "HTTP/1.1", none, new byte[0], none);
     assertThat(query.path()).isEqualTo("/p");
     assertThat(query.queryParameter("q")).isEqualTo("1");
     assertThat(query.queryParameter("name")).isEqualTo("Jürg x");

@@ -3,15 +3,15 @@ package io.torsion.protocols.line;
 import java.nio.ByteBuffer;
 
 /**
- * Strings framed by a big-endian unsigned length prefix of {@link #prefixLength()} bytes:
- * Twisted's {@code IntNStringReceiver}. Use {@link Int32StringReceiver}, {@link
- * Int16StringReceiver} or {@link Int8StringReceiver}.
+ * Strings framed by a big-endian unsigned length prefix of {@link #prefixLength()} bytes: Twisted's
+ * {@code IntNStringReceiver}. Use {@link Int32StringReceiver}, {@link Int16StringReceiver} or
+ * {@link Int8StringReceiver}.
  *
  * <p>A string announced longer than {@link #maxLength()} goes to {@link #lengthLimitExceeded},
  * which closes the connection with a reason, before any of it is buffered. {@link
  * #pauseProducing()} holds delivery: strings already buffered wait for {@link #resumeProducing()}.
- * Once the transport is closing, no further string is delivered, even one that arrived in the
- * same read. Called on the reactor thread.
+ * Once the transport is closing, no further string is delivered, even one that arrived in the same
+ * read. Called on the reactor thread.
  */
 public abstract class IntNStringReceiver extends FramedStringReceiver {
   private final int prefixLength;
@@ -20,7 +20,8 @@ public abstract class IntNStringReceiver extends FramedStringReceiver {
   IntNStringReceiver(int prefixLength, long maxLength) {
     long largest = (1L << (8 * prefixLength)) - 1;
     if (maxLength < 0 || maxLength > Math.min(largest, Integer.MAX_VALUE - 8)) {
-      throw new IllegalArgumentException("maxLength out of range for a " + prefixLength + "-byte prefix: " + maxLength);
+      throw new IllegalArgumentException(
+          "maxLength out of range for a " + prefixLength + "-byte prefix: " + maxLength);
     }
     this.prefixLength = prefixLength;
     this.maxLength = maxLength;
@@ -30,11 +31,12 @@ public abstract class IntNStringReceiver extends FramedStringReceiver {
   public abstract void stringReceived(ByteBuffer string);
 
   /**
-   * Called when a prefix announces a string longer than {@link #maxLength()}; no more strings
-   * are delivered. The default closes the connection with a reason.
+   * Called when a prefix announces a string longer than {@link #maxLength()}; no more strings are
+   * delivered. The default closes the connection with a reason.
    */
   public void lengthLimitExceeded(long length) {
-    transport().loseConnection("string of " + length + " bytes announced, over the limit of " + maxLength);
+    transport()
+        .loseConnection("string of " + length + " bytes announced, over the limit of " + maxLength);
   }
 
   /** Returns the size of the length prefix, in bytes. */
@@ -78,8 +80,14 @@ public abstract class IntNStringReceiver extends FramedStringReceiver {
   public void sendString(byte[] string) {
     long largest = (1L << (8 * prefixLength)) - 1;
     if (string.length > largest) {
-      throw new IllegalArgumentException("string of " + string.length + " bytes is too long for a "
-          + prefixLength + "-byte length prefix (at most " + largest + ")");
+      throw new IllegalArgumentException(
+          "string of "
+              + string.length
+              + " bytes is too long for a "
+              + prefixLength
+              + "-byte length prefix (at most "
+              + largest
+              + ")");
     }
     ByteBuffer out = ByteBuffer.allocate(prefixLength + string.length);
     for (int i = prefixLength - 1; i >= 0; i--) {

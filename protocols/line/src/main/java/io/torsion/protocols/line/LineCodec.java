@@ -14,8 +14,11 @@ final class LineCodec {
   LineCodec(LineOptions options) {
     this.options = options;
     CodingErrorAction action =
-        options.malformed() == LineOptions.Malformed.REPLACE ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT;
-    this.decoder = options.charset().newDecoder().onMalformedInput(action).onUnmappableCharacter(action);
+        options.malformed() == LineOptions.Malformed.REPLACE
+            ? CodingErrorAction.REPLACE
+            : CodingErrorAction.REPORT;
+    this.decoder =
+        options.charset().newDecoder().onMalformedInput(action).onUnmappableCharacter(action);
   }
 
   /** Decodes {@code line}, leaving its position unchanged. */

@@ -30,44 +30,47 @@ public abstract class LineOnlyReceiver extends Protocol {
   /** Creates a receiver with {@code options}. */
   protected LineOnlyReceiver(LineOptions options) {
     this.codec = new LineCodec(Objects.requireNonNull(options, "options"));
-    this.splitter = new LineSplitter(options, new LineSplitter.Sink() {
-      @Override
-      public boolean paused() {
-        return false;
-      }
+    this.splitter =
+        new LineSplitter(
+            options,
+            new LineSplitter.Sink() {
+              @Override
+              public boolean paused() {
+                return false;
+              }
 
-      @Override
-      public boolean rawMode() {
-        return false;
-      }
+              @Override
+              public boolean rawMode() {
+                return false;
+              }
 
-      @Override
-      public boolean closing() {
-        return connected() && transport().disconnecting();
-      }
+              @Override
+              public boolean closing() {
+                return connected() && transport().disconnecting();
+              }
 
-      @Override
-      public void line(ByteBuffer line) {
-        String text;
-        try {
-          text = codec.decode(line);
-        } catch (CharacterCodingException e) {
-          transport().loseConnection(codec.malformedReason(e));
-          return;
-        }
-        lineReceived(text);
-      }
+              @Override
+              public void line(ByteBuffer line) {
+                String text;
+                try {
+                  text = codec.decode(line);
+                } catch (CharacterCodingException e) {
+                  transport().loseConnection(codec.malformedReason(e));
+                  return;
+                }
+                lineReceived(text);
+              }
 
-      @Override
-      public void raw(ByteBuffer data) {
-        throw new IllegalStateException("no raw mode");
-      }
+              @Override
+              public void raw(ByteBuffer data) {
+                throw new IllegalStateException("no raw mode");
+              }
 
-      @Override
-      public void tooLong(ByteBuffer buffered) {
-        lineLengthExceeded(buffered);
-      }
-    });
+              @Override
+              public void tooLong(ByteBuffer buffered) {
+                lineLengthExceeded(buffered);
+              }
+            });
   }
 
   /** Called with each line, decoded, without its delimiter. */

@@ -2,11 +2,12 @@ package io.torsion.protocols.line;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * How a {@link LineReceiver} or {@link LineOnlyReceiver} splits and decodes lines. Immutable;
- * build with {@link #builder()}.
+ * How a {@link LineReceiver} or {@link LineOnlyReceiver} splits and decodes lines. Immutable; build
+ * with {@link #builder()}.
  *
  * <table class="striped">
  *   <caption>Options and their defaults</caption>
@@ -73,8 +74,8 @@ public final class LineOptions {
   }
 
   /**
-   * Returns true if a bare {@code \n} ends a line as well as {@code \r\n} (a {@code \r} before
-   * the {@code \n} is not part of the line); only with the {@code \r\n} delimiter.
+   * Returns true if a bare {@code \n} ends a line as well as {@code \r\n} (a {@code \r} before the
+   * {@code \n} is not part of the line); only with the {@code \r\n} delimiter.
    */
   public boolean acceptBareLf() {
     return acceptBareLf;
@@ -117,7 +118,8 @@ public final class LineOptions {
 
     /** Sets the delimiter, e.g. {@code "\n"}; encoded as ASCII, not empty. */
     public Builder delimiter(String delimiter) {
-      return delimiter(Objects.requireNonNull(delimiter, "delimiter").getBytes(StandardCharsets.US_ASCII));
+      return delimiter(
+          Objects.requireNonNull(delimiter, "delimiter").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Sets the delimiter's bytes, not empty. */
@@ -156,9 +158,9 @@ public final class LineOptions {
      * @throws IllegalArgumentException if a bare LF is accepted with a delimiter other than CRLF
      */
     public LineOptions build() {
-      if (acceptBareLf && !java.util.Arrays.equals(delimiter, new byte[] {'\r', '\n'})) {
-        throw new IllegalArgumentException("acceptBareLf needs the \\r\\n delimiter, not "
-            + java.util.Arrays.toString(delimiter));
+      if (acceptBareLf && !Arrays.equals(delimiter, new byte[] {'\r', '\n'})) {
+        throw new IllegalArgumentException(
+            "acceptBareLf needs the \\r\\n delimiter, not " + Arrays.toString(delimiter));
       }
       return new LineOptions(this);
     }

@@ -23,14 +23,14 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Lines may arrive split across reads or many in one read; each is delivered whole, in order,
- * without its delimiter. {@link #setRawMode()} from a callback sends every following byte, from
- * the very next one, to {@link #rawDataReceived}; {@link #setLineMode(ByteBuffer)} switches back,
+ * without its delimiter. {@link #setRawMode()} from a callback sends every following byte, from the
+ * very next one, to {@link #rawDataReceived}; {@link #setLineMode(ByteBuffer)} switches back,
  * re-reading what it is given, so no byte is lost or reordered. {@link #pauseProducing()} holds
  * delivery between lines. Once the transport is closing ({@code loseConnection}, {@code
  * abortConnection}, {@code stopProducing}), no further line is delivered, even one that arrived in
- * the same read. A line longer than {@link LineOptions#maxLength()} (also one still waiting for
- * its delimiter) goes to {@link #lineLengthExceeded}, which closes the connection with a reason.
- * Called on the reactor thread.
+ * the same read. A line longer than {@link LineOptions#maxLength()} (also one still waiting for its
+ * delimiter) goes to {@link #lineLengthExceeded}, which closes the connection with a reason. Called
+ * on the reactor thread.
  */
 public abstract class LineReceiver extends Protocol implements PushProducer {
   private final LineOptions options;
@@ -48,37 +48,40 @@ public abstract class LineReceiver extends Protocol implements PushProducer {
   protected LineReceiver(LineOptions options) {
     this.options = Objects.requireNonNull(options, "options");
     this.codec = new LineCodec(options);
-    this.splitter = new LineSplitter(options, new LineSplitter.Sink() {
-      @Override
-      public boolean paused() {
-        return paused;
-      }
+    this.splitter =
+        new LineSplitter(
+            options,
+            new LineSplitter.Sink() {
+              @Override
+              public boolean paused() {
+                return paused;
+              }
 
-      @Override
-      public boolean rawMode() {
-        return rawMode;
-      }
+              @Override
+              public boolean rawMode() {
+                return rawMode;
+              }
 
-      @Override
-      public boolean closing() {
-        return connected() && transport().disconnecting();
-      }
+              @Override
+              public boolean closing() {
+                return connected() && transport().disconnecting();
+              }
 
-      @Override
-      public void line(ByteBuffer line) {
-        lineBytesReceived(line);
-      }
+              @Override
+              public void line(ByteBuffer line) {
+                lineBytesReceived(line);
+              }
 
-      @Override
-      public void raw(ByteBuffer data) {
-        rawDataReceived(data);
-      }
+              @Override
+              public void raw(ByteBuffer data) {
+                rawDataReceived(data);
+              }
 
-      @Override
-      public void tooLong(ByteBuffer buffered) {
-        lineLengthExceeded(buffered);
-      }
-    });
+              @Override
+              public void tooLong(ByteBuffer buffered) {
+                lineLengthExceeded(buffered);
+              }
+            });
   }
 
   /** Returns the options this receiver splits and decodes with. */
@@ -109,7 +112,9 @@ public abstract class LineReceiver extends Protocol implements PushProducer {
    * use raw mode; the default refuses, closing the connection with a reason.
    */
   public void rawDataReceived(ByteBuffer data) {
-    transport().loseConnection(getClass().getSimpleName() + " entered raw mode but does not override rawDataReceived");
+    transport()
+        .loseConnection(
+            getClass().getSimpleName() + " entered raw mode but does not override rawDataReceived");
   }
 
   /**

@@ -5,10 +5,10 @@ import java.nio.ByteBuffer;
 /**
  * Splits a byte stream into lines for a {@link Sink}: handles lines split across reads and many
  * lines in one read, never rescans bytes already searched, enforces the length limit (also on a
- * line whose delimiter has not arrived), and stops between lines while the sink is paused or in
- * raw mode, and for good once it is closing. Re-entrant calls (a line handler that feeds or
- * pauses) are queued, not nested. After a line too long, a sink that stays open is resynchronised:
- * the rest of that line is dropped up to the next delimiter, and the lines after it are delivered.
+ * line whose delimiter has not arrived), and stops between lines while the sink is paused or in raw
+ * mode, and for good once it is closing. Re-entrant calls (a line handler that feeds or pauses) are
+ * queued, not nested. After a line too long, a sink that stays open is resynchronised: the rest of
+ * that line is dropped up to the next delimiter, and the lines after it are delivered.
  */
 final class LineSplitter {
   /** Where the lines go. */
@@ -29,7 +29,8 @@ final class LineSplitter {
 
   private final ByteAccumulator buffer = new ByteAccumulator();
   private final byte[] delimiter; // the full delimiter, as sent
-  private final byte[] search; // what ends a line: the delimiter, or only its LF when bare LF is accepted
+  private final byte[]
+      search; // what ends a line: the delimiter, or only its LF when bare LF is accepted
   private final boolean bareLf;
   private final int maxLength;
   private final Sink sink;
@@ -154,7 +155,9 @@ final class LineSplitter {
     return true;
   }
 
-  /** Removes and returns everything buffered and not yet delivered (not the line being delivered). */
+  /**
+   * Removes and returns everything buffered and not yet delivered (not the line being delivered).
+   */
   ByteBuffer clear() {
     if (deliveringEnd >= 0) {
       buffer.consume(deliveringEnd);

@@ -12,12 +12,12 @@ import java.nio.charset.StandardCharsets;
  * }
  * }</pre>
  *
- * <p>Malformed framing (a length that is not decimal digits, a leading zero, a missing comma)
- * goes to {@link #netstringMalformed}, an announced length over {@link #maxLength()} to {@link
+ * <p>Malformed framing (a length that is not decimal digits, a leading zero, a missing comma) goes
+ * to {@link #netstringMalformed}, an announced length over {@link #maxLength()} to {@link
  * #lengthLimitExceeded}; both close the connection with a reason by default, and no more strings
  * are delivered. {@link #pauseProducing()} holds delivery: strings already buffered wait for {@link
- * #resumeProducing()}. Once the transport is closing, no further string is delivered, even one
- * that arrived in the same read. Called on the reactor thread.
+ * #resumeProducing()}. Once the transport is closing, no further string is delivered, even one that
+ * arrived in the same read. Called on the reactor thread.
  */
 public abstract class NetstringReceiver extends FramedStringReceiver {
   /** The default {@link #maxLength()}, as in Twisted. */
@@ -49,12 +49,17 @@ public abstract class NetstringReceiver extends FramedStringReceiver {
   }
 
   /**
-   * Called when a string is announced longer than the limit, with the announced length or, when
-   * its digits alone exceed the limit (they are not read further), a lower bound of it. The
-   * default closes the connection with a reason.
+   * Called when a string is announced longer than the limit, with the announced length or, when its
+   * digits alone exceed the limit (they are not read further), a lower bound of it. The default
+   * closes the connection with a reason.
    */
   public void lengthLimitExceeded(long announcedAtLeast) {
-    transport().loseConnection("netstring announced at least " + announcedAtLeast + " bytes, over the limit of " + maxLength);
+    transport()
+        .loseConnection(
+            "netstring announced at least "
+                + announcedAtLeast
+                + " bytes, over the limit of "
+                + maxLength);
   }
 
   /** Returns the longest string accepted, in bytes. */

@@ -3,7 +3,7 @@
  * io.torsion.protocols.line.LineReceiver} (lines, with a raw mode and pausing between lines),
  * {@link io.torsion.protocols.line.LineOnlyReceiver}, {@link
  * io.torsion.protocols.line.NetstringReceiver} and the length-prefixed {@link
- * io.torsion.protocols.line.Int32StringReceiver} family. Every limit is enforced before memory
- * is spent on a frame, and bad framing closes the connection with a reason.
+ * io.torsion.protocols.line.Int32StringReceiver} family. Every limit is enforced before memory is
+ * spent on a frame, and bad framing closes the connection with a reason.
  */
 package io.torsion.protocols.line;

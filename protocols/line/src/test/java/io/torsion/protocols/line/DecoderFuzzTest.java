@@ -6,6 +6,7 @@ import io.torsion.Protocol;
 import io.torsion.testing.StringTransport;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,8 +50,12 @@ class DecoderFuzzTest {
     return payload;
   }
 
-  private void roundTrip(String name, Function<List<ByteBuffer>, Protocol> decoder, Function<byte[], byte[]> frame,
-      byte[] avoid, int maxPayload) {
+  private void roundTrip(
+      String name,
+      Function<List<ByteBuffer>, Protocol> decoder,
+      Function<byte[], byte[]> frame,
+      byte[] avoid,
+      int maxPayload) {
     for (int round = 0; round < ROUNDS; round++) {
       long seed = name.hashCode() * 1_000_003L + round;
       Random random = new Random(seed);
@@ -65,7 +70,9 @@ class DecoderFuzzTest {
       StringTransport transport = new StringTransport();
       transport.connect(decoder.apply(got));
       feedInRandomChunks(transport, stream.toByteArray(), random);
-      assertThat(transport.disconnecting()).as("%s seed %d: valid input closed the connection", name, seed).isFalse();
+      assertThat(transport.disconnecting())
+          .as("%s seed %d: valid input closed the connection", name, seed)
+          .isFalse();
       assertThat(got).as("%s seed %d: frame count", name, seed).hasSize(sent.size());
       for (int i = 0; i < sent.size(); i++) {
         byte[] bytes = new byte[got.get(i).remaining()];
@@ -84,7 +91,9 @@ class DecoderFuzzTest {
       transport.connect(decoder.apply(new ArrayList<>()));
       feedInRandomChunks(transport, stream, random); // must not throw
       if (transport.disconnecting()) {
-        assertThat(transport.closeReason()).as("%s seed %d: closed with a reason", name, seed).isNotBlank();
+        assertThat(transport.closeReason())
+            .as("%s seed %d: closed with a reason", name, seed)
+            .isNotBlank();
       }
     }
   }
@@ -123,29 +132,44 @@ class DecoderFuzzTest {
 
   @Test
   void lineDecoderLosesNoByte() {
-    roundTrip("lines", DecoderFuzzTest::lines, payload -> {
-      byte[] framed = Arrays.copyOf(payload, payload.length + 2);
-      framed[payload.length] = '\r';
-      framed[payload.length + 1] = '\n';
-      return framed;
-    }, CR_LF, 300);
+    roundTrip(
+        "lines",
+        DecoderFuzzTest::lines,
+        payload -> {
+          byte[] framed = Arrays.copyOf(payload, payload.length + 2);
+          framed[payload.length] = '\r';
+          framed[payload.length + 1] = '\n';
+          return framed;
+        },
+        CR_LF,
+        300);
   }
 
   @Test
   void netstringDecoderLosesNoByte() {
-    roundTrip("netstrings", DecoderFuzzTest::netstrings, payload -> {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      out.writeBytes((payload.length + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      out.writeBytes(payload);
-      out.write(',');
-      return out.toByteArray();
-    }, null, 1000);
+    roundTrip(
+        "netstrings",
+        DecoderFuzzTest::netstrings,
+        payload -> {
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          out.writeBytes((payload.length + ":").getBytes(StandardCharsets.US_ASCII));
+          out.writeBytes(payload);
+          out.write(',');
+          return out.toByteArray();
+        },
+        null,
+        1000);
   }
 
   @Test
   void int32DecoderLosesNoByte() {
-    roundTrip("int32", DecoderFuzzTest::int32, payload -> ByteBuffer.allocate(4 + payload.length)
-        .putInt(payload.length).put(payload).array(), null, 1000);
+    roundTrip(
+        "int32",
+        DecoderFuzzTest::int32,
+        payload ->
+            ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array(),
+        null,
+        1000);
   }
 
   @Test

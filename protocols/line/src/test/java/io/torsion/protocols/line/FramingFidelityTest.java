@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.torsion.testing.StringTransport;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -46,11 +48,13 @@ class FramingFidelityTest {
       for (int split = 0; split <= input.length; split++) {
         StringTransport transport = new StringTransport();
         Quitting protocol = transport.connect(new Quitting(how));
-        transport.receive(java.util.Arrays.copyOfRange(input, 0, split));
+        transport.receive(Arrays.copyOfRange(input, 0, split));
         if (!transport.disconnecting()) {
-          transport.receive(java.util.Arrays.copyOfRange(input, split, input.length));
+          transport.receive(Arrays.copyOfRange(input, split, input.length));
         }
-        assertThat(protocol.lines).as("%s, split at %d", how, split).containsExactly("SET a 1", "QUIT");
+        assertThat(protocol.lines)
+            .as("%s, split at %d", how, split)
+            .containsExactly("SET a 1", "QUIT");
         assertThat(transport.disconnecting()).isTrue();
       }
     }
@@ -60,15 +64,16 @@ class FramingFidelityTest {
   void aLineOnlyReceiverAlsoStopsAtTheClose() {
     List<String> lines = new ArrayList<>();
     StringTransport transport = new StringTransport();
-    transport.connect(new LineOnlyReceiver() {
-      @Override
-      public void lineReceived(String line) {
-        lines.add(line);
-        if (line.equals("QUIT")) {
-          transport().loseConnection();
-        }
-      }
-    });
+    transport.connect(
+        new LineOnlyReceiver() {
+          @Override
+          public void lineReceived(String line) {
+            lines.add(line);
+            if (line.equals("QUIT")) {
+              transport().loseConnection();
+            }
+          }
+        });
     transport.receive("QUIT\r\nSET k v\r\n");
     assertThat(lines).containsExactly("QUIT");
   }
@@ -80,9 +85,9 @@ class FramingFidelityTest {
       List<String> events = new ArrayList<>();
       StringTransport transport = new StringTransport();
       transport.connect(make.apply(events));
-      transport.receive(java.util.Arrays.copyOfRange(input, 0, split));
+      transport.receive(Arrays.copyOfRange(input, 0, split));
       if (!transport.disconnecting()) {
-        transport.receive(java.util.Arrays.copyOfRange(input, split, input.length));
+        transport.receive(Arrays.copyOfRange(input, split, input.length));
       }
       assertThat(events).as("split at %d", split).containsExactly("a", "QUIT");
     }
@@ -127,7 +132,7 @@ class FramingFidelityTest {
   }
 
   private static byte[] int32(String... strings) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (String s : strings) {
       byte[] b = bytes(s);
       out.writeBytes(ByteBuffer.allocate(4).putInt(b.length).array());
@@ -207,12 +212,13 @@ class FramingFidelityTest {
   void aLineTooLongStillClosesByDefault() {
     StringTransport transport = new StringTransport();
     List<String> lines = new ArrayList<>();
-    transport.connect(new LineReceiver(LineOptions.builder().maxLength(4).build()) {
-      @Override
-      public void lineReceived(String line) {
-        lines.add(line);
-      }
-    });
+    transport.connect(
+        new LineReceiver(LineOptions.builder().maxLength(4).build()) {
+          @Override
+          public void lineReceived(String line) {
+            lines.add(line);
+          }
+        });
     transport.receive("toolong\r\nnext\r\n");
     assertThat(lines).isEmpty();
     assertThat(transport.closeReason()).contains("longer than");
@@ -225,15 +231,16 @@ class FramingFidelityTest {
     for (int split = 0; split <= input.length; split++) {
       StringTransport transport = new StringTransport();
       List<String> lines = new ArrayList<>();
-      transport.connect(new LineReceiver(options) {
-        @Override
-        public void lineReceived(String line) {
-          lines.add(line);
-          if (line.equals("WATCH")) {
-            sendLine("WATCHING");
-          }
-        }
-      });
+      transport.connect(
+          new LineReceiver(options) {
+            @Override
+            public void lineReceived(String line) {
+              lines.add(line);
+              if (line.equals("WATCH")) {
+                sendLine("WATCHING");
+              }
+            }
+          });
       transport.receiveSplit(input, split);
       assertThat(lines).as("split at %d", split).containsExactly("WATCH", "SET k v", "", "last");
       assertThat(transport.valueUtf8()).isEqualTo("WATCHING\r\n");
@@ -245,12 +252,13 @@ class FramingFidelityTest {
     LineOptions options = LineOptions.builder().acceptBareLf(true).maxLength(4).build();
     StringTransport transport = new StringTransport();
     List<String> lines = new ArrayList<>();
-    transport.connect(new LineReceiver(options) {
-      @Override
-      public void lineReceived(String line) {
-        lines.add(line);
-      }
-    });
+    transport.connect(
+        new LineReceiver(options) {
+          @Override
+          public void lineReceived(String line) {
+            lines.add(line);
+          }
+        });
     transport.receive("abcd\r");
     transport.receive("\nabcd\n");
     assertThat(lines).containsExactly("abcd", "abcd");
@@ -261,21 +269,23 @@ class FramingFidelityTest {
   @Test
   void bareLfNeedsTheCrLfDelimiter() {
     assertThatThrownBy(() -> LineOptions.builder().delimiter("\n").acceptBareLf(true).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("acceptBareLf");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("acceptBareLf");
   }
 
   @Test
   void theTransportTellsWhetherItIsClosing() {
     StringTransport transport = new StringTransport();
     List<Boolean> seen = new ArrayList<>();
-    transport.connect(new LineReceiver() {
-      @Override
-      public void lineReceived(String line) {
-        seen.add(transport().disconnecting());
-        transport().loseConnection();
-        seen.add(transport().disconnecting());
-      }
-    });
+    transport.connect(
+        new LineReceiver() {
+          @Override
+          public void lineReceived(String line) {
+            seen.add(transport().disconnecting());
+            transport().loseConnection();
+            seen.add(transport().disconnecting());
+          }
+        });
     transport.receive("x\r\n");
     assertThat(seen).containsExactly(false, true);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.torsion.ConnectionClosed;
 import io.torsion.testing.StringTransport;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,11 +63,15 @@ class LineReceiverTest {
   @Test
   void aLineExactlyAtTheLimitPassesAndOnePastItClosesTheConnection() {
     LineOptions five = LineOptions.builder().maxLength(5).build();
-    for (List<String> events : Splits.everyWay(bytes("12345\r\nnext\r\n"), e -> new Recording(e, five))) {
+    for (List<String> events :
+        Splits.everyWay(bytes("12345\r\nnext\r\n"), e -> new Recording(e, five))) {
       assertThat(events).containsExactly("line: 12345", "line: next");
     }
-    for (List<String> events : Splits.everyWay(bytes("ok\r\n123456\r\nnever\r\n"), e -> new Recording(e, five))) {
-      assertThat(events).containsExactly("line: ok", "lost: line longer than 5 bytes", "closed: line longer than 5 bytes");
+    for (List<String> events :
+        Splits.everyWay(bytes("ok\r\n123456\r\nnever\r\n"), e -> new Recording(e, five))) {
+      assertThat(events)
+          .containsExactly(
+              "line: ok", "lost: line longer than 5 bytes", "closed: line longer than 5 bytes");
     }
   }
 
@@ -78,14 +83,15 @@ class LineReceiverTest {
       assertThat(events).isEmpty();
     }
     for (List<String> events : Splits.everyWay(bytes("123456"), e -> new Recording(e, five))) {
-      assertThat(events).containsExactly("lost: line longer than 5 bytes", "closed: line longer than 5 bytes");
+      assertThat(events)
+          .containsExactly("lost: line longer than 5 bytes", "closed: line longer than 5 bytes");
     }
   }
 
   /** Reads "RAW n" lines, then n raw bytes, then lines again. */
   static final class Switching extends Recording {
     private int wanted;
-    private final java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+    private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
 
     Switching(List<String> events) {
       super(events);
@@ -118,8 +124,14 @@ class LineReceiverTest {
   void switchingToRawAndBackInsideOneReadLosesAndReordersNothing() {
     byte[] input = bytes("RAW 5\r\nhello world\r\nRAW 3\r\n\r\n\rtail\r\n");
     for (List<String> events : Splits.everyWay(input, Switching::new)) {
-      assertThat(events).containsExactly(
-          "line: RAW 5", "raw: hello", "line:  world", "line: RAW 3", "raw: \r\n\r", "line: tail");
+      assertThat(events)
+          .containsExactly(
+              "line: RAW 5",
+              "raw: hello",
+              "line:  world",
+              "line: RAW 3",
+              "raw: \r\n\r",
+              "line: tail");
     }
   }
 
@@ -127,15 +139,17 @@ class LineReceiverTest {
   void pausingHoldsLinesAndResumingDeliversThemWhereItStopped() {
     List<String> events = new ArrayList<>();
     StringTransport transport = new StringTransport();
-    Recording protocol = transport.connect(new Recording(events) {
-      @Override
-      public void lineReceived(String line) {
-        super.lineReceived(line);
-        if (line.equals("pause")) {
-          pauseProducing();
-        }
-      }
-    });
+    Recording protocol =
+        transport.connect(
+            new Recording(events) {
+              @Override
+              public void lineReceived(String line) {
+                super.lineReceived(line);
+                if (line.equals("pause")) {
+                  pauseProducing();
+                }
+              }
+            });
     transport.receive("a\r\npause\r\nb\r\nc");
     assertThat(events).containsExactly("line: a", "line: pause");
     assertThat(transport.paused()).isTrue();
@@ -151,13 +165,14 @@ class LineReceiverTest {
     List<String> events = new ArrayList<>();
     List<String> cleared = new ArrayList<>();
     StringTransport transport = new StringTransport();
-    transport.connect(new Recording(events) {
-      @Override
-      public void lineReceived(String line) {
-        super.lineReceived(line);
-        cleared.add(StandardCharsets.UTF_8.decode(clearLineBuffer()).toString());
-      }
-    });
+    transport.connect(
+        new Recording(events) {
+          @Override
+          public void lineReceived(String line) {
+            super.lineReceived(line);
+            cleared.add(StandardCharsets.UTF_8.decode(clearLineBuffer()).toString());
+          }
+        });
     transport.receive("first\r\nsecond\r\nthird");
     assertThat(events).containsExactly("line: first");
     assertThat(cleared).containsExactly("second\r\nthird");
@@ -181,12 +196,13 @@ class LineReceiverTest {
   void linesCanBeTakenAsBytesWithoutDecoding() {
     List<String> events = new ArrayList<>();
     StringTransport transport = new StringTransport();
-    transport.connect(new Recording(events) {
-      @Override
-      public void lineBytesReceived(ByteBuffer line) {
-        events.add("bytes: " + line.remaining());
-      }
-    });
+    transport.connect(
+        new Recording(events) {
+          @Override
+          public void lineBytesReceived(ByteBuffer line) {
+            events.add("bytes: " + line.remaining());
+          }
+        });
     transport.receive(new byte[] {1, 2, (byte) 0xFF, '\r', '\n'});
     assertThat(events).containsExactly("bytes: 3");
   }
@@ -204,12 +220,13 @@ class LineReceiverTest {
   void rawModeWithoutRawDataReceivedClosesWithAReason() {
     List<String> events = new ArrayList<>();
     StringTransport transport = new StringTransport();
-    transport.connect(new Recording(events) {
-      @Override
-      public void lineReceived(String line) {
-        setRawMode();
-      }
-    });
+    transport.connect(
+        new Recording(events) {
+          @Override
+          public void lineReceived(String line) {
+            setRawMode();
+          }
+        });
     transport.receive("go raw\r\nbinary");
     assertThat(transport.closeReason()).contains("does not override rawDataReceived");
   }

@@ -7,13 +7,16 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-/** Feeds one input to fresh protocols in every way it can arrive: whole, byte by byte, split anywhere. */
+/**
+ * Feeds one input to fresh protocols in every way it can arrive: whole, byte by byte, split
+ * anywhere.
+ */
 final class Splits {
   private Splits() {}
 
   /**
-   * Returns the events recorded for each way of feeding {@code input}; {@code events} maps a
-   * fresh recorder list to a protocol that records into it.
+   * Returns the events recorded for each way of feeding {@code input}; {@code events} maps a fresh
+   * recorder list to a protocol that records into it.
    */
   static List<List<String>> everyWay(byte[] input, Function<List<String>, Protocol> protocol) {
     List<List<String>> results = new ArrayList<>();
@@ -26,7 +29,8 @@ final class Splits {
     return results;
   }
 
-  private static List<String> run(Function<List<String>, Protocol> protocol, Consumer<StringTransport> feed) {
+  private static List<String> run(
+      Function<List<String>, Protocol> protocol, Consumer<StringTransport> feed) {
     List<String> events = new ArrayList<>();
     StringTransport transport = new StringTransport();
     transport.connect(protocol.apply(events));

@@ -87,33 +87,43 @@ class StringReceiversTest {
   void anAnnouncedLengthOverTheLimitClosesBeforeBuffering() {
     byte[] input = {0, 101, 'a'};
     for (List<String> events : Splits.everyWay(input, e -> new Int16(e, 100))) {
-      assertThat(events).containsExactly("closed: string of 101 bytes announced, over the limit of 100");
+      assertThat(events)
+          .containsExactly("closed: string of 101 bytes announced, over the limit of 100");
     }
   }
 
   @Test
   void sendStringFramesAndRefusesWhatThePrefixCannotSay() {
     StringTransport transport = new StringTransport();
-    Int8StringReceiver int8 = transport.connect(new Int8StringReceiver() {
-      @Override
-      public void stringReceived(ByteBuffer string) {}
-    });
+    Int8StringReceiver int8 =
+        transport.connect(
+            new Int8StringReceiver() {
+              @Override
+              public void stringReceived(ByteBuffer string) {}
+            });
     int8.sendString(new byte[] {'h', 'i'});
     assertThat(transport.value()).containsExactly(2, 'h', 'i');
-    assertThatThrownBy(() -> int8.sendString(new byte[256])).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> int8.sendString(new byte[256]))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("1-byte length prefix");
     StringTransport net = new StringTransport();
     net.connect(new Netstrings(new ArrayList<>())).sendString(bytes("abc"));
     assertThat(net.valueUtf8()).isEqualTo("3:abc,");
     StringTransport int32 = new StringTransport();
-    int32.connect(new Int32StringReceiver() {
-      @Override
-      public void stringReceived(ByteBuffer string) {}
-    }).sendString(new byte[] {7});
+    int32
+        .connect(
+            new Int32StringReceiver() {
+              @Override
+              public void stringReceived(ByteBuffer string) {}
+            })
+        .sendString(new byte[] {7});
     assertThat(int32.value()).containsExactly(0, 0, 0, 1, 7);
-    assertThatThrownBy(() -> new Int8StringReceiver(256) {
-      @Override
-      public void stringReceived(ByteBuffer string) {}
-    }).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new Int8StringReceiver(256) {
+                  @Override
+                  public void stringReceived(ByteBuffer string) {}
+                })
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -26,9 +26,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A connection over a limit is refused at once: it gets the {@linkplain Builder#refusal refusal
  * message} if one is set, then is closed, and never reaches the wrapped factory. Refusals are
  * counted ({@link #refused()}) and logged once per burst: one warning when refusing starts, one
- * line when connections are accepted again. The limits count the connections of every factory
- * this instance wraps: use one instance per listening port for a per-port limit. Thread-safe, so
- * it also holds with several reactor threads.
+ * line when connections are accepted again. The limits count the connections of every factory this
+ * instance wraps: use one instance per listening port for a per-port limit. Thread-safe, so it also
+ * holds with several reactor threads.
  */
 public final class ConnectionLimits {
   private static final System.Logger LOG = System.getLogger(ConnectionLimits.class.getName());
@@ -119,21 +119,26 @@ public final class ConnectionLimits {
     }
     if (address != null && maxPerPeer != UNLIMITED) {
       boolean[] admitted = {false};
-      perPeer.compute(address, (a, count) -> {
-        int now = count == null ? 0 : count;
-        if (now >= maxPerPeer) {
-          return count;
-        }
-        admitted[0] = true;
-        return now + 1;
-      });
+      perPeer.compute(
+          address,
+          (a, count) -> {
+            int now = count == null ? 0 : count;
+            if (now >= maxPerPeer) {
+              return count;
+            }
+            admitted[0] = true;
+            return now + 1;
+          });
       if (!admitted[0]) {
         open.decrementAndGet();
         return "over the limit of " + maxPerPeer + " connections from " + address.getHostAddress();
       }
     }
     if (refusing.compareAndSet(true, false)) {
-      LOG.log(Level.INFO, "accepting connections again, after refusing {0}", refusedInBurst.sumThenReset());
+      LOG.log(
+          Level.INFO,
+          "accepting connections again, after refusing {0}",
+          refusedInBurst.sumThenReset());
     }
     return null;
   }
@@ -149,8 +154,11 @@ public final class ConnectionLimits {
     refused.increment();
     refusedInBurst.increment();
     if (refusing.compareAndSet(false, true)) {
-      LOG.log(Level.WARNING, "refusing connections: {0} (first refused: {1}); logged once until accepting again",
-          why, peer);
+      LOG.log(
+          Level.WARNING,
+          "refusing connections: {0} (first refused: {1}); logged once until accepting again",
+          why,
+          peer);
     }
     return new Protocol() {
       @Override
@@ -165,9 +173,15 @@ public final class ConnectionLimits {
 
   @Override
   public String toString() {
-    return "ConnectionLimits[max=" + (maxConnections == UNLIMITED ? "unlimited" : maxConnections)
-        + ", perPeer=" + (maxPerPeer == UNLIMITED ? "unlimited" : maxPerPeer) + ", open=" + open()
-        + ", refused=" + refused() + "]";
+    return "ConnectionLimits[max="
+        + (maxConnections == UNLIMITED ? "unlimited" : maxConnections)
+        + ", perPeer="
+        + (maxPerPeer == UNLIMITED ? "unlimited" : maxPerPeer)
+        + ", open="
+        + open()
+        + ", refused="
+        + refused()
+        + "]";
   }
 
   /** One admitted connection: gives its place back when it ends. */
@@ -210,7 +224,9 @@ public final class ConnectionLimits {
       return this;
     }
 
-    /** Sets what a refused connection is sent before it is closed, e.g. {@code "ERROR busy\r\n"}. */
+    /**
+     * Sets what a refused connection is sent before it is closed, e.g. {@code "ERROR busy\r\n"}.
+     */
     public Builder refusal(String message) {
       this.refusal = Objects.requireNonNull(message, "message").getBytes(StandardCharsets.UTF_8);
       return this;

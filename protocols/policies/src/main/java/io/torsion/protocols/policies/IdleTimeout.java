@@ -21,16 +21,19 @@ import java.util.concurrent.atomic.LongAdder;
  * reactor.listenTCP(8001, idle.wrap(Factory.of(Chat::new)));
  * }</pre>
  *
- * <p>Every byte read or written restarts the wait (cheaply: one time stamp, not a new timer).
- * When it runs out, a wrapped protocol that implements {@link Handler} is told and decides;
- * otherwise the connection is closed with a reason naming the timeout, or aborted if its output
- * is stuck (a peer that stopped reading would otherwise hold it open). {@link #timedOut()} counts
- * the timeouts. Safe to share among ports; its counter is safe to read from any thread.
+ * <p>Every byte read or written restarts the wait (cheaply: one time stamp, not a new timer). When
+ * it runs out, a wrapped protocol that implements {@link Handler} is told and decides; otherwise
+ * the connection is closed with a reason naming the timeout, or aborted if its output is stuck (a
+ * peer that stopped reading would otherwise hold it open). {@link #timedOut()} counts the timeouts.
+ * Safe to share among ports; its counter is safe to read from any thread.
  */
 public final class IdleTimeout {
   private static final System.Logger LOG = System.getLogger(IdleTimeout.class.getName());
 
-  /** Implemented by a wrapped protocol that handles its own timeout (Twisted's {@code timeoutConnection}). */
+  /**
+   * Implemented by a wrapped protocol that handles its own timeout (Twisted's {@code
+   * timeoutConnection}).
+   */
   public interface Handler {
     /**
      * Called on the reactor thread when the connection was idle for the timeout. Close the
@@ -53,7 +56,10 @@ public final class IdleTimeout {
     this.idleNanos = idle.toNanos();
   }
 
-  /** Returns a policy that closes connections idle for {@code idle}, timed by {@code time} (a reactor). */
+  /**
+   * Returns a policy that closes connections idle for {@code idle}, timed by {@code time} (a
+   * reactor).
+   */
   public static IdleTimeout of(ReactorTime time, Duration idle) {
     return new IdleTimeout(time, idle);
   }
@@ -140,7 +146,9 @@ public final class IdleTimeout {
       }
       LOG.log(Level.DEBUG, "{0}: idle for {1}; closing", this, idle);
       if (transport().bufferedBytes() > 0) {
-        transport().abortConnection(); // the peer is not reading what is queued: a clean close would wait for ever
+        transport()
+            .abortConnection(); // the peer is not reading what is queued: a clean close would wait
+        // for ever
       } else {
         transport().loseConnection("idle for " + idle + ": closed by the idle timeout");
       }

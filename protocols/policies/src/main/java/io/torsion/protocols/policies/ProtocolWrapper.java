@@ -27,7 +27,8 @@ import java.util.Objects;
  * <p>{@link #switchProtocol} from the wrapped protocol replaces the wrapped protocol and keeps the
  * wrapper, so a policy outlives a protocol switch. Called on the reactor thread.
  */
-public class ProtocolWrapper extends Protocol implements Transport, HalfCloseableProtocol, DrainableProtocol {
+public class ProtocolWrapper extends Protocol
+    implements Transport, HalfCloseableProtocol, DrainableProtocol {
   private Protocol wrapped;
 
   /** Wraps {@code wrapped}, which is connected when this wrapper is. */
@@ -71,7 +72,8 @@ public class ProtocolWrapper extends Protocol implements Transport, HalfCloseabl
     return wrapped instanceof DrainableProtocol drainable && drainable.drainConnection();
   }
 
-  // ---------------------------------------------------------------- calls from the wrapped protocol
+  // ---------------------------------------------------------------- calls from the wrapped
+  // protocol
 
   @Override
   public void write(ByteBuffer data) {
@@ -157,7 +159,11 @@ public class ProtocolWrapper extends Protocol implements Transport, HalfCloseabl
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "[" + wrapped.getClass().getSimpleName() + ", "
-        + (connected() ? transport() : "not connected") + "]";
+    return getClass().getSimpleName()
+        + "["
+        + wrapped.getClass().getSimpleName()
+        + ", "
+        + (connected() ? transport() : "not connected")
+        + "]";
   }
 }

@@ -23,12 +23,12 @@ import java.util.concurrent.atomic.LongAdder;
  * reactor.listenTCP(8000, throttle.wrap(Factory.of(Echo::new)));
  * }</pre>
  *
- * <p>Reading past a read rate pauses the connection's reading until the rate allows more (TCP
- * then slows the peer). Writing past a write rate holds further writes in the throttle, released
- * as the rate allows; meanwhile the connection reads nothing and a registered producer is paused,
- * so the held bytes stay bounded by what the protocol writes on its own. Each rate allows a burst
- * of one second's worth. The per-port rates are shared by every connection of every factory this
- * instance wraps. Use one instance per reactor thread: it is not thread-safe.
+ * <p>Reading past a read rate pauses the connection's reading until the rate allows more (TCP then
+ * slows the peer). Writing past a write rate holds further writes in the throttle, released as the
+ * rate allows; meanwhile the connection reads nothing and a registered producer is paused, so the
+ * held bytes stay bounded by what the protocol writes on its own. Each rate allows a burst of one
+ * second's worth. The per-port rates are shared by every connection of every factory this instance
+ * wraps. Use one instance per reactor thread: it is not thread-safe.
  */
 public final class Throttle {
   private final ReactorTime time;
@@ -79,15 +79,18 @@ public final class Throttle {
 
   /** One connection under the rates. */
   private final class Throttled extends ProtocolWrapper {
-    private final TokenBucket read = readPerConnection > 0 ? new TokenBucket(time, readPerConnection) : null;
-    private final TokenBucket write = writePerConnection > 0 ? new TokenBucket(time, writePerConnection) : null;
+    private final TokenBucket read =
+        readPerConnection > 0 ? new TokenBucket(time, readPerConnection) : null;
+    private final TokenBucket write =
+        writePerConnection > 0 ? new TokenBucket(time, writePerConnection) : null;
     private final ArrayDeque<ByteBuffer> held = new ArrayDeque<>(); // writes waiting for the rate
     private long heldBytes;
     private boolean writeThrottled; // over a write rate: writes wait in held until release()
     private boolean readingWanted = true; // what this wrapper last told the transport
     private boolean readThrottled;
     private boolean userPausedReading;
-    private boolean transportPausedProducer; // the transport asked our producer to pause (watermarks)
+    private boolean
+        transportPausedProducer; // the transport asked our producer to pause (watermarks)
     private PushProducer push;
     private PullProducer pull;
     private boolean producerPaused;
@@ -179,7 +182,9 @@ public final class Throttle {
       heldBytes += copy.remaining();
     }
 
-    /** Writes what was held as the rate allows; once all is out, writes pass straight through again. */
+    /**
+     * Writes what was held as the rate allows; once all is out, writes pass straight through again.
+     */
     private void release() {
       if (!disconnecting() && waitForRate()) {
         return; // the timer fired before the debt was paid (the port's rate is shared)
@@ -209,7 +214,9 @@ public final class Throttle {
       updateReading();
     }
 
-    /** Returns true, with release() scheduled for when it is paid, while a write rate is in debt. */
+    /**
+     * Returns true, with release() scheduled for when it is paid, while a write rate is in debt.
+     */
     private boolean waitForRate() {
       long wait = debt(write, portWrite);
       if (wait > 0) {
@@ -293,38 +300,40 @@ public final class Throttle {
     private void requireNone(Object producer) {
       Objects.requireNonNull(producer, "producer");
       if (push != null || pull != null) {
-        throw new IllegalStateException("a producer is registered already: " + (push != null ? push : pull));
+        throw new IllegalStateException(
+            "a producer is registered already: " + (push != null ? push : pull));
       }
     }
 
     /** What the transport sees as the producer: it pauses and resumes it at the watermarks. */
-    private final PushProducer proxy = new PushProducer() {
-      @Override
-      public void pauseProducing() {
-        transportPausedProducer = true;
-        updateProducer();
-      }
+    private final PushProducer proxy =
+        new PushProducer() {
+          @Override
+          public void pauseProducing() {
+            transportPausedProducer = true;
+            updateProducer();
+          }
 
-      @Override
-      public void resumeProducing() {
-        transportPausedProducer = false;
-        updateProducer();
-      }
+          @Override
+          public void resumeProducing() {
+            transportPausedProducer = false;
+            updateProducer();
+          }
 
-      @Override
-      public void stopProducing() {
-        PushProducer p = push;
-        PullProducer q = pull;
-        push = null;
-        pull = null;
-        if (p != null) {
-          p.stopProducing();
-        }
-        if (q != null) {
-          q.stopProducing();
-        }
-      }
-    };
+          @Override
+          public void stopProducing() {
+            PushProducer p = push;
+            PullProducer q = pull;
+            push = null;
+            pull = null;
+            if (p != null) {
+              p.stopProducing();
+            }
+            if (q != null) {
+              q.stopProducing();
+            }
+          }
+        };
 
     private void updateProducer() {
       boolean pause = transportPausedProducer || writeThrottled;
@@ -343,12 +352,18 @@ public final class Throttle {
 
     private void schedulePull() {
       if (pull != null && (pullTimer == null || !pullTimer.active())) {
-        pullTimer = time.callLater(Duration.ZERO, () -> {
-          if (pull != null && !transportPausedProducer && !writeThrottled && !disconnecting()) {
-            pull.resumeProducing();
-            schedulePull();
-          }
-        });
+        pullTimer =
+            time.callLater(
+                Duration.ZERO,
+                () -> {
+                  if (pull != null
+                      && !transportPausedProducer
+                      && !writeThrottled
+                      && !disconnecting()) {
+                    pull.resumeProducing();
+                    schedulePull();
+                  }
+                });
       }
     }
 
@@ -363,7 +378,6 @@ public final class Throttle {
       heldBytes = 0;
       super.connectionLost(reason);
     }
-
   }
 
   private static void take(TokenBucket connection, TokenBucket port, long bytes) {

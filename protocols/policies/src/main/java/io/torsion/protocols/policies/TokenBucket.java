@@ -3,8 +3,8 @@ package io.torsion.protocols.policies;
 import io.torsion.ReactorTime;
 
 /**
- * Bytes allowed per second, with a burst of one second's worth: taking more than is there puts
- * the bucket in debt, and {@link #nanosUntilClear()} tells when refilling pays it off.
+ * Bytes allowed per second, with a burst of one second's worth: taking more than is there puts the
+ * bucket in debt, and {@link #nanosUntilClear()} tells when refilling pays it off.
  */
 final class TokenBucket {
   private final ReactorTime time;

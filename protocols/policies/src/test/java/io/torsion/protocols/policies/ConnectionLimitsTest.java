@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class ConnectionLimitsTest {
   private static StringTransport from(String address, int port) {
-    return new StringTransport(new InetSocketAddress("127.0.0.1", 8000), new InetSocketAddress(address, port));
+    return new StringTransport(
+        new InetSocketAddress("127.0.0.1", 8000), new InetSocketAddress(address, port));
   }
 
   private static StringTransport open(Factory<Protocol> factory, String address, int port) {
@@ -22,7 +23,8 @@ class ConnectionLimitsTest {
 
   @Test
   void connectionsOverTheTotalAreRefusedAtOnceWithTheMessageAndCounted() {
-    ConnectionLimits limits = ConnectionLimits.builder().maxConnections(2).refusal("ERROR busy\r\n").build();
+    ConnectionLimits limits =
+        ConnectionLimits.builder().maxConnections(2).refusal("ERROR busy\r\n").build();
     Factory<Protocol> factory = limits.wrap(Factory.of(() -> new Protocol() {}));
     StringTransport first = open(factory, "127.0.0.1", 1);
     open(factory, "127.0.0.2", 2);

@@ -35,14 +35,16 @@ class IdleTimeoutTest {
 
   @Test
   void trafficEitherWayStartsTheWaitAgain() {
-    StringTransport transport = connect(new Protocol() {
-      @Override
-      public void dataReceived(ByteBuffer data) {
-        if (data.get(0) == 'w') {
-          transport().write("reply");
-        }
-      }
-    });
+    StringTransport transport =
+        connect(
+            new Protocol() {
+              @Override
+              public void dataReceived(ByteBuffer data) {
+                if (data.get(0) == 'w') {
+                  transport().write("reply");
+                }
+              }
+            });
     clock.advance(Duration.ofSeconds(8));
     transport.receive("r");
     clock.advance(Duration.ofSeconds(8));

@@ -2,10 +2,10 @@ package io.torsion.protocols.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.torsion.BackgroundReactor;
 import io.torsion.Factory;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
-import io.torsion.BackgroundReactor;
 import io.torsion.testing.kit.Peer;
 import io.torsion.testing.kit.Recorder;
 import io.torsion.testing.kit.TransportUnderTest;
@@ -21,19 +21,30 @@ class PoliciesOnASocketTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.torsion.testing.kit.TransportUnderTest#all")
   void limitsAndAnIdleTimeoutComposeOnARealPort(TransportUnderTest transport) throws Exception {
-    try (BackgroundReactor background = BackgroundReactor.start(transport.newReactor(ReactorOptions.defaults()))) {
+    try (BackgroundReactor background =
+        BackgroundReactor.start(transport.newReactor(ReactorOptions.defaults()))) {
       Reactor reactor = background.reactor();
-      ConnectionLimits limits = ConnectionLimits.builder().maxPerPeer(2).refusal("ERROR too many\r\n").build();
+      ConnectionLimits limits =
+          ConnectionLimits.builder().maxPerPeer(2).refusal("ERROR too many\r\n").build();
       IdleTimeout idle = IdleTimeout.of(reactor, Duration.ofMillis(200));
-      int port = background.call(() ->
-          reactor.listenTCP(0, "127.0.0.1", limits.wrap(idle.wrap(Factory.of(() -> new Recorder(true))))).port());
-      try (Peer first = Peer.connect(port); Peer second = Peer.connect(port)) {
+      int port =
+          background.call(
+              () ->
+                  reactor
+                      .listenTCP(
+                          0,
+                          "127.0.0.1",
+                          limits.wrap(idle.wrap(Factory.of(() -> new Recorder(true)))))
+                      .port());
+      try (Peer first = Peer.connect(port);
+          Peer second = Peer.connect(port)) {
         first.write("one");
         assertThat(first.readUtf8(3)).isEqualTo("one");
         second.write("two");
         assertThat(second.readUtf8(3)).isEqualTo("two");
         try (Peer third = Peer.connect(port)) {
-          assertThat(new String(third.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("ERROR too many\r\n");
+          assertThat(new String(third.readToEnd(), StandardCharsets.UTF_8))
+              .isEqualTo("ERROR too many\r\n");
         }
         // Both go quiet: the idle timeout closes them.
         assertThat(first.drainUntilClosed()).isZero();
@@ -48,7 +59,9 @@ class PoliciesOnASocketTest {
       assertThat(idle.timedOut()).isEqualTo(2);
       try (Peer again = Peer.connect(port)) {
         again.write("back");
-        assertThat(again.readUtf8(4)).as("places are free once the idle ones closed").isEqualTo("back");
+        assertThat(again.readUtf8(4))
+            .as("places are free once the idle ones closed")
+            .isEqualTo("back");
       }
     }
   }

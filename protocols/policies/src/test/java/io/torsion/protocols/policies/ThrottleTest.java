@@ -41,12 +41,15 @@ class ThrottleTest {
   void writingPastTheRateHoldsWritesBackAndReleasesThemAtTheRate() {
     Throttle throttle = Throttle.builder(clock).writePerConnection(1000).build();
     List<Protocol> inner = new ArrayList<>();
-    StringTransport transport = connect(throttle, new Protocol() {
-      @Override
-      public void connectionMade() {
-        inner.add(this);
-      }
-    });
+    StringTransport transport =
+        connect(
+            throttle,
+            new Protocol() {
+              @Override
+              public void connectionMade() {
+                inner.add(this);
+              }
+            });
     Protocol protocol = inner.get(0);
     protocol.transport().write(new byte[1500]); // 500 bytes of debt
     protocol.transport().write(new byte[1000]);
@@ -64,31 +67,36 @@ class ThrottleTest {
   void aPushProducerIsPausedWhileWritesAreHeldAndLoseConnectionWaitsForThem() {
     Throttle throttle = Throttle.builder(clock).writePerPort(1000).build();
     List<String> events = new ArrayList<>();
-    StringTransport transport = connect(throttle, new Protocol() {
-      @Override
-      public void connectionMade() {
-        transport().registerProducer(new PushProducer() {
-          @Override
-          public void pauseProducing() {
-            events.add("pause");
-          }
+    StringTransport transport =
+        connect(
+            throttle,
+            new Protocol() {
+              @Override
+              public void connectionMade() {
+                transport()
+                    .registerProducer(
+                        new PushProducer() {
+                          @Override
+                          public void pauseProducing() {
+                            events.add("pause");
+                          }
 
-          @Override
-          public void resumeProducing() {
-            events.add("resume");
-          }
+                          @Override
+                          public void resumeProducing() {
+                            events.add("resume");
+                          }
 
-          @Override
-          public void stopProducing() {
-            events.add("stop");
-          }
-        });
-        transport().write(new byte[3000]);
-        transport().write(ByteBuffer.wrap(new byte[10]));
-        transport().unregisterProducer();
-        transport().loseConnection();
-      }
-    });
+                          @Override
+                          public void stopProducing() {
+                            events.add("stop");
+                          }
+                        });
+                transport().write(new byte[3000]);
+                transport().write(ByteBuffer.wrap(new byte[10]));
+                transport().unregisterProducer();
+                transport().loseConnection();
+              }
+            });
     assertThat(events).containsExactly("pause");
     assertThat(transport.disconnecting()).as("waits for the held writes").isFalse();
     clock.advance(Duration.ofSeconds(2));

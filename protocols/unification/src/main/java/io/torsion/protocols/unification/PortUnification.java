@@ -16,8 +16,8 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * One listening port, several protocols: each connection's first bytes decide which protocol
- * serves it. A {@link Factory} to pass to {@code listenTCP}.
+ * One listening port, several protocols: each connection's first bytes decide which protocol serves
+ * it. A {@link Factory} to pass to {@code listenTCP}.
  *
  * <pre>{@code
  * reactor.listenTCP(8080, PortUnification.builder(reactor)
@@ -26,15 +26,16 @@ import java.util.function.Predicate;
  *     .build());
  * }</pre>
  *
- * <p>Routes are tried in order once as many bytes as each needs have arrived; the first whose
- * test passes gets the connection, with every byte received so far. When every route has said
- * no, when {@link Builder#sniffLimit} bytes arrived undecided, or when nothing decides within
- * {@link Builder#timeout}, the fallback gets it (a line client that waits for a greeting sends
- * nothing). Memory per undecided connection is bounded by the sniff limit plus one read.
+ * <p>Routes are tried in order once as many bytes as each needs have arrived; the first whose test
+ * passes gets the connection, with every byte received so far. When every route has said no, when
+ * {@link Builder#sniffLimit} bytes arrived undecided, or when nothing decides within {@link
+ * Builder#timeout}, the fallback gets it (a line client that waits for a greeting sends nothing).
+ * Memory per undecided connection is bounded by the sniff limit plus one read.
  */
 public final class PortUnification implements Factory<Protocol> {
   /** Default of {@link Builder#sniffLimit}. */
   public static final int DEFAULT_SNIFF_LIMIT = 64;
+
   /** Default of {@link Builder#timeout}, in milliseconds. */
   public static final long DEFAULT_TIMEOUT_MS = 2000;
 
@@ -85,7 +86,8 @@ public final class PortUnification implements Factory<Protocol> {
     return new Sniffer(peer);
   }
 
-  private record Route(String name, int prefixLength, Predicate<ByteBuffer> test, Factory<?> factory) {}
+  private record Route(
+      String name, int prefixLength, Predicate<ByteBuffer> test, Factory<?> factory) {}
 
   /** Builds a {@link PortUnification}. */
   public static final class Builder {
@@ -100,15 +102,21 @@ public final class PortUnification implements Factory<Protocol> {
     }
 
     /**
-     * Adds a route: once {@code prefixLength} bytes have arrived, {@code test} sees them (a
-     * lent view) and, if it passes, {@code factory} builds the connection's protocol.
+     * Adds a route: once {@code prefixLength} bytes have arrived, {@code test} sees them (a lent
+     * view) and, if it passes, {@code factory} builds the connection's protocol.
      */
-    public Builder route(String name, int prefixLength, Predicate<ByteBuffer> test, Factory<?> factory) {
+    public Builder route(
+        String name, int prefixLength, Predicate<ByteBuffer> test, Factory<?> factory) {
       if (prefixLength < 1) {
-        throw new IllegalArgumentException("route " + name + ": prefixLength must be at least 1: " + prefixLength);
+        throw new IllegalArgumentException(
+            "route " + name + ": prefixLength must be at least 1: " + prefixLength);
       }
-      routes.add(new Route(Objects.requireNonNull(name, "name"), prefixLength,
-          Objects.requireNonNull(test, "test"), Objects.requireNonNull(factory, "factory")));
+      routes.add(
+          new Route(
+              Objects.requireNonNull(name, "name"),
+              prefixLength,
+              Objects.requireNonNull(test, "test"),
+              Objects.requireNonNull(factory, "factory")));
       return this;
     }
 
@@ -140,8 +148,13 @@ public final class PortUnification implements Factory<Protocol> {
     public PortUnification build() {
       for (Route route : routes) {
         if (route.prefixLength > sniffLimit) {
-          throw new IllegalArgumentException("route " + route.name + " needs " + route.prefixLength
-              + " bytes, more than the sniff limit of " + sniffLimit);
+          throw new IllegalArgumentException(
+              "route "
+                  + route.name
+                  + " needs "
+                  + route.prefixLength
+                  + " bytes, more than the sniff limit of "
+                  + sniffLimit);
         }
       }
       return new PortUnification(this);

@@ -19,17 +19,18 @@ class PortUnificationTest {
 
   /** Records what it is given, tagged with its name. */
   private Factory<Protocol> recorder(String name) {
-    return peer -> new Protocol() {
-      @Override
-      public void connectionMade() {
-        events.add(name + " made");
-      }
+    return peer ->
+        new Protocol() {
+          @Override
+          public void connectionMade() {
+            events.add(name + " made");
+          }
 
-      @Override
-      public void dataReceived(ByteBuffer data) {
-        events.add(name + ": " + StandardCharsets.UTF_8.decode(data));
-      }
-    };
+          @Override
+          public void dataReceived(ByteBuffer data) {
+            events.add(name + ": " + StandardCharsets.UTF_8.decode(data));
+          }
+        };
   }
 
   private PortUnification unification() {
@@ -54,7 +55,8 @@ class PortUnificationTest {
     assertThat(events).isEmpty();
     transport.receive("T / HTTP/1.1\r\n");
     transport.receive("Host: x\r\n");
-    assertThat(events).containsExactly("http made", "http: GET / HTTP/1.1\r\n", "http: Host: x\r\n");
+    assertThat(events)
+        .containsExactly("http made", "http: GET / HTTP/1.1\r\n", "http: Host: x\r\n");
     assertThat(clock.pendingCalls()).as("the timeout is cancelled").isZero();
   }
 
@@ -86,8 +88,13 @@ class PortUnificationTest {
 
   @Test
   void aRouteLongerThanTheSniffLimitIsRefusedAtBuildTime() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PortUnification.builder(clock)
-            .route("long", 100, head -> true, recorder("x")).fallback(recorder("y")).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sniff limit");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                PortUnification.builder(clock)
+                    .route("long", 100, head -> true, recorder("x"))
+                    .fallback(recorder("y"))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sniff limit");
   }
 }

@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>When accepting fails it pauses by switching auto-read off for the {@link AcceptBackoff}'s
  * wait: Netty's NIO and epoll channels keep their read interest after a failed accept (it is
- * cleared only by a successful one, or by auto-read going from on to off), so merely not asking
- * for more would still spin. io_uring's multishot accept re-arms itself regardless (measured:
- * 600,000 failed accepts a second), which is why the io_uring transport runs single-shot
- * accepts. This lives inside the transport, so that no user code can defeat it.
+ * cleared only by a successful one, or by auto-read going from on to off), so merely not asking for
+ * more would still spin. io_uring's multishot accept re-arms itself regardless (measured: 600,000
+ * failed accepts a second), which is why the io_uring transport runs single-shot accepts. This
+ * lives inside the transport, so that no user code can defeat it.
  */
 final class AcceptHandler extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger("io.torsion.ListeningPort");
@@ -56,12 +56,16 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
       child.pipeline().addLast(new NettySocket(network, acceptor.accepted()));
       ChannelPromise registration = child.newPromise();
       child.unsafe().register(spread ? ((NettyLoop) acceptor.nextPoller()).io : loop, registration);
-      registration.addListener(registered -> {
-        if (!registered.isSuccess()) {
-          LOG.log(Level.WARNING, "could not register an accepted connection; closing it", registered.cause());
-          child.unsafe().closeForcibly();
-        }
-      });
+      registration.addListener(
+          registered -> {
+            if (!registered.isSuccess()) {
+              LOG.log(
+                  Level.WARNING,
+                  "could not register an accepted connection; closing it",
+                  registered.cause());
+              child.unsafe().closeForcibly();
+            }
+          });
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "could not set up an accepted connection; closing it", e);
       child.unsafe().closeForcibly();
@@ -72,17 +76,24 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Channel server = ctx.channel();
     if (paused) {
-      LOG.log(Level.DEBUG, "accept failed again on {0} while pausing: {1}", server.localAddress(), cause);
+      LOG.log(
+          Level.DEBUG,
+          "accept failed again on {0} while pausing: {1}",
+          server.localAddress(),
+          cause);
       return;
     }
     long wait = backoff.failed(server.localAddress(), cause);
     paused = true;
     server.config().setAutoRead(false);
-    loop.schedule(() -> {
-      paused = false;
-      if (server.isOpen()) {
-        server.config().setAutoRead(true);
-      }
-    }, wait, TimeUnit.MILLISECONDS);
+    loop.schedule(
+        () -> {
+          paused = false;
+          if (server.isOpen()) {
+            server.config().setAutoRead(true);
+          }
+        },
+        wait,
+        TimeUnit.MILLISECONDS);
   }
 }

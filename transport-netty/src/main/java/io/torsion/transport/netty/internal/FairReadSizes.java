@@ -3,13 +3,13 @@ package io.torsion.transport.netty.internal;
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 
 /**
- * Read sizes that share each turn of a loop among its ready connections. A connection reads up
- * to {@value #MAX} bytes at a time, but when the last turn made more reads than {@value
- * #TURN_BYTES} bytes allow at that size, each read gets {@code TURN_BYTES / reads} (at least
- * {@value #MIN}), and once a turn has read {@code TURN_BYTES} its remaining reads are {@value
- * #MIN} bytes. A storm of thousands of connections flooding at once then costs each turn tens
- * of milliseconds, not seconds, so an ordinary connection among them is still answered quickly;
- * a few busy connections (streaming) keep full-size reads.
+ * Read sizes that share each turn of a loop among its ready connections. A connection reads up to
+ * {@value #MAX} bytes at a time, but when the last turn made more reads than {@value #TURN_BYTES}
+ * bytes allow at that size, each read gets {@code TURN_BYTES / reads} (at least {@value #MIN}), and
+ * once a turn has read {@code TURN_BYTES} its remaining reads are {@value #MIN} bytes. A storm of
+ * thousands of connections flooding at once then costs each turn tens of milliseconds, not seconds,
+ * so an ordinary connection among them is still answered quickly; a few busy connections
+ * (streaming) keep full-size reads.
  */
 final class FairReadSizes extends DefaultMaxMessagesRecvByteBufAllocator {
   static final int MAX = 64 * 1024;

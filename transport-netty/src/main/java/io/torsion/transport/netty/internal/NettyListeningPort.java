@@ -6,7 +6,10 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A listening socket: one channel, or one per loop when the transport shares the port (SO_REUSEPORT). */
+/**
+ * A listening socket: one channel, or one per loop when the transport shares the port
+ * (SO_REUSEPORT).
+ */
 final class NettyListeningPort implements ListenSocket {
   private final List<Channel> channels;
 
@@ -23,11 +26,14 @@ final class NettyListeningPort implements ListenSocket {
   public void close(Runnable whenClosed) {
     AtomicInteger open = new AtomicInteger(channels.size());
     for (Channel channel : channels) {
-      channel.close().addListener(future -> {
-        if (open.decrementAndGet() == 0) {
-          whenClosed.run();
-        }
-      });
+      channel
+          .close()
+          .addListener(
+              future -> {
+                if (open.decrementAndGet() == 0) {
+                  whenClosed.run();
+                }
+              });
     }
   }
 }

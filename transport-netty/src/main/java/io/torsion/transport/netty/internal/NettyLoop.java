@@ -4,9 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ManualIoEventLoop;
 import io.torsion.spi.Poller;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** The poller of one reactor loop: a Netty {@link ManualIoEventLoop}, driven by its owner thread. */
+/**
+ * The poller of one reactor loop: a Netty {@link ManualIoEventLoop}, driven by its owner thread.
+ */
 final class NettyLoop implements Poller {
   final ManualIoEventLoop io;
   // The Netty buffer behind the view a connection of this loop is lending now, and where the view
@@ -44,12 +47,12 @@ final class NettyLoop implements Poller {
   public void wakeup() {
     try {
       io.execute(NOOP);
-    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+    } catch (RejectedExecutionException stopped) {
       // the loop is shutting down: nothing left to wake
     }
   }
 
-  private static final Runnable NOOP = () -> { };
+  private static final Runnable NOOP = () -> {};
 
   @Override
   public void poll(long waitNanos) {

@@ -8,8 +8,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.torsion.CannotListenError;
@@ -35,8 +35,8 @@ import java.util.stream.Stream;
 /**
  * The sockets of every Netty-based transport: a {@link NettyLoop} per reactor thread, listening
  * channels (one per loop with {@code SO_REUSEPORT} where the flavour has it and there are several
- * threads, else one whose acceptor spreads connections round-robin), and client connections
- * started with a {@link Bootstrap} on the caller's loop.
+ * threads, else one whose acceptor spreads connections round-robin), and client connections started
+ * with a {@link Bootstrap} on the caller's loop.
  */
 public final class NettyNetwork implements Network {
   private final Supplier<IoHandlerFactory> ioHandlerFactory;
@@ -59,8 +59,8 @@ public final class NettyNetwork implements Network {
   private final RecvByteBufAllocator readSizes = new FairReadSizes();
 
   /**
-   * Creates the network of one Netty I/O flavour: the handler factory and the channel classes
-   * that fit it. Transport modules call this through {@code NettyTransport.open}.
+   * Creates the network of one Netty I/O flavour: the handler factory and the channel classes that
+   * fit it. Transport modules call this through {@code NettyTransport.open}.
    */
   public NettyNetwork(
       Supplier<IoHandlerFactory> ioHandlerFactory,
@@ -74,9 +74,20 @@ public final class NettyNetwork implements Network {
     this.socketChannel = Objects.requireNonNull(socketChannel, "socketChannel");
     this.reusePort = reusePort;
     this.options = Objects.requireNonNull(options, "options");
-    this.details = options.threads() == 1 ? List.copyOf(details) : Stream.concat(details.stream(), Stream.of("listening: "
-        + (reusePort != null ? "SO_REUSEPORT, one socket per thread" : "one acceptor, round-robin"))).toList();
-    this.waterMark = new WriteBufferWaterMark(options.writeBufferLowWatermark(), options.writeBufferHighWatermark());
+    this.details =
+        options.threads() == 1
+            ? List.copyOf(details)
+            : Stream.concat(
+                    details.stream(),
+                    Stream.of(
+                        "listening: "
+                            + (reusePort != null
+                                ? "SO_REUSEPORT, one socket per thread"
+                                : "one acceptor, round-robin")))
+                .toList();
+    this.waterMark =
+        new WriteBufferWaterMark(
+            options.writeBufferLowWatermark(), options.writeBufferHighWatermark());
   }
 
   @Override
@@ -128,13 +139,14 @@ public final class NettyNetwork implements Network {
       for (int i = 1; perLoop && i < loops.size(); i++) {
         NettyLoop loop = loops.get(i);
         CompletableFuture<Channel> other = new CompletableFuture<>();
-        loop.execute(() -> {
-          try {
-            other.complete(bindOn(loop, bound, acceptor, true, where));
-          } catch (Throwable e) {
-            other.completeExceptionally(e);
-          }
-        });
+        loop.execute(
+            () -> {
+              try {
+                other.complete(bindOn(loop, bound, acceptor, true, where));
+              } catch (Throwable e) {
+                other.completeExceptionally(e);
+              }
+            });
         channels.add(joinWorker(other, where));
       }
     } catch (CannotListenError | RuntimeException e) {
@@ -147,13 +159,17 @@ public final class NettyNetwork implements Network {
   }
 
   /** Registers and binds one listening channel on {@code loop}, inline: called on its thread. */
-  private Channel bindOn(NettyLoop loop, InetSocketAddress address, Acceptor acceptor, boolean shared,
-      String where)
+  private Channel bindOn(
+      NettyLoop loop, InetSocketAddress address, Acceptor acceptor, boolean shared, String where)
       throws CannotListenError {
     Channel server = newServerChannel();
     server.config().setOption(ChannelOption.SO_REUSEADDR, true);
     if (options.socketReceiveBuffer() > 0) {
-      server.config().setOption(ChannelOption.SO_RCVBUF, options.socketReceiveBuffer()); // accepted sockets inherit it
+      server
+          .config()
+          .setOption(
+              ChannelOption.SO_RCVBUF,
+              options.socketReceiveBuffer()); // accepted sockets inherit it
     }
     if (shared) {
       server.config().setOption(reusePort, true);
@@ -165,7 +181,8 @@ public final class NettyNetwork implements Network {
     server.unsafe().register(loop.io, registered);
     ChannelFuture bound = registered.isSuccess() ? server.bind(address) : registered;
     if (!bound.isDone()) {
-      throw new IllegalStateException("listenTCP did not complete inline on " + serverChannel.getSimpleName());
+      throw new IllegalStateException(
+          "listenTCP did not complete inline on " + serverChannel.getSimpleName());
     }
     if (!bound.isSuccess()) {
       server.unsafe().closeForcibly();
@@ -175,7 +192,8 @@ public final class NettyNetwork implements Network {
     return server;
   }
 
-  private static Channel joinWorker(CompletableFuture<Channel> future, String where) throws CannotListenError {
+  private static Channel joinWorker(CompletableFuture<Channel> future, String where)
+      throws CannotListenError {
     try {
       return future.get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -184,7 +202,8 @@ public final class NettyNetwork implements Network {
       }
       throw new CannotListenError("cannot listen on " + where + ": " + e.getCause(), e.getCause());
     } catch (TimeoutException | InterruptedException e) {
-      throw new CannotListenError("cannot listen on " + where + ": a worker thread did not bind in time", e);
+      throw new CannotListenError(
+          "cannot listen on " + where + ": a worker thread did not bind in time", e);
     }
   }
 
@@ -199,15 +218,26 @@ public final class NettyNetwork implements Network {
   // ---------------------------------------------------------------- connect
 
   @Override
-  public void connect(Poller poller, InetSocketAddress address, String destination, Duration timeout, SocketEvents events) {
+  public void connect(
+      Poller poller,
+      InetSocketAddress address,
+      String destination,
+      Duration timeout,
+      SocketEvents events) {
     Bootstrap bootstrap =
         new Bootstrap()
             .group(((NettyLoop) poller).io)
             .channel(socketChannel)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .option(ChannelOption.SO_RCVBUF, options.socketReceiveBuffer() > 0 ? options.socketReceiveBuffer() : null)
-            .option(ChannelOption.SO_SNDBUF, options.socketSendBuffer() > 0 ? options.socketSendBuffer() : null)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
+            .option(
+                ChannelOption.SO_RCVBUF,
+                options.socketReceiveBuffer() > 0 ? options.socketReceiveBuffer() : null)
+            .option(
+                ChannelOption.SO_SNDBUF,
+                options.socketSendBuffer() > 0 ? options.socketSendBuffer() : null)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
@@ -215,20 +245,27 @@ public final class NettyNetwork implements Network {
                     channel.pipeline().addLast(new NettySocket(NettyNetwork.this, events));
                   }
                 });
-    bootstrap.connect(address).addListener((ChannelFuture future) -> {
-      if (!future.isSuccess()) {
-        events.connectFailed(ConnectErrors.map(incompatible(future.cause()), destination, timeout));
-      }
-    });
+    bootstrap
+        .connect(address)
+        .addListener(
+            (ChannelFuture future) -> {
+              if (!future.isSuccess()) {
+                events.connectFailed(
+                    ConnectErrors.map(incompatible(future.cause()), destination, timeout));
+              }
+            });
   }
 
   // ---------------------------------------------------------------- helpers
 
   private Throwable incompatible(Throwable cause) {
-    if (cause instanceof IllegalStateException && String.valueOf(cause.getMessage()).contains("incompatible event loop")) {
+    if (cause instanceof IllegalStateException
+        && String.valueOf(cause.getMessage()).contains("incompatible event loop")) {
       return new IllegalStateException(
           "this transport pairs channel classes with an I/O handler they do not fit: "
-              + serverChannel.getSimpleName() + "/" + socketChannel.getSimpleName(),
+              + serverChannel.getSimpleName()
+              + "/"
+              + socketChannel.getSimpleName(),
           cause);
     }
     return cause;

@@ -18,14 +18,15 @@ import java.nio.ByteBuffer;
 /**
  * A socket on a Netty channel. It is the channel's only handler (one object per socket, not two:
  * idle connections are what a server holds most of): it turns channel events into {@link
- * SocketEvents}, and the socket operations map onto the channel. Reads are lent as views of
- * Netty's pooled buffers; a protocol that writes a lent view back (echo) sends the same memory,
- * without a copy.
+ * SocketEvents}, and the socket operations map onto the channel. Reads are lent as views of Netty's
+ * pooled buffers; a protocol that writes a lent view back (echo) sends the same memory, without a
+ * copy.
  */
 final class NettySocket implements Socket, ChannelInboundHandler {
   private final NettyNetwork network;
   private final SocketEvents events;
-  private ChannelHandlerContext context; // the channel's; writes start here, not at the pipeline's tail
+  private ChannelHandlerContext
+      context; // the channel's; writes start here, not at the pipeline's tail
   private NettyLoop loop;
 
   NettySocket(NettyNetwork network, SocketEvents events) {
@@ -48,7 +49,9 @@ final class NettySocket implements Socket, ChannelInboundHandler {
     if (lent && data.position() == on.lentStart && data.remaining() == on.lentBuf.readableBytes()) {
       out = on.lentBuf.retain(); // the whole read, written back as it is (echo)
     } else if (lent) {
-      out = on.lentBuf.retainedSlice(on.lentBuf.readerIndex() + data.position() - on.lentStart, data.remaining());
+      out =
+          on.lentBuf.retainedSlice(
+              on.lentBuf.readerIndex() + data.position() - on.lentStart, data.remaining());
     } else {
       out = context.alloc().ioBuffer(data.remaining());
       out.writeBytes(data.duplicate());
@@ -82,11 +85,15 @@ final class NettySocket implements Socket, ChannelInboundHandler {
 
   @Override
   public void shutdownOutputAfterWrites() {
-    context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) future -> {
-      if (future.isSuccess() && future.channel() instanceof DuplexChannel duplex) {
-        duplex.shutdownOutput();
-      }
-    });
+    context
+        .writeAndFlush(Unpooled.EMPTY_BUFFER)
+        .addListener(
+            (ChannelFutureListener)
+                future -> {
+                  if (future.isSuccess() && future.channel() instanceof DuplexChannel duplex) {
+                    duplex.shutdownOutput();
+                  }
+                });
   }
 
   @Override
@@ -188,7 +195,8 @@ final class NettySocket implements Socket, ChannelInboundHandler {
   }
 
   @Override
-  @SuppressWarnings("deprecation") // ChannelHandler.exceptionCaught is deprecated, ChannelInboundHandler's is not
+  @SuppressWarnings(
+      "deprecation") // ChannelHandler.exceptionCaught is deprecated, ChannelInboundHandler's is not
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     events.failed(cause);
     ctx.close();

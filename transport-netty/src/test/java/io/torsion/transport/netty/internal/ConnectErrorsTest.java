@@ -16,14 +16,22 @@ class ConnectErrorsTest {
 
   @Test
   void nettyTimeoutsBecomeConnectTimeoutErrorsNamingTheDestinationAndTimeout() {
-    ConnectError error = ConnectErrors.map(new ConnectTimeoutException("connection timed out"), "10.0.0.1:80", TIMEOUT);
-    assertThat(error).isInstanceOf(ConnectTimeoutError.class).hasMessage("connection to 10.0.0.1:80 timed out after 1500 ms");
+    ConnectError error =
+        ConnectErrors.map(
+            new ConnectTimeoutException("connection timed out"), "10.0.0.1:80", TIMEOUT);
+    assertThat(error)
+        .isInstanceOf(ConnectTimeoutError.class)
+        .hasMessage("connection to 10.0.0.1:80 timed out after 1500 ms");
   }
 
   @Test
   void refusalsBecomeConnectionRefusedErrors() {
-    ConnectError error = ConnectErrors.map(new ConnectException("Connection refused: /127.0.0.1:1"), "127.0.0.1:1", TIMEOUT);
-    assertThat(error).isInstanceOf(ConnectionRefusedError.class).hasMessage("connection to 127.0.0.1:1 refused");
+    ConnectError error =
+        ConnectErrors.map(
+            new ConnectException("Connection refused: /127.0.0.1:1"), "127.0.0.1:1", TIMEOUT);
+    assertThat(error)
+        .isInstanceOf(ConnectionRefusedError.class)
+        .hasMessage("connection to 127.0.0.1:1 refused");
   }
 
   @Test
@@ -31,6 +39,9 @@ class ConnectErrorsTest {
     IOException cause = new IOException("Network is unreachable");
     ConnectError error = ConnectErrors.map(cause, "example:80", TIMEOUT);
     assertThat(error.getClass()).isEqualTo(ConnectError.class);
-    assertThat(error).hasCause(cause).hasMessageContaining("example:80").hasMessageContaining("unreachable");
+    assertThat(error)
+        .hasCause(cause)
+        .hasMessageContaining("example:80")
+        .hasMessageContaining("unreachable");
   }
 }
