@@ -48,7 +48,7 @@ wants() { [[ ",$only," == *",$1,"* ]]; }
 
 jar=benchmarks/target/benchmarks.jar
 bin=benchmarks/target/load
-[ -f "$jar" ] || mvn -B -q -DskipTests package -pl benchmarks -am
+[ -f "$jar" ] || mvn -B -q -DskipTests -Dbench package -pl benchmarks -am
 mkdir -p "$bin"
 for program in epoll-echo loadgen; do
   gcc -O2 -Wall -Wextra -Werror -o "$bin/$program" "benchmarks/load/c/$program.c"
