@@ -142,7 +142,23 @@ class ArchitectureTest {
   }
 
   @Test
+  void everyInternalPackageIsCovered() {
+    classes()
+        .that()
+        .resideInAPackage("..internal..")
+        .should()
+        .resideInAnyPackage(
+            "io.torsion.internal..",
+            "io.torsion.transport.netty.internal..",
+            "io.torsion.posix.internal..")
+        .because("each internal package has a rule below keeping other modules out of it")
+        .check(classes);
+  }
+
+  @Test
   void internalPackagesAreUsedOnlyWithinTheirOwnModule() {
+    // The runtime is core's alone: transports, protocols, test doubles and examples see the API and
+    // the SPI only (the module descriptor does not export it either).
     noClasses()
         .that()
         .resideOutsideOfPackages(CORE)
@@ -156,6 +172,13 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.torsion.transport.netty.internal..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.torsion.posix..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.torsion.posix.internal..")
         .check(classes);
   }
 

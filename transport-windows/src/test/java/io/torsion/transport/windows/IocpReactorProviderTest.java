@@ -16,4 +16,15 @@ class IocpReactorProviderTest {
     assertThat(provider.priority(new Platform("Mac OS X", "aarch64"))).isZero();
     assertThat(provider.availability().available()).isTrue();
   }
+
+  @Test
+  void saysWhenItIsTheJdksEmulationRatherThanCompletionPorts() {
+    boolean windows = Platform.current().os() == Platform.Os.WINDOWS;
+    String status = provider.availability().describe();
+    if (windows) {
+      assertThat(status).isEqualTo("available");
+    } else {
+      assertThat(status).startsWith("available, emulated").contains("Windows only");
+    }
+  }
 }

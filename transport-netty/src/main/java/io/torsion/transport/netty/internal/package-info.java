@@ -1,7 +1,8 @@
 /**
- * The Netty reactor: a {@code ManualIoEventLoop} driven by the thread that runs the reactor, a
- * {@link io.torsion.spi.TimerQueue} for timed calls, an acceptor that hands accepted channels to
- * connections, and the connection handler that adapts a Netty channel to a {@link
- * io.torsion.Transport} and drives its {@link io.torsion.Protocol}. Not API.
+ * The Netty network: a {@code ManualIoEventLoop} per reactor thread ({@code NettyLoop}, the
+ * poller), listening channels with an accept handler that backs off when out of descriptors, and
+ * {@code NettySocket}, the channel's only handler, which maps the socket operations onto the
+ * channel and its events onto {@link io.torsion.spi.SocketEvents}, lending reads without copies.
+ * Not API.
  */
 package io.torsion.transport.netty.internal;
