@@ -6,6 +6,7 @@ import io.torsion.spi.Availability;
 import io.torsion.spi.Network;
 import io.torsion.spi.Platform;
 import io.torsion.spi.ReactorProvider;
+import java.util.function.Consumer;
 
 /**
  * The in-memory transport: a {@link Reactor} whose sockets are queues in this JVM, running the same
@@ -21,8 +22,16 @@ import io.torsion.spi.ReactorProvider;
  * {@link StringTransport} and {@link ConnectedPair} are built on it.
  */
 public final class MemoryTransport implements ReactorProvider {
+  private final Consumer<MemoryNetwork> opened;
+
   /** Creates the provider. */
-  public MemoryTransport() {}
+  public MemoryTransport() {
+    this(network -> {});
+  }
+
+  private MemoryTransport(Consumer<MemoryNetwork> opened) {
+    this.opened = opened;
+  }
 
   @Override
   public String name() {
@@ -42,34 +51,15 @@ public final class MemoryTransport implements ReactorProvider {
 
   @Override
   public Network open(ReactorOptions options) {
-    return new MemoryNetwork(options);
+    MemoryNetwork network = new MemoryNetwork(options);
+    opened.accept(network);
+    return network;
   }
 
-  /** Opens the network of a reactor this package drives by hand. */
+  /** Opens the network of a reactor this package drives by hand (one thread, no signals). */
   static Reactor manual(MemoryNetwork[] opened) {
     return Reactor.create(
         ReactorOptions.builder().threads(1).installSignalHandlers(false).build(),
-        new ReactorProvider() {
-          @Override
-          public String name() {
-            return "memory";
-          }
-
-          @Override
-          public int priority(Platform platform) {
-            return 0;
-          }
-
-          @Override
-          public Availability availability() {
-            return Availability.AVAILABLE;
-          }
-
-          @Override
-          public Network open(ReactorOptions options) {
-            opened[0] = new MemoryNetwork(options);
-            return opened[0];
-          }
-        });
+        new MemoryTransport(network -> opened[0] = network));
   }
 }

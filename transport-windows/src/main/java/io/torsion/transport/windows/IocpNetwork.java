@@ -92,9 +92,7 @@ final class IocpNetwork implements Network {
 
   /** Runs {@code task} on {@code loop}; completions arriving after the loop stopped are dropped. */
   void post(IocpLoop loop, Runnable task) {
-    try {
-      loop.execute(task);
-    } catch (IllegalStateException stopped) {
+    if (!loop.post(task)) {
       LOG.log(Level.DEBUG, "an I/O completion arrived after its loop stopped");
     }
   }
