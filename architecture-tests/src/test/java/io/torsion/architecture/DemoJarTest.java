@@ -25,7 +25,9 @@ class DemoJarTest {
       assertThat(jar.getEntry("META-INF/services/io.torsion.spi.ReactorProvider"))
           .as("the transports' service files, merged")
           .isNotNull();
-      assertThat(jar.getEntry("module-info.class")).as("no module descriptor in a fat jar").isNull();
+      assertThat(jar.getEntry("module-info.class"))
+          .as("no module descriptor in a fat jar")
+          .isNull();
     }
   }
 }

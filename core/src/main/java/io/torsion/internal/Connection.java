@@ -6,7 +6,6 @@ import io.torsion.ConnectionClosed;
 import io.torsion.ConnectionDone;
 import io.torsion.ConnectionLost;
 import io.torsion.Deferred;
-import io.torsion.Factory;
 import io.torsion.Failure;
 import io.torsion.HalfCloseableProtocol;
 import io.torsion.Protocol;
@@ -22,7 +21,6 @@ import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -49,15 +47,25 @@ import java.util.Objects;
 final class Connection implements Transport, SocketEvents {
   private static final System.Logger LOG = System.getLogger(Transport.class.getName());
 
-  private enum State {
-    CONNECTING,
-    OPEN,
-    CLOSING,
-    CLOSED
-  }
+  // The state, which only moves forward; a byte, as the flags below, because idle connections are
+  // what a server holds most of (every field of this class counts, per connection).
+  private static final byte CONNECTING = 0;
+  private static final byte OPEN = 1;
+  private static final byte CLOSING = 2; // asked to close; a registered producer finishes first
+  private static final byte CLOSED = 3;
+  private static final String[] STATE_NAMES = {"connecting", "open", "closing", "closed"};
 
-  private final DefaultReactor reactor;
-  private final Factory<?> factory;
+  private static final int IN_READ_BURST = 1;
+  private static final int FLUSH_PENDING = 1 << 1;
+  private static final int PAUSED = 1 << 2;
+  private static final int WRITE_SHUTDOWN = 1 << 3;
+  private static final int PRODUCER_PAUSED = 1 << 4;
+  private static final int PULL_SCHEDULED = 1 << 5;
+  private static final int CLOSE_WHEN_PRODUCER_DONE = 1 << 6;
+  private static final int READS_HELD = 1 << 7; // reads stopped because output is backed up
+  private static final int PULL = 1 << 8; // the producer registered is a pull producer
+
+  private final Origin origin; // the reactor and the factory, shared by a port's connections
   private final Deferred<Protocol> connected; // client side only
   private ArrayDeque<ByteBuffer> held; // reads that arrived while paused; made when first needed
 
@@ -69,31 +77,38 @@ final class Connection implements Transport, SocketEvents {
   private Socket socket;
   private Loop loop;
   private Protocol protocol;
-  private State state = State.CONNECTING;
+  private Object producer; // a PushProducer, or a PullProducer (flag PULL)
   private ConnectionClosed reason;
-  private boolean inReadBurst;
-  private boolean flushPending;
-  private boolean paused;
-  private boolean writeShutdown;
-  private PushProducer pushProducer;
-  private PullProducer pullProducer;
-  private boolean producerPaused;
-  private boolean pullScheduled;
-  private boolean closeWhenProducerDone;
-  private boolean readsHeld; // reads stopped because output is backed up (reads follow writes)
+  private byte state = CONNECTING;
+  private short flags;
   private long charged; // what this connection counts against the reactor's output budget
 
   /**
-   * Creates a connection of {@code reactor} whose protocol {@code factory} builds.
+   * Creates a connection of {@code origin}'s reactor, whose protocol its factory builds.
    *
    * @param connected for a client connection, the Deferred that fires with the protocol once it is
    *     connected; null for an accepted connection
    */
   @SuppressWarnings("unchecked")
-  Connection(DefaultReactor reactor, Factory<?> factory, Deferred<? extends Protocol> connected) {
-    this.reactor = Objects.requireNonNull(reactor, "reactor");
-    this.factory = Objects.requireNonNull(factory, "factory");
+  Connection(Origin origin, Deferred<? extends Protocol> connected) {
+    this.origin = Objects.requireNonNull(origin, "origin");
     this.connected = (Deferred<Protocol>) connected;
+  }
+
+  private boolean is(int flag) {
+    return (flags & flag) != 0;
+  }
+
+  private void set(int flag, boolean on) {
+    flags = (short) (on ? flags | flag : flags & ~flag);
+  }
+
+  private PushProducer pushProducer() {
+    return producer != null && !is(PULL) ? (PushProducer) producer : null;
+  }
+
+  private PullProducer pullProducer() {
+    return is(PULL) ? (PullProducer) producer : null;
   }
 
   // ---------------------------------------------------------------- socket events
@@ -101,19 +116,19 @@ final class Connection implements Transport, SocketEvents {
   @Override
   public void opened(Socket socket, Poller poller) {
     this.socket = socket;
-    this.loop = reactor.loopOf(poller);
-    state = State.OPEN;
-    reactor.connectionOpened(this, this.loop);
+    this.loop = origin.reactor().loopOf(poller);
+    state = OPEN;
+    origin.reactor().connectionOpened(this, this.loop);
     Protocol built;
     try {
-      built = factory.buildProtocol(getPeer());
+      built = origin.factory().buildProtocol(getPeer());
     } catch (Throwable error) {
       Failure.rethrowIfFatal(error);
       fail(error, "buildProtocol");
       return;
     }
     if (built == null) {
-      LOG.log(Level.DEBUG, "{0} refused the connection from {1}", factory, getPeer());
+      LOG.log(Level.DEBUG, "{0} refused the connection from {1}", origin.factory(), getPeer());
       abort(
           new ConnectionAborted(
               "the factory refused the connection (buildProtocol returned null)", null));
@@ -128,7 +143,7 @@ final class Connection implements Transport, SocketEvents {
       return;
     }
     flushIfPending();
-    if (connected != null && !connected.called() && state == State.OPEN) {
+    if (connected != null && !connected.called() && state == OPEN) {
       connected.callback(protocol);
       flushIfPending();
     }
@@ -136,11 +151,11 @@ final class Connection implements Transport, SocketEvents {
 
   @Override
   public void received(ByteBuffer data) {
-    if (state == State.CLOSED || protocol == null) {
+    if (state == CLOSED || protocol == null) {
       return;
     }
-    reactor.counters().bytesRead.add(data.remaining());
-    if (paused || readsHeld || hasHeld()) {
+    origin.reactor().counters().bytesRead.add(data.remaining());
+    if (is(PAUSED) || is(READS_HELD) || hasHeld()) {
       ByteBuffer copy;
       try {
         copy = ByteBuffer.allocate(data.remaining());
@@ -155,7 +170,7 @@ final class Connection implements Transport, SocketEvents {
       held.add(copy); // at most one read's worth: reading stopped when paused
       return;
     }
-    inReadBurst = true;
+    set(IN_READ_BURST, true);
     Loop on = loop;
     ByteBuffer outer =
         on.lentView; // restored after: reads never nest today, but nothing relies on it
@@ -169,13 +184,13 @@ final class Connection implements Transport, SocketEvents {
 
   @Override
   public void readBurstEnded() {
-    inReadBurst = false;
+    set(IN_READ_BURST, false);
     flushIfPending();
   }
 
   @Override
   public void peerHalfClosed() {
-    if (state != State.OPEN) {
+    if (state != OPEN) {
       return;
     }
     if (protocol instanceof HalfCloseableProtocol halfCloseable) {
@@ -207,14 +222,14 @@ final class Connection implements Transport, SocketEvents {
 
   @Override
   public void closed() {
-    boolean wasOpen = state != State.CONNECTING;
-    state = State.CLOSED;
+    boolean wasOpen = state != CONNECTING;
+    state = CLOSED;
     held = null;
-    readsHeld = false;
-    reactor.budget().release(this);
+    set(READS_HELD, false);
+    origin.reactor().budget().release(this);
     stopProducer();
     if (loop != null) {
-      reactor.connectionClosed(this, loop, connected == null ? null : factory);
+      origin.reactor().connectionClosed(this, loop, connected == null ? null : origin.factory());
     }
     ConnectionClosed why =
         reason != null ? reason : new ConnectionDone("connection closed cleanly");
@@ -231,7 +246,7 @@ final class Connection implements Transport, SocketEvents {
 
   @Override
   public void connectFailed(io.torsion.ConnectError error) {
-    reactor.connectFailed(connected, factory, error);
+    origin.reactor().connectFailed(connected, origin.factory(), error);
   }
 
   @Override
@@ -239,15 +254,15 @@ final class Connection implements Transport, SocketEvents {
     recharge();
     if (socket.writable()) {
       releaseReads();
-      if (pushProducer != null && producerPaused) {
-        producerPaused = false;
-        PushProducer producer = pushProducer;
+      if (pushProducer() != null && is(PRODUCER_PAUSED)) {
+        set(PRODUCER_PAUSED, false);
+        PushProducer producer = pushProducer();
         callProducer(producer::resumeProducing, "resumeProducing");
       }
       schedulePull();
-    } else if (pushProducer != null && !producerPaused) {
-      producerPaused = true;
-      PushProducer producer = pushProducer;
+    } else if (pushProducer() != null && !is(PRODUCER_PAUSED)) {
+      set(PRODUCER_PAUSED, true);
+      PushProducer producer = pushProducer();
       callProducer(producer::pauseProducing, "pauseProducing");
     } else {
       holdReadsIfBackedUp();
@@ -265,15 +280,15 @@ final class Connection implements Transport, SocketEvents {
 
   private void drainHeld() {
     ByteBuffer next;
-    while (!paused
-        && !readsHeld
-        && state == State.OPEN
+    while (!is(PAUSED)
+        && !is(READS_HELD)
+        && state == OPEN
         && held != null
         && (next = held.poll()) != null) {
       deliver(next);
     }
     flushIfPending();
-    if (!paused && !readsHeld && state == State.OPEN && !hasHeld()) {
+    if (!is(PAUSED) && !is(READS_HELD) && state == OPEN && !hasHeld()) {
       held = null;
       socket.reading(true);
     }
@@ -285,14 +300,13 @@ final class Connection implements Transport, SocketEvents {
    * instead of filling this process's memory.
    */
   private void holdReadsIfBackedUp() {
-    if (!readsHeld
-        && state == State.OPEN
-        && pushProducer == null
-        && pullProducer == null
-        && reactor.options().readsFollowWrites()
+    if (!is(READS_HELD)
+        && state == OPEN
+        && producer == null
+        && origin.reactor().options().readsFollowWrites()
         && !socket.writable()) {
-      readsHeld = true;
-      reactor.counters().pausedForBackpressure.increment();
+      set(READS_HELD, true);
+      origin.reactor().counters().pausedForBackpressure.increment();
       LOG.log(
           Level.TRACE,
           "{0}: output backed up ({1} bytes queued); reading paused",
@@ -304,9 +318,9 @@ final class Connection implements Transport, SocketEvents {
 
   /** Reads again once the queue is below the low watermark (or a producer took over). */
   private void releaseReads() {
-    if (readsHeld) {
-      readsHeld = false;
-      if (!paused && state != State.CLOSED) {
+    if (is(READS_HELD)) {
+      set(READS_HELD, false);
+      if (!is(PAUSED) && state != CLOSED) {
         loop.execute(this::drainHeld);
       }
     }
@@ -314,7 +328,7 @@ final class Connection implements Transport, SocketEvents {
 
   /** Contains a failed allocation: this connection is aborted, every other one goes on. */
   private void allocationFailed(OutOfMemoryError error, String what) {
-    reactor.counters().allocationFailures.increment();
+    origin.reactor().counters().allocationFailures.increment();
     LOG.log(
         Level.WARNING,
         "{0}: out of memory {1} ({2}); aborting this connection",
@@ -340,7 +354,7 @@ final class Connection implements Transport, SocketEvents {
   public void write(ByteBuffer data) {
     requireLoopThread();
     int length = data.remaining();
-    if (length == 0 || !(state == State.OPEN || closeWhenProducerDone) || writeShutdown) {
+    if (length == 0 || !(state == OPEN || is(CLOSE_WHEN_PRODUCER_DONE)) || is(WRITE_SHUTDOWN)) {
       data.position(data.limit());
       return;
     }
@@ -352,14 +366,14 @@ final class Connection implements Transport, SocketEvents {
       return;
     }
     data.position(data.limit());
-    reactor.counters().bytesWritten.add(length);
-    if (inReadBurst) {
-      flushPending = true;
+    origin.reactor().counters().bytesWritten.add(length);
+    if (is(IN_READ_BURST)) {
+      set(FLUSH_PENDING, true);
     } else {
       socket.flush();
     }
     long queued = socket.queuedBytes();
-    ReactorOptions options = reactor.options();
+    ReactorOptions options = origin.reactor().options();
     if (queued > options.writeBufferLimit()) {
       LOG.log(
           Level.WARNING,
@@ -377,9 +391,9 @@ final class Connection implements Transport, SocketEvents {
               null));
       return;
     }
-    if (reactor.budget().charge(this, queued)) {
-      reactor.budget().settle(loop);
-      if (state != State.OPEN && !closeWhenProducerDone) {
+    if (origin.reactor().budget().charge(this, queued)) {
+      origin.reactor().budget().settle(loop);
+      if (state != OPEN && !is(CLOSE_WHEN_PRODUCER_DONE)) {
         return;
       }
     }
@@ -397,14 +411,14 @@ final class Connection implements Transport, SocketEvents {
 
   /** Recharges the budget with what is really queued now; for {@link OutputBudget#settle}. */
   void recharge() {
-    if (state != State.CLOSED) {
-      reactor.budget().charge(this, socket.queuedBytes());
+    if (state != CLOSED) {
+      origin.reactor().budget().charge(this, socket.queuedBytes());
     }
   }
 
   /** Aborts this connection because the reactor's output budget is spent. */
   void abortOverBudget(long budget) {
-    reactor.counters().abortedOverBudget.increment();
+    origin.reactor().counters().abortedOverBudget.increment();
     LOG.log(
         Level.DEBUG,
         "{0}: holds {1} queued bytes, the most, while output of all connections is over the"
@@ -424,8 +438,8 @@ final class Connection implements Transport, SocketEvents {
   }
 
   private void flushIfPending() {
-    if (flushPending) {
-      flushPending = false;
+    if (is(FLUSH_PENDING)) {
+      set(FLUSH_PENDING, false);
       socket.flush();
     }
   }
@@ -433,19 +447,19 @@ final class Connection implements Transport, SocketEvents {
   @Override
   public void loseConnection() {
     requireLoopThread();
-    if (state != State.OPEN) {
+    if (state != OPEN) {
       return;
     }
-    state = State.CLOSING;
-    if (pushProducer != null || pullProducer != null) {
-      closeWhenProducerDone = true; // Twisted's rule: the producer finishes first
+    state = CLOSING;
+    if (producer != null) {
+      set(CLOSE_WHEN_PRODUCER_DONE, true); // Twisted's rule: the producer finishes first
       return;
     }
     closeAfterWrites();
   }
 
   private void closeAfterWrites() {
-    flushPending = false;
+    set(FLUSH_PENDING, false);
     socket.closeAfterWrites();
   }
 
@@ -453,16 +467,15 @@ final class Connection implements Transport, SocketEvents {
   public void switchProtocol(Protocol next, ByteBuffer unconsumed) {
     requireLoopThread();
     Objects.requireNonNull(next, "next");
-    if (state != State.OPEN) {
-      throw new IllegalStateException(
-          "switchProtocol: the connection is " + state.name().toLowerCase(Locale.ROOT));
+    if (state != OPEN) {
+      throw new IllegalStateException("switchProtocol: the connection is " + STATE_NAMES[state]);
     }
     ByteBuffer rest = ByteBuffer.allocate(unconsumed.remaining());
     rest.put(unconsumed).flip(); // the caller's buffer may be a lent view
     protocol = next;
     try {
       next.makeConnection(this);
-      if (rest.hasRemaining() && state == State.OPEN) {
+      if (rest.hasRemaining() && state == OPEN) {
         next.dataReceived(rest);
       }
     } catch (Throwable error) {
@@ -474,7 +487,7 @@ final class Connection implements Transport, SocketEvents {
   @Override
   public void loseConnection(String why) {
     requireLoopThread();
-    if (state == State.OPEN && reason == null) {
+    if (state == OPEN && reason == null) {
       LOG.log(Level.DEBUG, "{0}: closing: {1}", this, why);
       reason = new ConnectionLost(Objects.requireNonNull(why, "reason"), null);
     }
@@ -489,13 +502,13 @@ final class Connection implements Transport, SocketEvents {
 
   /** Closes now with {@code why} as the reason the protocol hears, unless one is set already. */
   void abort(ConnectionClosed why) {
-    if (state == State.CLOSED) {
+    if (state == CLOSED) {
       return;
     }
     if (reason == null) {
       reason = why;
     }
-    state = State.CLOSING;
+    state = CLOSING;
     held = null;
     socket.closeNow();
   }
@@ -506,7 +519,7 @@ final class Connection implements Transport, SocketEvents {
    * and closes.
    */
   void closeForShutdown() {
-    if (state == State.OPEN && protocol instanceof io.torsion.DrainableProtocol drainable) {
+    if (state == OPEN && protocol instanceof io.torsion.DrainableProtocol drainable) {
       boolean drains;
       try {
         drains = drainable.drainConnection();
@@ -521,8 +534,8 @@ final class Connection implements Transport, SocketEvents {
       }
     }
     stopProducer();
-    if (closeWhenProducerDone) {
-      closeWhenProducerDone = false;
+    if (is(CLOSE_WHEN_PRODUCER_DONE)) {
+      set(CLOSE_WHEN_PRODUCER_DONE, false);
       closeAfterWrites();
     } else {
       loseConnection();
@@ -532,17 +545,17 @@ final class Connection implements Transport, SocketEvents {
   @Override
   public void loseWriteConnection() {
     requireLoopThread();
-    if (state != State.OPEN || writeShutdown) {
+    if (state != OPEN || is(WRITE_SHUTDOWN)) {
       return;
     }
-    writeShutdown = true;
-    flushPending = false;
+    set(WRITE_SHUTDOWN, true);
+    set(FLUSH_PENDING, false);
     socket.shutdownOutputAfterWrites();
   }
 
   @Override
   public boolean disconnecting() {
-    return state == State.CLOSING || state == State.CLOSED;
+    return state == CLOSING || state == CLOSED;
   }
 
   @Override
@@ -553,8 +566,8 @@ final class Connection implements Transport, SocketEvents {
   @Override
   public void pauseProducing() {
     requireLoopThread();
-    if (!paused && state != State.CLOSED) {
-      paused = true;
+    if (!is(PAUSED) && state != CLOSED) {
+      set(PAUSED, true);
       socket.reading(false);
     }
   }
@@ -562,9 +575,9 @@ final class Connection implements Transport, SocketEvents {
   @Override
   public void resumeProducing() {
     requireLoopThread();
-    if (paused && state != State.CLOSED) {
-      paused = false;
-      if (!readsHeld) {
+    if (is(PAUSED) && state != CLOSED) {
+      set(PAUSED, false);
+      if (!is(READS_HELD)) {
         // Deliver held reads from the loop, not from inside the caller's own callback.
         loop.execute(this::drainHeld);
       }
@@ -577,12 +590,13 @@ final class Connection implements Transport, SocketEvents {
   public void registerProducer(PushProducer producer) {
     requireLoopThread();
     requireNoProducer(producer);
-    pushProducer = producer;
+    this.producer = producer;
+    set(PULL, false);
     releaseReads();
-    if (state == State.CLOSED) {
+    if (state == CLOSED) {
       stopProducer();
     } else if (!socket.writable()) {
-      producerPaused = true;
+      set(PRODUCER_PAUSED, true);
       callProducer(producer::pauseProducing, "pauseProducing");
     }
   }
@@ -591,9 +605,10 @@ final class Connection implements Transport, SocketEvents {
   public void registerProducer(PullProducer producer) {
     requireLoopThread();
     requireNoProducer(producer);
-    pullProducer = producer;
+    this.producer = producer;
+    set(PULL, true);
     releaseReads();
-    if (state == State.CLOSED) {
+    if (state == CLOSED) {
       stopProducer();
     } else {
       schedulePull();
@@ -603,36 +618,33 @@ final class Connection implements Transport, SocketEvents {
   @Override
   public void unregisterProducer() {
     requireLoopThread();
-    pushProducer = null;
-    pullProducer = null;
-    producerPaused = false;
-    if (closeWhenProducerDone) {
-      closeWhenProducerDone = false;
+    producer = null;
+    set(PRODUCER_PAUSED, false);
+    if (is(CLOSE_WHEN_PRODUCER_DONE)) {
+      set(CLOSE_WHEN_PRODUCER_DONE, false);
       closeAfterWrites();
     } else {
       holdReadsIfBackedUp();
     }
   }
 
-  private void requireNoProducer(Object producer) {
-    Objects.requireNonNull(producer, "producer");
-    if (pushProducer != null || pullProducer != null) {
+  private void requireNoProducer(Object next) {
+    Objects.requireNonNull(next, "producer");
+    if (producer != null) {
       throw new IllegalStateException(
-          "a producer is registered already: "
-              + (pushProducer != null ? pushProducer : pullProducer)
-              + "; unregister it first");
+          "a producer is registered already: " + producer + "; unregister it first");
     }
   }
 
   /** Asks the pull producer for one more piece on a later turn, while there is room. */
   private void schedulePull() {
-    if (pullProducer != null && !pullScheduled && state != State.CLOSED) {
-      pullScheduled = true;
+    if (pullProducer() != null && !is(PULL_SCHEDULED) && state != CLOSED) {
+      set(PULL_SCHEDULED, true);
       loop.execute(
           () -> {
-            pullScheduled = false;
-            PullProducer producer = pullProducer;
-            if (producer != null && state != State.CLOSED && socket.writable()) {
+            set(PULL_SCHEDULED, false);
+            PullProducer producer = pullProducer();
+            if (producer != null && state != CLOSED && socket.writable()) {
               callProducer(producer::resumeProducing, "resumeProducing");
               schedulePull();
             }
@@ -641,10 +653,9 @@ final class Connection implements Transport, SocketEvents {
   }
 
   private void stopProducer() {
-    PushProducer push = pushProducer;
-    PullProducer pull = pullProducer;
-    pushProducer = null;
-    pullProducer = null;
+    PushProducer push = pushProducer();
+    PullProducer pull = pullProducer();
+    producer = null;
     if (push != null) {
       callProducer(push::stopProducing, "stopProducing");
     }
@@ -696,9 +707,9 @@ final class Connection implements Transport, SocketEvents {
         + ", peer="
         + peer
         + ", "
-        + state.name().toLowerCase(Locale.ROOT)
-        + (paused ? ", paused" : "")
-        + (readsHeld ? ", output backed up" : "")
+        + STATE_NAMES[state]
+        + (is(PAUSED) ? ", paused" : "")
+        + (is(READS_HELD) ? ", output backed up" : "")
         + ", protocol="
         + (protocol == null ? "none" : protocol.getClass().getSimpleName())
         + "]";

@@ -571,6 +571,7 @@ public final class DefaultReactor implements Reactor {
     } catch (UnknownHostException e) {
       throw new CannotListenError("cannot listen on " + where + ": unknown host " + host, e);
     }
+    Origin origin = new Origin(this, factory);
     Acceptor acceptor =
         new Acceptor() {
           @Override
@@ -580,7 +581,7 @@ public final class DefaultReactor implements Reactor {
 
           @Override
           public SocketEvents accepted() {
-            return new Connection(DefaultReactor.this, factory, null);
+            return new Connection(origin, null);
           }
         };
     Port listening = new Port(this, factory, network.listen(address, where, acceptor));
@@ -707,7 +708,7 @@ public final class DefaultReactor implements Reactor {
           connected, factory, new ConnectionAborted("the reactor is shutting down", null));
       return;
     }
-    Connection connection = new Connection(this, factory, connected);
+    Connection connection = new Connection(new Origin(this, factory), connected);
     try {
       network.connect(loop.poller(), address, destination, timeout, connection);
     } catch (RuntimeException e) {

@@ -48,12 +48,12 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
     Channel child = (Channel) msg;
     backoff.succeeded(ctx.channel().localAddress());
     try {
-      child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+      network.configure(child.config());
       int send = network.options().socketSendBuffer();
       if (send > 0) {
         child.config().setOption(ChannelOption.SO_SNDBUF, send);
       }
-      child.pipeline().addLast(new NettySocket(network, acceptor.accepted()));
+      child.pipeline().addLast(new NettySocket(acceptor.accepted()));
       ChannelPromise registration = child.newPromise();
       child.unsafe().register(spread ? ((NettyLoop) acceptor.nextPoller()).io : loop, registration);
       registration.addListener(

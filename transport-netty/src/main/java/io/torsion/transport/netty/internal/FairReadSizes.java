@@ -16,9 +16,6 @@ final class FairReadSizes extends DefaultMaxMessagesRecvByteBufAllocator {
   static final int MIN = 4 * 1024;
   static final int TURN_BYTES = 8 * 1024 * 1024;
 
-  /** The loop the current thread drives, whose turn the read sizes follow. */
-  static final ThreadLocal<NettyLoop> LOOP = new ThreadLocal<>();
-
   /** Returns the read size for a turn after one that made {@code reads} reads. */
   static int sizeAfter(int reads) {
     if (reads <= TURN_BYTES / MAX) {
@@ -33,7 +30,7 @@ final class FairReadSizes extends DefaultMaxMessagesRecvByteBufAllocator {
     return new MaxMessageHandle() {
       @Override
       public int guess() {
-        NettyLoop loop = LOOP.get();
+        NettyLoop loop = NettyLoop.current(); // whose turn the read sizes follow
         if (loop == null) {
           return MAX;
         }

@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
  * The poller of one reactor loop: a Netty {@link ManualIoEventLoop}, driven by its owner thread.
  */
 final class NettyLoop implements Poller {
+  /** The loop the current thread drives. */
+  private static final ThreadLocal<NettyLoop> CURRENT = new ThreadLocal<>();
+
   final ManualIoEventLoop io;
   // The Netty buffer behind the view a connection of this loop is lending now, and where the view
   // starts in it: kept per loop, not per connection (see NettySocket.channelRead).
@@ -25,10 +28,18 @@ final class NettyLoop implements Poller {
     this.io = new ManualIoEventLoop(null, null, factory);
   }
 
+  /**
+   * Returns the loop the calling thread drives, or null: how a socket finds its loop (every socket
+   * event runs on it) without a field per socket.
+   */
+  static NettyLoop current() {
+    return CURRENT.get();
+  }
+
   @Override
   public void owned(Thread thread) {
     io.setOwningThread(thread);
-    FairReadSizes.LOOP.set(this);
+    CURRENT.set(this);
     io.runNow(-1); // initialises the I/O handler on its thread; runs no queued task yet
   }
 
@@ -68,8 +79,8 @@ final class NettyLoop implements Poller {
     while (!io.isTerminated()) {
       io.runNow();
     }
-    if (FairReadSizes.LOOP.get() == this) {
-      FairReadSizes.LOOP.remove(); // the thread may outlive the reactor (the one that called run())
+    if (CURRENT.get() == this) {
+      CURRENT.remove(); // the thread may outlive the reactor (the one that called run())
     }
   }
 }

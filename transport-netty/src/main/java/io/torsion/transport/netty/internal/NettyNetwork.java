@@ -2,11 +2,11 @@ package io.torsion.transport.netty.internal;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
@@ -106,24 +106,11 @@ public final class NettyNetwork implements Network {
     return options;
   }
 
-  /** Returns how this reactor's connections size their reads. */
-  RecvByteBufAllocator readSizes() {
-    return readSizes;
-  }
-
-  /** Returns the write-buffer watermarks of this reactor's connections. */
-  WriteBufferWaterMark waterMark() {
-    return waterMark;
-  }
-
-  /** Returns the loop of a channel's event loop. */
-  NettyLoop loopOf(EventLoop eventLoop) {
-    for (NettyLoop loop : loops) {
-      if (loop.io == eventLoop) {
-        return loop;
-      }
-    }
-    throw new IllegalStateException("a channel of another event loop: " + eventLoop);
+  /** Sets what every connection's channel needs: half-closure, the watermarks, the read sizes. */
+  void configure(ChannelConfig config) {
+    config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    config.setWriteBufferWaterMark(waterMark);
+    config.setRecvByteBufAllocator(readSizes);
   }
 
   // ---------------------------------------------------------------- listen
@@ -228,7 +215,6 @@ public final class NettyNetwork implements Network {
         new Bootstrap()
             .group(((NettyLoop) poller).io)
             .channel(socketChannel)
-            .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .option(
                 ChannelOption.SO_RCVBUF,
                 options.socketReceiveBuffer() > 0 ? options.socketReceiveBuffer() : null)
@@ -242,7 +228,8 @@ public final class NettyNetwork implements Network {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel channel) {
-                    channel.pipeline().addLast(new NettySocket(NettyNetwork.this, events));
+                    configure(channel.config());
+                    channel.pipeline().addLast(new NettySocket(events));
                   }
                 });
     bootstrap

@@ -3,7 +3,6 @@ package io.torsion.transport.netty.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
@@ -23,14 +22,11 @@ import java.nio.ByteBuffer;
  * copy.
  */
 final class NettySocket implements Socket, ChannelInboundHandler {
-  private final NettyNetwork network;
   private final SocketEvents events;
   private ChannelHandlerContext
       context; // the channel's; writes start here, not at the pipeline's tail
-  private NettyLoop loop;
 
-  NettySocket(NettyNetwork network, SocketEvents events) {
-    this.network = network;
+  NettySocket(SocketEvents events) {
     this.events = events;
   }
 
@@ -39,7 +35,7 @@ final class NettySocket implements Socket, ChannelInboundHandler {
   @Override
   public void write(ByteBuffer data, boolean lent) {
     ByteBuf out;
-    NettyLoop on = loop;
+    NettyLoop on = NettyLoop.current();
     // A lent view is sent without a copy when nothing is queued yet (it is flushed at the end of
     // the read: echo's fast path) or when it fills at least a quarter of the read buffer. A
     // retained buffer pins all of its memory while the queue counts its readable bytes only, so
@@ -132,9 +128,6 @@ final class NettySocket implements Socket, ChannelInboundHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     context = ctx;
-    ChannelConfig config = ctx.channel().config();
-    config.setWriteBufferWaterMark(network.waterMark());
-    config.setRecvByteBufAllocator(network.readSizes());
   }
 
   @Override
@@ -148,14 +141,13 @@ final class NettySocket implements Socket, ChannelInboundHandler {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    loop = network.loopOf(ctx.channel().eventLoop());
-    events.opened(this, loop);
+    events.opened(this, NettyLoop.current());
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf data = (ByteBuf) msg;
-    NettyLoop on = loop;
+    NettyLoop on = NettyLoop.current();
     on.readsThisTurn++;
     on.bytesThisTurn += data.readableBytes();
     ByteBuf outerBuf = on.lentBuf;
