@@ -5,7 +5,6 @@ import io.torsion.ConnectionAborted;
 import io.torsion.ConnectionClosed;
 import io.torsion.ConnectionDone;
 import io.torsion.ConnectionLost;
-import io.torsion.Deferred;
 import io.torsion.Failure;
 import io.torsion.HalfCloseableProtocol;
 import io.torsion.Protocol;
@@ -66,8 +65,6 @@ final class Connection implements Transport, SocketEvents {
   private static final int PULL = 1 << 8; // the producer registered is a pull producer
 
   private final Origin origin; // the reactor and the factory, shared by a port's connections
-  private final Deferred<Protocol> connected; // client side only
-  private ArrayDeque<ByteBuffer> held; // reads that arrived while paused; made when first needed
 
   // This connection's place in its loop's list of connections (Loop): two fields here
   // instead of an entry in a set, because idle connections are what a server holds most of.
@@ -78,21 +75,44 @@ final class Connection implements Transport, SocketEvents {
   private Loop loop;
   private Protocol protocol;
   private Object producer; // a PushProducer, or a PullProducer (flag PULL)
-  private ConnectionClosed reason;
+  private Aside aside; // made when first needed
   private byte state = CONNECTING;
   private short flags;
   private long charged; // what this connection counts against the reactor's output budget
 
-  /**
-   * Creates a connection of {@code origin}'s reactor, whose protocol its factory builds.
-   *
-   * @param connected for a client connection, the Deferred that fires with the protocol once it is
-   *     connected; null for an accepted connection
-   */
-  @SuppressWarnings("unchecked")
-  Connection(Origin origin, Deferred<? extends Protocol> connected) {
+  /** Creates a connection of {@code origin}'s reactor, whose protocol its factory builds. */
+  Connection(Origin origin) {
     this.origin = Objects.requireNonNull(origin, "origin");
-    this.connected = (Deferred<Protocol>) connected;
+  }
+
+  /**
+   * What few connections ever need, kept out of the many idle ones: the reads that arrived while
+   * paused, and the reason the connection closes (when it is not a clean close).
+   */
+  private static final class Aside {
+    ArrayDeque<ByteBuffer> held;
+    ConnectionClosed reason;
+  }
+
+  private Aside aside() {
+    if (aside == null) {
+      aside = new Aside();
+    }
+    return aside;
+  }
+
+  private ConnectionClosed reason() {
+    return aside == null ? null : aside.reason;
+  }
+
+  private void reason(ConnectionClosed why) {
+    aside().reason = why;
+  }
+
+  private void dropHeld() {
+    if (aside != null) {
+      aside.held = null;
+    }
   }
 
   private boolean is(int flag) {
@@ -143,8 +163,8 @@ final class Connection implements Transport, SocketEvents {
       return;
     }
     flushIfPending();
-    if (connected != null && !connected.called() && state == OPEN) {
-      connected.callback(protocol);
+    if (origin.connected() != null && !origin.connected().called() && state == OPEN) {
+      origin.connected().callback(protocol);
       flushIfPending();
     }
   }
@@ -164,10 +184,11 @@ final class Connection implements Transport, SocketEvents {
         return;
       }
       copy.put(data).flip();
-      if (held == null) {
-        held = new ArrayDeque<>(2);
+      Aside extra = aside();
+      if (extra.held == null) {
+        extra.held = new ArrayDeque<>(2);
       }
-      held.add(copy); // at most one read's worth: reading stopped when paused
+      extra.held.add(copy); // at most one read's worth: reading stopped when paused
       return;
     }
     set(IN_READ_BURST, true);
@@ -208,10 +229,10 @@ final class Connection implements Transport, SocketEvents {
 
   @Override
   public void failed(Throwable cause) {
-    if (reason == null) {
-      reason =
+    if (reason() == null) {
+      reason(
           new ConnectionLost(
-              cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+              cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause));
     }
     if (cause instanceof IOException) {
       LOG.log(Level.DEBUG, "{0}: {1}", this, cause);
@@ -224,19 +245,23 @@ final class Connection implements Transport, SocketEvents {
   public void closed() {
     boolean wasOpen = state != CONNECTING;
     state = CLOSED;
-    held = null;
+    dropHeld();
     set(READS_HELD, false);
     origin.reactor().budget().release(this);
     stopProducer();
     if (loop != null) {
-      origin.reactor().connectionClosed(this, loop, connected == null ? null : origin.factory());
+      origin
+          .reactor()
+          .connectionClosed(this, loop, origin.connected() == null ? null : origin.factory());
     }
     ConnectionClosed why =
-        reason != null ? reason : new ConnectionDone("connection closed cleanly");
-    if (connected != null && !connected.called()) {
-      connected.errback(
-          new ConnectError(
-              "connection closed before it was established: " + why.getMessage(), why));
+        reason() != null ? reason() : new ConnectionDone("connection closed cleanly");
+    if (origin.connected() != null && !origin.connected().called()) {
+      origin
+          .connected()
+          .errback(
+              new ConnectError(
+                  "connection closed before it was established: " + why.getMessage(), why));
     }
     if (protocol != null && wasOpen) {
       Protocol lost = protocol;
@@ -246,7 +271,7 @@ final class Connection implements Transport, SocketEvents {
 
   @Override
   public void connectFailed(io.torsion.ConnectError error) {
-    origin.reactor().connectFailed(connected, origin.factory(), error);
+    origin.reactor().connectFailed(origin.connected(), origin.factory(), error);
   }
 
   @Override
@@ -283,13 +308,14 @@ final class Connection implements Transport, SocketEvents {
     while (!is(PAUSED)
         && !is(READS_HELD)
         && state == OPEN
-        && held != null
-        && (next = held.poll()) != null) {
+        && aside != null
+        && aside.held != null
+        && (next = aside.held.poll()) != null) {
       deliver(next);
     }
     flushIfPending();
     if (!is(PAUSED) && !is(READS_HELD) && state == OPEN && !hasHeld()) {
-      held = null;
+      dropHeld();
       socket.reading(true);
     }
   }
@@ -339,7 +365,7 @@ final class Connection implements Transport, SocketEvents {
   }
 
   private boolean hasHeld() {
-    return held != null && !held.isEmpty();
+    return aside != null && aside.held != null && !aside.held.isEmpty();
   }
 
   /** Contains an exception thrown by protocol code: logs it and aborts this connection only. */
@@ -487,9 +513,9 @@ final class Connection implements Transport, SocketEvents {
   @Override
   public void loseConnection(String why) {
     requireLoopThread();
-    if (state == OPEN && reason == null) {
+    if (state == OPEN && reason() == null) {
       LOG.log(Level.DEBUG, "{0}: closing: {1}", this, why);
-      reason = new ConnectionLost(Objects.requireNonNull(why, "reason"), null);
+      reason(new ConnectionLost(Objects.requireNonNull(why, "reason"), null));
     }
     loseConnection();
   }
@@ -505,11 +531,11 @@ final class Connection implements Transport, SocketEvents {
     if (state == CLOSED) {
       return;
     }
-    if (reason == null) {
-      reason = why;
+    if (reason() == null) {
+      reason(why);
     }
     state = CLOSING;
-    held = null;
+    dropHeld();
     socket.closeNow();
   }
 

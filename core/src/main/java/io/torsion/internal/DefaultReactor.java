@@ -571,7 +571,7 @@ public final class DefaultReactor implements Reactor {
     } catch (UnknownHostException e) {
       throw new CannotListenError("cannot listen on " + where + ": unknown host " + host, e);
     }
-    Origin origin = new Origin(this, factory);
+    Origin origin = new Origin(this, factory, null);
     Acceptor acceptor =
         new Acceptor() {
           @Override
@@ -581,7 +581,7 @@ public final class DefaultReactor implements Reactor {
 
           @Override
           public SocketEvents accepted() {
-            return new Connection(origin, null);
+            return new Connection(origin);
           }
         };
     Port listening = new Port(this, factory, network.listen(address, where, acceptor));
@@ -708,7 +708,9 @@ public final class DefaultReactor implements Reactor {
           connected, factory, new ConnectionAborted("the reactor is shutting down", null));
       return;
     }
-    Connection connection = new Connection(new Origin(this, factory), connected);
+    @SuppressWarnings("unchecked") // the connection fires it with the protocol the factory builds
+    Deferred<Protocol> client = (Deferred<Protocol>) connected;
+    Connection connection = new Connection(new Origin(this, factory, client));
     try {
       network.connect(loop.poller(), address, destination, timeout, connection);
     } catch (RuntimeException e) {
