@@ -5,8 +5,12 @@
 # generator on CPU 1 (where there are two); loopback only; every run is bounded in time.
 #
 #   echo   ping-pong of 64-byte messages over 1, 64 and 1,000 connections (round trips/s), and
-#          streaming of 16 KiB messages over 1 and 64 connections (MiB/s echoed); load from
-#          benchmarks/load/c/loadgen.c, which checks every echoed byte
+#          streaming of 16 KiB messages over 1 and 64 connections (256 KiB in flight each) and over
+#          16 connections with 64 KiB in flight, where the server rather than the load generator is
+#          the limit (MiB/s echoed); load from benchmarks/load/c/loadgen.c, which checks every
+#          echoed byte. Every echo row shows the CPU shares of the server and of the load generator
+#          (medians, 100% = one core): a row whose load generator is near 100% measures the load
+#          generator, not the server
 #   hold   as many idle connections as the open-files limit allows (hard limit - 1,000), opened
 #          in two halves: what the second half adds to the server's memory, per connection (live
 #          heap after a full GC + resident memory outside the pre-touched heap; resident memory
@@ -38,7 +42,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --hold) hold=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     *) transports+=("$1"); shift ;;
   esac
@@ -130,26 +134,40 @@ start_all() {
   done
 }
 
-# One echo run of loadgen against SERVER: MODE CONNECTIONS SIZE SECONDS; prints its result line.
+# One echo run of loadgen against SERVER: MODE CONNECTIONS SIZE SECONDS [WINDOW]; prints its result
+# line, with server_cpu= the server's CPU share over the run (from /proc: 1.00 is a whole core).
 echo_run() {
-  "${client_cpu[@]}" "$bin/loadgen" "$2" "${port[$1]}" "$3" "$5" "$4" 0
+  local ticks_before ticks_after started ended out
+  ticks_before=$(cpu_ticks "${pid[$1]}")
+  started=$(date +%s.%N)
+  out=$("${client_cpu[@]}" "$bin/loadgen" "$2" "${port[$1]}" "$3" "$5" "$4" 0 ${6:+"$6"}) || return 1
+  ended=$(date +%s.%N)
+  ticks_after=$(cpu_ticks "${pid[$1]}")
+  echo "$out server_cpu=$(awk -v a="$ticks_before" -v b="$ticks_after" -v s="$started" -v e="$ended" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.2f", (b - a) / hz / (e - s) }')"
 }
+
+# Prints the CPU ticks (user + system) process PID has used.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 echo_runs() {
   local transport=$1 server round out mode connections up=()
   start_all echo "$transport"
-  for test in pingpong-1 pingpong-64 pingpong-1000 stream-1 stream-64; do
-    mode=${test%-*}; connections=${test#*-}
+  for test in pingpong-1 pingpong-64 pingpong-1000 stream-1 stream-64 stream-16w64; do
+    mode=${test%%-*}; connections=${test#*-}; local window=""
+    if [[ "$connections" == *w* ]]; then window=$(( ${connections#*w} * 1024 )); connections=${connections%w*}; fi
     local size=$([ "$mode" = pingpong ] && echo 64 || echo 16384)
     for server in "${up[@]}"; do # warm-up: JIT, pools, caches
       [ -n "${pid[$server]:-}" ] || continue
-      echo_run "$server" "$mode" "$connections" "$size" "$warmup" >/dev/null || failed "$server" "$transport" "$test warm-up failed"
+      echo_run "$server" "$mode" "$connections" "$size" "$warmup" "$window" >/dev/null || failed "$server" "$transport" "$test warm-up failed"
     done
     for round in $(seq 1 "$rounds"); do
       for server in "${up[@]}"; do
         [ -n "${pid[$server]:-}" ] || continue
-        out=$(echo_run "$server" "$mode" "$connections" "$size" "$seconds") || { failed "$server" "$transport" "$test failed"; continue; }
+        out=$(echo_run "$server" "$mode" "$connections" "$size" "$seconds" "$window") || { failed "$server" "$transport" "$test failed"; continue; }
         record "$test|$transport|$server" "$(field "$([ "$mode" = pingpong ] && echo rate || echo mib_s)" "$out")"
+        record "$test|$transport|$server|cpu" "$(field server_cpu "$out")"
+        record "$test|$transport|$server|loadcpu" "$(field cpu "$out")"
         echo "  $server $transport: $out"
       done
     done
@@ -266,15 +284,17 @@ spread() {
   paste -d' ' <(tr ' ' '\n' <<<"$1") <(tr ' ' '\n' <<<"$2") | awk '$2 > 0 { r = $1 / $2; if (lo == "" || r < lo) lo = r; if (hi == "" || r > hi) hi = r }
     END { if (lo == "") print "-"; else printf "%.2f-%.2f", lo, hi }'
 }
-tests=(pingpong-1 pingpong-64 pingpong-1000 stream-1 stream-64 hold-rate hold-bytes hold-heap http-plain http-pipelined)
+tests=(pingpong-1 pingpong-64 pingpong-1000 stream-1 stream-64 stream-16w64 hold-rate hold-bytes hold-heap http-plain http-pipelined)
 declare -A label=(
   [pingpong-1]="echo ping-pong 64 B, 1 conn (trips/s)" [pingpong-64]="echo ping-pong 64 B, 64 conns (trips/s)"
   [pingpong-1000]="echo ping-pong 64 B, 1000 conns (trips/s)" [stream-1]="echo stream 16 KiB, 1 conn (MiB/s)"
-  [stream-64]="echo stream 16 KiB, 64 conns (MiB/s)" [hold-rate]="connect + first echo, 2nd half (conns/s)"
+  [stream-64]="echo stream 16 KiB, 64 conns (MiB/s)" [stream-16w64]="echo stream 16 KiB, 16 conns, 64 KiB window (MiB/s)"
+  [hold-rate]="connect + first echo, 2nd half (conns/s)"
   [hold-bytes]="memory per idle conn (bytes)" [hold-heap]="  of which live heap (bytes)"
   [http-plain]="HTTP plaintext (req/s)" [http-pipelined]="HTTP plaintext, pipelined x16 (req/s)")
 echo
-printf '%-42s %-9s %10s %10s %13s %10s %10s %9s %10s\n' test transport Torsion "raw Netty" Torsion/Netty "(rounds)" "C epoll" Torsion/C Twisted
+printf '%-46s %-9s %10s %10s %13s %10s %10s %9s %10s  %s\n' test transport Torsion "raw Netty" Torsion/Netty "(rounds)" "C epoll" Torsion/C Twisted \
+  "CPU server/load: Torsion Netty C"
 for test in "${tests[@]}"; do
   for transport in "${transports[@]}"; do
     all_t=${result["$test|$transport|torsion"]:-}
@@ -282,8 +302,13 @@ for test in "${tests[@]}"; do
     t=$(median "$all_t"); n=$(median "$all_n")
     c=$(median "${result["$test|$transport|c"]:-}"); w=$(median "${result["$test|$transport|twisted"]:-}")
     [ -n "$t$n$c$w" ] || continue
-    printf '%-42s %-9s %10s %10s %13s %10s %10s %9s %10s\n' "${label[$test]}" "$transport$([ "$transport" = iocp ] && echo '*')" \
-      "${t:--}" "${n:--}" "$(ratio "$t" "$n")" "$(spread "$all_t" "$all_n")" "${c:--}" "$(ratio "$t" "$c")" "${w:--}"
+    shares=""
+    for server in torsion netty c; do
+      sc=$(median "${result["$test|$transport|$server|cpu"]:-}"); lc=$(median "${result["$test|$transport|$server|loadcpu"]:-}")
+      [ -z "$sc" ] || shares="$shares $(awk -v a="$sc" -v b="$lc" 'BEGIN { printf "%.0f/%.0f%%", a * 100, b * 100 }')"
+    done
+    printf '%-46s %-9s %10s %10s %13s %10s %10s %9s %10s %s\n' "${label[$test]}" "$transport$([ "$transport" = iocp ] && echo '*')" \
+      "${t:--}" "${n:--}" "$(ratio "$t" "$n")" "$(spread "$all_t" "$all_n")" "${c:--}" "$(ratio "$t" "$c")" "${w:--}" "${shares# }"
   done
 done
 [[ " ${transports[*]} " != *" iocp "* ]] || echo "* iocp has no raw Netty counterpart: its baseline is Netty NIO"

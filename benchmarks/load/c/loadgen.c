@@ -4,10 +4,11 @@
  *
  *   loadgen pingpong PORT CONNECTIONS SECONDS SIZE WARMUP
  *       each connection sends SIZE bytes and waits for all of them to come back, again and again;
- *       prints round trips per second and their latency (p50, p99)
+ *       prints round trips per second and their latency (p50, p99), and cpu= its own CPU share
  *   loadgen stream PORT CONNECTIONS SECONDS SIZE WARMUP [WINDOW]
  *       each connection writes SIZE-byte messages without waiting, keeping at most WINDOW bytes
- *       (256 KiB by default) not yet echoed; prints the echoed bytes per second
+ *       (256 KiB by default) not yet echoed; prints the echoed bytes per second, and cpu= its own
+ *       CPU share (1.00: a whole core, so the load generator, not the server, was the limit)
  *   loadgen hold PORT CONNECTIONS
  *       opens CONNECTIONS connections (at most 256 under way at once) in two halves, the second
  *       after SIGUSR1, proves each one served by an echoed byte, prints how many and how fast
@@ -53,6 +54,14 @@ static unsigned char *pattern; /* what every message holds: byte i is i % 251 */
 static size_t size;
 static unsigned char readbuf[READ_SIZE];
 static uint32_t latencies[LATENCY_BUCKETS];
+
+/* The CPU this process has used, user and system, in seconds. */
+static double cpu_used(void) {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return (double)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
 
 static double now(void) {
   struct timespec t;
@@ -147,6 +156,7 @@ static int pingpong(int count, double seconds, double warmup) {
   struct conn *conns = connect_all(epfd, count);
   double start = now(), measuring = start + warmup, end = measuring + seconds;
   int counting = warmup <= 0;
+  double cpu_start = cpu_used();
   uint64_t trips = 0;
   for (int i = 0; i < count; i++) {
     conns[i].started = now();
@@ -157,6 +167,7 @@ static int pingpong(int count, double seconds, double warmup) {
     if (!counting && t >= measuring) {
       counting = 1;
       trips = 0;
+      cpu_start = cpu_used();
       memset(latencies, 0, sizeof latencies);
     }
     int ready = epoll_wait(epfd, events, MAX_EVENTS, 10);
@@ -174,9 +185,9 @@ static int pingpong(int count, double seconds, double warmup) {
       }
     }
   }
-  printf("mode=pingpong connections=%d size=%zu seconds=%.1f trips=%llu rate=%.0f p50_us=%.0f p99_us=%.0f\n",
+  printf("mode=pingpong connections=%d size=%zu seconds=%.1f trips=%llu rate=%.0f p50_us=%.0f p99_us=%.0f cpu=%.2f\n",
          count, size, seconds, (unsigned long long)trips, (double)trips / seconds,
-         percentile(trips, 0.50), percentile(trips, 0.99));
+         percentile(trips, 0.50), percentile(trips, 0.99), (cpu_used() - cpu_start) / seconds);
   return 0;
 }
 
@@ -185,6 +196,7 @@ static int stream(int count, double seconds, double warmup, uint64_t window) {
   struct conn *conns = connect_all(epfd, count);
   double start = now(), measuring = start + warmup, end = measuring + seconds;
   int counting = warmup <= 0;
+  double cpu_start = cpu_used();
   uint64_t echoed = 0;
   struct epoll_event events[MAX_EVENTS];
   for (int i = 0; i < count; i++) fill_window(&conns[i], window); /* once; then reads make room */
@@ -192,6 +204,7 @@ static int stream(int count, double seconds, double warmup, uint64_t window) {
     if (!counting && t >= measuring) {
       counting = 1;
       echoed = 0;
+      cpu_start = cpu_used();
     }
     int ready = epoll_wait(epfd, events, MAX_EVENTS, 10);
     for (int e = 0; e < ready; e++) {
@@ -201,8 +214,9 @@ static int stream(int count, double seconds, double warmup, uint64_t window) {
       fill_window(c, window);
     }
   }
-  printf("mode=stream connections=%d size=%zu seconds=%.1f bytes=%llu mib_s=%.1f\n", count, size, seconds,
-         (unsigned long long)echoed, (double)echoed / seconds / (1024.0 * 1024.0));
+  printf("mode=stream connections=%d size=%zu seconds=%.1f bytes=%llu mib_s=%.1f cpu=%.2f\n", count, size,
+         seconds, (unsigned long long)echoed, (double)echoed / seconds / (1024.0 * 1024.0),
+         (cpu_used() - cpu_start) / seconds);
   return 0;
 }
 
