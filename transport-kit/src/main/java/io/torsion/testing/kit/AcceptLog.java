@@ -16,6 +16,7 @@ final class AcceptLog extends Handler {
   final CountDownLatch firstWarning = new CountDownLatch(1);
   final AtomicInteger warnings = new AtomicInteger();
   final AtomicInteger failedAttempts = new AtomicInteger();
+  final AtomicInteger recoveries = new AtomicInteger(); // "accepting again": the end of a burst
   private final Logger logger = Logger.getLogger("io.torsion.ListeningPort");
   private Level oldLevel;
   private boolean oldUseParent;
@@ -42,6 +43,9 @@ final class AcceptLog extends Handler {
       warnings.incrementAndGet();
       failedAttempts.incrementAndGet();
       firstWarning.countDown();
+    } else if (record.getLevel() == Level.INFO
+        && record.getMessage().startsWith("accepting again")) {
+      recoveries.incrementAndGet();
     } else if (record.getLevel().intValue() < Level.INFO.intValue()
         && record.getMessage().startsWith("accept failed")) {
       failedAttempts.incrementAndGet();

@@ -94,7 +94,11 @@ public interface FileDescriptorConformance extends KitContext {
               .as("accepted once descriptors are free")
               .isEqualTo('w');
         }
-        assertThat(log.warnings.get()).as("one warning per burst").isEqualTo(1);
+        // One warning per burst of failures, and each burst ends with one "accepting again" line.
+        // (A
+        // descriptor the JVM frees for a moment lets one accept through and starts a new burst.)
+        assertThat(log.warnings.get()).as("a warning").isPositive();
+        assertThat(log.warnings.get()).as("one warning per burst").isEqualTo(log.recoveries.get());
         assertThat(log.failedAttempts.get())
             .as("failed attempts in 300 ms: back-off, not a busy loop")
             .isLessThan(50);
