@@ -288,7 +288,7 @@ tests=(pingpong-1 pingpong-64 pingpong-1000 stream-1 stream-64 stream-16w64 hold
 declare -A label=(
   [pingpong-1]="echo ping-pong 64 B, 1 conn (trips/s)" [pingpong-64]="echo ping-pong 64 B, 64 conns (trips/s)"
   [pingpong-1000]="echo ping-pong 64 B, 1000 conns (trips/s)" [stream-1]="echo stream 16 KiB, 1 conn (MiB/s)"
-  [stream-64]="echo stream 16 KiB, 64 conns (MiB/s)" [stream-16w64]="echo stream 16 KiB, 16 conns, 64 KiB window (MiB/s)"
+  [stream-64]="echo stream 16 KiB, 64 conns (MiB/s)" [stream-16w64]="echo stream 16 KiB, 16 conns x 64 KiB (MiB/s)"
   [hold-rate]="connect + first echo, 2nd half (conns/s)"
   [hold-bytes]="memory per idle conn (bytes)" [hold-heap]="  of which live heap (bytes)"
   [http-plain]="HTTP plaintext (req/s)" [http-pipelined]="HTTP plaintext, pipelined x16 (req/s)")
