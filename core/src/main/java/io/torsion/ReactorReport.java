@@ -34,9 +34,7 @@ public record ReactorReport(
 
   /** Returns this report with one more detail line. */
   public ReactorReport withDetail(String detail) {
-    List<String> more = new ArrayList<>(details);
-    more.add(detail);
-    return new ReactorReport(transport, chosen, reason, candidates, more);
+    return withDetails(List.of(detail));
   }
 
   /** Returns this report with more detail lines. */

@@ -1,5 +1,6 @@
 package io.torsion.internal;
 
+import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
 import java.lang.System.Logger.Level;
 import java.util.Set;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * set); processes end on their own loops.
  */
 final class ChildProcesses {
-  private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
+  private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
 
   private final Set<ProcessDriver> running = ConcurrentHashMap.newKeySet();
 

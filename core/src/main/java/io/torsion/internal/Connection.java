@@ -5,6 +5,7 @@ import io.torsion.ConnectionAborted;
 import io.torsion.ConnectionClosed;
 import io.torsion.ConnectionDone;
 import io.torsion.ConnectionLost;
+import io.torsion.DrainableProtocol;
 import io.torsion.Failure;
 import io.torsion.HalfCloseableProtocol;
 import io.torsion.Protocol;
@@ -64,7 +65,8 @@ final class Connection implements Transport, SocketEvents {
   private static final int READS_HELD = 1 << 7; // reads stopped because output is backed up
   private static final int PULL = 1 << 8; // the producer registered is a pull producer
 
-  private final Origin origin; // the reactor and the factory, shared by a port's connections
+  private final Origin
+      origin; // reactor, factory and client Deferred; shared by a port's connections
 
   // This connection's place in its loop's list of connections (Loop): two fields here
   // instead of an entry in a set, because idle connections are what a server holds most of.
@@ -174,7 +176,8 @@ final class Connection implements Transport, SocketEvents {
     if (state == CLOSED || protocol == null) {
       return;
     }
-    origin.reactor().counters().bytesRead.add(data.remaining());
+    DefaultReactor reactor = origin.reactor();
+    reactor.counters().bytesRead.add(data.remaining());
     if (is(PAUSED) || is(READS_HELD) || hasHeld()) {
       ByteBuffer copy;
       try {
@@ -270,7 +273,7 @@ final class Connection implements Transport, SocketEvents {
   }
 
   @Override
-  public void connectFailed(io.torsion.ConnectError error) {
+  public void connectFailed(ConnectError error) {
     origin.reactor().connectFailed(origin.connected(), origin.factory(), error);
   }
 
@@ -392,14 +395,15 @@ final class Connection implements Transport, SocketEvents {
       return;
     }
     data.position(data.limit());
-    origin.reactor().counters().bytesWritten.add(length);
+    DefaultReactor reactor = origin.reactor();
+    reactor.counters().bytesWritten.add(length);
     if (is(IN_READ_BURST)) {
       set(FLUSH_PENDING, true);
     } else {
       socket.flush();
     }
     long queued = socket.queuedBytes();
-    ReactorOptions options = origin.reactor().options();
+    ReactorOptions options = reactor.options();
     if (queued > options.writeBufferLimit()) {
       LOG.log(
           Level.WARNING,
@@ -417,8 +421,8 @@ final class Connection implements Transport, SocketEvents {
               null));
       return;
     }
-    if (origin.reactor().budget().charge(this, queued)) {
-      origin.reactor().budget().settle(loop);
+    if (reactor.budget().charge(this, queued)) {
+      reactor.budget().settle(loop);
       if (state != OPEN && !is(CLOSE_WHEN_PRODUCER_DONE)) {
         return;
       }
@@ -545,7 +549,7 @@ final class Connection implements Transport, SocketEvents {
    * and closes.
    */
   void closeForShutdown() {
-    if (state == OPEN && protocol instanceof io.torsion.DrainableProtocol drainable) {
+    if (state == OPEN && protocol instanceof DrainableProtocol drainable) {
       boolean drains;
       try {
         drains = drainable.drainConnection();

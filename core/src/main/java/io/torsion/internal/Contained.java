@@ -1,11 +1,12 @@
 package io.torsion.internal;
 
 import io.torsion.Failure;
+import io.torsion.Reactor;
 import java.lang.System.Logger.Level;
 
 /** Runs code whose exceptions must not escape into the loop: logged, and the reactor goes on. */
 public final class Contained {
-  private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
+  private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
 
   private Contained() {}
 

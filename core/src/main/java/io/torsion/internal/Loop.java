@@ -1,6 +1,7 @@
 package io.torsion.internal;
 
 import io.torsion.Failure;
+import io.torsion.Reactor;
 import io.torsion.spi.Network;
 import io.torsion.spi.Poller;
 import io.torsion.spi.TimerQueue;
@@ -20,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * by the thread that takes the loop, read by any; everything else belongs to the owner thread.
  */
 final class Loop {
-  private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
+  private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
 
   private final int index;
   private final TimerQueue timers = new TimerQueue(System::nanoTime, Loop::timerFailed);

@@ -1,5 +1,6 @@
 package io.torsion.internal;
 
+import io.torsion.Reactor;
 import java.lang.System.Logger.Level;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * settle aborts few, so that no turn of the loop is spent closing hundreds.
  */
 final class OutputBudget {
-  private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
+  private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
   private static final Comparator<Connection> MOST_FIRST =
       Comparator.comparingLong((Connection c) -> c.charged()).reversed();
 

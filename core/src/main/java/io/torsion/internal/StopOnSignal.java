@@ -1,5 +1,6 @@
 package io.torsion.internal;
 
+import io.torsion.Reactor;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -16,7 +17,7 @@ import java.util.List;
  * at DEBUG.
  */
 final class StopOnSignal implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
+  private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
   private static final String[] SIGNALS = {"INT", "TERM"};
   private static final Object LOCK = new Object();
   private static boolean installed; // one reactor at a time owns the signals

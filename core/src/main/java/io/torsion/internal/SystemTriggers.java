@@ -2,6 +2,7 @@ package io.torsion.internal;
 
 import io.torsion.Deferred;
 import io.torsion.Failure;
+import io.torsion.Reactor;
 import io.torsion.SystemEvent;
 import io.torsion.TriggerPhase;
 import java.lang.System.Logger.Level;
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
  * addSystemEventTrigger}). Threads: the main loop's only.
  */
 final class SystemTriggers {
-  private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
+  private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
 
   private final Map<SystemEvent, Map<TriggerPhase, List<Supplier<? extends Deferred<?>>>>>
       triggers = new EnumMap<>(SystemEvent.class);

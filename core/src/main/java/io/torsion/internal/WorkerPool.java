@@ -3,6 +3,7 @@ package io.torsion.internal;
 import io.torsion.CancelledError;
 import io.torsion.Deferred;
 import io.torsion.Failure;
+import io.torsion.Reactor;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * size are guarded by {@code this}.
  */
 final class WorkerPool {
-  private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
+  private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
 
   private ThreadPoolExecutor pool; // guarded by this
   private int size; // guarded by this

@@ -3,6 +3,7 @@ package io.torsion.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.torsion.BackgroundReactor;
+import io.torsion.ConnectionDone;
 import io.torsion.Deferred;
 import io.torsion.Factory;
 import io.torsion.Reactor;
@@ -93,7 +94,7 @@ class ExamplesTest {
     alice.receive("/nick alice\r\nhi bob\r\n");
     assertThat(bob.valueUtf8()).isEqualTo("* guest1 is now alice\r\nalice: hi bob\r\n");
     assertThat(alice.valueUtf8()).isEqualTo("* guest1 is now alice\r\n");
-    bob.peerClose(new io.torsion.ConnectionDone("bye"));
+    bob.peerClose(new ConnectionDone("bye"));
     assertThat(alice.valueUtf8()).endsWith("* guest2 left\r\n");
   }
 

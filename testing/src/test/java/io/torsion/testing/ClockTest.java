@@ -3,7 +3,9 @@ package io.torsion.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.torsion.Deferred;
 import io.torsion.DelayedCall;
+import io.torsion.TimeoutError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +63,7 @@ class ClockTest {
 
   @Test
   void deferredTimeoutsAreTestableWithoutSleeping() {
-    io.torsion.Deferred<String> slow = new io.torsion.Deferred<>();
+    Deferred<String> slow = new Deferred<>();
     List<Throwable> failures = new ArrayList<>();
     slow.addTimeout(Duration.ofMinutes(5), clock)
         .addErrback(
@@ -73,7 +75,7 @@ class ClockTest {
     assertThat(failures).isEmpty();
     clock.advance(Duration.ofMinutes(1));
     assertThat(failures).hasSize(1);
-    assertThat(failures.get(0)).isInstanceOf(io.torsion.TimeoutError.class);
+    assertThat(failures.get(0)).isInstanceOf(TimeoutError.class);
   }
 
   @Test

@@ -2,7 +2,10 @@ package io.torsion.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.torsion.BackgroundReactor;
 import io.torsion.ConnectionClosed;
+import io.torsion.ConnectionRefusedError;
+import io.torsion.Factory;
 import io.torsion.Protocol;
 import io.torsion.PushProducer;
 import io.torsion.Reactor;
@@ -156,9 +159,8 @@ class ConnectedPairTest {
 
   @Test
   void inMemoryReactorsListenAndConnectByPortWhenRun() throws Exception {
-    try (io.torsion.BackgroundReactor background =
-        io.torsion.BackgroundReactor.start(
-            Reactor.create(ReactorOptions.defaults(), new MemoryTransport()))) {
+    try (BackgroundReactor background =
+        BackgroundReactor.start(Reactor.create(ReactorOptions.defaults(), new MemoryTransport()))) {
       CompletableFuture<String> echoed = new CompletableFuture<>();
       Recorder client =
           new Recorder() {
@@ -175,14 +177,14 @@ class ConnectedPairTest {
               () ->
                   background
                       .reactor()
-                      .listenTCP(0, "127.0.0.1", io.torsion.Factory.of(Echo::new))
+                      .listenTCP(0, "127.0.0.1", Factory.of(Echo::new))
                       .getHost()
                       .getPort());
       background.call(
           () ->
               background
                   .reactor()
-                  .connectTCP("127.0.0.1", port, io.torsion.Factory.of(() -> client))
+                  .connectTCP("127.0.0.1", port, Factory.of(() -> client))
                   .addCallback(
                       p -> {
                         p.transport().write("ping");
@@ -195,9 +197,8 @@ class ConnectedPairTest {
 
   @Test
   void connectingToNoListenerIsRefused() throws Exception {
-    try (io.torsion.BackgroundReactor background =
-        io.torsion.BackgroundReactor.start(
-            Reactor.create(ReactorOptions.defaults(), new MemoryTransport()))) {
+    try (BackgroundReactor background =
+        BackgroundReactor.start(Reactor.create(ReactorOptions.defaults(), new MemoryTransport()))) {
       Throwable error =
           background
               .call(
@@ -205,7 +206,7 @@ class ConnectedPairTest {
                     CompletableFuture<Throwable> failed = new CompletableFuture<>();
                     background
                         .reactor()
-                        .connectTCP("127.0.0.1", 1, io.torsion.Factory.of(Recorder::new))
+                        .connectTCP("127.0.0.1", 1, Factory.of(Recorder::new))
                         .addErrback(
                             f -> {
                               failed.complete(f.value());
@@ -214,7 +215,7 @@ class ConnectedPairTest {
                     return failed;
                   })
               .get(5, TimeUnit.SECONDS);
-      assertThat(error).isInstanceOf(io.torsion.ConnectionRefusedError.class);
+      assertThat(error).isInstanceOf(ConnectionRefusedError.class);
     }
   }
 }

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.torsion.BackgroundReactor;
+import io.torsion.ProcessDone;
+import io.torsion.ProcessEnded;
+import io.torsion.ProcessTerminated;
+import io.torsion.ProcessTransport;
 import io.torsion.ReactorOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +47,7 @@ public interface ChildProcessConformance extends KitContext {
           }
         };
     background().call(() -> reactor().spawnProcess(cat, List.of("cat"), null, null));
-    assertThat(await(cat.ended)).isInstanceOf(io.torsion.ProcessDone.class);
+    assertThat(await(cat.ended)).isInstanceOf(ProcessDone.class);
     assertThat(Arrays.equals(cat.out.toByteArray(), input))
         .as("4 MiB through cat, intact")
         .isTrue();
@@ -63,8 +67,8 @@ public interface ChildProcessConformance extends KitContext {
             () ->
                 reactor()
                     .spawnProcess(shell, List.of("sh", "-c", "echo oops >&2; exit 3"), null, null));
-    io.torsion.ProcessEnded reason = await(shell.ended);
-    assertThat(reason).isInstanceOf(io.torsion.ProcessTerminated.class);
+    ProcessEnded reason = await(shell.ended);
+    assertThat(reason).isInstanceOf(ProcessTerminated.class);
     assertThat(reason.exitCode()).isEqualTo(3);
     assertThat(reason.signal()).isNull();
     assertThat(shell.err.toString(StandardCharsets.UTF_8)).isEqualTo("oops\n");
@@ -74,12 +78,12 @@ public interface ChildProcessConformance extends KitContext {
   default void aProcessKilledByASignalReportsTheSignal() throws Exception {
     assumePosix();
     ProcessRecorder sleeper = new ProcessRecorder();
-    io.torsion.ProcessTransport process =
+    ProcessTransport process =
         background()
             .call(() -> reactor().spawnProcess(sleeper, List.of("sleep", "60"), null, null));
     background().execute(() -> process.signalProcess("KILL"));
-    io.torsion.ProcessEnded reason = await(sleeper.ended);
-    assertThat(reason).isInstanceOf(io.torsion.ProcessTerminated.class);
+    ProcessEnded reason = await(sleeper.ended);
+    assertThat(reason).isInstanceOf(ProcessTerminated.class);
     assertThat(reason.signal()).isEqualTo("KILL");
     assertThatThrownBy(() -> background().execute(() -> process.signalProcess("TERM")))
         .isInstanceOf(IllegalStateException.class)
@@ -145,7 +149,7 @@ public interface ChildProcessConformance extends KitContext {
                 .spawnProcess(child, List.of("sh", "-c", "sleep 0.3; echo finished"), null, null));
     own.close();
     assertThat(child.ended).as("ended before run() returned").isDone();
-    assertThat(await(child.ended)).isInstanceOf(io.torsion.ProcessDone.class);
+    assertThat(await(child.ended)).isInstanceOf(ProcessDone.class);
     assertThat(child.out.toString(StandardCharsets.UTF_8)).isEqualTo("finished\n");
   }
 }

@@ -10,6 +10,8 @@ import io.torsion.ConnectionClosed;
 import io.torsion.ConnectionDone;
 import io.torsion.Factory;
 import io.torsion.Protocol;
+import io.torsion.PullProducer;
+import io.torsion.PushProducer;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
 import java.io.InputStream;
@@ -135,7 +137,7 @@ public interface FlowControlConformance extends KitContext {
                       public void connectionMade() {
                         transport()
                             .registerProducer(
-                                new io.torsion.PushProducer() {
+                                new PushProducer() {
                                   @Override
                                   public void pauseProducing() {
                                     paused = true;
@@ -196,7 +198,7 @@ public interface FlowControlConformance extends KitContext {
                         byte[] piece = new byte[chunk];
                         transport()
                             .registerProducer(
-                                new io.torsion.PullProducer() {
+                                new PullProducer() {
                                   private int sent;
 
                                   @Override

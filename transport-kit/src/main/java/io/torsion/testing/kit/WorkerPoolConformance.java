@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.torsion.Deferred;
+import io.torsion.TimeoutError;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,6 +133,6 @@ public interface WorkerPoolConformance extends KitContext {
                           failure.complete(f.value());
                           return null;
                         }));
-    assertThat(await(failure)).isInstanceOf(io.torsion.TimeoutError.class);
+    assertThat(await(failure)).isInstanceOf(TimeoutError.class);
   }
 }

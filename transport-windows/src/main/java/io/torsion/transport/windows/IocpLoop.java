@@ -1,5 +1,6 @@
 package io.torsion.transport.windows;
 
+import io.torsion.Reactor;
 import io.torsion.spi.TaskPoller;
 import io.torsion.spi.TimerQueue;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.Set;
  * loop stops.
  */
 final class IocpLoop extends TaskPoller {
-  private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
+  private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
 
   private final Set<Channel> channels = Collections.newSetFromMap(new IdentityHashMap<>());
   private final AsynchronousChannelGroup group; // closed by the main loop only

@@ -5,6 +5,7 @@ import io.torsion.ConnectError;
 import io.torsion.ConnectTimeoutError;
 import io.torsion.ConnectionRefusedError;
 import io.torsion.DelayedCall;
+import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
 import io.torsion.spi.Acceptor;
 import io.torsion.spi.ListenSocket;
@@ -36,7 +37,7 @@ import java.util.stream.Stream;
  * transport.
  */
 final class IocpNetwork implements Network {
-  private static final System.Logger LOG = System.getLogger(io.torsion.Reactor.class.getName());
+  private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
 
   /** The accept backlog (the kernel caps it at its own maximum, e.g. net.core.somaxconn). */
   static final int BACKLOG = 4096;

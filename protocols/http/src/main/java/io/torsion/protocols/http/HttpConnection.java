@@ -3,6 +3,7 @@ package io.torsion.protocols.http;
 import io.torsion.ConnectionClosed;
 import io.torsion.Deferred;
 import io.torsion.DelayedCall;
+import io.torsion.DrainableProtocol;
 import io.torsion.Failure;
 import io.torsion.Protocol;
 import io.torsion.ReactorTime;
@@ -29,7 +30,7 @@ import java.util.ArrayDeque;
  * closed after the idle timeout.
  */
 final class HttpConnection extends Protocol
-    implements RequestParser.Listener, ResponseStream.Owner, io.torsion.DrainableProtocol {
+    implements RequestParser.Listener, ResponseStream.Owner, DrainableProtocol {
   private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
   private static final byte[] CONTINUE =
       "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);

@@ -3,6 +3,7 @@ package io.torsion.protocols.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.torsion.ConnectionLost;
 import io.torsion.Deferred;
 import io.torsion.Failure;
 import io.torsion.PullProducer;
@@ -216,7 +217,7 @@ class HttpStreamingTest {
   void aPeerThatVanishesMidBodyFailsTheBody() {
     StringTransport transport = connect();
     transport.receive("POST /record HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nabc");
-    transport.peerClose(new io.torsion.ConnectionLost("peer reset", null));
+    transport.peerClose(new ConnectionLost("peer reset", null));
     assertThat(received).hasSize(2).first().isEqualTo("abc");
     assertThat(received.get(1)).startsWith("failed").contains("peer reset");
   }

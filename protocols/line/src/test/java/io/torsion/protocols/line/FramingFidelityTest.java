@@ -3,6 +3,7 @@ package io.torsion.protocols.line;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.torsion.Protocol;
 import io.torsion.testing.StringTransport;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -79,7 +80,7 @@ class FramingFidelityTest {
   }
 
   /** A string receiver that records, and closes or pauses on command. */
-  private static <R extends io.torsion.Protocol> void stringsStopAtTheClose(
+  private static <R extends Protocol> void stringsStopAtTheClose(
       Function<List<String>, R> make, byte[] input) {
     for (int split = 0; split <= input.length; split++) {
       List<String> events = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.torsion.protocols.policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.torsion.ConnectionDone;
 import io.torsion.Factory;
 import io.torsion.Protocol;
 import io.torsion.testing.Clock;
@@ -83,7 +84,7 @@ class IdleTimeoutTest {
   @Test
   void noTimerIsLeftOnceTheConnectionIsLost() {
     StringTransport transport = connect(new Protocol() {});
-    transport.peerClose(new io.torsion.ConnectionDone("bye"));
+    transport.peerClose(new ConnectionDone("bye"));
     assertThat(clock.pendingCalls()).isZero();
   }
 }

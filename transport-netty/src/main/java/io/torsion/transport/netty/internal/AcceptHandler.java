@@ -3,7 +3,6 @@ package io.torsion.transport.netty.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.IoEventLoop;
 import io.torsion.spi.AcceptBackoff;
@@ -49,10 +48,6 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
     backoff.succeeded(ctx.channel().localAddress());
     try {
       network.configure(child.config());
-      int send = network.options().socketSendBuffer();
-      if (send > 0) {
-        child.config().setOption(ChannelOption.SO_SNDBUF, send);
-      }
       child.pipeline().addLast(new NettySocket(acceptor.accepted()));
       ChannelPromise registration = child.newPromise();
       child.unsafe().register(spread ? ((NettyLoop) acceptor.nextPoller()).io : loop, registration);

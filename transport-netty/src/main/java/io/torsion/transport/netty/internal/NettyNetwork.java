@@ -102,13 +102,15 @@ public final class NettyNetwork implements Network {
     return details;
   }
 
-  ReactorOptions options() {
-    return options;
-  }
-
-  /** Sets what every connection's channel needs: half-closure, the watermarks, the read sizes. */
+  /**
+   * Sets what every connection's channel needs: half-closure, the send buffer, the watermarks, the
+   * read sizes. (The receive buffer is set before connecting, or inherited from the listener.)
+   */
   void configure(ChannelConfig config) {
     config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    if (options.socketSendBuffer() > 0) {
+      config.setOption(ChannelOption.SO_SNDBUF, options.socketSendBuffer());
+    }
     config.setWriteBufferWaterMark(waterMark);
     config.setRecvByteBufAllocator(readSizes);
   }
@@ -218,9 +220,6 @@ public final class NettyNetwork implements Network {
             .option(
                 ChannelOption.SO_RCVBUF,
                 options.socketReceiveBuffer() > 0 ? options.socketReceiveBuffer() : null)
-            .option(
-                ChannelOption.SO_SNDBUF,
-                options.socketSendBuffer() > 0 ? options.socketSendBuffer() : null)
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))

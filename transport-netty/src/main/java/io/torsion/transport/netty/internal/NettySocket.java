@@ -23,8 +23,8 @@ import java.nio.ByteBuffer;
  */
 final class NettySocket implements Socket, ChannelInboundHandler {
   private final SocketEvents events;
-  private ChannelHandlerContext
-      context; // the channel's; writes start here, not at the pipeline's tail
+  // The channel's context: writes start here, not at the pipeline's tail.
+  private ChannelHandlerContext context;
 
   NettySocket(SocketEvents events) {
     this.events = events;
@@ -35,7 +35,7 @@ final class NettySocket implements Socket, ChannelInboundHandler {
   @Override
   public void write(ByteBuffer data, boolean lent) {
     ByteBuf out;
-    NettyLoop on = NettyLoop.current();
+    NettyLoop on = lent ? NettyLoop.current() : null; // the loop whose read is being lent
     // A lent view is sent without a copy when nothing is queued yet (it is flushed at the end of
     // the read: echo's fast path) or when it fills at least a quarter of the read buffer. A
     // retained buffer pins all of its memory while the queue counts its readable bytes only, so
