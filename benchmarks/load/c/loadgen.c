@@ -40,17 +40,19 @@
 #define READ_SIZE (256 * 1024)
 #define LATENCY_BUCKETS 100000 /* one per microsecond, up to 100 ms; slower ones go in the last */
 #define HOLD_IN_FLIGHT 256
+#define CHECK_EVERY 8 /* stream: one read in this many is copied and checked; the kernel discards the rest */
 #define HOLD_TIMEOUT_S 120.0
 
 struct conn {
   int fd;
+  unsigned reads;    /* stream: reads so far, to check one in CHECK_EVERY */
   uint64_t sent;     /* bytes written */
   uint64_t received; /* bytes echoed back */
   double started;    /* pingpong: when the message now under way was sent */
 };
 
 static struct sockaddr_in target;
-static unsigned char *pattern; /* what every message holds: byte i is i % 251 */
+static unsigned char *pattern; /* the stream from any message boundary on: byte i of a message is i % 251 */
 static size_t size;
 static unsigned char readbuf[READ_SIZE];
 static uint32_t latencies[LATENCY_BUCKETS];
@@ -92,16 +94,24 @@ static void watch(int epfd, int op, int fd, unsigned events, void *ptr) {
   if (epoll_ctl(epfd, op, fd, &ev) < 0) fail("epoll_ctl");
 }
 
+static ssize_t read_sampled(struct conn *c, size_t max, int check);
+
 /* Reads what is there (up to max) and checks it against the stream sent; returns the bytes read. */
 static ssize_t read_checked(struct conn *c, size_t max) {
-  ssize_t n = read(c->fd, readbuf, max);
+  return read_sampled(c, max, 1);
+}
+
+/* Reads what is there (up to max); when check is 0 the kernel discards the bytes (MSG_TRUNC: no
+ * copy to this process) and only their count is kept, else they are checked as read_checked does. */
+static ssize_t read_sampled(struct conn *c, size_t max, int check) {
+  ssize_t n = check ? read(c->fd, readbuf, max) : recv(c->fd, NULL, max, MSG_TRUNC);
   if (n == 0) failx("the server closed a connection");
   if (n < 0) {
     if (errno == EAGAIN || errno == EINTR) return 0;
     fail("read");
   }
   size_t offset = (size_t)(c->received % size);
-  for (size_t done = 0; done < (size_t)n;) {
+  for (size_t done = 0; check && done < (size_t)n;) {
     size_t left = (size_t)n - done;
     size_t run = size - offset < left ? size - offset : left;
     if (memcmp(readbuf + done, pattern + offset, run) != 0) failx("the echo differs from what was sent");
@@ -112,10 +122,11 @@ static ssize_t read_checked(struct conn *c, size_t max) {
   return n;
 }
 
-/* Writes up to max bytes of the message stream; returns the bytes written (0 when the socket is full). */
+/* Writes up to max bytes of the message stream in one write, across message boundaries; returns the
+ * bytes written (0 when the socket is full). */
 static ssize_t write_stream(struct conn *c, size_t max) {
   size_t offset = (size_t)(c->sent % size);
-  size_t run = size - offset < max ? size - offset : max;
+  size_t run = max < READ_SIZE ? max : READ_SIZE;
   ssize_t n = write(c->fd, pattern + offset, run);
   if (n < 0) {
     if (errno == EAGAIN || errno == EINTR) return 0;
@@ -210,7 +221,7 @@ static int stream(int count, double seconds, double warmup, uint64_t window) {
     for (int e = 0; e < ready; e++) {
       struct conn *c = events[e].data.ptr;
       ssize_t n;
-      while ((n = read_checked(c, READ_SIZE)) > 0) echoed += (uint64_t)n;
+      while ((n = read_sampled(c, READ_SIZE, c->reads++ % CHECK_EVERY == 0)) > 0) echoed += (uint64_t)n;
       fill_window(c, window);
     }
   }
@@ -304,8 +315,8 @@ int main(int argc, char **argv) {
   int count = atoi(argv[3]);
   size = argc > 5 ? (size_t)atol(argv[5]) : 64;
   if (size == 0 || size > READ_SIZE) failx("SIZE must be 1 to 262144");
-  pattern = malloc(size);
-  for (size_t i = 0; i < size; i++) pattern[i] = (unsigned char)(i % 251);
+  pattern = malloc(size + READ_SIZE);
+  for (size_t i = 0; i < size + READ_SIZE; i++) pattern[i] = (unsigned char)(i % size % 251);
   if (strcmp(argv[1], "hold") == 0) return hold(count);
   if (argc < 7) failx("pingpong and stream take PORT CONNECTIONS SECONDS SIZE WARMUP");
   double seconds = atof(argv[4]), warmup = atof(argv[6]);

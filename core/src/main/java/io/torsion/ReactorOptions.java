@@ -33,7 +33,9 @@ import java.util.Objects;
  *         <td>queued output beyond which the connection is aborted: the peer is not reading</td></tr>
  *     <tr><td>{@link #readsFollowWrites()}</td><td>true</td>
  *         <td>a connection without a producer stops reading while its output is above the high
- *         watermark, until it falls below the low one</td></tr>
+ *         watermark, until it falls below the low one (judged after each write, and at the end of
+ *         a read burst once its writes are flushed: at most one burst, 1 MiB, beyond the high
+ *         watermark)</td></tr>
  *     <tr><td>{@link #outputBudget()}</td><td>a quarter of the smaller of the JVM's maximum heap
  *         and maximum direct memory, at least {@value #MIN_DEFAULT_OUTPUT_BUDGET} bytes</td>
  *         <td>queued output of all connections together; past it, the connections holding the

@@ -25,9 +25,11 @@ public interface Transport extends DataConsumer, PushProducer {
    *
    * <p>Reads follow writes: while more than the high watermark is queued and no producer is
    * registered, the connection stops reading until the queue falls below the low watermark, so a
-   * peer that sends without reading is held back by TCP ({@link
-   * ReactorOptions#readsFollowWrites()}). The queued output of all connections together is bounded
-   * by {@link ReactorOptions#outputBudget()}.
+   * peer that sends without reading is held back by TCP. Writes made while reading are judged at
+   * the end of the read burst, once they are flushed (so an echo's writes are gathered into one
+   * system call): a connection queues at most one burst of reads (1 MiB) beyond the watermark
+   * ({@link ReactorOptions#readsFollowWrites()}). The queued output of all connections together is
+   * bounded by {@link ReactorOptions#outputBudget()}.
    */
   @Override
   void write(ByteBuffer data);

@@ -64,6 +64,7 @@ final class Connection implements Transport, SocketEvents {
   private static final int CLOSE_WHEN_PRODUCER_DONE = 1 << 6;
   private static final int READS_HELD = 1 << 7; // reads stopped because output is backed up
   private static final int PULL = 1 << 8; // the producer registered is a pull producer
+  private static final int IN_WRITE = 1 << 9; // in socket.write: writability is judged after it
 
   private final Origin
       origin; // reactor, factory and client Deferred; shared by a port's connections
@@ -210,6 +211,7 @@ final class Connection implements Transport, SocketEvents {
   public void readBurstEnded() {
     set(IN_READ_BURST, false);
     flushIfPending();
+    holdReadsIfBackedUp();
   }
 
   @Override
@@ -326,10 +328,15 @@ final class Connection implements Transport, SocketEvents {
   /**
    * Reads follow writes: while more than the high watermark is queued and no producer manages this
    * connection's flow, it reads nothing, so a peer that sends without reading is slowed down by TCP
-   * instead of filling this process's memory.
+   * instead of filling this process's memory. It is judged after each write outside a read burst,
+   * and at the end of a burst, once the burst's writes are flushed (a burst is bounded: at most a
+   * transport's reads per readiness event): only what the socket does not take holds reads, so a
+   * peer that reads as fast as it sends never costs a change of the poller's interest set.
    */
   private void holdReadsIfBackedUp() {
     if (!is(READS_HELD)
+        && !is(IN_WRITE)
+        && !is(IN_READ_BURST)
         && state == OPEN
         && producer == null
         && origin.reactor().options().readsFollowWrites()
@@ -387,12 +394,15 @@ final class Connection implements Transport, SocketEvents {
       data.position(data.limit());
       return;
     }
+    set(IN_WRITE, true);
     try {
       socket.write(data, data == loop.lentView);
     } catch (OutOfMemoryError error) {
       data.position(data.limit());
       allocationFailed(error, "queueing a write of " + length + " bytes");
       return;
+    } finally {
+      set(IN_WRITE, false);
     }
     data.position(data.limit());
     DefaultReactor reactor = origin.reactor();

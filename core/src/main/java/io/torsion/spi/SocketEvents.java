@@ -19,8 +19,18 @@ public interface SocketEvents {
    */
   void received(ByteBuffer data);
 
-  /** A burst of reads ended: writes made meanwhile are flushed now. */
+  /**
+   * A burst of reads ended: writes made meanwhile are flushed now, and only then is it judged
+   * whether output is backed up (reads follow writes), so that an echo's writes are gathered. A
+   * burst is what one readiness event reads: at most {@link #MAX_BURST_BYTES} bytes.
+   */
   void readBurstEnded();
+
+  /**
+   * The most a transport reads in one burst (16 reads of 64 KiB, as Netty's stream channels read):
+   * what a connection may queue beyond its high watermark before its reads are held.
+   */
+  int MAX_BURST_BYTES = 16 * 64 * 1024;
 
   /** The peer shut down its output (end of stream); the socket is still open. */
   void peerHalfClosed();

@@ -1,27 +1,36 @@
 package io.torsion.transport.netty.internal;
 
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
+import io.torsion.spi.SocketEvents;
 
 /**
- * Read sizes that share each turn of a loop among its ready connections. A connection reads up to
- * {@value #MAX} bytes at a time, but when the last turn made more reads than {@value #TURN_BYTES}
- * bytes allow at that size, each read gets {@code TURN_BYTES / reads} (at least {@value #MIN}), and
- * once a turn has read {@code TURN_BYTES} its remaining reads are {@value #MIN} bytes. A storm of
- * thousands of connections flooding at once then costs each turn tens of milliseconds, not seconds,
- * so an ordinary connection among them is still answered quickly; a few busy connections
- * (streaming) keep full-size reads.
+ * Reads that share each turn of a loop among its ready connections. A ready connection reads up to
+ * {@code SocketEvents.MAX_BURST_BYTES / MAX} times, {@value #MAX} bytes at a time (Netty's own
+ * stream channels make 16 reads; its allocators' no-argument constructors say 1, which sent each
+ * read of an echo on its own), until the turn has read {@value #TURN_BYTES} bytes: from then on
+ * each connection that comes up reads once. When the last turn served more connections than {@value
+ * #TURN_BYTES} bytes allow at full size, each read gets {@code TURN_BYTES / connections} (at least
+ * {@value #MIN}). A storm of thousands of connections flooding at once then costs each turn tens of
+ * milliseconds, not seconds, so an ordinary connection among them is still answered quickly; a few
+ * busy connections (streaming) keep full-size reads.
  */
 final class FairReadSizes extends DefaultMaxMessagesRecvByteBufAllocator {
   static final int MAX = 64 * 1024;
+  static final int READS_PER_EVENT = SocketEvents.MAX_BURST_BYTES / MAX;
   static final int MIN = 4 * 1024;
   static final int TURN_BYTES = 8 * 1024 * 1024;
 
-  /** Returns the read size for a turn after one that made {@code reads} reads. */
-  static int sizeAfter(int reads) {
-    if (reads <= TURN_BYTES / MAX) {
+  FairReadSizes() {
+    super(READS_PER_EVENT);
+  }
+
+  /** Returns the read size for a turn after one that served {@code connections} connections. */
+  static int sizeAfter(int connections) {
+    if (connections <= TURN_BYTES / MAX) {
       return MAX;
     }
-    return Math.max(MIN, TURN_BYTES / reads);
+    return Math.max(MIN, TURN_BYTES / connections);
   }
 
   @Override
@@ -31,11 +40,22 @@ final class FairReadSizes extends DefaultMaxMessagesRecvByteBufAllocator {
       @Override
       public int guess() {
         NettyLoop loop = NettyLoop.current(); // whose turn the read sizes follow
-        if (loop == null) {
-          return MAX;
-        }
-        // Within a turn too: once it has read its share, the rest of the turn reads small.
-        return loop.bytesThisTurn >= TURN_BYTES ? MIN : loop.readSize;
+        return loop == null ? MAX : loop.readSize;
+      }
+
+      @Override
+      public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
+        return super.continueReading(maybeMoreDataSupplier) && turnLeft();
+      }
+
+      @Override
+      public boolean continueReading() {
+        return super.continueReading() && turnLeft();
+      }
+
+      private boolean turnLeft() {
+        NettyLoop loop = NettyLoop.current();
+        return loop == null || loop.bytesThisTurn < TURN_BYTES;
       }
     };
   }

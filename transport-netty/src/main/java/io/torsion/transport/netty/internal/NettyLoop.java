@@ -19,8 +19,9 @@ final class NettyLoop implements Poller {
   // starts in it: kept per loop, not per connection (see NettySocket.channelRead).
   ByteBuf lentBuf;
   int lentStart;
-  // Reads made in this turn, and the size each read gets (see FairReadSizes).
-  int readsThisTurn;
+  // Connections read (read bursts) and bytes read in this turn, and the size each read gets (see
+  // FairReadSizes).
+  int burstsThisTurn;
   long bytesThisTurn;
   int readSize = FairReadSizes.MAX;
 
@@ -67,8 +68,8 @@ final class NettyLoop implements Poller {
 
   @Override
   public void poll(long waitNanos) {
-    readSize = FairReadSizes.sizeAfter(readsThisTurn);
-    readsThisTurn = 0;
+    readSize = FairReadSizes.sizeAfter(burstsThisTurn);
+    burstsThisTurn = 0;
     bytesThisTurn = 0;
     io.run(waitNanos);
   }

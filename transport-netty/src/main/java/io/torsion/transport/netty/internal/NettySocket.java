@@ -148,7 +148,6 @@ final class NettySocket implements Socket, ChannelInboundHandler {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf data = (ByteBuf) msg;
     NettyLoop on = NettyLoop.current();
-    on.readsThisTurn++;
     on.bytesThisTurn += data.readableBytes();
     ByteBuf outerBuf = on.lentBuf;
     int outerStart = on.lentStart;
@@ -171,6 +170,10 @@ final class NettySocket implements Socket, ChannelInboundHandler {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    NettyLoop on = NettyLoop.current();
+    if (on != null) {
+      on.burstsThisTurn++;
+    }
     events.readBurstEnded();
   }
 
