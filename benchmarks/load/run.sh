@@ -6,11 +6,16 @@
 #
 #   echo   ping-pong of 64-byte messages over 1, 64 and 1,000 connections (round trips/s), and
 #          streaming of 16 KiB messages over 1 and 64 connections (256 KiB in flight each) and over
-#          16 connections with 64 KiB in flight, where the server rather than the load generator is
-#          the limit (MiB/s echoed); load from benchmarks/load/c/loadgen.c, which checks every
-#          echoed byte. Every echo row shows the CPU shares of the server and of the load generator
-#          (medians, 100% = one core): a row whose load generator is near 100% measures the load
-#          generator, not the server
+#          16 connections with 64 KiB in flight (MiB/s echoed); load from
+#          benchmarks/load/c/loadgen.c, which checks every ping-pong byte and one streamed read in 8
+#          (the kernel discards the others unread, so that the generator costs less than the server
+#          it measures). Every echo row shows the CPU shares of the server and of the load
+#          generator (medians, 100% = one core): a row whose load generator is near 100% measures
+#          the load generator, not the server
+#   storm  a connection storm, as a restarted server sees when its clients reconnect at once:
+#          10,000 connections from one source address, 256 under way at a time, each proved by an
+#          echoed byte (conns/s); on a fresh server process (cold JVM), then again once those are
+#          closed (warm)
 #   hold   as many idle connections as the open-files limit allows (hard limit - 1,000), opened
 #          in two halves: what the second half adds to the server's memory, per connection (live
 #          heap after a full GC + resident memory outside the pre-touched heap; resident memory
@@ -23,9 +28,10 @@
 # It builds what it needs (the benchmarks jar with Maven if missing, the C programs with gcc),
 # prints one table of figures and ratios, and exits non-zero if any run failed.
 #
-# Usage: benchmarks/load/run.sh [--rounds N] [--seconds N] [--warmup N] [--hold N] [--only echo,hold,http] [TRANSPORT...]
+# Usage: benchmarks/load/run.sh [--rounds N] [--seconds N] [--warmup N] [--hold N] [--only echo,storm,hold,http] [TRANSPORT...]
 #   TRANSPORT: epoll io_uring nio iocp (all four by default; iocp's baseline is Netty NIO)
 #   defaults: 3 rounds of 3 s runs after a 2 s warm-up run per server and test
+#   JAVA=/path/to/bin/java: the JDK Torsion and Netty run on (default: java on the PATH)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -33,7 +39,7 @@ rounds=3
 seconds=3
 warmup=2
 hold=$(( $(ulimit -Hn) - 1000 ))
-only="echo,hold,http"
+only="echo,storm,hold,http"
 transports=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -42,7 +48,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --hold) hold=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     *) transports+=("$1"); shift ;;
   esac
@@ -63,7 +69,10 @@ server_cpu=(); client_cpu=()
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then server_cpu=(taskset -c 0); client_cpu=(taskset -c 1); fi
 # The same JVM settings for Torsion and Netty; the heap is touched up front so that the resident
 # memory measured after connecting is what lies outside the heap.
-jvm=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$jar")
+java=${JAVA:-java} # JAVA=/path/to/bin/java picks the JDK the servers run on
+jcmd=$(dirname "$(command -v "$java")")/jcmd
+[ -x "$jcmd" ] || jcmd=jcmd
+jvm=("$java" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$jar")
 work=$(mktemp -d)
 declare -A pid port result
 trap 'for p in "${pid[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
@@ -175,11 +184,43 @@ echo_runs() {
   for server in "${up[@]}"; do [ -z "${pid[$server]:-}" ] || stop "$server"; done
 }
 
+# One storm of loadgen against SERVER; prints its result line, with server_cpu= as echo_run does.
+storm_run() {
+  local ticks_before ticks_after started ended out
+  ticks_before=$(cpu_ticks "${pid[$1]}")
+  started=$(date +%s.%N)
+  out=$("${client_cpu[@]}" "$bin/loadgen" storm "${port[$1]}" 10000) || return 1
+  ended=$(date +%s.%N)
+  ticks_after=$(cpu_ticks "${pid[$1]}")
+  echo "$out server_cpu=$(awk -v a="$ticks_before" -v b="$ticks_after" -v s="$started" -v e="$ended" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.2f", (b - a) / hz / (e - s) }')"
+}
+
+# Each round, each server in turn: started afresh, one storm (cold), its connections closed, another
+# (warm), stopped.
+storm_runs() {
+  local transport=$1 server round out phase
+  for round in $(seq 1 "$rounds"); do
+    for server in $(servers echo "$transport"); do
+      start "$server" echo "$transport" || continue
+      for phase in cold warm; do
+        out=$(storm_run "$server") || { failed "$server" "$transport" "storm ($phase) failed"; break; }
+        record "storm-$phase|$transport|$server" "$(field rate "$out")"
+        record "storm-$phase|$transport|$server|cpu" "$(field server_cpu "$out")"
+        record "storm-$phase|$transport|$server|loadcpu" "$(field cpu "$out")"
+        echo "  $server $transport storm $phase: $out"
+        sleep 1 # the server closes the storm's connections
+      done
+      [ -z "${pid[$server]:-}" ] || stop "$server"
+    done
+  done
+}
+
 # Prints "LIVE_HEAP_BYTES RESIDENT_BYTES" of SERVER; a full GC first on a JVM.
 memory() {
   local server=$1 heap=0 rss
   if [ "$server" = torsion ] || [ "$server" = netty ]; then
-    heap=$(jcmd "${pid[$server]}" GC.class_histogram | awk '$1=="Total" {print $3}')
+    heap=$("$jcmd" "${pid[$server]}" GC.class_histogram | awk '$1=="Total" {print $3}')
   fi
   rss=$(awk '/^VmRSS:/ {print $2 * 1024}' "/proc/${pid[$server]}/status")
   echo "$heap $rss"
@@ -262,10 +303,11 @@ http_runs() {
   for server in "${up[@]}"; do [ -z "${pid[$server]:-}" ] || stop "$server"; done
 }
 
-echo "Torsion load harness: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)"
+echo "Torsion load harness: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr), $("$java" -version 2>&1 | head -1)"
 echo "$rounds rounds of ${seconds}s runs after a ${warmup}s warm-up; idle connections: $hold; transports: ${transports[*]}"
 for transport in "${transports[@]}"; do
   if wants echo; then echo "echo on $transport"; echo_runs "$transport"; fi
+  if wants storm; then echo "connection storms on $transport"; storm_runs "$transport"; fi
   if wants hold; then echo "idle connections on $transport"; hold_runs "$transport"; fi
   if wants http; then
     if command -v wrk >/dev/null; then echo "http on $transport"; http_runs "$transport"
@@ -284,11 +326,12 @@ spread() {
   paste -d' ' <(tr ' ' '\n' <<<"$1") <(tr ' ' '\n' <<<"$2") | awk '$2 > 0 { r = $1 / $2; if (lo == "" || r < lo) lo = r; if (hi == "" || r > hi) hi = r }
     END { if (lo == "") print "-"; else printf "%.2f-%.2f", lo, hi }'
 }
-tests=(pingpong-1 pingpong-64 pingpong-1000 stream-1 stream-64 stream-16w64 hold-rate hold-bytes hold-heap http-plain http-pipelined)
+tests=(pingpong-1 pingpong-64 pingpong-1000 stream-1 stream-64 stream-16w64 storm-cold storm-warm hold-rate hold-bytes hold-heap http-plain http-pipelined)
 declare -A label=(
   [pingpong-1]="echo ping-pong 64 B, 1 conn (trips/s)" [pingpong-64]="echo ping-pong 64 B, 64 conns (trips/s)"
   [pingpong-1000]="echo ping-pong 64 B, 1000 conns (trips/s)" [stream-1]="echo stream 16 KiB, 1 conn (MiB/s)"
   [stream-64]="echo stream 16 KiB, 64 conns (MiB/s)" [stream-16w64]="echo stream 16 KiB, 16 conns x 64 KiB (MiB/s)"
+  [storm-cold]="storm: 10,000 connects, cold JVM (conns/s)" [storm-warm]="storm: 10,000 connects, warm (conns/s)"
   [hold-rate]="connect + first echo, 2nd half (conns/s)"
   [hold-bytes]="memory per idle conn (bytes)" [hold-heap]="  of which live heap (bytes)"
   [http-plain]="HTTP plaintext (req/s)" [http-pipelined]="HTTP plaintext, pipelined x16 (req/s)")

@@ -31,7 +31,9 @@ def main():
         factory.log = lambda request: None  # no access log: it would measure the disk
     else:
         raise SystemExit("the kind is echo or http, not " + kind)
-    reactor.listenTCP(port, factory, interface="127.0.0.1")
+    # The backlog the other servers get (Netty and the C server take the kernel's somaxconn, 4096):
+    # with Twisted's default of 50, a connection storm overflows it and waits for SYN retries.
+    reactor.listenTCP(port, factory, backlog=4096, interface="127.0.0.1")
     print("twisted-%s: %s 127.0.0.1:%d" % (kind, type(reactor).__name__, port), flush=True)
     reactor.run()
 

@@ -9,6 +9,9 @@
  *       each connection writes SIZE-byte messages without waiting, keeping at most WINDOW bytes
  *       (256 KiB by default) not yet echoed; prints the echoed bytes per second, and cpu= its own
  *       CPU share (1.00: a whole core, so the load generator, not the server, was the limit)
+ *   loadgen storm PORT CONNECTIONS
+ *       opens CONNECTIONS connections from one source address (at most 256 under way at once),
+ *       proves each one served by an echoed byte, prints the rate (and cpu=), then closes them all
  *   loadgen hold PORT CONNECTIONS
  *       opens CONNECTIONS connections (at most 256 under way at once) in two halves, the second
  *       after SIGUSR1, proves each one served by an echoed byte, prints how many and how fast
@@ -231,8 +234,10 @@ static int stream(int count, double seconds, double warmup, uint64_t window) {
   return 0;
 }
 
-/* Opens connections until `goal` are served (or failed); returns the seconds it took. */
-static double open_until(int epfd, struct conn *conns, int goal, int *opened, int *served, int *failed) {
+/* Opens connections until `goal` are served (or failed); returns the seconds it took. With `spread`
+ * they come from 64 loopback source addresses, else from 127.0.0.1 alone. */
+static double open_until(int epfd, struct conn *conns, int goal, int *opened, int *served, int *failed,
+                         int spread) {
   int under_way = 0;
   double start = now();
   struct epoll_event events[MAX_EVENTS];
@@ -240,13 +245,15 @@ static double open_until(int epfd, struct conn *conns, int goal, int *opened, in
     while (*opened < goal && under_way < HOLD_IN_FLIGHT) {
       struct conn *c = &conns[(*opened)++];
       c->fd = open_socket(SOCK_NONBLOCK);
-      /* Spread the connections over 64 source addresses, so that finding a free local port does
-       * not slow down as the ephemeral range fills up (it would dominate the connect rate). */
-      int one = 1;
-      setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-      struct sockaddr_in source = {.sin_family = AF_INET,
-                                   .sin_addr.s_addr = htonl(0x7f000001u + 1 + (uint32_t)(*opened % 64))};
-      if (bind(c->fd, (struct sockaddr *)&source, sizeof source) < 0) fail("bind");
+      if (spread) {
+        /* Spread the connections over 64 source addresses, so that finding a free local port does
+         * not slow down as the ephemeral range fills up (it would dominate the connect rate). */
+        int one = 1;
+        setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+        struct sockaddr_in source = {.sin_family = AF_INET,
+                                     .sin_addr.s_addr = htonl(0x7f000001u + 1 + (uint32_t)(*opened % 64))};
+        if (bind(c->fd, (struct sockaddr *)&source, sizeof source) < 0) fail("bind");
+      }
       if (connect(c->fd, (struct sockaddr *)&target, sizeof target) < 0 && errno != EINPROGRESS) fail("connect");
       watch(epfd, EPOLL_CTL_ADD, c->fd, EPOLLOUT, c);
       under_way++;
@@ -288,13 +295,13 @@ static int hold(int count) {
   sigemptyset(&usr1);
   sigaddset(&usr1, SIGUSR1);
   sigprocmask(SIG_BLOCK, &usr1, NULL);
-  double took = open_until(epfd, conns, count / 2, &opened, &served, &failed);
+  double took = open_until(epfd, conns, count / 2, &opened, &served, &failed, 1);
   printf("mode=hold-half connections=%d served=%d failed=%d seconds=%.2f\n", count / 2, served, failed, took);
   fflush(stdout);
   int signal_number;
   sigwait(&usr1, &signal_number);
   int first = served;
-  took = open_until(epfd, conns, count, &opened, &served, &failed);
+  took = open_until(epfd, conns, count, &opened, &served, &failed, 1);
   printf("mode=hold connections=%d served=%d failed=%d second_half=%d seconds=%.2f rate=%.0f\n", count, served,
          failed, served - first, took, (double)(served - first) / took);
   fflush(stdout);
@@ -302,10 +309,27 @@ static int hold(int count) {
   return 0;
 }
 
+/* A connection storm, as a restarted server sees when its clients reconnect at once: opens
+ * `count` connections from one source address, 256 under way at a time, each proved served by an
+ * echoed byte, then closes them all. */
+static int storm(int count) {
+  int epfd = epoll_create1(0);
+  struct conn *conns = calloc((size_t)count, sizeof *conns);
+  int opened = 0, served = 0, failed = 0;
+  double cpu_start = cpu_used();
+  double took = open_until(epfd, conns, count, &opened, &served, &failed, 0);
+  printf("mode=storm connections=%d served=%d failed=%d seconds=%.2f rate=%.0f cpu=%.2f\n", count, served, failed,
+         took, (double)served / took, (cpu_used() - cpu_start) / took);
+  for (int i = 0; i < opened; i++) {
+    if (conns[i].fd >= 0) close(conns[i].fd);
+  }
+  return served == count ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   if (argc < 4) {
     fprintf(stderr, "usage: loadgen pingpong|stream PORT CONNECTIONS SECONDS SIZE WARMUP [WINDOW]\n"
-                    "       loadgen hold PORT CONNECTIONS\n");
+                    "       loadgen hold|storm PORT CONNECTIONS\n");
     return 2;
   }
   prepare_process();
@@ -318,6 +342,7 @@ int main(int argc, char **argv) {
   pattern = malloc(size + READ_SIZE);
   for (size_t i = 0; i < size + READ_SIZE; i++) pattern[i] = (unsigned char)(i % size % 251);
   if (strcmp(argv[1], "hold") == 0) return hold(count);
+  if (strcmp(argv[1], "storm") == 0) return storm(count);
   if (argc < 7) failx("pingpong and stream take PORT CONNECTIONS SECONDS SIZE WARMUP");
   double seconds = atof(argv[4]), warmup = atof(argv[6]);
   if (strcmp(argv[1], "pingpong") == 0) return pingpong(count, seconds, warmup);

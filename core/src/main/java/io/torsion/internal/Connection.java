@@ -270,7 +270,7 @@ final class Connection implements Transport, SocketEvents {
     }
     if (protocol != null && wasOpen) {
       Protocol lost = protocol;
-      Contained.run(() -> lost.connectionLost(why), this + ": connectionLost");
+      Contained.run(() -> lost.connectionLost(why), this, "connectionLost");
     }
   }
 

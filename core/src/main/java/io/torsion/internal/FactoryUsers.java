@@ -14,7 +14,7 @@ final class FactoryUsers {
 
   void acquire(Factory<?> factory) {
     if (users.merge(factory, 1, Integer::sum) == 1) {
-      Contained.run(factory::startFactory, "startFactory of " + factory);
+      Contained.run(factory::startFactory, factory, "startFactory");
     }
   }
 
@@ -25,7 +25,7 @@ final class FactoryUsers {
     }
     if (count == 1) {
       users.remove(factory);
-      Contained.run(factory::stopFactory, "stopFactory of " + factory);
+      Contained.run(factory::stopFactory, factory, "stopFactory");
     } else {
       users.put(factory, count - 1);
     }

@@ -79,7 +79,7 @@ final class ProcessDriver implements ProcessTransport {
     startDaemon(name + "-out", () -> pump(process.getInputStream(), true));
     startDaemon(name + "-err", () -> pump(process.getErrorStream(), false));
     process.onExit().thenRun(() -> post(this::exited));
-    Contained.run(() -> protocol.makeConnection(this), protocol + ": connectionMade");
+    Contained.run(() -> protocol.makeConnection(this), protocol, "connectionMade");
   }
 
   private void pump(InputStream in, boolean out) {
@@ -113,19 +113,19 @@ final class ProcessDriver implements ProcessTransport {
   private void deliver(byte[] chunk, boolean out) {
     ByteBuffer data = ByteBuffer.wrap(chunk);
     if (out) {
-      Contained.run(() -> protocol.outReceived(data), protocol + ": outReceived");
+      Contained.run(() -> protocol.outReceived(data), protocol, "outReceived");
     } else {
-      Contained.run(() -> protocol.errReceived(data), protocol + ": errReceived");
+      Contained.run(() -> protocol.errReceived(data), protocol, "errReceived");
     }
   }
 
   private void endOfFile(boolean out) {
     if (out) {
       outDone = true;
-      Contained.run(protocol::outConnectionLost, protocol + ": outConnectionLost");
+      Contained.run(protocol::outConnectionLost, protocol, "outConnectionLost");
     } else {
       errDone = true;
-      Contained.run(protocol::errConnectionLost, protocol + ": errConnectionLost");
+      Contained.run(protocol::errConnectionLost, protocol, "errConnectionLost");
     }
     maybeEnded();
   }
@@ -133,7 +133,7 @@ final class ProcessDriver implements ProcessTransport {
   private void exited() {
     exited = true;
     reason = reasonFor(process.exitValue());
-    Contained.run(() -> protocol.processExited(reason), protocol + ": processExited");
+    Contained.run(() -> protocol.processExited(reason), protocol, "processExited");
     maybeEnded();
   }
 
@@ -142,7 +142,7 @@ final class ProcessDriver implements ProcessTransport {
       ended = true;
       stdin.add(CLOSE); // lets the writer thread end
       reactor.processEnded(this);
-      Contained.run(() -> protocol.processEnded(reason), protocol + ": processEnded");
+      Contained.run(() -> protocol.processEnded(reason), protocol, "processEnded");
     }
   }
 
