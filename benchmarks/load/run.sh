@@ -17,9 +17,10 @@
 #          echoed byte (conns/s); on a fresh server process (cold JVM), then again once those are
 #          closed (warm)
 #   hold   as many idle connections as the open-files limit allows (hard limit - 1,000), opened
-#          in two halves: what the second half adds to the server's memory, per connection (live
-#          heap after a full GC + resident memory outside the pre-touched heap; resident memory
-#          for C and Twisted), and the rate at which it connects them (each proved by an echo)
+#          in two halves: what the second half adds to the server's resident memory, per
+#          connection, the JVMs started with default settings as a user starts them (and their
+#          live heap after a full GC), and the rate at which it connects them (each proved by an
+#          echo)
 #   http   GET /plaintext with wrk, one request at a time and pipelined 16 deep (needs wrk)
 #
 # The servers compared run at the same time and take turns, one run each, --rounds times over
@@ -32,6 +33,7 @@
 #   TRANSPORT: epoll io_uring nio iocp (all four by default; iocp's baseline is Netty NIO)
 #   defaults: 3 rounds of 3 s runs after a 2 s warm-up run per server and test
 #   JAVA=/path/to/bin/java: the JDK Torsion and Netty run on (default: java on the PATH)
+#   JAVA_OPTS="-Xmn16m ...": more flags for both JVMs
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -48,7 +50,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --hold) hold=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     *) transports+=("$1"); shift ;;
   esac
@@ -67,12 +69,13 @@ twisted=""
 /usr/bin/python3 -c 'import twisted' 2>/dev/null && twisted=/usr/bin/python3
 server_cpu=(); client_cpu=()
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then server_cpu=(taskset -c 0); client_cpu=(taskset -c 1); fi
-# The same JVM settings for Torsion and Netty; the heap is touched up front so that the resident
-# memory measured after connecting is what lies outside the heap.
+# The same JVM settings for Torsion and Netty: a fixed, pre-touched heap, so that heap growth does
+# not move the throughput runs; the idle-memory runs use the JVM's defaults instead (see start).
 java=${JAVA:-java} # JAVA=/path/to/bin/java picks the JDK the servers run on
 jcmd=$(dirname "$(command -v "$java")")/jcmd
 [ -x "$jcmd" ] || jcmd=jcmd
-jvm=("$java" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$jar")
+read -r -a java_opts <<<"${JAVA_OPTS:-}" # JAVA_OPTS: more flags for both JVMs, in every run
+jvm=("$java" -Xms1g -Xmx1g -XX:+AlwaysPreTouch "${java_opts[@]}" -cp "$jar")
 work=$(mktemp -d)
 declare -A pid port result
 trap 'for p in "${pid[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
@@ -84,12 +87,14 @@ next_port=19100
 start() {
   local server=$1 kind=$2 transport=$3 class command=()
   next_port=$((next_port + 1))
-  class=$([ "$kind" = echo ] && echo EchoServer || echo PlaintextServer)
+  class=$([ "$kind" = http ] && echo PlaintextServer || echo EchoServer)
+  local java_command=("${jvm[@]}")
+  [ "$kind" = hold ] && java_command=("$java" "${java_opts[@]}" -cp "$jar") # idle memory: as a user starts it
   case $server in
-    torsion) command=("${jvm[@]}" "io.torsion.benchmarks.load.Torsion$class" "$next_port" "$transport") ;;
-    netty) command=("${jvm[@]}" "io.torsion.benchmarks.load.Netty$class" "$next_port" "$transport") ;;
+    torsion) command=("${java_command[@]}" "io.torsion.benchmarks.load.Torsion$class" "$next_port" "$transport") ;;
+    netty) command=("${java_command[@]}" "io.torsion.benchmarks.load.Netty$class" "$next_port" "$transport") ;;
     c) command=("$bin/epoll-echo" "$next_port") ;;
-    twisted) command=("$twisted" benchmarks/load/twisted_servers.py "$kind" "$next_port") ;;
+    twisted) command=("$twisted" benchmarks/load/twisted_servers.py "$([ "$kind" = http ] && echo http || echo echo)" "$next_port") ;;
   esac
   "${server_cpu[@]}" "${command[@]}" >"$work/$server.log" 2>&1 & # taskset execs: $! is the server
   pid[$server]=$!
@@ -241,7 +246,7 @@ await_line() {
 hold_runs() {
   local transport=$1 server half out loader before after heap rss
   for server in $(servers hold "$transport"); do
-    start "$server" echo "$transport" || continue
+    start "$server" hold "$transport" || continue
     "${client_cpu[@]}" "$bin/loadgen" hold "${port[$server]}" "$hold" >"$work/hold.out" 2>&1 &
     loader=$!
     out=""
@@ -258,9 +263,9 @@ hold_runs() {
       read -r heap rss <<<"$(awk -v b="$before" -v a="$after" -v n="$(field second_half "$out")" \
         'BEGIN { split(b, x, " "); split(a, y, " "); printf "%.0f %.0f", (y[1] - x[1]) / n, (y[2] - x[2]) / n }')"
       record "hold-rate|$transport|$server" "$(field rate "$out")"
-      record "hold-bytes|$transport|$server" "$((heap + rss))"
+      record "hold-bytes|$transport|$server" "$rss"
       [ "$heap" = 0 ] || record "hold-heap|$transport|$server" "$heap"
-      echo "  $server $transport: $out; each of the second half: live heap ${heap} B + resident outside the heap ${rss} B"
+      echo "  $server $transport: $out; each of the second half: resident ${rss} B, live heap ${heap} B"
       kill "$loader" 2>/dev/null || true
       wait "$loader" 2>/dev/null || true
       stop "$server"
@@ -333,7 +338,7 @@ declare -A label=(
   [stream-64]="echo stream 16 KiB, 64 conns (MiB/s)" [stream-16w64]="echo stream 16 KiB, 16 conns x 64 KiB (MiB/s)"
   [storm-cold]="storm: 10,000 connects, cold JVM (conns/s)" [storm-warm]="storm: 10,000 connects, warm (conns/s)"
   [hold-rate]="connect + first echo, 2nd half (conns/s)"
-  [hold-bytes]="memory per idle conn (bytes)" [hold-heap]="  of which live heap (bytes)"
+  [hold-bytes]="resident memory per idle conn (bytes)" [hold-heap]="  live heap per idle conn (bytes)"
   [http-plain]="HTTP plaintext (req/s)" [http-pipelined]="HTTP plaintext, pipelined x16 (req/s)")
 echo
 printf '%-46s %-9s %10s %10s %13s %10s %10s %9s %10s  %s\n' test transport Torsion "raw Netty" Torsion/Netty "(rounds)" "C epoll" Torsion/C Twisted \
