@@ -13,7 +13,7 @@
 #          generator (medians, 100% = one core): a row whose load generator is near 100% measures
 #          the load generator, not the server
 #   storm  a connection storm, as a restarted server sees when its clients reconnect at once:
-#          10,000 connections from one source address, 256 under way at a time, each proved by an
+#          10,000 connections (--storm; at most the hold count) from one source address, 256 under way at a time, each proved by an
 #          echoed byte (conns/s); on a fresh server process (cold JVM), then again once those are
 #          closed (warm)
 #   hold   as many idle connections as the open-files limit allows (hard limit - 1,000), opened
@@ -29,7 +29,7 @@
 # It builds what it needs (the benchmarks jar with Maven if missing, the C programs with gcc),
 # prints one table of figures and ratios, and exits non-zero if any run failed.
 #
-# Usage: benchmarks/load/run.sh [--rounds N] [--seconds N] [--warmup N] [--hold N] [--only echo,storm,hold,http] [TRANSPORT...]
+# Usage: benchmarks/load/run.sh [--rounds N] [--seconds N] [--warmup N] [--hold N] [--storm N] [--only echo,storm,hold,http] [TRANSPORT...]
 #   TRANSPORT: epoll io_uring nio iocp (all four by default; iocp's baseline is Netty NIO)
 #   defaults: 3 rounds of 3 s runs after a 2 s warm-up run per server and test
 #   JAVA=/path/to/bin/java: the JDK Torsion and Netty run on (default: java on the PATH)
@@ -41,6 +41,7 @@ rounds=3
 seconds=3
 warmup=2
 hold=$(( $(ulimit -Hn) - 1000 ))
+storm=$(( hold < 10000 ? hold : 10000 ))
 only="echo,storm,hold,http"
 transports=()
 while [ $# -gt 0 ]; do
@@ -49,6 +50,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --hold) hold=$2; shift 2 ;;
+    --storm) storm=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -194,7 +196,7 @@ storm_run() {
   local ticks_before ticks_after started ended out
   ticks_before=$(cpu_ticks "${pid[$1]}")
   started=$(date +%s.%N)
-  out=$("${client_cpu[@]}" "$bin/loadgen" storm "${port[$1]}" 10000) || return 1
+  out=$("${client_cpu[@]}" "$bin/loadgen" storm "${port[$1]}" "$storm") || return 1
   ended=$(date +%s.%N)
   ticks_after=$(cpu_ticks "${pid[$1]}")
   echo "$out server_cpu=$(awk -v a="$ticks_before" -v b="$ticks_after" -v s="$started" -v e="$ended" -v hz="$(getconf CLK_TCK)" \
@@ -309,7 +311,7 @@ http_runs() {
 }
 
 echo "Torsion load harness: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr), $("$java" -version 2>&1 | head -1)"
-echo "$rounds rounds of ${seconds}s runs after a ${warmup}s warm-up; idle connections: $hold; transports: ${transports[*]}"
+echo "$rounds rounds of ${seconds}s runs after a ${warmup}s warm-up; idle connections: $hold; storms of $storm; transports: ${transports[*]}"
 for transport in "${transports[@]}"; do
   if wants echo; then echo "echo on $transport"; echo_runs "$transport"; fi
   if wants storm; then echo "connection storms on $transport"; storm_runs "$transport"; fi
@@ -336,7 +338,7 @@ declare -A label=(
   [pingpong-1]="echo ping-pong 64 B, 1 conn (trips/s)" [pingpong-64]="echo ping-pong 64 B, 64 conns (trips/s)"
   [pingpong-1000]="echo ping-pong 64 B, 1000 conns (trips/s)" [stream-1]="echo stream 16 KiB, 1 conn (MiB/s)"
   [stream-64]="echo stream 16 KiB, 64 conns (MiB/s)" [stream-16w64]="echo stream 16 KiB, 16 conns x 64 KiB (MiB/s)"
-  [storm-cold]="storm: 10,000 connects, cold JVM (conns/s)" [storm-warm]="storm: 10,000 connects, warm (conns/s)"
+  [storm-cold]="storm: $storm connects, cold JVM (conns/s)" [storm-warm]="storm: $storm connects, warm (conns/s)"
   [hold-rate]="connect + first echo, 2nd half (conns/s)"
   [hold-bytes]="resident memory per idle conn (bytes)" [hold-heap]="  live heap per idle conn (bytes)"
   [http-plain]="HTTP plaintext (req/s)" [http-pipelined]="HTTP plaintext, pipelined x16 (req/s)")
