@@ -14,8 +14,8 @@
 #          the load generator, not the server
 #   storm  a connection storm, as a restarted server sees when its clients reconnect at once:
 #          10,000 connections (--storm; at most the hold count) from one source address, 256 under way at a time, each proved by an
-#          echoed byte (conns/s); on a fresh server process (cold JVM), then again once those are
-#          closed (warm)
+#          echoed byte (conns/s); on a fresh server process (cold JVM), and again after two more
+#          storms (warm)
 #   hold   as many idle connections as the open-files limit allows (hard limit - 1,000), opened
 #          in two halves: what the second half adds to the server's resident memory, per
 #          connection, the JVMs started with default settings as a user starts them (and their
@@ -203,15 +203,17 @@ storm_run() {
     'BEGIN { printf "%.2f", (b - a) / hz / (e - s) }')"
 }
 
-# Each round, each server in turn: started afresh, one storm (cold), its connections closed, another
-# (warm), stopped.
+# Each round, each server in turn: started afresh, one storm (cold), its connections closed, two
+# more to finish the JIT's work (not counted: the second storm of a JVM still runs code being
+# compiled), then the warm one, and stopped.
 storm_runs() {
   local transport=$1 server round out phase
   for round in $(seq 1 "$rounds"); do
     for server in $(servers echo "$transport"); do
       start "$server" echo "$transport" || continue
-      for phase in cold warm; do
+      for phase in cold warm-up warm-up warm; do
         out=$(storm_run "$server") || { failed "$server" "$transport" "storm ($phase) failed"; break; }
+        if [ "$phase" = warm-up ]; then sleep 1; continue; fi
         record "storm-$phase|$transport|$server" "$(field rate "$out")"
         record "storm-$phase|$transport|$server|cpu" "$(field server_cpu "$out")"
         record "storm-$phase|$transport|$server|loadcpu" "$(field cpu "$out")"
