@@ -33,6 +33,11 @@ final class ResponseEncoder {
   private static final int SCRATCH_KEPT = 64 * 1024;
   private static final byte[][] STATUS_LINES = new byte[600][];
   private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
+  private static final byte[] CRLF = ascii("\r\n");
+  private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
+  private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
+  private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
+  private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
 
   private final byte[] serverField;
   private byte[] scratch = new byte[1024];
@@ -41,6 +46,7 @@ final class ResponseEncoder {
   private boolean holding;
   private long dateSecond = -1;
   private byte[] dateField;
+  private boolean dateRead; // the clock was read during this hold: its responses share the Date
 
   /** Creates an encoder that sends {@code Server: server}, or no {@code Server} field if null. */
   ResponseEncoder(String server) {
@@ -87,20 +93,20 @@ final class ResponseEncoder {
       }
     }
     if (close || framing == Framing.CLOSE) {
-      putAscii("Connection: close\r\n");
+      put(CONNECTION_CLOSE);
     } else if (http10) {
-      putAscii("Connection: keep-alive\r\n");
+      put(CONNECTION_KEEP_ALIVE);
     }
     switch (framing) {
       case FIXED -> {
-        putAscii("Content-Length: ");
+        put(CONTENT_LENGTH);
         putDecimal(response.length());
-        putAscii("\r\n");
+        put(CRLF);
       }
-      case CHUNKED -> putAscii("Transfer-Encoding: chunked\r\n");
+      case CHUNKED -> put(CHUNKED);
       default -> {}
     }
-    putAscii("\r\n");
+    put(CRLF);
     byte[] body = response.body();
     if (body != null && !head && framing != Framing.NONE && body.length > 0) {
       writeRaw(transport, ByteBuffer.wrap(body));
@@ -149,6 +155,7 @@ final class ResponseEncoder {
   void hold(Transport transport) {
     start(transport);
     holding = true;
+    dateRead = false;
   }
 
   /** Sends what {@code transport} gathered, and stops gathering. */
@@ -218,6 +225,10 @@ final class ResponseEncoder {
 
   /** Returns the {@code Date} field of this second, encoded once a second. */
   private byte[] dateField() {
+    if (holding && dateRead) {
+      return dateField; // the responses to one read (pipelined) read the clock once
+    }
+    dateRead = holding;
     long now = System.currentTimeMillis() / 1000;
     if (now != dateSecond) {
       dateSecond = now;
