@@ -198,7 +198,8 @@ final class RequestParser {
             lineEnd(
                 options.maxRequestLineLength(),
                 414,
-                "request line longer than " + options.maxRequestLineLength() + " bytes");
+                "request line longer than ",
+                options.maxRequestLineLength());
         if (eol < 0) {
           return false;
         }
@@ -222,10 +223,10 @@ final class RequestParser {
             lineEnd(
                 room,
                 431,
-                (state == State.HEADERS ? "header section" : "trailer section")
-                    + " larger than "
-                    + options.maxHeaderSize()
-                    + " bytes");
+                state == State.HEADERS
+                    ? "header section larger than "
+                    : "trailer section larger than ",
+                options.maxHeaderSize());
         if (eol < 0) {
           return false;
         }
@@ -260,9 +261,7 @@ final class RequestParser {
         return false;
       }
       case CHUNK_SIZE -> {
-        int eol =
-            lineEnd(
-                MAX_CHUNK_LINE, 400, "chunk-size line longer than " + MAX_CHUNK_LINE + " bytes");
+        int eol = lineEnd(MAX_CHUNK_LINE, 400, "chunk-size line longer than ", MAX_CHUNK_LINE);
         if (eol < 0) {
           return false;
         }
@@ -319,9 +318,10 @@ final class RequestParser {
 
   /**
    * Returns the index of the CR of the next CRLF, or -1 if it has not arrived; refuses bare CR,
-   * bare LF, and a line longer than {@code limit}.
+   * bare LF, and a line longer than {@code limit}, with {@code status} and the message {@code
+   * tooLong + limitSaid + " bytes"} (made only then: this runs for every line).
    */
-  private int lineEnd(int limit, int status, String tooLong) throws HttpError {
+  private int lineEnd(int limit, int status, String tooLong, int limitSaid) throws HttpError {
     int scanEnd = Math.min(end, start + limit + 2);
     for (int i = start; i < scanEnd; i++) {
       byte b = bytes[i];
@@ -336,13 +336,13 @@ final class RequestParser {
           throw new HttpError(400, "bare CR");
         }
         if (i - start > limit) {
-          throw new HttpError(status, tooLong);
+          throw new HttpError(status, tooLong + limitSaid + " bytes");
         }
         return i;
       }
     }
     if (end - start > limit) {
-      throw new HttpError(status, tooLong);
+      throw new HttpError(status, tooLong + limitSaid + " bytes");
     }
     return -1;
   }
