@@ -60,9 +60,17 @@ final class NettySocket implements Socket, ChannelInboundHandler {
     context.flush();
   }
 
+  /**
+   * Closes once what is queued is written. With nothing queued (a peer's clean close, most often)
+   * it closes at once, without the empty write, promise and listener that waiting for writes costs.
+   */
   @Override
   public void closeAfterWrites() {
-    context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    if (queuedBytes() == 0) {
+      context.channel().close();
+    } else {
+      context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   /**
