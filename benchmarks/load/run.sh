@@ -150,18 +150,22 @@ start_all() {
   done
 }
 
-# One echo run of loadgen against SERVER: MODE CONNECTIONS SIZE SECONDS [WINDOW]; prints its result
+# Runs loadgen MODE [ARGS...] against SERVER (loadgen's port argument filled in); prints its result
 # line, with server_cpu= the server's CPU share over the run (from /proc: 1.00 is a whole core).
-echo_run() {
-  local ticks_before ticks_after started ended out
-  ticks_before=$(cpu_ticks "${pid[$1]}")
+loadgen_run() {
+  local server=$1 mode=$2 ticks_before ticks_after started ended out
+  shift 2
+  ticks_before=$(cpu_ticks "${pid[$server]}")
   started=$(date +%s.%N)
-  out=$("${client_cpu[@]}" "$bin/loadgen" "$2" "${port[$1]}" "$3" "$5" "$4" 0 ${6:+"$6"}) || return 1
+  out=$("${client_cpu[@]}" "$bin/loadgen" "$mode" "${port[$server]}" "$@") || return 1
   ended=$(date +%s.%N)
-  ticks_after=$(cpu_ticks "${pid[$1]}")
+  ticks_after=$(cpu_ticks "${pid[$server]}")
   echo "$out server_cpu=$(awk -v a="$ticks_before" -v b="$ticks_after" -v s="$started" -v e="$ended" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { printf "%.2f", (b - a) / hz / (e - s) }')"
 }
+
+# One echo run against SERVER: MODE CONNECTIONS SIZE SECONDS [WINDOW].
+echo_run() { loadgen_run "$1" "$2" "$3" "$5" "$4" 0 ${6:+"$6"}; }
 
 # Prints the CPU ticks (user + system) process PID has used.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -191,18 +195,6 @@ echo_runs() {
   for server in "${up[@]}"; do [ -z "${pid[$server]:-}" ] || stop "$server"; done
 }
 
-# One storm of loadgen against SERVER; prints its result line, with server_cpu= as echo_run does.
-storm_run() {
-  local ticks_before ticks_after started ended out
-  ticks_before=$(cpu_ticks "${pid[$1]}")
-  started=$(date +%s.%N)
-  out=$("${client_cpu[@]}" "$bin/loadgen" storm "${port[$1]}" "$storm") || return 1
-  ended=$(date +%s.%N)
-  ticks_after=$(cpu_ticks "${pid[$1]}")
-  echo "$out server_cpu=$(awk -v a="$ticks_before" -v b="$ticks_after" -v s="$started" -v e="$ended" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { printf "%.2f", (b - a) / hz / (e - s) }')"
-}
-
 # Each round, each server in turn: started afresh, one storm (cold), its connections closed, two
 # more to finish the JIT's work (not counted: the second storm of a JVM still runs code being
 # compiled), then the warm one, and stopped.
@@ -212,7 +204,7 @@ storm_runs() {
     for server in $(servers echo "$transport"); do
       start "$server" echo "$transport" || continue
       for phase in cold warm-up warm-up warm; do
-        out=$(storm_run "$server") || { failed "$server" "$transport" "storm ($phase) failed"; break; }
+        out=$(loadgen_run "$server" storm "$storm") || { failed "$server" "$transport" "storm ($phase) failed"; break; }
         if [ "$phase" = warm-up ]; then sleep 1; continue; fi
         record "storm-$phase|$transport|$server" "$(field rate "$out")"
         record "storm-$phase|$transport|$server|cpu" "$(field server_cpu "$out")"

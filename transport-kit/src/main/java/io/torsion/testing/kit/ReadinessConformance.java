@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.torsion.BackgroundReactor;
 import io.torsion.Factory;
-import io.torsion.Protocol;
 import io.torsion.ReactorOptions;
-import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,17 +29,7 @@ public interface ReadinessConformance extends KitContext {
           own.call(
               () ->
                   own.reactor()
-                      .listenTCP(
-                          0,
-                          "127.0.0.1",
-                          Factory.of(
-                              () ->
-                                  new Protocol() {
-                                    @Override
-                                    public void dataReceived(ByteBuffer data) {
-                                      transport().write(data);
-                                    }
-                                  }))
+                      .listenTCP(0, "127.0.0.1", Factory.of(() -> new Recorder(true)))
                       .port());
       byte[] chunk = new byte[8 * 1024]; // four times the high watermark, a fraction of a socket
       try (Peer peer = Peer.connect(port)) {

@@ -17,7 +17,7 @@ import io.torsion.spi.SocketEvents;
  */
 final class FairReadSizes extends DefaultMaxMessagesRecvByteBufAllocator {
   static final int MAX = 64 * 1024;
-  static final int READS_PER_EVENT = SocketEvents.MAX_BURST_BYTES / MAX;
+  private static final int READS_PER_EVENT = SocketEvents.MAX_BURST_BYTES / MAX;
   static final int MIN = 4 * 1024;
   static final int TURN_BYTES = 8 * 1024 * 1024;
 
@@ -43,17 +43,12 @@ final class FairReadSizes extends DefaultMaxMessagesRecvByteBufAllocator {
         return loop == null ? MAX : loop.readSize;
       }
 
+      // The no-argument continueReading() delegates here, so this one override serves both.
       @Override
       public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-        return super.continueReading(maybeMoreDataSupplier) && turnLeft();
-      }
-
-      @Override
-      public boolean continueReading() {
-        return super.continueReading() && turnLeft();
-      }
-
-      private boolean turnLeft() {
+        if (!super.continueReading(maybeMoreDataSupplier)) {
+          return false;
+        }
         NettyLoop loop = NettyLoop.current();
         return loop == null || loop.bytesThisTurn < TURN_BYTES;
       }

@@ -64,7 +64,7 @@ public final class NettyNetwork implements Network {
    * has under way (Netty accepts 16; Twisted grows its count from 100), so that a storm is accepted
    * in batches rather than 16 at a time between the new connections' first reads.
    */
-  static final int ACCEPTS_PER_EVENT = 256;
+  private static final int ACCEPTS_PER_EVENT = 256;
 
   private static final RecvByteBufAllocator ACCEPTS =
       new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(ACCEPTS_PER_EVENT);

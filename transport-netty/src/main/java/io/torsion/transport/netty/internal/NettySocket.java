@@ -178,10 +178,7 @@ final class NettySocket implements Socket, ChannelInboundHandler {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    NettyLoop on = NettyLoop.current();
-    if (on != null) {
-      on.burstsThisTurn++;
-    }
+    NettyLoop.current().burstsThisTurn++; // every channel event runs on its loop, as channelRead
     events.readBurstEnded();
   }
 
