@@ -11,6 +11,7 @@ module io.torsion {
 
   exports io.torsion;
   exports io.torsion.spi;
+  exports io.torsion.tls;
 
   uses io.torsion.spi.ReactorProvider;
 }

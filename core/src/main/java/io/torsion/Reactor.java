@@ -2,6 +2,8 @@ package io.torsion;
 
 import io.torsion.internal.TransportSelector;
 import io.torsion.spi.ReactorProvider;
+import io.torsion.tls.TlsClientOptions;
+import io.torsion.tls.TlsServerOptions;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -78,6 +80,41 @@ public interface Reactor extends ReactorTime, ReactorThreads, ReactorProcess {
    * @throws IllegalArgumentException if {@code port} is outside 0..65535
    */
   ListeningPort listenTCP(int port, String host, Factory<?> factory) throws CannotListenError;
+
+  /**
+   * Listens as {@link #listenTCP(int, String, Factory)} does, with TLS on every connection
+   * (Twisted's {@code listenSSL}): a protocol is built once its connection's handshake is done, so
+   * that {@link Transport#tls()} tells it the SNI name, the ALPN protocol and the client's
+   * certificates in {@code connectionMade}. A handshake that fails or does not finish within {@link
+   * TlsServerOptions#handshakeTimeout()} closes its connection, with nothing built; failures are
+   * logged at DEBUG, with at most one INFO line a minute counting them.
+   *
+   * <pre>{@code
+   * Identity site = Identity.fromPem(Path.of("fullchain.pem"), Path.of("privkey.pem"));
+   * reactor.listenSSL(8443, null, Factory.of(Echo::new), TlsServerOptions.of(site));
+   * }</pre>
+   *
+   * @throws CannotListenError if the address is in use or cannot be bound
+   */
+  ListeningPort listenSSL(int port, String host, Factory<?> factory, TlsServerOptions tls)
+      throws CannotListenError;
+
+  /**
+   * Connects as {@link #connectTCP(String, int, Factory)} does, then does a TLS handshake as the
+   * client, verifying the server's certificate and that it names {@code host} (unless {@code tls}
+   * says otherwise). The Deferred fires once the handshake is done, after the protocol's {@code
+   * connectionMade}, or fails with a {@link TlsHandshakeError} that says why (unknown CA, host name
+   * mismatch, expired, protocol version, ...).
+   */
+  <P extends Protocol> Deferred<P> connectSSL(
+      String host, int port, Factory<P> factory, TlsClientOptions tls);
+
+  /**
+   * Connects with TLS as {@link #connectSSL(String, int, Factory, TlsClientOptions)}, the TCP
+   * connection within {@code timeout} (the handshake within the options' handshake timeout).
+   */
+  <P extends Protocol> Deferred<P> connectSSL(
+      String host, int port, Factory<P> factory, TlsClientOptions tls, Duration timeout);
 
   /**
    * Connects to {@code host}:{@code port} within {@link ReactorOptions#connectTimeout()}; see

@@ -1,5 +1,7 @@
 package io.torsion;
 
+import io.torsion.tls.TlsInfo;
+import io.torsion.tls.TlsOptions;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +95,43 @@ public interface Transport extends DataConsumer, PushProducer {
    * decided to close.
    */
   boolean disconnecting();
+
+  /**
+   * Starts TLS on this live connection (STARTTLS): see {@link #startTLS(TlsOptions, ByteBuffer)};
+   * nothing read so far is TLS.
+   */
+  default Deferred<TlsInfo> startTLS(TlsOptions options) {
+    return startTLS(options, null);
+  }
+
+  /**
+   * Starts TLS on this live connection, as the server with {@link io.torsion.tls.TlsServerOptions}
+   * or as the client with {@link io.torsion.tls.TlsClientOptions} (a client sends its hello at
+   * once). What was written before this call is sent in plaintext first; what is written after is
+   * encrypted, once the handshake is done. {@code alreadyReceived} holds the bytes the protocol
+   * read but did not consume, which are the peer's first TLS bytes (null or empty when none); every
+   * later {@link Protocol#dataReceived} is plaintext decrypted. Called on the reactor thread.
+   *
+   * <pre>{@code
+   * // a line protocol's STARTTLS command, on the server
+   * sendLine("220 go ahead");
+   * transport.startTLS(serverTls, clearLineBuffer());
+   * }</pre>
+   *
+   * @return a Deferred that fires with the session's facts once the handshake is done, or fails
+   *     with a {@link TlsHandshakeError} (the connection is then closed: the protocol hears {@link
+   *     ConnectionLost} whose cause is that error)
+   * @throws IllegalStateException if the connection is closing or already speaks TLS
+   */
+  Deferred<TlsInfo> startTLS(TlsOptions options, ByteBuffer alreadyReceived);
+
+  /**
+   * Returns the established TLS session's facts (version, cipher, SNI name, ALPN protocol, peer
+   * certificates), or null when the connection does not speak TLS or its handshake is not done. A
+   * connection made by {@link Reactor#listenSSL} or {@link Reactor#connectSSL} has them in {@code
+   * connectionMade} already.
+   */
+  TlsInfo tls();
 
   /** Returns the address of the remote side. */
   SocketAddress getPeer();

@@ -5,6 +5,7 @@ import io.torsion.ConnectionAborted;
 import io.torsion.ConnectionClosed;
 import io.torsion.ConnectionDone;
 import io.torsion.ConnectionLost;
+import io.torsion.Deferred;
 import io.torsion.DrainableProtocol;
 import io.torsion.Failure;
 import io.torsion.HalfCloseableProtocol;
@@ -12,10 +13,13 @@ import io.torsion.Protocol;
 import io.torsion.PullProducer;
 import io.torsion.PushProducer;
 import io.torsion.ReactorOptions;
+import io.torsion.TlsHandshakeError;
 import io.torsion.Transport;
 import io.torsion.spi.Poller;
 import io.torsion.spi.Socket;
 import io.torsion.spi.SocketEvents;
+import io.torsion.tls.TlsInfo;
+import io.torsion.tls.TlsOptions;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
@@ -95,6 +99,7 @@ final class Connection implements Transport, SocketEvents {
   private static final class Aside {
     ArrayDeque<ByteBuffer> held;
     ConnectionClosed reason;
+    Deferred<TlsInfo> tlsStarted; // startTLS's, until the handshake is done
   }
 
   private Aside aside() {
@@ -142,6 +147,17 @@ final class Connection implements Transport, SocketEvents {
     this.loop = origin.reactor().loopOf(poller);
     state = OPEN;
     origin.reactor().connectionOpened(this, this.loop);
+    if (origin.tls() != null) {
+      TlsLayer tls = new TlsLayer(socket, origin.tls(), origin.peerName(), this, loop);
+      this.socket = tls;
+      tls.start(null); // the protocol is built once the handshake is done: tlsEstablished
+      return;
+    }
+    startProtocol();
+  }
+
+  /** Builds the protocol and starts it; for TLS, once the handshake is done. */
+  private void startProtocol() {
     Protocol built;
     try {
       built = origin.factory().buildProtocol(getPeer());
@@ -174,11 +190,23 @@ final class Connection implements Transport, SocketEvents {
 
   @Override
   public void received(ByteBuffer data) {
-    if (state == CLOSED || protocol == null) {
+    if (state == CLOSED) {
       return;
     }
-    DefaultReactor reactor = origin.reactor();
-    reactor.counters().bytesRead.add(data.remaining());
+    origin.reactor().counters().bytesRead.add(data.remaining());
+    if (socket instanceof TlsLayer tls) {
+      set(IN_READ_BURST, true); // writes made while handling the plaintext wait for the burst's end
+      tls.received(data);
+      return;
+    }
+    receivedPlain(data, true);
+  }
+
+  /** Delivers plaintext, or holds it while paused; {@code lent}: the transport's own buffer. */
+  private void receivedPlain(ByteBuffer data, boolean lent) {
+    if (protocol == null) {
+      return;
+    }
     if (is(PAUSED) || is(READS_HELD) || hasHeld()) {
       ByteBuffer copy;
       try {
@@ -199,7 +227,7 @@ final class Connection implements Transport, SocketEvents {
     Loop on = loop;
     ByteBuffer outer =
         on.lentView; // restored after: reads never nest today, but nothing relies on it
-    on.lentView = data;
+    on.lentView = lent ? data : null;
     try {
       deliver(data);
     } finally {
@@ -216,6 +244,17 @@ final class Connection implements Transport, SocketEvents {
 
   @Override
   public void peerHalfClosed() {
+    if (state != OPEN) {
+      return;
+    }
+    if (socket instanceof TlsLayer tls) {
+      tls.peerHalfClosed();
+      return;
+    }
+    readSideClosed();
+  }
+
+  private void readSideClosed() {
     if (state != OPEN) {
       return;
     }
@@ -250,6 +289,10 @@ final class Connection implements Transport, SocketEvents {
   public void closed() {
     boolean wasOpen = state != CONNECTING;
     state = CLOSED;
+    if (socket instanceof TlsLayer tls) {
+      tls.closed();
+      tlsDone(null, why(), null);
+    }
     dropHeld();
     set(READS_HELD, false);
     origin.reactor().budget().release(this);
@@ -259,19 +302,24 @@ final class Connection implements Transport, SocketEvents {
           .reactor()
           .connectionClosed(this, loop, origin.connected() == null ? null : origin.factory());
     }
-    ConnectionClosed why =
-        reason() != null ? reason() : new ConnectionDone("connection closed cleanly");
+    ConnectionClosed why = why();
     if (origin.connected() != null && !origin.connected().called()) {
       origin
           .connected()
           .errback(
-              new ConnectError(
-                  "connection closed before it was established: " + why.getMessage(), why));
+              why.getCause() instanceof TlsHandshakeError handshake
+                  ? handshake
+                  : new ConnectError(
+                      "connection closed before it was established: " + why.getMessage(), why));
     }
     if (protocol != null && wasOpen) {
       Protocol lost = protocol;
       Contained.run(() -> lost.connectionLost(why), this, "connectionLost");
     }
+  }
+
+  private ConnectionClosed why() {
+    return reason() != null ? reason() : new ConnectionDone("connection closed cleanly");
   }
 
   @Override
@@ -337,6 +385,7 @@ final class Connection implements Transport, SocketEvents {
     if (!is(READS_HELD)
         && !is(IN_WRITE)
         && !is(IN_READ_BURST)
+        && !is(WRITE_SHUTDOWN) // no more output: a socket shut for writing counts as not writable
         && state == OPEN
         && producer == null
         && origin.reactor().options().readsFollowWrites()
@@ -382,6 +431,116 @@ final class Connection implements Transport, SocketEvents {
   private void fail(Throwable error, String callback) {
     LOG.log(Level.WARNING, this + ": " + callback + " threw; aborting this connection", error);
     abort(new ConnectionLost(callback + " threw " + error, error));
+  }
+
+  // ---------------------------------------------------------------- TLS (from the TlsLayer)
+
+  /** The TLS layer decrypted {@code plain}: it is the layer's buffer, lent for this call. */
+  void tlsReceived(ByteBuffer plain) {
+    if (state != CLOSED) {
+      receivedPlain(plain, false);
+    }
+  }
+
+  /** The handshake is done: the protocol is built now (or, after startTLS, told). */
+  void tlsEstablished(TlsInfo info) {
+    if (protocol == null) {
+      if (state == OPEN) {
+        startProtocol();
+      }
+      return;
+    }
+    tlsDone(info, null, null);
+  }
+
+  /** The handshake failed, or an established session broke; the layer sent its alert. */
+  void tlsFailed(TlsHandshakeError error, boolean wasEstablished, boolean server) {
+    if (server && !wasEstablished) {
+      HandshakeFailures.serverFailed(error);
+    } else {
+      LOG.log(Level.DEBUG, "{0}: {1}", this, error.getMessage());
+    }
+    if (reason() == null) {
+      reason(new ConnectionLost(error.getMessage(), error));
+    }
+    tlsDone(null, null, error);
+    if (state == OPEN || state == CLOSING) {
+      state = CLOSING;
+      dropHeld();
+      socket.closeAfterWrites();
+    }
+  }
+
+  /** The peer ended its TLS output: with close_notify ({@code clean}), or with a bare FIN. */
+  void tlsPeerClosed(boolean clean) {
+    if (!clean && reason() == null && state == OPEN) {
+      reason(
+          new ConnectionLost(
+              "the peer closed the TLS connection without close_notify (what it sent last may be"
+                  + " truncated)",
+              null));
+    }
+    readSideClosed();
+  }
+
+  /** Aborts for a TLS protocol violation, such as a renegotiation. */
+  void tlsAbort(String why) {
+    LOG.log(Level.DEBUG, "{0}: {1}", this, why);
+    abort(new ConnectionLost(why, null));
+  }
+
+  /**
+   * Fires startTLS's Deferred, if it waits: with {@code info}, else with why the handshake ended.
+   */
+  private void tlsDone(TlsInfo info, ConnectionClosed closed, TlsHandshakeError error) {
+    if (aside == null || aside.tlsStarted == null) {
+      return;
+    }
+    Deferred<TlsInfo> started = aside.tlsStarted;
+    aside.tlsStarted = null;
+    if (info != null) {
+      started.callback(info);
+    } else if (error != null) {
+      started.errback(error);
+    } else {
+      started.errback(
+          closed != null && closed.getCause() instanceof TlsHandshakeError handshake
+              ? handshake
+              : new TlsHandshakeError(
+                  TlsHandshakeError.Reason.CLOSED,
+                  "the connection closed during the TLS handshake"
+                      + (closed == null ? "" : ": " + closed.getMessage()),
+                  closed));
+    }
+  }
+
+  @Override
+  public Deferred<TlsInfo> startTLS(TlsOptions options, ByteBuffer alreadyReceived) {
+    requireLoopThread();
+    Objects.requireNonNull(options, "options");
+    if (state != OPEN) {
+      throw new IllegalStateException("startTLS: the connection is " + STATE_NAMES[state]);
+    }
+    if (socket instanceof TlsLayer) {
+      throw new IllegalStateException("startTLS: the connection speaks TLS already");
+    }
+    ByteBuffer already = null;
+    if (alreadyReceived != null && alreadyReceived.hasRemaining()) {
+      already = ByteBuffer.allocate(alreadyReceived.remaining());
+      already.put(alreadyReceived).flip(); // the caller's buffer may be a lent view
+    }
+    flushIfPending(); // what was written before goes out in plaintext, before the handshake
+    Deferred<TlsInfo> done = new Deferred<>();
+    aside().tlsStarted = done;
+    TlsLayer tls = new TlsLayer(socket, options, null, this, loop);
+    socket = tls;
+    tls.start(already);
+    return done;
+  }
+
+  @Override
+  public TlsInfo tls() {
+    return socket instanceof TlsLayer tls ? tls.info() : null;
   }
 
   // ---------------------------------------------------------------- Transport
@@ -591,6 +750,7 @@ final class Connection implements Transport, SocketEvents {
     set(WRITE_SHUTDOWN, true);
     set(FLUSH_PENDING, false);
     socket.shutdownOutputAfterWrites();
+    releaseReads(); // nothing more is written, so nothing backs up: the peer's end must be read
   }
 
   @Override

@@ -21,6 +21,8 @@ import io.torsion.spi.Acceptor;
 import io.torsion.spi.Network;
 import io.torsion.spi.Poller;
 import io.torsion.spi.SocketEvents;
+import io.torsion.tls.TlsClientOptions;
+import io.torsion.tls.TlsServerOptions;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -28,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -557,10 +560,44 @@ public final class DefaultReactor implements Reactor {
   @Override
   public ListeningPort listenTCP(int port, String host, Factory<?> factory)
       throws CannotListenError {
+    return listen(port, host, factory, null);
+  }
+
+  @Override
+  public ListeningPort listenSSL(int port, String host, Factory<?> factory, TlsServerOptions tls)
+      throws CannotListenError {
+    Objects.requireNonNull(tls, "tls");
+    ListeningPort listening = listen(port, host, factory, tls);
+    if (tls.watchInterval() != null) {
+      watchCertificates(listening, tls, tls.newestFileTime());
+    }
+    return listening;
+  }
+
+  /** Checks the certificate files of a TLS port now and then, off the reactor thread. */
+  private void watchCertificates(ListeningPort listening, TlsServerOptions tls, Instant seen) {
+    callLater(
+        tls.watchInterval(),
+        () -> {
+          if (!ports.contains(listening)) {
+            return;
+          }
+          deferToThread(() -> tls.reloadIfChanged(seen))
+              .addCallback(
+                  newest -> {
+                    watchCertificates(listening, tls, newest == null ? seen : newest);
+                    return null;
+                  });
+        });
+  }
+
+  private ListeningPort listen(int port, String host, Factory<?> factory, TlsServerOptions tls)
+      throws CannotListenError {
     checkPort(port);
     Objects.requireNonNull(factory, "factory");
-    claimMainThread("listenTCP");
-    requireNotStopping("listenTCP");
+    String method = tls == null ? "listenTCP" : "listenSSL";
+    claimMainThread(method);
+    requireNotStopping(method);
     String where = (host == null ? "*" : host) + ":" + port;
     InetSocketAddress address;
     try {
@@ -571,7 +608,7 @@ public final class DefaultReactor implements Reactor {
     } catch (UnknownHostException e) {
       throw new CannotListenError("cannot listen on " + where + ": unknown host " + host, e);
     }
-    Origin origin = new Origin(this, factory, null);
+    Origin origin = new Origin(this, factory, null, tls, null);
     Acceptor acceptor =
         new Acceptor() {
           @Override
@@ -638,8 +675,25 @@ public final class DefaultReactor implements Reactor {
   }
 
   @Override
+  public <P extends Protocol> Deferred<P> connectSSL(
+      String host, int port, Factory<P> factory, TlsClientOptions tls) {
+    return connectSSL(host, port, factory, tls, options.connectTimeout());
+  }
+
+  @Override
+  public <P extends Protocol> Deferred<P> connectSSL(
+      String host, int port, Factory<P> factory, TlsClientOptions tls, Duration timeout) {
+    return connect(host, port, factory, timeout, Objects.requireNonNull(tls, "tls"));
+  }
+
+  @Override
   public <P extends Protocol> Deferred<P> connectTCP(
       String host, int port, Factory<P> factory, Duration timeout) {
+    return connect(host, port, factory, timeout, null);
+  }
+
+  private <P extends Protocol> Deferred<P> connect(
+      String host, int port, Factory<P> factory, Duration timeout, TlsClientOptions tls) {
     Objects.requireNonNull(host, "host");
     checkPort(port);
     Objects.requireNonNull(factory, "factory");
@@ -648,8 +702,9 @@ public final class DefaultReactor implements Reactor {
       throw new IllegalArgumentException("connect timeout must be positive: " + timeout);
     }
     // The connection lives on the caller's loop, so that the Deferred fires on the caller's thread.
-    Loop loop = claimThread("connectTCP");
-    requireNotStopping("connectTCP");
+    String method = tls == null ? "connectTCP" : "connectSSL";
+    Loop loop = claimThread(method);
+    requireNotStopping(method);
     Deferred<P> connected = new Deferred<>();
     String destination = host + ":" + port;
     acquireFactory(factory);
@@ -662,7 +717,14 @@ public final class DefaultReactor implements Reactor {
         return connected;
       }
       startConnect(
-          loop, new InetSocketAddress(address, port), destination, factory, timeout, connected);
+          loop,
+          new InetSocketAddress(address, port),
+          destination,
+          factory,
+          timeout,
+          connected,
+          tls,
+          host);
     } else {
       // Name lookups block: never on a reactor thread.
       RESOLVER.execute(
@@ -690,7 +752,9 @@ public final class DefaultReactor implements Reactor {
                         destination,
                         factory,
                         timeout,
-                        connected));
+                        connected,
+                        tls,
+                        host));
           });
     }
     return connected;
@@ -702,7 +766,9 @@ public final class DefaultReactor implements Reactor {
       String destination,
       Factory<P> factory,
       Duration timeout,
-      Deferred<P> connected) {
+      Deferred<P> connected,
+      TlsClientOptions tls,
+      String host) {
     if (state == State.STOPPING || state == State.STOPPED) {
       connectFailed(
           connected, factory, new ConnectionAborted("the reactor is shutting down", null));
@@ -710,7 +776,7 @@ public final class DefaultReactor implements Reactor {
     }
     @SuppressWarnings("unchecked") // the connection fires it with the protocol the factory builds
     Deferred<Protocol> client = (Deferred<Protocol>) connected;
-    Connection connection = new Connection(new Origin(this, factory, client));
+    Connection connection = new Connection(new Origin(this, factory, client, tls, host));
     try {
       network.connect(loop.poller(), address, destination, timeout, connection);
     } catch (RuntimeException e) {

@@ -29,6 +29,12 @@ final class Loop {
   // The buffer a connection of this loop is lending to its protocol now (reads are handled one at
   // a time per loop), kept here rather than in every connection.
   ByteBuffer lentView;
+  // The buffers TLS decrypts into and encrypts from, shared by this loop's TLS connections (one
+  // works at a time; the flags say when one is in use, so that a nested use takes its own).
+  private ByteBuffer tlsPlain;
+  private ByteBuffer tlsCipher;
+  boolean tlsPlainInUse;
+  boolean tlsCipherInUse;
   private Connection firstConnection; // a list threaded through the connections themselves
   private int connectionCount;
   private volatile Thread owner;
@@ -52,6 +58,31 @@ final class Loop {
   void wakeup() {
     poller.wakeup();
   }
+
+  /** Returns the loop's buffer for decrypted bytes, cleared, of at least twice {@code least}. */
+  ByteBuffer tlsPlain(int least) {
+    if (tlsPlain == null || tlsPlain.capacity() < 2 * least) {
+      tlsPlain = ByteBuffer.allocate(Math.max(2 * least, TLS_BUFFER));
+    }
+    return tlsPlain.clear();
+  }
+
+  /** Returns the loop's buffer for records, cleared, of at least four times {@code least}. */
+  ByteBuffer tlsCipher(int least) {
+    if (tlsCipher == null || tlsCipher.capacity() < 4 * least) {
+      tlsCipher = ByteBuffer.allocate(Math.max(4 * least, TLS_BUFFER));
+    }
+    return tlsCipher.clear();
+  }
+
+  /** Keeps {@code grown} as the loop's buffer for records, if the engine needed a larger one. */
+  void keepTlsCipher(ByteBuffer grown) {
+    if (grown.capacity() > tlsCipher.capacity()) {
+      tlsCipher = grown;
+    }
+  }
+
+  private static final int TLS_BUFFER = 64 * 1024;
 
   Poller poller() {
     return poller;

@@ -5,6 +5,7 @@ import io.torsion.Factory;
 import io.torsion.ReactorTime;
 import io.torsion.protocols.line.LineOptions;
 import io.torsion.protocols.line.LineReceiver;
+import io.torsion.tls.TlsServerOptions;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,11 +15,12 @@ import java.util.function.BiConsumer;
 
 /**
  * The demo's line-based command protocol, for remote command-line clients ({@code nc}, telnet):
- * {@code HELP}, {@code ECHO <text>}, {@code TIME}, {@code STATS}, {@code QUIT}, and the shared
- * {@link Board}: {@code GET <key>}, {@code SET <key> <value>}, {@code WATCH} (every change is
- * pushed as {@code UPDATE <key> <value>}, including those made over HTTP), {@code UNWATCH}. Unknown
- * commands get an error line and the connection stays open. The argument is everything after the
- * first space, byte for byte; a line ends with LF or CRLF.
+ * {@code HELP}, {@code ECHO <text>}, {@code TIME}, {@code STATS}, {@code QUIT}, {@code STARTTLS}
+ * when the demo has a certificate (the rest of the session is TLS), and the shared {@link Board}:
+ * {@code GET <key>}, {@code SET <key> <value>}, {@code WATCH} (every change is pushed as {@code
+ * UPDATE <key> <value>}, including those made over HTTP), {@code UNWATCH}. Unknown commands get an
+ * error line and the connection stays open. The argument is everything after the first space, byte
+ * for byte; a line ends with LF or CRLF.
  *
  * <pre>
  * $ nc 127.0.0.1 8001
@@ -50,14 +52,20 @@ final class CommandProtocol extends LineReceiver {
     private final ReactorTime time;
     private final Clock wallClock;
     private final Board board;
+    private final TlsServerOptions tls; // STARTTLS upgrades with it; null: no STARTTLS
     private final long startedNanos;
     private int connected;
     private long commands;
 
     Server(ReactorTime time, Clock wallClock, Board board) {
+      this(time, wallClock, board, null);
+    }
+
+    Server(ReactorTime time, Clock wallClock, Board board, TlsServerOptions tls) {
       this.time = time;
       this.wallClock = wallClock;
       this.board = board;
+      this.tls = tls;
       this.startedNanos = time.nanoTime();
     }
 
@@ -70,7 +78,11 @@ final class CommandProtocol extends LineReceiver {
   @Override
   public void connectionMade() {
     server.connected++;
-    sendLine("WELCOME to the Torsion demo. " + HELP);
+    sendLine("WELCOME to the Torsion demo. " + help());
+  }
+
+  private String help() {
+    return server.tls == null ? HELP : HELP + ", STARTTLS";
   }
 
   @Override
@@ -82,7 +94,8 @@ final class CommandProtocol extends LineReceiver {
     String command = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
     String argument = space < 0 ? "" : line.substring(space + 1);
     switch (command) {
-      case "HELP" -> sendLine(HELP);
+      case "HELP" -> sendLine(help());
+      case "STARTTLS" -> startTls();
       case "ECHO" -> sendLine(argument);
       case "TIME" -> sendLine(Instant.now(server.wallClock).toString());
       case "STATS" ->
@@ -125,8 +138,23 @@ final class CommandProtocol extends LineReceiver {
         sendLine("BYE");
         transport().loseConnection();
       }
-      case "" -> sendLine("ERROR empty command; " + HELP);
-      default -> sendLine("ERROR unknown command " + command + "; " + HELP);
+      case "" -> sendLine("ERROR empty command; " + help());
+      default -> sendLine("ERROR unknown command " + command + "; " + help());
+    }
+  }
+
+  /**
+   * STARTTLS: one line of answer in plaintext, then the TLS handshake on this connection (the
+   * client's first TLS bytes may already be buffered after the command), then the same commands.
+   */
+  private void startTls() {
+    if (server.tls == null) {
+      sendLine("ERROR STARTTLS needs a certificate: start the demo with --https-port or --cert");
+    } else if (transport().tls() != null) {
+      sendLine("ERROR this connection speaks TLS already");
+    } else {
+      sendLine("OK begin TLS");
+      transport().startTLS(server.tls, clearLineBuffer());
     }
   }
 

@@ -10,16 +10,27 @@ import io.torsion.protocols.echo.Echo;
 import io.torsion.protocols.http.HttpServer;
 import io.torsion.protocols.policies.ConnectionLimits;
 import io.torsion.protocols.policies.IdleTimeout;
+import io.torsion.tls.Identity;
+import io.torsion.tls.SelfSignedCertificate;
+import io.torsion.tls.TlsServerOptions;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The Torsion demo: one reactor serving echo on {@code --echo-port}, a line-based command protocol
  * ({@link CommandProtocol}) on {@code --line-port} and HTTP ({@link DemoHttp}) on {@code
- * --http-port}. Prints one line that scripts can read, e.g. {@code torsion-demo: reactor=epoll
- * chosen=auto echo=127.0.0.1:8000 line=127.0.0.1:8001 http=127.0.0.1:8080}, and the reactor's full
- * selection report below it; stops cleanly on SIGINT or SIGTERM.
+ * --http-port}, and with {@code --https-port} the same HTTP over TLS. Prints one line that scripts
+ * can read, e.g. {@code torsion-demo: reactor=epoll chosen=auto echo=127.0.0.1:8000
+ * line=127.0.0.1:8001 http=127.0.0.1:8080 https=127.0.0.1:8443}, and the reactor's full selection
+ * report below it; stops cleanly on SIGINT or SIGTERM.
  *
  * <pre>
  * java -jar examples/target/torsion-demo.jar [--host 127.0.0.1] [--echo-port 8000]
@@ -47,6 +58,11 @@ public final class Demo {
           "  --max-per-peer N   connections at once from one address on each of those ports (default 2500)",
           "  --socket-buffer B  kernel receive and send buffer of each connection, bytes (default 131072;",
           "                     0: the OS default, which grows to MiBs per connection)",
+          "  --https-port PORT  also serve the HTTP routes over TLS on PORT (0 picks a free port), with",
+          "                     http/1.1 offered over ALPN; the line port then accepts STARTTLS",
+          "  --cert FILE        the HTTPS certificate chain, PEM (with --key); without it a self-signed",
+          "                     certificate for localhost, 127.0.0.1 and ::1 is made at start",
+          "  --key FILE         the certificate's private key, PEM (PKCS#8, or PKCS#1 RSA)",
           "  --help             print this help and exit",
           "",
           "Every port pauses reading from a peer that does not read its replies (reads follow writes);",
@@ -59,14 +75,21 @@ public final class Demo {
   private final ListeningPort echo;
   private final ListeningPort line;
   private final ListeningPort http;
+  private final ListeningPort https; // null without --https-port
   private final String host;
 
   private Demo(
-      Reactor reactor, ListeningPort echo, ListeningPort line, ListeningPort http, String host) {
+      Reactor reactor,
+      ListeningPort echo,
+      ListeningPort line,
+      ListeningPort http,
+      ListeningPort https,
+      String host) {
     this.reactor = reactor;
     this.echo = echo;
     this.line = line;
     this.http = http;
+    this.https = https;
     this.host = host;
   }
 
@@ -80,7 +103,13 @@ public final class Demo {
       int maxConnections,
       int maxPerPeer,
       int socketBuffer,
+      int httpsPort,
+      Path cert,
+      Path key,
       boolean help) {
+    /** No --https-port. */
+    static final int NO_HTTPS = -1;
+
     static final int DEFAULT_SOCKET_BUFFER = 128 * 1024;
     static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
     static final int DEFAULT_MAX_CONNECTIONS = 5000;
@@ -95,6 +124,9 @@ public final class Demo {
       int maxConnections = DEFAULT_MAX_CONNECTIONS;
       int maxPerPeer = DEFAULT_MAX_PER_PEER;
       int socketBuffer = DEFAULT_SOCKET_BUFFER;
+      int httpsPort = NO_HTTPS;
+      Path cert = null;
+      Path key = null;
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -110,11 +142,33 @@ public final class Demo {
               maxPerPeer = count(value(args, i + 1, "--max-per-peer"), args[i++], 1);
           case "--socket-buffer" ->
               socketBuffer = count(value(args, i + 1, "--socket-buffer"), args[i++], 0);
+          case "--https-port" -> httpsPort = port(value(args, i + 1, "--https-port"), args[i++]);
+          case "--cert" -> cert = Path.of(value(args, ++i, "--cert"));
+          case "--key" -> key = Path.of(value(args, ++i, "--key"));
           default -> throw new IllegalArgumentException("unknown option: " + args[i]);
         }
       }
+      if ((cert == null) != (key == null)) {
+        throw new IllegalArgumentException("--cert and --key go together");
+      }
       return new Options(
-          host, echoPort, linePort, httpPort, idle, maxConnections, maxPerPeer, socketBuffer, help);
+          host,
+          echoPort,
+          linePort,
+          httpPort,
+          idle,
+          maxConnections,
+          maxPerPeer,
+          socketBuffer,
+          httpsPort,
+          cert,
+          key,
+          help);
+    }
+
+    /** Returns true when the demo has a certificate: HTTPS, and STARTTLS on the line port. */
+    boolean tls() {
+      return httpsPort != NO_HTTPS || cert != null;
     }
 
     private static int count(String text, String option, int least) {
@@ -163,8 +217,44 @@ public final class Demo {
     }
   }
 
+  /**
+   * Returns the demo's TLS options: from --cert and --key, or a self-signed certificate made now,
+   * written to a new temporary directory that {@code notices} names.
+   */
+  static TlsServerOptions tls(Options options, List<String> notices) throws IOException {
+    Identity identity;
+    if (options.cert() != null) {
+      identity = Identity.fromPem(options.cert(), options.key());
+    } else {
+      Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
+      if (!options.host().equals("0.0.0.0") && !options.host().equals("::")) {
+        names.add(options.host());
+      }
+      SelfSignedCertificate made = SelfSignedCertificate.generate(names.toArray(new String[0]));
+      Path dir = Files.createTempDirectory("torsion-demo-tls");
+      Path cert = dir.resolve("cert.pem");
+      made.writePem(cert, dir.resolve("key.pem"));
+      notices.add(
+          "torsion-demo: no --cert given: made a self-signed certificate for "
+              + String.join(", ", names)
+              + " at "
+              + cert
+              + " (trust it: curl --cacert "
+              + cert
+              + " https://...)");
+      identity = made.identity();
+    }
+    return TlsServerOptions.builder(identity).applicationProtocols("http/1.1").build();
+  }
+
   /** Creates the reactor and binds every port; the reactor is set up on the calling thread. */
-  static Demo start(Options options) throws CannotListenError {
+  static Demo start(Options options) throws CannotListenError, IOException {
+    return start(options, new ArrayList<>());
+  }
+
+  /** Starts as {@link #start(Options)}, adding what the user should know to {@code notices}. */
+  static Demo start(Options options, List<String> notices) throws CannotListenError, IOException {
+    TlsServerOptions tls = options.tls() ? tls(options, notices) : null;
     Reactor reactor =
         Reactor.create(
             ReactorOptions.builder()
@@ -183,14 +273,15 @@ public final class Demo {
               options.host(),
               options.guarded(
                   reactor,
-                  new CommandProtocol.Server(reactor, Clock.systemUTC(), board),
+                  new CommandProtocol.Server(reactor, Clock.systemUTC(), board, tls),
                   "ERROR too many connections\r\n"));
-      ListeningPort http =
-          reactor.listenTCP(
-              options.httpPort(),
-              options.host(),
-              HttpServer.create(reactor, DemoHttp.router(reactor, board)));
-      return new Demo(reactor, echo, line, http, options.host());
+      HttpServer web = HttpServer.create(reactor, DemoHttp.router(reactor, board));
+      ListeningPort http = reactor.listenTCP(options.httpPort(), options.host(), web);
+      ListeningPort https =
+          options.httpsPort() == Options.NO_HTTPS
+              ? null
+              : reactor.listenSSL(options.httpsPort(), options.host(), web, tls);
+      return new Demo(reactor, echo, line, http, https, options.host());
     } catch (CannotListenError | RuntimeException e) {
       reactor.stop();
       throw e;
@@ -206,7 +297,8 @@ public final class Demo {
         + " line="
         + address(line)
         + " http="
-        + address(http);
+        + address(http)
+        + (https == null ? "" : " https=" + address(https));
   }
 
   private String address(ListeningPort port) {
@@ -237,13 +329,15 @@ public final class Demo {
       return 0;
     }
     Demo demo;
+    List<String> notices = new ArrayList<>();
     try {
-      demo = start(options);
-    } catch (CannotListenError | ReactorUnavailableException e) {
+      demo = start(options, notices);
+    } catch (CannotListenError | ReactorUnavailableException | IOException e) {
       err.println("torsion-demo: " + e.getMessage());
       return 1;
     }
     out.println(demo.banner());
+    notices.forEach(out::println);
     out.flush();
     demo.reactor
         .run(); // SIGINT and SIGTERM stop it: in-flight work finishes within the grace period

@@ -4,6 +4,7 @@ import io.torsion.ConnectError;
 import io.torsion.ConnectionAborted;
 import io.torsion.ConnectionClosed;
 import io.torsion.ConnectionDone;
+import io.torsion.Deferred;
 import io.torsion.DrainableProtocol;
 import io.torsion.Factory;
 import io.torsion.HalfCloseableProtocol;
@@ -15,6 +16,8 @@ import io.torsion.Transport;
 import io.torsion.spi.Poller;
 import io.torsion.spi.Socket;
 import io.torsion.spi.SocketEvents;
+import io.torsion.tls.TlsInfo;
+import io.torsion.tls.TlsOptions;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -277,6 +280,18 @@ public final class StringTransport implements Transport {
     protocol = next;
     real().switchProtocol(new Forwarder(next), unconsumed);
     pump();
+  }
+
+  @Override
+  public Deferred<TlsInfo> startTLS(TlsOptions options, ByteBuffer alreadyReceived) {
+    Deferred<TlsInfo> started = real().startTLS(options, alreadyReceived);
+    pump();
+    return started;
+  }
+
+  @Override
+  public TlsInfo tls() {
+    return real().tls();
   }
 
   /** Returns true once closing has begun: asked by the protocol, or after the peer closed. */

@@ -5,12 +5,17 @@ import static io.torsion.testing.kit.Kit.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.torsion.ConnectionClosed;
+import io.torsion.ConnectionDone;
 import io.torsion.ConnectionRefusedError;
 import io.torsion.DNSLookupError;
 import io.torsion.Factory;
+import io.torsion.Protocol;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -39,6 +44,45 @@ public interface ConnectingConformance extends KitContext {
         assertThat(accepted.readUtf8(4)).isEqualTo("ping");
       }
     }
+  }
+
+  @Test
+  default void aClientThatHalfClosesGetsTheAnswerAndThenSeesTheServerClose() throws Exception {
+    CompletableFuture<ConnectionClosed> serverLost = new CompletableFuture<>();
+    int port = listen(Factory.of(() -> new TlsConformance.HalfCloser(serverLost)));
+    CompletableFuture<ConnectionClosed> clientLost = new CompletableFuture<>();
+    StringBuilder answer = new StringBuilder();
+    await(
+        outcome(
+            () ->
+                reactor()
+                    .connectTCP(
+                        "127.0.0.1",
+                        port,
+                        Factory.of(
+                            () ->
+                                new Protocol() {
+                                  @Override
+                                  public void connectionMade() {
+                                    transport().write("question");
+                                    transport().loseWriteConnection();
+                                  }
+
+                                  @Override
+                                  public void dataReceived(ByteBuffer data) {
+                                    answer.append(StandardCharsets.UTF_8.decode(data));
+                                  }
+
+                                  @Override
+                                  public void connectionLost(ConnectionClosed reason) {
+                                    clientLost.complete(reason);
+                                  }
+                                }))));
+    assertThat(await(clientLost))
+        .as("the client's end after its own half-close (reading went on)")
+        .isInstanceOf(ConnectionDone.class);
+    assertThat(answer.toString()).isEqualTo("answer to question");
+    assertThat(await(serverLost)).isInstanceOf(ConnectionDone.class);
   }
 
   @Test

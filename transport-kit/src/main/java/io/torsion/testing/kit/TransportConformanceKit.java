@@ -22,7 +22,8 @@ public abstract class TransportConformanceKit extends ConformanceBase
         WorkerPoolConformance,
         ChildProcessConformance,
         SeveralThreadsConformance,
-        StoppingConformance {
+        StoppingConformance,
+        TlsConformance {
   /** For subclasses: one per transport under test. */
   protected TransportConformanceKit() {}
 }

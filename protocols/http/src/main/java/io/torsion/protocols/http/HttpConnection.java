@@ -247,6 +247,7 @@ final class HttpConnection extends Protocol
   }
 
   private Exchange dispatch(HttpRequest request, RequestBodyStream body) {
+    request.connection(transport());
     Exchange exchange = new Exchange(request);
     exchange.body = body;
     exchanges.add(exchange);

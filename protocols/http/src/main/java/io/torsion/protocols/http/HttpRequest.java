@@ -1,5 +1,8 @@
 package io.torsion.protocols.http;
 
+import io.torsion.Transport;
+import io.torsion.tls.TlsInfo;
+import java.net.SocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -20,6 +23,7 @@ public final class HttpRequest {
   private HttpHeaders trailers;
   private RequestBody stream;
   private Boolean keepAlive;
+  private Transport connection; // set when dispatched; null for a request made by hand
 
   /**
    * Creates a whole request, its body already here.
@@ -60,6 +64,31 @@ public final class HttpRequest {
 
   void streamBody(RequestBody bodyStream) {
     this.stream = bodyStream;
+  }
+
+  void connection(Transport transport) {
+    this.connection = transport;
+  }
+
+  /**
+   * Returns the address of the client this request came from (the peer of its connection), or null
+   * for a request not received from a connection.
+   */
+  public SocketAddress peer() {
+    return connection == null ? null : connection.getPeer();
+  }
+
+  /**
+   * Returns the TLS facts of the connection this request came over (version, cipher, SNI name, ALPN
+   * protocol, the client's certificates), or null when it came in plaintext.
+   */
+  public TlsInfo tls() {
+    return connection == null ? null : connection.tls();
+  }
+
+  /** Returns true when the request came over TLS ({@code https}). */
+  public boolean isSecure() {
+    return tls() != null;
   }
 
   /** Returns the method token, e.g. {@code GET}. */

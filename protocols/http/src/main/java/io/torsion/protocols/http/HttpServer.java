@@ -18,6 +18,17 @@ import java.util.Objects;
  * reactor.listenTCP(8080, HttpServer.create(reactor, router));
  * }</pre>
  *
+ * <p>HTTPS is the same factory on a TLS port; offer {@code http/1.1} with ALPN, and a plain-HTTP
+ * request to the port is answered with a 400 that says so:
+ *
+ * <pre>{@code
+ * TlsServerOptions tls =
+ *     TlsServerOptions.builder(Identity.fromPem(chain, key)).applicationProtocols("http/1.1").build();
+ * reactor.listenSSL(8443, null, HttpServer.create(reactor, router), tls);
+ * }</pre>
+ *
+ * A handler reads {@link HttpRequest#peer()} and {@link HttpRequest#tls()} for who asked and how.
+ *
  * <p>Keep-alive (HTTP/1.1 by default, HTTP/1.0 with {@code Connection: keep-alive}), pipelining
  * with responses in request order, {@code Content-Length} and chunked request bodies, {@code HEAD},
  * {@code Expect: 100-continue}, a cached {@code Date} field. Bodies arrive whole up to {@link

@@ -1,12 +1,15 @@
 package io.torsion.protocols.policies;
 
 import io.torsion.ConnectionClosed;
+import io.torsion.Deferred;
 import io.torsion.DrainableProtocol;
 import io.torsion.HalfCloseableProtocol;
 import io.torsion.Protocol;
 import io.torsion.PullProducer;
 import io.torsion.PushProducer;
 import io.torsion.Transport;
+import io.torsion.tls.TlsInfo;
+import io.torsion.tls.TlsOptions;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -130,6 +133,16 @@ public class ProtocolWrapper extends Protocol
   @Override
   public boolean disconnecting() {
     return transport().disconnecting();
+  }
+
+  @Override
+  public Deferred<TlsInfo> startTLS(TlsOptions options, ByteBuffer alreadyReceived) {
+    return transport().startTLS(options, alreadyReceived);
+  }
+
+  @Override
+  public TlsInfo tls() {
+    return transport().tls();
   }
 
   @Override

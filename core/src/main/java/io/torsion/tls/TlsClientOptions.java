@@ -1,0 +1,331 @@
+package io.torsion.tls;
+
+import java.lang.System.Logger.Level;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * How a client speaks TLS: whom it trusts (the JDK's certificate authorities by default), the name
+ * it verifies and sends with SNI (the host it connects to, by default), the ALPN protocols it
+ * offers and its own certificate, if any. Immutable.
+ *
+ * <p>A client verifies the server's certificate chain <em>and</em> its host name by default, as it
+ * must; turning either off is explicit ({@link Builder#hostnameVerification}, {@link
+ * Builder#insecureTrustAnyCertificate}) and logged at WARNING when the options are built.
+ *
+ * <pre>{@code
+ * reactor.connectSSL("example.com", 443, factory, TlsClientOptions.defaults());
+ * TlsClientOptions internal =
+ *     TlsClientOptions.builder()
+ *         .trust(TrustRoots.fromPem(Path.of("internal-ca.pem")))
+ *         .identity(Identity.fromPem(clientChain, clientKey))   // mutual TLS
+ *         .applicationProtocols("http/1.1")
+ *         .build();
+ * }</pre>
+ *
+ * <table class="striped">
+ *   <caption>Options and their defaults</caption>
+ *   <thead><tr><th>option</th><th>default</th><th>meaning</th></tr></thead>
+ *   <tbody>
+ *     <tr><td>{@link #trust()}</td><td>the JDK's default</td><td>who signs servers</td></tr>
+ *     <tr><td>{@link #hostnameVerification()}</td><td>true</td>
+ *         <td>the certificate must name the host connected to (or {@link #serverName()})</td></tr>
+ *     <tr><td>{@link #serverName()}</td><td>the host connected to</td>
+ *         <td>the name verified and sent with SNI (not sent for an IP address)</td></tr>
+ *     <tr><td>{@link #applicationProtocols()}</td><td>none</td><td>ALPN protocols offered</td></tr>
+ *     <tr><td>{@link #identity()}</td><td>none</td><td>the client certificate, for mutual TLS</td></tr>
+ *     <tr><td>{@link #protocols()}</td><td>TLSv1.3, TLSv1.2</td><td>versions enabled</td></tr>
+ *     <tr><td>{@link #handshakeTimeout()}</td>
+ *         <td>{@value TlsOptions#DEFAULT_HANDSHAKE_TIMEOUT_SECONDS} s</td>
+ *         <td>a handshake not finished by then fails the connection</td></tr>
+ *   </tbody>
+ * </table>
+ */
+public final class TlsClientOptions implements TlsOptions {
+  private static final System.Logger LOG = System.getLogger(TlsClientOptions.class.getName());
+  private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
+  private static final TlsClientOptions DEFAULTS = builder().build();
+
+  private final SSLContext context;
+  private final TrustRoots trust;
+  private final boolean hostnameVerification;
+  private final boolean trustAnything;
+  private final String serverName;
+  private final List<String> applicationProtocols;
+  private final Identity identity;
+  private final List<String> protocols;
+  private final List<String> cipherSuites;
+  private final Duration handshakeTimeout;
+
+  private TlsClientOptions(Builder builder) {
+    this.trust = builder.trust;
+    this.hostnameVerification = builder.hostnameVerification && !builder.trustAnything;
+    this.trustAnything = builder.trustAnything;
+    this.serverName = builder.serverName;
+    this.applicationProtocols = List.copyOf(builder.applicationProtocols);
+    this.identity = builder.identity;
+    this.protocols = List.copyOf(builder.protocols);
+    this.cipherSuites = builder.cipherSuites == null ? null : List.copyOf(builder.cipherSuites);
+    this.handshakeTimeout = builder.handshakeTimeout;
+    if (trustAnything) {
+      LOG.log(
+          Level.WARNING,
+          "TLS client options that trust ANY certificate: any server, or anyone on the path, can"
+              + " pose as the one connected to; for development only");
+    } else if (!builder.hostnameVerification) {
+      LOG.log(
+          Level.WARNING,
+          "TLS client options without host name verification: any server with a trusted"
+              + " certificate can pose as the one connected to");
+    }
+    if (builder.context != null) {
+      this.context = builder.context;
+      return;
+    }
+    try {
+      SSLContext made = SSLContext.getInstance("TLS");
+      made.init(
+          identity == null ? null : new KeyManager[] {new KeyTable(identity, Map.of())},
+          new TrustManager[] {trustAnything ? new TrustAnything() : trust.trustManager()},
+          null);
+      this.context = made;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot make the TLS context: " + e, e);
+    }
+  }
+
+  /** Returns options that trust the JDK's certificate authorities and verify host names. */
+  public static TlsClientOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** Returns a builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder(null);
+  }
+
+  /**
+   * Returns a builder of options on a JDK {@code SSLContext} already set up with keys and trust;
+   * host name verification is still these options' (on by default).
+   */
+  public static Builder builder(SSLContext context) {
+    return new Builder(Objects.requireNonNull(context, "context"));
+  }
+
+  @Override
+  public SSLEngine newEngine(String peerHost, int peerPort) {
+    String name = serverName != null ? serverName : peerHost;
+    SSLEngine engine =
+        name == null ? context.createSSLEngine() : context.createSSLEngine(name, peerPort);
+    engine.setUseClientMode(true);
+    SSLParameters parameters = engine.getSSLParameters();
+    parameters.setProtocols(protocols.toArray(new String[0]));
+    if (cipherSuites != null) {
+      parameters.setCipherSuites(cipherSuites.toArray(new String[0]));
+    }
+    if (hostnameVerification) {
+      parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    }
+    if (name != null && !IP_LITERAL.matcher(name).matches()) {
+      parameters.setServerNames(List.of(new SNIHostName(name)));
+    }
+    if (!applicationProtocols.isEmpty()) {
+      parameters.setApplicationProtocols(applicationProtocols.toArray(new String[0]));
+    }
+    engine.setSSLParameters(parameters);
+    return engine;
+  }
+
+  @Override
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  @Override
+  public List<String> applicationProtocols() {
+    return applicationProtocols;
+  }
+
+  /** Returns whom this client trusts to sign servers' certificates. */
+  public TrustRoots trust() {
+    return trust;
+  }
+
+  /** Returns true when the server's certificate must name the host (on by default). */
+  public boolean hostnameVerification() {
+    return hostnameVerification;
+  }
+
+  /** Returns the name verified and sent with SNI, or null for the host connected to. */
+  public String serverName() {
+    return serverName;
+  }
+
+  /** Returns the client certificate sent when a server asks, or null. */
+  public Identity identity() {
+    return identity;
+  }
+
+  /** Returns the protocol versions enabled. */
+  public List<String> protocols() {
+    return protocols;
+  }
+
+  @Override
+  public String toString() {
+    return "TlsClientOptions[trust="
+        + (trustAnything ? "ANY CERTIFICATE" : trust)
+        + ", hostnameVerification="
+        + hostnameVerification
+        + (serverName == null ? "" : ", serverName=" + serverName)
+        + ", alpn="
+        + applicationProtocols
+        + (identity == null ? "" : ", identity=" + identity)
+        + "]";
+  }
+
+  /** Trusts every certificate: what {@link Builder#insecureTrustAnyCertificate} asks for. */
+  private static final class TrustAnything extends X509ExtendedTrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+
+  /** Builds {@link TlsClientOptions}. */
+  public static final class Builder {
+    private final SSLContext context;
+    private TrustRoots trust = TrustRoots.jdkDefault();
+    private boolean hostnameVerification = true;
+    private boolean trustAnything;
+    private String serverName;
+    private List<String> applicationProtocols = List.of();
+    private Identity identity;
+    private List<String> protocols = DEFAULT_PROTOCOLS;
+    private List<String> cipherSuites;
+    private Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
+
+    private Builder(SSLContext context) {
+      this.context = context;
+    }
+
+    /** Trusts these roots to sign servers' certificates (instead of the JDK's). */
+    public Builder trust(TrustRoots roots) {
+      requireOwnContext("trust");
+      trust = Objects.requireNonNull(roots, "roots");
+      return this;
+    }
+
+    /**
+     * Turns host name verification off ({@code false}) or back on: the chain is still verified, but
+     * any trusted certificate is accepted for any host. Logged at WARNING.
+     */
+    public Builder hostnameVerification(boolean verify) {
+      hostnameVerification = verify;
+      return this;
+    }
+
+    /**
+     * Accepts any certificate from any server: no verification at all. For development against a
+     * server whose certificate cannot be had; logged at WARNING.
+     */
+    public Builder insecureTrustAnyCertificate() {
+      requireOwnContext("insecureTrustAnyCertificate");
+      trustAnything = true;
+      return this;
+    }
+
+    /** Verifies and sends {@code name} (SNI) instead of the host connected to. */
+    public Builder serverName(String name) {
+      serverName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Offers these ALPN protocols, preferred first. */
+    public Builder applicationProtocols(String... names) {
+      List<String> list = new ArrayList<>();
+      for (String name : names) {
+        if (Objects.requireNonNull(name, "name").isEmpty() || name.length() > 255) {
+          throw new IllegalArgumentException("an ALPN protocol name has 1 to 255 bytes: " + name);
+        }
+        list.add(name);
+      }
+      applicationProtocols = list;
+      return this;
+    }
+
+    /** Sends {@code clientIdentity}'s certificate when a server asks for one (mutual TLS). */
+    public Builder identity(Identity clientIdentity) {
+      requireOwnContext("identity");
+      identity = Objects.requireNonNull(clientIdentity, "clientIdentity");
+      return this;
+    }
+
+    /** Enables exactly these protocol versions. */
+    public Builder protocols(String... versions) {
+      if (versions.length == 0) {
+        throw new IllegalArgumentException("at least one protocol version");
+      }
+      protocols = List.of(versions);
+      return this;
+    }
+
+    /** Enables exactly these cipher suites (standard names). */
+    public Builder cipherSuites(String... suites) {
+      cipherSuites = List.of(suites);
+      return this;
+    }
+
+    /** Fails a connection whose handshake has not finished after {@code timeout}. */
+    public Builder handshakeTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("handshake timeout must be positive: " + timeout);
+      }
+      handshakeTimeout = timeout;
+      return this;
+    }
+
+    private void requireOwnContext(String option) {
+      if (context != null) {
+        throw new IllegalStateException(option + " is the given SSLContext's business");
+      }
+    }
+
+    /** Returns the options. */
+    public TlsClientOptions build() {
+      return new TlsClientOptions(this);
+    }
+  }
+}
