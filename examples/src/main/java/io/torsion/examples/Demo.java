@@ -248,12 +248,12 @@ public final class Demo {
   }
 
   /** Creates the reactor and binds every port; the reactor is set up on the calling thread. */
-  static Demo start(Options options) throws CannotListenError, IOException {
+  static Demo start(Options options) throws IOException {
     return start(options, new ArrayList<>());
   }
 
   /** Starts as {@link #start(Options)}, adding what the user should know to {@code notices}. */
-  static Demo start(Options options, List<String> notices) throws CannotListenError, IOException {
+  static Demo start(Options options, List<String> notices) throws IOException {
     TlsServerOptions tls = options.tls() ? tls(options, notices) : null;
     Reactor reactor =
         Reactor.create(
@@ -332,7 +332,7 @@ public final class Demo {
     List<String> notices = new ArrayList<>();
     try {
       demo = start(options, notices);
-    } catch (CannotListenError | ReactorUnavailableException | IOException e) {
+    } catch (ReactorUnavailableException | IOException e) {
       err.println("torsion-demo: " + e.getMessage());
       return 1;
     }
