@@ -14,4 +14,5 @@ module io.torsion {
   exports io.torsion.tls;
 
   uses io.torsion.spi.ReactorProvider;
+  uses io.torsion.spi.TlsProvider;
 }

@@ -75,7 +75,9 @@ public interface Transport extends DataConsumer, PushProducer {
 
   /**
    * Half-closes the connection: sends the queued writes, then shuts down the write side (the peer
-   * reads end-of-stream) while reading continues.
+   * reads end-of-stream) while reading continues. Over TLS, close_notify goes first; on an engine
+   * that reads nothing after its own close_notify (OpenSSL's, see {@link
+   * io.torsion.tls.TlsOptions#halfCloses()}) the connection is closed instead.
    */
   void loseWriteConnection();
 

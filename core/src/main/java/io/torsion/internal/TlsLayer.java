@@ -3,6 +3,7 @@ package io.torsion.internal;
 import io.torsion.DelayedCall;
 import io.torsion.TlsHandshakeError;
 import io.torsion.spi.Socket;
+import io.torsion.tls.TlsClientOptions;
 import io.torsion.tls.TlsInfo;
 import io.torsion.tls.TlsOptions;
 import io.torsion.tls.TlsServerOptions;
@@ -13,6 +14,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
@@ -36,6 +38,7 @@ import javax.net.ssl.SSLSession;
  */
 final class TlsLayer implements Socket {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
   private static final String[] HTTP_METHODS = {
     "GET ", "HEAD", "POST", "PUT ", "DELE", "OPTI", "PATC", "CONN", "TRAC"
   };
@@ -53,6 +56,8 @@ final class TlsLayer implements Socket {
 
   private final Socket raw;
   private final SSLEngine engine;
+  private final String sentName; // a client's name for the server: SNI and verification
+  private final TlsOptions options;
   private final Connection connection;
   private final Loop loop;
   private final boolean server;
@@ -74,6 +79,7 @@ final class TlsLayer implements Socket {
    */
   TlsLayer(Socket raw, TlsOptions options, String peerName, Connection connection, Loop loop) {
     this.raw = raw;
+    this.options = options;
     this.connection = connection;
     this.loop = loop;
     this.server = options instanceof TlsServerOptions;
@@ -85,7 +91,12 @@ final class TlsLayer implements Socket {
       host = address.getHostString();
       port = address.getPort();
     }
-    this.engine = options.newEngine(peerName != null ? peerName : host, port);
+    String name = peerName != null ? peerName : host;
+    this.sentName =
+        options instanceof TlsClientOptions client && client.serverName() != null
+            ? client.serverName()
+            : name;
+    this.engine = options.newEngine(name, port);
     this.timeout =
         loop.timers()
             .schedule(
@@ -176,20 +187,29 @@ final class TlsLayer implements Socket {
           }
           continue;
         }
-        if (status == SSLEngineResult.Status.CLOSED) {
+        if (status == SSLEngineResult.Status.CLOSED && !engine.isInboundDone()) {
+          // Our own close_notify was sent (a half-close); an engine may say CLOSED for every read
+          // after it (Netty's OpenSSL engine does), yet it still decrypts what the peer sends.
+          if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
+            break;
+          }
+          if (out.remaining() < applicationBufferSize()) {
+            deliver(out);
+          }
+          continue;
+        }
+        if (status == SSLEngineResult.Status.CLOSED) { // the peer's close_notify
           deliver(out);
-          if (engine.isInboundDone()) {
-            cancelTimeout();
-            wrapHandshake(); // TLS 1.2 answers close_notify with its own
-            if (phase == HANDSHAKING) {
-              fail(
-                  new TlsHandshakeError(
-                      TlsHandshakeError.Reason.CLOSED,
-                      "the peer " + raw.remoteAddress() + " closed TLS during the handshake",
-                      null));
-            } else {
-              connection.tlsPeerClosed(true);
-            }
+          cancelTimeout();
+          wrapHandshake(); // TLS 1.2 answers close_notify with its own
+          if (phase == HANDSHAKING) {
+            fail(
+                new TlsHandshakeError(
+                    TlsHandshakeError.Reason.CLOSED,
+                    "the peer " + raw.remoteAddress() + " closed TLS during the handshake",
+                    null));
+          } else {
+            connection.tlsPeerClosed(true);
           }
           return;
         }
@@ -300,15 +320,8 @@ final class TlsLayer implements Socket {
     String serverName = null;
     if (server) {
       serverName = requestedName(session);
-    } else {
-      List<SNIServerName> sent = engine.getSSLParameters().getServerNames();
-      if (sent != null) {
-        for (SNIServerName name : sent) {
-          if (name instanceof SNIHostName host) {
-            serverName = host.getAsciiName();
-          }
-        }
-      }
+    } else if (sentName != null && !IP_LITERAL.matcher(sentName).matches()) {
+      serverName = sentName; // what the client sent with SNI: a host name, never an address
     }
     List<X509Certificate> peer = new ArrayList<>();
     try {
@@ -337,7 +350,7 @@ final class TlsLayer implements Socket {
         alpn == null || alpn.isEmpty() ? null : alpn,
         peer,
         local,
-        "jdk");
+        options.engine());
   }
 
   private static String requestedName(SSLSession session) {
@@ -584,7 +597,11 @@ final class TlsLayer implements Socket {
       return;
     }
     closeOutbound();
-    raw.shutdownOutputAfterWrites();
+    if (options.halfCloses()) {
+      raw.shutdownOutputAfterWrites();
+    } else {
+      raw.closeAfterWrites(); // the engine reads nothing after its close_notify
+    }
   }
 
   /** Sends what is written, then close_notify. */
@@ -613,11 +630,15 @@ final class TlsLayer implements Socket {
 
   /** The socket below closed: the engine and its timer are let go. */
   void closed() {
+    if (closed) {
+      return;
+    }
     closed = true;
     cancelTimeout();
     plain = null;
     inbound = null;
     engine.closeOutbound();
+    options.release(engine);
   }
 
   @Override

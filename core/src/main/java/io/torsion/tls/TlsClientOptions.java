@@ -1,21 +1,20 @@
 package io.torsion.tls;
 
+import io.torsion.internal.JdkTls;
+import io.torsion.internal.TlsProviders;
+import io.torsion.spi.TlsEngineFactory;
+import io.torsion.spi.TlsProvider;
+import io.torsion.spi.TlsSettings;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -57,10 +56,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class TlsClientOptions implements TlsOptions {
   private static final System.Logger LOG = System.getLogger(TlsClientOptions.class.getName());
-  private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
   private static final TlsClientOptions DEFAULTS = builder().build();
 
-  private final SSLContext context;
+  private final TlsEngineFactory engines;
+  private final String engine;
   private final TrustRoots trust;
   private final boolean hostnameVerification;
   private final boolean trustAnything;
@@ -92,19 +91,27 @@ public final class TlsClientOptions implements TlsOptions {
           "TLS client options without host name verification: any server with a trusted"
               + " certificate can pose as the one connected to");
     }
+    TlsSettings settings =
+        new TlsSettings(
+            true,
+            identity == null ? null : new KeyTable(identity, Map.of()),
+            trustAnything ? new TrustAnything() : trust.trustManager(),
+            protocols,
+            cipherSuites,
+            applicationProtocols,
+            TlsServerOptions.ClientAuth.NONE,
+            hostnameVerification);
     if (builder.context != null) {
-      this.context = builder.context;
-      return;
-    }
-    try {
-      SSLContext made = SSLContext.getInstance("TLS");
-      made.init(
-          identity == null ? null : new KeyManager[] {new KeyTable(identity, Map.of())},
-          new TrustManager[] {trustAnything ? new TrustAnything() : trust.trustManager()},
-          null);
-      this.context = made;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot make the TLS context: " + e, e);
+      if (builder.engine != null && !builder.engine.equals("jdk")) {
+        throw new IllegalArgumentException(
+            "an SSLContext is the JDK's engine, not " + builder.engine);
+      }
+      this.engine = "jdk";
+      this.engines = JdkTls.of(builder.context, settings);
+    } else {
+      TlsProvider provider = TlsProviders.select(builder.engine);
+      this.engine = provider.name();
+      this.engines = provider.newFactory(settings);
     }
   }
 
@@ -128,26 +135,22 @@ public final class TlsClientOptions implements TlsOptions {
 
   @Override
   public SSLEngine newEngine(String peerHost, int peerPort) {
-    String name = serverName != null ? serverName : peerHost;
-    SSLEngine engine =
-        name == null ? context.createSSLEngine() : context.createSSLEngine(name, peerPort);
-    engine.setUseClientMode(true);
-    SSLParameters parameters = engine.getSSLParameters();
-    parameters.setProtocols(protocols.toArray(new String[0]));
-    if (cipherSuites != null) {
-      parameters.setCipherSuites(cipherSuites.toArray(new String[0]));
-    }
-    if (hostnameVerification) {
-      parameters.setEndpointIdentificationAlgorithm("HTTPS");
-    }
-    if (name != null && !IP_LITERAL.matcher(name).matches()) {
-      parameters.setServerNames(List.of(new SNIHostName(name)));
-    }
-    if (!applicationProtocols.isEmpty()) {
-      parameters.setApplicationProtocols(applicationProtocols.toArray(new String[0]));
-    }
-    engine.setSSLParameters(parameters);
+    return engines.newEngine(serverName != null ? serverName : peerHost, peerPort);
+  }
+
+  @Override
+  public void release(SSLEngine sslEngine) {
+    engines.release(sslEngine);
+  }
+
+  @Override
+  public String engine() {
     return engine;
+  }
+
+  @Override
+  public boolean halfCloses() {
+    return engines.halfCloses();
   }
 
   @Override
@@ -195,6 +198,8 @@ public final class TlsClientOptions implements TlsOptions {
         + ", alpn="
         + applicationProtocols
         + (identity == null ? "" : ", identity=" + identity)
+        + ", engine="
+        + engine
         + "]";
   }
 
@@ -236,6 +241,7 @@ public final class TlsClientOptions implements TlsOptions {
     private List<String> protocols = DEFAULT_PROTOCOLS;
     private List<String> cipherSuites;
     private Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
+    private String engine;
 
     private Builder(SSLContext context) {
       this.context = context;
@@ -314,6 +320,15 @@ public final class TlsClientOptions implements TlsOptions {
         throw new IllegalArgumentException("handshake timeout must be positive: " + timeout);
       }
       handshakeTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Uses the TLS engine named {@code name} ({@code "jdk"} or {@code "openssl"}) instead of the
+     * JVM's choice; it must load, or {@link #build()} throws.
+     */
+    public Builder engine(String name) {
+      engine = Objects.requireNonNull(name, "name");
       return this;
     }
 

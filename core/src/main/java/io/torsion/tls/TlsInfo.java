@@ -16,7 +16,7 @@ import java.util.List;
  * @param peerCertificates the peer's verified certificate chain, leaf first; empty when the peer
  *     sent none (a client without a certificate)
  * @param localCertificates the chain this side sent; empty when none
- * @param engine which TLS engine runs the session: {@code jdk}
+ * @param engine which TLS engine runs the session: {@code jdk} or {@code openssl}
  */
 public record TlsInfo(
     String protocol,

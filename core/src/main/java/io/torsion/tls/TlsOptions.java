@@ -31,4 +31,20 @@ public sealed interface TlsOptions permits TlsServerOptions, TlsClientOptions {
    * connection. Safe to call from any thread.
    */
   SSLEngine newEngine(String peerHost, int peerPort);
+
+  /**
+   * Releases what an engine of {@link #newEngine} holds outside the heap; its connection closed.
+   */
+  void release(SSLEngine engine);
+
+  /**
+   * Returns true when the engine reads on after this side's close_notify, so that {@link
+   * io.torsion.Transport#loseWriteConnection()} is a half-close through TLS (the JDK's engine);
+   * false when it discards what arrives after (OpenSSL's BoringSSL), where that call closes the
+   * connection once the writes are sent.
+   */
+  boolean halfCloses();
+
+  /** Returns the name of the TLS engine these options use: {@code jdk} or {@code openssl}. */
+  String engine();
 }

@@ -1,10 +1,14 @@
 package io.torsion.tls;
 
+import io.torsion.internal.JdkTls;
+import io.torsion.internal.TlsProviders;
+import io.torsion.spi.TlsEngineFactory;
+import io.torsion.spi.TlsProvider;
+import io.torsion.spi.TlsSettings;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,11 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 
 /**
  * How a listening port speaks TLS: its certificates (a default, and more chosen by the host name a
@@ -56,6 +57,9 @@ import javax.net.ssl.TrustManager;
  *     <tr><td>{@link #watchInterval()}</td><td>none</td>
  *         <td>how often a listening port checks its identities' files for changes and reloads
  *         them</td></tr>
+ *     <tr><td>{@link #engine()}</td><td>the JVM's choice</td>
+ *         <td>the TLS engine: OpenSSL when {@code torsion-tls-openssl} is on the class path and
+ *         loads, else the JDK's; {@code -Dtorsion.tls.provider=openssl|jdk} forces one</td></tr>
  *     <tr><td>{@link #expiryWarning()}</td><td>30 days</td>
  *         <td>a certificate that expires sooner is warned about when loaded</td></tr>
  *   </tbody>
@@ -75,7 +79,8 @@ public final class TlsServerOptions implements TlsOptions {
   }
 
   private final KeyTable keys; // null with a given SSLContext
-  private final SSLContext context;
+  private final TlsEngineFactory engines;
+  private final String engine;
   private final List<String> applicationProtocols;
   private final ClientAuth clientAuth;
   private final TrustRoots clientTrust;
@@ -96,22 +101,29 @@ public final class TlsServerOptions implements TlsOptions {
     this.watchInterval = builder.watchInterval;
     this.expiryWarning = builder.expiryWarning;
     this.configuredNames = Map.copyOf(builder.byName);
+    this.keys = builder.context == null ? new KeyTable(builder.fallback, builder.byName) : null;
+    TlsSettings settings =
+        new TlsSettings(
+            false,
+            keys,
+            clientTrust == null ? null : clientTrust.trustManager(),
+            protocols,
+            cipherSuites,
+            applicationProtocols,
+            clientAuth,
+            false);
     if (builder.context != null) {
-      this.keys = null;
-      this.context = builder.context;
-    } else {
-      this.keys = new KeyTable(builder.fallback, builder.byName);
-      identities().forEach(this::warnIfExpiring);
-      try {
-        SSLContext made = SSLContext.getInstance("TLS");
-        made.init(
-            new KeyManager[] {keys},
-            clientAuth == ClientAuth.NONE ? null : new TrustManager[] {clientTrust.trustManager()},
-            null);
-        this.context = made;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot make the TLS context: " + e, e);
+      if (builder.engine != null && !builder.engine.equals("jdk")) {
+        throw new IllegalArgumentException(
+            "an SSLContext is the JDK's engine, not " + builder.engine);
       }
+      this.engine = "jdk";
+      this.engines = JdkTls.of(builder.context, settings);
+    } else {
+      identities().forEach(this::warnIfExpiring);
+      TlsProvider provider = TlsProviders.select(builder.engine);
+      this.engine = provider.name();
+      this.engines = provider.newFactory(settings);
     }
   }
 
@@ -216,24 +228,22 @@ public final class TlsServerOptions implements TlsOptions {
 
   @Override
   public SSLEngine newEngine(String peerHost, int peerPort) {
-    SSLEngine engine =
-        peerHost == null ? context.createSSLEngine() : context.createSSLEngine(peerHost, peerPort);
-    engine.setUseClientMode(false);
-    SSLParameters parameters = engine.getSSLParameters();
-    parameters.setProtocols(protocols.toArray(new String[0]));
-    if (cipherSuites != null) {
-      parameters.setCipherSuites(cipherSuites.toArray(new String[0]));
-    }
-    if (clientAuth == ClientAuth.REQUIRE) {
-      parameters.setNeedClientAuth(true);
-    } else if (clientAuth == ClientAuth.REQUEST) {
-      parameters.setWantClientAuth(true);
-    }
-    if (!applicationProtocols.isEmpty()) {
-      parameters.setApplicationProtocols(applicationProtocols.toArray(new String[0]));
-    }
-    engine.setSSLParameters(parameters);
+    return engines.newEngine(peerHost, peerPort);
+  }
+
+  @Override
+  public void release(SSLEngine sslEngine) {
+    engines.release(sslEngine);
+  }
+
+  @Override
+  public String engine() {
     return engine;
+  }
+
+  @Override
+  public boolean halfCloses() {
+    return engines.halfCloses();
   }
 
   @Override
@@ -288,6 +298,8 @@ public final class TlsServerOptions implements TlsOptions {
         + clientAuth
         + ", protocols="
         + protocols
+        + ", engine="
+        + engine
         + "]";
   }
 
@@ -304,6 +316,7 @@ public final class TlsServerOptions implements TlsOptions {
     private Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
     private Duration watchInterval;
     private Duration expiryWarning = Duration.ofDays(30);
+    private String engine;
 
     private Builder(Identity fallback, SSLContext context) {
       this.fallback = fallback;
@@ -398,6 +411,16 @@ public final class TlsServerOptions implements TlsOptions {
       return this;
     }
 
+    /**
+     * Uses the TLS engine named {@code name} ({@code "jdk"} or {@code "openssl"}) instead of the
+     * one chosen for the JVM (the best available, or {@code -Dtorsion.tls.provider}); it must load,
+     * or {@link #build()} throws.
+     */
+    public Builder engine(String name) {
+      engine = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
     private void requireOwnKeys(String option) {
       if (context != null) {
         throw new IllegalStateException(
@@ -405,7 +428,11 @@ public final class TlsServerOptions implements TlsOptions {
       }
     }
 
-    /** Returns the options. */
+    /**
+     * Returns the options.
+     *
+     * @throws IllegalStateException if the engine asked for cannot run here
+     */
     public TlsServerOptions build() {
       return new TlsServerOptions(this);
     }

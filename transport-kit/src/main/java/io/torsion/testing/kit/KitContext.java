@@ -15,6 +15,14 @@ import java.util.concurrent.CompletableFuture;
  * that need none.
  */
 public interface KitContext {
+  /**
+   * Returns the TLS engine the TLS suite runs on: the JDK's by default; the OpenSSL engine's module
+   * runs the suite again with {@code "openssl"}.
+   */
+  default String tlsEngine() {
+    return "jdk";
+  }
+
   /** Returns the options each test's reactor is created with. */
   ReactorOptions options();
 

@@ -74,7 +74,10 @@ public interface TlsConformance extends KitContext {
                         super.connectionMade();
                       }
                     }),
-            TlsServerOptions.builder(SERVER.identity()).applicationProtocols("http/1.1").build());
+            TlsServerOptions.builder(SERVER.identity())
+                .engine(tlsEngine())
+                .applicationProtocols("http/1.1")
+                .build());
     try (SSLSocket client = jdkClient(port)) {
       assertThat(echoOver(client, "hello over TLS")).isEqualTo("hello over TLS");
       assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.3");
@@ -89,7 +92,7 @@ public interface TlsConformance extends KitContext {
 
   @Test
   default void tlsOnePointTwoIsSpokenWhenThatIsAllTheClientHas() throws Exception {
-    int port = listenSSL(Factory.of(() -> new Recorder(true)), serverOptions());
+    int port = listenSSL(Factory.of(() -> new Recorder(true)), serverOptions(tlsEngine()));
     try (SSLSocket client = jdkClient(port, "TLSv1.2")) {
       assertThat(echoOver(client, "twelve")).isEqualTo("twelve");
       assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.2");
@@ -146,7 +149,7 @@ public interface TlsConformance extends KitContext {
                                           super.connectionMade();
                                         }
                                       }),
-                              clientOptions())));
+                              clientOptions(tlsEngine()))));
       assertThat(served.get(20, TimeUnit.SECONDS)).isEqualTo("ahoy!");
       TlsInfo info = background().call(() -> client.transport().tls());
       assertThat(info.serverName()).isEqualTo("localhost");
@@ -190,7 +193,7 @@ public interface TlsConformance extends KitContext {
                                 });
                       }
                     }),
-            serverOptions());
+            serverOptions(tlsEngine()));
     await(
         outcome(
             () ->
@@ -211,7 +214,7 @@ public interface TlsConformance extends KitContext {
                                     clientLost.complete(reason);
                                   }
                                 }),
-                        clientOptions())));
+                        clientOptions(tlsEngine()))));
     assertThat(clientLost.get(120, TimeUnit.SECONDS)).isInstanceOf(ConnectionDone.class);
     assertThat(received.get()).isEqualTo(total);
     assertThat(mostQueued.get())
@@ -221,8 +224,14 @@ public interface TlsConformance extends KitContext {
 
   @Test
   default void closeNotifyEndsTheSessionCleanlyAndAHalfCloseStillGetsItsAnswer() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        clientOptions(tlsEngine()).halfCloses(),
+        () ->
+            "the "
+                + tlsEngine()
+                + " engine discards what arrives after its own close_notify: no TLS half-close");
     CompletableFuture<ConnectionClosed> serverLost = new CompletableFuture<>();
-    int port = listenSSL(Factory.of(() -> new HalfCloser(serverLost)), serverOptions());
+    int port = listenSSL(Factory.of(() -> new HalfCloser(serverLost)), serverOptions(tlsEngine()));
     CompletableFuture<ConnectionClosed> clientLost = new CompletableFuture<>();
     StringBuilder answer = new StringBuilder();
     Protocol client =
@@ -252,11 +261,48 @@ public interface TlsConformance extends KitContext {
                                         clientLost.complete(reason);
                                       }
                                     }),
-                            clientOptions())));
+                            clientOptions(tlsEngine()))));
     assertThat(client).isNotNull();
     assertThat(await(clientLost)).isInstanceOf(ConnectionDone.class);
     assertThat(answer.toString()).isEqualTo("answer to question");
     assertThat(await(serverLost)).isInstanceOf(ConnectionDone.class);
+  }
+
+  @Test
+  default void aHalfCloseOnAnEngineThatCannotIsACleanCloseTheServerHearsAsTheEnd()
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        clientOptions(tlsEngine()).halfCloses(),
+        () -> "the " + tlsEngine() + " engine half-closes: the test above covers it");
+    CompletableFuture<ConnectionClosed> serverLost = new CompletableFuture<>();
+    int port = listenSSL(Factory.of(() -> new HalfCloser(serverLost)), serverOptions(tlsEngine()));
+    CompletableFuture<ConnectionClosed> clientLost = new CompletableFuture<>();
+    await(
+        outcome(
+            () ->
+                reactor()
+                    .connectSSL(
+                        "127.0.0.1",
+                        port,
+                        Factory.of(
+                            () ->
+                                new Protocol() {
+                                  @Override
+                                  public void connectionMade() {
+                                    transport().write("question");
+                                    transport().loseWriteConnection();
+                                  }
+
+                                  @Override
+                                  public void connectionLost(ConnectionClosed reason) {
+                                    clientLost.complete(reason);
+                                  }
+                                }),
+                        clientOptions(tlsEngine()))));
+    assertThat(await(clientLost)).isInstanceOf(ConnectionDone.class);
+    assertThat(await(serverLost))
+        .as("the server read the question and close_notify: a clean end")
+        .isInstanceOf(ConnectionDone.class);
   }
 
   /** Answers once the peer's output has ended, then closes. */
@@ -320,7 +366,7 @@ public interface TlsConformance extends KitContext {
                         }
                       }
                     }),
-            serverOptions());
+            serverOptions(tlsEngine()));
     try (SSLSocket client = jdkClient(port)) {
       assertThat(client.getSession().isValid()).isTrue(); // and it reads nothing
       assertThat(queuedWhenPaused.get(30, TimeUnit.SECONDS))
@@ -332,7 +378,7 @@ public interface TlsConformance extends KitContext {
   @Test
   default void garbageOnATlsPortClosesThatConnectionAndTheNextHandshakeWorks() throws Exception {
     BackgroundReactor running = background();
-    int port = listenSSL(Factory.of(() -> new Recorder(true)), serverOptions());
+    int port = listenSSL(Factory.of(() -> new Recorder(true)), serverOptions(tlsEngine()));
     try (Peer garbage = Peer.connect(port)) {
       garbage.write(Kit.randomBytes(4096, 3));
       assertThat(garbage.drainUntilClosed()).isLessThan(4096);
@@ -348,7 +394,10 @@ public interface TlsConformance extends KitContext {
     int port =
         listenSSL(
             Factory.of(() -> new Recorder(true)),
-            TlsServerOptions.builder(SERVER.identity()).applicationProtocols("http/1.1").build());
+            TlsServerOptions.builder(SERVER.identity())
+                .engine(tlsEngine())
+                .applicationProtocols("http/1.1")
+                .build());
     try (Peer plain = Peer.connect(port)) {
       plain.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
       String answer = new String(plain.readToEnd(), StandardCharsets.US_ASCII);
@@ -362,6 +411,7 @@ public interface TlsConformance extends KitContext {
         listenSSL(
             Factory.of(() -> new Recorder(true)),
             TlsServerOptions.builder(SERVER.identity())
+                .engine(tlsEngine())
                 .handshakeTimeout(Duration.ofMillis(300))
                 .build());
     try (Peer silent = Peer.connect(port);
@@ -378,7 +428,7 @@ public interface TlsConformance extends KitContext {
   @Test
   default void aClientAbortingMidHandshakeCostsTheServerNothing() throws Exception {
     LinkedBlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
-    int port = listenSSL(Kit.recorders(built, true), serverOptions());
+    int port = listenSSL(Kit.recorders(built, true), serverOptions(tlsEngine()));
     for (int i = 0; i < 20; i++) {
       try (Peer peer = Peer.connect(port)) {
         peer.write(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0x80, 0x01, 0x00});
@@ -393,7 +443,7 @@ public interface TlsConformance extends KitContext {
   @Test
   default void renegotiationIsRefused() throws Exception {
     LinkedBlockingQueue<Recorder> built = new LinkedBlockingQueue<>();
-    int port = listenSSL(Kit.recorders(built, true), serverOptions());
+    int port = listenSSL(Kit.recorders(built, true), serverOptions(tlsEngine()));
     try (SSLSocket client = jdkClient(port, "TLSv1.2")) {
       assertThat(echoOver(client, "one")).isEqualTo("one");
       client.startHandshake(); // a renegotiation, on TLS 1.2
@@ -416,13 +466,16 @@ public interface TlsConformance extends KitContext {
       throws Exception {
     SelfSignedCertificate stranger = SelfSignedCertificate.generate("localhost", "127.0.0.1");
     int strangerPort =
-        listenSSL(Factory.of(() -> new Recorder(true)), TlsServerOptions.of(stranger.identity()));
-    assertThat(handshakeFailure(strangerPort, clientOptions()))
+        listenSSL(
+            Factory.of(() -> new Recorder(true)),
+            TlsServerOptions.builder(stranger.identity()).engine(tlsEngine()).build());
+    assertThat(handshakeFailure(strangerPort, clientOptions(tlsEngine())))
         .isEqualTo(TlsHandshakeError.Reason.UNKNOWN_CA);
 
-    int port = listenSSL(Factory.of(() -> new Recorder(true)), serverOptions());
+    int port = listenSSL(Factory.of(() -> new Recorder(true)), serverOptions(tlsEngine()));
     TlsClientOptions otherName =
         TlsClientOptions.builder()
+            .engine(tlsEngine())
             .trust(SERVER.trustRoots())
             .serverName("somewhere.else.example")
             .build();
@@ -433,20 +486,34 @@ public interface TlsConformance extends KitContext {
     SelfSignedCertificate authority = SelfSignedCertificate.generate("kit development CA");
     Identity old =
         authority.issue(now.minusDays(10), now.minusDays(1), "localhost", "127.0.0.1").identity();
-    int expiredPort = listenSSL(Factory.of(() -> new Recorder(true)), TlsServerOptions.of(old));
+    int expiredPort =
+        listenSSL(
+            Factory.of(() -> new Recorder(true)),
+            TlsServerOptions.builder(old).engine(tlsEngine()).build());
     assertThat(
             handshakeFailure(
-                expiredPort, TlsClientOptions.builder().trust(authority.trustRoots()).build()))
+                expiredPort,
+                TlsClientOptions.builder()
+                    .engine(tlsEngine())
+                    .trust(authority.trustRoots())
+                    .build()))
         .isEqualTo(TlsHandshakeError.Reason.EXPIRED);
 
     int modern =
         listenSSL(
             Factory.of(() -> new Recorder(true)),
-            TlsServerOptions.builder(SERVER.identity()).protocols("TLSv1.3").build());
+            TlsServerOptions.builder(SERVER.identity())
+                .engine(tlsEngine())
+                .protocols("TLSv1.3")
+                .build());
     assertThat(
             handshakeFailure(
                 modern,
-                TlsClientOptions.builder().trust(SERVER.trustRoots()).protocols("TLSv1.2").build()))
+                TlsClientOptions.builder()
+                    .engine(tlsEngine())
+                    .trust(SERVER.trustRoots())
+                    .protocols("TLSv1.2")
+                    .build()))
         .isEqualTo(TlsHandshakeError.Reason.PROTOCOL_VERSION);
   }
 
@@ -476,6 +543,7 @@ public interface TlsConformance extends KitContext {
         listenSSL(
             Factory.of(() -> new Recorder(true)),
             TlsServerOptions.builder(SERVER.identity())
+                .engine(tlsEngine())
                 .serverName("api.example.test", api.identity())
                 .serverName("*.apps.example.test", wild.identity())
                 .build());
@@ -496,6 +564,7 @@ public interface TlsConformance extends KitContext {
                             port,
                             Factory.of(() -> new Recorder(false)),
                             TlsClientOptions.builder()
+                                .engine(tlsEngine())
                                 .trust(trusted.trustRoots())
                                 .serverName(name)
                                 .build())));
@@ -519,6 +588,7 @@ public interface TlsConformance extends KitContext {
                       }
                     }),
             TlsServerOptions.builder(SERVER.identity())
+                .engine(tlsEngine())
                 .applicationProtocols("h2", "http/1.1")
                 .build());
     Recorder client =
@@ -531,6 +601,7 @@ public interface TlsConformance extends KitContext {
                             port,
                             Factory.of(() -> new Recorder(false)),
                             TlsClientOptions.builder()
+                                .engine(tlsEngine())
                                 .trust(SERVER.trustRoots())
                                 .applicationProtocols("http/1.1", "spdy/3")
                                 .build())));
@@ -553,6 +624,7 @@ public interface TlsConformance extends KitContext {
                       }
                     }),
             TlsServerOptions.builder(SERVER.identity())
+                .engine(tlsEngine())
                 .clientAuth(TlsServerOptions.ClientAuth.REQUIRE, TlsFixtures.CLIENT.trustRoots())
                 .build());
     try (SSLSocket anonymous = jdkClient(port)) {
@@ -571,6 +643,7 @@ public interface TlsConformance extends KitContext {
                             port,
                             Factory.of(() -> new Recorder(false)),
                             TlsClientOptions.builder()
+                                .engine(tlsEngine())
                                 .trust(SERVER.trustRoots())
                                 .identity(TlsFixtures.CLIENT.identity())
                                 .build())));
@@ -588,7 +661,8 @@ public interface TlsConformance extends KitContext {
     SelfSignedCertificate first = SelfSignedCertificate.generate("localhost", "127.0.0.1");
     SelfSignedCertificate second = SelfSignedCertificate.generate("localhost", "127.0.0.1");
     first.writePem(chain, key);
-    TlsServerOptions tls = TlsServerOptions.of(Identity.fromPem(chain, key));
+    TlsServerOptions tls =
+        TlsServerOptions.builder(Identity.fromPem(chain, key)).engine(tlsEngine()).build();
     int port = listenSSL(Factory.of(() -> new Recorder(true)), tls);
     Recorder before = connectTrusting(port, first);
     second.writePem(chain, key);
@@ -613,7 +687,10 @@ public interface TlsConformance extends KitContext {
                         "127.0.0.1",
                         port,
                         Factory.of(() -> new Recorder(false)),
-                        TlsClientOptions.builder().trust(trusted.trustRoots()).build())));
+                        TlsClientOptions.builder()
+                            .engine(tlsEngine())
+                            .trust(trusted.trustRoots())
+                            .build())));
   }
 
   @Test
@@ -637,7 +714,7 @@ public interface TlsConformance extends KitContext {
                           data.position(data.position() + end + 1);
                           transport().write("OK\n");
                           upgraded = true;
-                          transport().startTLS(serverOptions(), data);
+                          transport().startTLS(serverOptions(tlsEngine()), data);
                         }
                       }
                     }));
@@ -666,7 +743,7 @@ public interface TlsConformance extends KitContext {
                       @Override
                       public void connectionMade() {
                         transport()
-                            .startTLS(serverOptions())
+                            .startTLS(serverOptions(tlsEngine()))
                             .addCallback(
                                 info -> {
                                   serverDone.complete(info);
@@ -687,7 +764,7 @@ public interface TlsConformance extends KitContext {
                                 new Protocol() {
                                   @Override
                                   public void connectionMade() {
-                                    transport().startTLS(clientOptions());
+                                    transport().startTLS(clientOptions(tlsEngine()));
                                     transport().write("written before the handshake ended");
                                   }
 

@@ -29,14 +29,14 @@ public final class TlsFixtures {
 
   private TlsFixtures() {}
 
-  /** Returns options serving {@link #SERVER}. */
-  public static TlsServerOptions serverOptions() {
-    return TlsServerOptions.of(SERVER.identity());
+  /** Returns options serving {@link #SERVER} on {@code engine}. */
+  public static TlsServerOptions serverOptions(String engine) {
+    return TlsServerOptions.builder(SERVER.identity()).engine(engine).build();
   }
 
-  /** Returns client options trusting {@link #SERVER} only. */
-  public static TlsClientOptions clientOptions() {
-    return TlsClientOptions.builder().trust(SERVER.trustRoots()).build();
+  /** Returns client options on {@code engine} trusting {@link #SERVER} only. */
+  public static TlsClientOptions clientOptions(String engine) {
+    return TlsClientOptions.builder().engine(engine).trust(SERVER.trustRoots()).build();
   }
 
   /**
