@@ -118,6 +118,7 @@ public final class DefaultReactor implements Reactor {
     this.report =
         Objects.requireNonNull(report, "report")
             .withDetails(network.details())
+            .withDetails(TlsProviders.report())
             .withDetail(
                 threads == 1
                     ? "threads: 1 (the thread that calls run())"

@@ -36,11 +36,7 @@ public final class JdkTls implements TlsProvider {
 
   @Override
   public String describe() {
-    try {
-      return "the JDK's SSLEngine (" + SSLContext.getDefault().getProvider() + ")";
-    } catch (GeneralSecurityException e) {
-      return "the JDK's SSLEngine";
-    }
+    return "the JDK's SSLEngine (SunJSSE), Java " + Runtime.version().feature();
   }
 
   @Override

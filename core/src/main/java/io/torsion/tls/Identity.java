@@ -43,15 +43,41 @@ public final class Identity {
     }
     this.certificates = List.copyOf(certificates);
     this.source = source;
-    if (!certificates.get(0).getPublicKey().getAlgorithm().equals(privateKey.getAlgorithm())
-        && !(privateKey.getAlgorithm().equals("RSA")
-            && certificates.get(0).getPublicKey().getAlgorithm().equals("RSASSA-PSS"))) {
+    if (!pairs(privateKey, certificates.get(0))) {
       throw new IllegalArgumentException(
           "the private key ("
               + privateKey.getAlgorithm()
               + ") does not match the certificate's public key ("
-              + certificates.get(0).getPublicKey().getAlgorithm()
+              + certificates.get(0).getSubjectX500Principal().getName()
               + ")");
+    }
+  }
+
+  /** Returns true when {@code key} signs what the certificate's public key verifies. */
+  private static boolean pairs(PrivateKey key, X509Certificate certificate) {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          case "RSASSA-PSS" -> "RSASSA-PSS";
+          default -> key.getAlgorithm(); // Ed25519, Ed448
+        };
+    try {
+      byte[] probe = "torsion identity check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+      if (algorithm.equals("RSASSA-PSS")) {
+        signer.setParameter(
+            new java.security.spec.PSSParameterSpec(
+                "SHA-256", "MGF1", java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+      }
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      signer.initVerify(certificate.getPublicKey());
+      signer.update(probe);
+      return signer.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
     }
   }
 

@@ -10,6 +10,10 @@ import io.torsion.Protocol;
 import io.torsion.PushProducer;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
+import io.torsion.tls.SelfSignedCertificate;
+import io.torsion.tls.TlsClientOptions;
+import io.torsion.tls.TlsInfo;
+import io.torsion.tls.TlsServerOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -95,6 +99,37 @@ class ConnectedPairTest {
       data.position(data.limit());
       transport().pauseProducing();
     }
+  }
+
+  @Test
+  void tlsRunsInMemoryToo_startTlsOnBothEndsThenEchoEncrypted() {
+    SelfSignedCertificate certificate = SelfSignedCertificate.generate("localhost", "127.0.0.1");
+    ConnectedPair<Echo, Recorder> pair = ConnectedPair.connect(new Echo(), new Recorder());
+    List<TlsInfo> sessions = new ArrayList<>();
+    pair.server()
+        .transport()
+        .startTLS(TlsServerOptions.of(certificate.identity()))
+        .addCallback(
+            info -> {
+              sessions.add(info);
+              return null;
+            });
+    pair.client()
+        .transport()
+        .startTLS(
+            TlsClientOptions.builder()
+                .trust(certificate.trustRoots())
+                .serverName("localhost")
+                .build());
+    pair.client().transport().write("sent before the handshake ended");
+    while (pair.pump()) {
+      // the handshake's flights, then the echo
+    }
+    assertThat(pair.client().received.toString()).isEqualTo("sent before the handshake ended");
+    assertThat(sessions).hasSize(1);
+    assertThat(sessions.get(0).serverName()).isEqualTo("localhost");
+    assertThat(pair.client().transport().tls().peerCertificates())
+        .containsExactly(certificate.certificate());
   }
 
   @Test

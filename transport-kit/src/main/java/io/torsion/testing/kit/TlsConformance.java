@@ -678,6 +678,35 @@ public interface TlsConformance extends KitContext {
     assertThat(connectTrusting(port, second)).isNotNull();
   }
 
+  @Test
+  default void watchedCertificateFilesAreReloadedWhenTheyChange() throws Exception {
+    Path dir = Files.createTempDirectory("torsion-tls-watch");
+    Path chain = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    SelfSignedCertificate first = SelfSignedCertificate.generate("localhost", "127.0.0.1");
+    SelfSignedCertificate second = SelfSignedCertificate.generate("localhost", "127.0.0.1");
+    first.writePem(chain, key);
+    Files.setLastModifiedTime(chain, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000L));
+    Files.setLastModifiedTime(key, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000L));
+    TlsServerOptions tls =
+        TlsServerOptions.builder(Identity.fromPem(chain, key))
+            .engine(tlsEngine())
+            .watchFiles(Duration.ofMillis(50))
+            .build();
+    int port = listenSSL(Factory.of(() -> new Recorder(true)), tls);
+    assertThat(connectTrusting(port, first)).isNotNull();
+    second.writePem(chain, key); // newer modification times than the ones set above
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!tls.identities().get(0).certificates().get(0).equals(second.certificate())) {
+      assertThat(System.nanoTime() - deadline).as("reloaded within 20 s").isNegative();
+      java.util.concurrent.locks.LockSupport.parkNanos(
+          5_000_000); // polls the reload, bounded above
+    }
+    Recorder after = connectTrusting(port, second);
+    assertThat(background().call(() -> after.transport().tls().peerCertificates().get(0)))
+        .isEqualTo(second.certificate());
+  }
+
   private Recorder connectTrusting(int port, SelfSignedCertificate trusted) {
     return await(
         outcome(
