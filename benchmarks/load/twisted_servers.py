@@ -1,7 +1,8 @@
 """Twisted itself on the load harness's work, for the record: echo and HTTP plaintext.
 
-Usage: python3 twisted_servers.py echo|http PORT
+Usage: python3 twisted_servers.py echo|http PORT [CERT KEY]
 Uses Twisted's default reactor (epoll on Linux) on 127.0.0.1 and prints one line when listening.
+With CERT and KEY (PEM) it listens with TLS (listenSSL, pyOpenSSL), as load/tls.sh runs it.
 """
 import sys
 
@@ -33,7 +34,15 @@ def main():
         raise SystemExit("the kind is echo or http, not " + kind)
     # The backlog the other servers get (Netty and the C server take the kernel's somaxconn, 4096):
     # with Twisted's default of 50, a connection storm overflows it and waits for SYN retries.
-    reactor.listenTCP(port, factory, backlog=4096, interface="127.0.0.1")
+    if len(sys.argv) > 4:
+        from twisted.internet import ssl
+
+        with open(sys.argv[3]) as cert, open(sys.argv[4]) as key:
+            options = ssl.PrivateCertificate.loadPEM(key.read() + cert.read()).options()
+        reactor.listenSSL(port, factory, options, backlog=4096, interface="127.0.0.1")
+        kind = "tls-" + kind
+    else:
+        reactor.listenTCP(port, factory, backlog=4096, interface="127.0.0.1")
     print("twisted-%s: %s 127.0.0.1:%d" % (kind, type(reactor).__name__, port), flush=True)
     reactor.run()
 

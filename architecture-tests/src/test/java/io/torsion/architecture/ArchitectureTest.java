@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
  * module.
  */
 class ArchitectureTest {
-  private static final String[] CORE = {"io.torsion", "io.torsion.spi..", "io.torsion.internal.."};
+  private static final String[] CORE = {
+    "io.torsion", "io.torsion.spi..", "io.torsion.tls", "io.torsion.internal.."
+  };
   private static JavaClasses classes;
 
   @BeforeAll
@@ -65,7 +67,14 @@ class ArchitectureTest {
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage(
-            Stream.concat(Stream.of("java.."), Stream.of(CORE)).toArray(String[]::new))
+            Stream.concat(
+                    Stream.of(
+                        "java..",
+                        "javax.net.ssl..",
+                        "javax.crypto..",
+                        "javax.security.auth.x500.."),
+                    Stream.of(CORE))
+                .toArray(String[]::new))
         .check(classes);
   }
 
@@ -73,10 +82,11 @@ class ArchitectureTest {
   void nothingOutsideTheTransportsTouchesNettyOrJna() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("io.torsion.transport..")
+        .resideOutsideOfPackages("io.torsion.transport..", "io.torsion.tls.openssl..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.netty..")
+        .because("Netty is a transport's, and the OpenSSL TLS engine's (netty-tcnative), only")
         .check(classes);
     noClasses()
         .that()
@@ -92,7 +102,11 @@ class ArchitectureTest {
     classes()
         .that()
         .resideInAnyPackage(
-            "io.torsion", "io.torsion.spi..", "io.torsion.protocols..", "io.torsion.testing..")
+            "io.torsion",
+            "io.torsion.spi..",
+            "io.torsion.tls",
+            "io.torsion.protocols..",
+            "io.torsion.testing..")
         .and()
         .arePublic()
         .should(exposeNoneOf("io.netty.", "com.sun.jna.", "io.torsion.internal."))
@@ -106,7 +120,7 @@ class ArchitectureTest {
         .resideInAPackage("io.torsion.protocols..")
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage("java..", "io.torsion", "io.torsion.protocols..")
+        .resideInAnyPackage("java..", "io.torsion", "io.torsion.tls", "io.torsion.protocols..")
         .check(classes);
   }
 
@@ -183,9 +197,11 @@ class ArchitectureTest {
   }
 
   /**
-   * No package cycles, with one deliberate exception: {@code Reactor.create()} calls the selector
-   * in {@code io.torsion.internal}, which uses the API it creates, and may be given the provider to
-   * use (as {@code java.nio.channels.Selector.open()} calls its own SPI).
+   * No package cycles, with two deliberate exceptions of one kind: {@code Reactor.create()} calls
+   * the selector in {@code io.torsion.internal}, which uses the API it creates, and may be given
+   * the provider to use (as {@code java.nio.channels.Selector.open()} calls its own SPI); and TLS
+   * options make their engines through the TLS engine SPI ({@code io.torsion.spi.Tls*}), whose
+   * providers are found the same way.
    */
   @Test
   void packagesAreFreeOfCycles() {
@@ -201,6 +217,16 @@ class ArchitectureTest {
                 (JavaClass c) ->
                     c.getName().startsWith("io.torsion.internal.TransportSelector")
                         || c.getName().equals("io.torsion.spi.ReactorProvider")))
+        .ignoreDependency(
+            DescribedPredicate.describe(
+                "TLS options and engines",
+                (JavaClass c) -> c.getPackageName().equals("io.torsion.tls")),
+            DescribedPredicate.describe(
+                "the TLS engine SPI",
+                (JavaClass c) ->
+                    c.getPackageName().equals("io.torsion.spi")
+                        && (c.getSimpleName().startsWith("Tls")
+                            || c.getSimpleName().equals("Availability"))))
         .check(classes);
   }
 

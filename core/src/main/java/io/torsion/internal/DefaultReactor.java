@@ -22,6 +22,7 @@ import io.torsion.spi.Network;
 import io.torsion.spi.Poller;
 import io.torsion.spi.SocketEvents;
 import io.torsion.tls.TlsClientOptions;
+import io.torsion.tls.TlsEngines;
 import io.torsion.tls.TlsServerOptions;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -118,7 +119,7 @@ public final class DefaultReactor implements Reactor {
     this.report =
         Objects.requireNonNull(report, "report")
             .withDetails(network.details())
-            .withDetails(TlsProviders.report())
+            .withDetails(TlsEngines.report())
             .withDetail(
                 threads == 1
                     ? "threads: 1 (the thread that calls run())"

@@ -1,6 +1,5 @@
 package io.torsion.spi;
 
-import io.torsion.tls.TlsServerOptions.ClientAuth;
 import java.util.List;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -16,7 +15,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * @param protocols the versions enabled, such as {@code TLSv1.3}
  * @param cipherSuites the suites enabled, or null for the engine's defaults
  * @param applicationProtocols the ALPN protocols offered, preferred first; empty for none
- * @param clientAuth whether a server asks for client certificates
+ * @param requireClientCertificate a server fails the handshake of a client without a certificate
+ * @param requestClientCertificate a server asks clients for a certificate, and serves those without
  * @param hostnameVerification whether a client checks that the certificate names the host
  */
 public record TlsSettings(
@@ -26,5 +26,6 @@ public record TlsSettings(
     List<String> protocols,
     List<String> cipherSuites,
     List<String> applicationProtocols,
-    ClientAuth clientAuth,
+    boolean requireClientCertificate,
+    boolean requestClientCertificate,
     boolean hostnameVerification) {}

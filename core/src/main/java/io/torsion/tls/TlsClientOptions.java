@@ -1,7 +1,5 @@
 package io.torsion.tls;
 
-import io.torsion.internal.JdkTls;
-import io.torsion.internal.TlsProviders;
 import io.torsion.spi.TlsEngineFactory;
 import io.torsion.spi.TlsProvider;
 import io.torsion.spi.TlsSettings;
@@ -99,7 +97,8 @@ public final class TlsClientOptions implements TlsOptions {
             protocols,
             cipherSuites,
             applicationProtocols,
-            TlsServerOptions.ClientAuth.NONE,
+            false,
+            false,
             hostnameVerification);
     if (builder.context != null) {
       if (builder.engine != null && !builder.engine.equals("jdk")) {
@@ -107,9 +106,9 @@ public final class TlsClientOptions implements TlsOptions {
             "an SSLContext is the JDK's engine, not " + builder.engine);
       }
       this.engine = "jdk";
-      this.engines = JdkTls.of(builder.context, settings);
+      this.engines = JdkEngine.of(builder.context, settings);
     } else {
-      TlsProvider provider = TlsProviders.select(builder.engine);
+      TlsProvider provider = TlsEngines.select(builder.engine);
       this.engine = provider.name();
       this.engines = provider.newFactory(settings);
     }

@@ -1,7 +1,5 @@
 package io.torsion.tls;
 
-import io.torsion.internal.JdkTls;
-import io.torsion.internal.TlsProviders;
 import io.torsion.spi.TlsEngineFactory;
 import io.torsion.spi.TlsProvider;
 import io.torsion.spi.TlsSettings;
@@ -110,7 +108,8 @@ public final class TlsServerOptions implements TlsOptions {
             protocols,
             cipherSuites,
             applicationProtocols,
-            clientAuth,
+            clientAuth == ClientAuth.REQUIRE,
+            clientAuth == ClientAuth.REQUEST,
             false);
     if (builder.context != null) {
       if (builder.engine != null && !builder.engine.equals("jdk")) {
@@ -118,10 +117,10 @@ public final class TlsServerOptions implements TlsOptions {
             "an SSLContext is the JDK's engine, not " + builder.engine);
       }
       this.engine = "jdk";
-      this.engines = JdkTls.of(builder.context, settings);
+      this.engines = JdkEngine.of(builder.context, settings);
     } else {
       identities().forEach(this::warnIfExpiring);
-      TlsProvider provider = TlsProviders.select(builder.engine);
+      TlsProvider provider = TlsEngines.select(builder.engine);
       this.engine = provider.name();
       this.engines = provider.newFactory(settings);
     }

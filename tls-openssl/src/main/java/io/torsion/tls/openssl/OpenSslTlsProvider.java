@@ -12,7 +12,6 @@ import io.torsion.spi.Availability;
 import io.torsion.spi.TlsEngineFactory;
 import io.torsion.spi.TlsProvider;
 import io.torsion.spi.TlsSettings;
-import io.torsion.tls.TlsServerOptions;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
@@ -75,11 +74,9 @@ public final class OpenSslTlsProvider implements TlsProvider {
     }
     if (!settings.client()) {
       builder.clientAuth(
-          settings.clientAuth() == TlsServerOptions.ClientAuth.REQUIRE
+          settings.requireClientCertificate()
               ? ClientAuth.REQUIRE
-              : settings.clientAuth() == TlsServerOptions.ClientAuth.REQUEST
-                  ? ClientAuth.OPTIONAL
-                  : ClientAuth.NONE);
+              : settings.requestClientCertificate() ? ClientAuth.OPTIONAL : ClientAuth.NONE);
     }
     if (!settings.applicationProtocols().isEmpty()) {
       builder.applicationProtocolConfig(

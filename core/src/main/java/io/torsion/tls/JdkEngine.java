@@ -1,10 +1,9 @@
-package io.torsion.internal;
+package io.torsion.tls;
 
 import io.torsion.spi.Availability;
 import io.torsion.spi.TlsEngineFactory;
 import io.torsion.spi.TlsProvider;
 import io.torsion.spi.TlsSettings;
-import io.torsion.tls.TlsServerOptions.ClientAuth;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -16,7 +15,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 
 /** The JDK's TLS engine (SunJSSE): always available, the fallback. */
-public final class JdkTls implements TlsProvider {
+final class JdkEngine implements TlsProvider {
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
 
   @Override
@@ -54,7 +53,7 @@ public final class JdkTls implements TlsProvider {
   }
 
   /** Returns a factory of engines of a given context, configured as {@code settings} say. */
-  public static TlsEngineFactory of(SSLContext context, TlsSettings settings) {
+  static TlsEngineFactory of(SSLContext context, TlsSettings settings) {
     return (peerHost, peerPort) -> {
       SSLEngine engine =
           peerHost == null
@@ -73,9 +72,9 @@ public final class JdkTls implements TlsProvider {
         if (peerHost != null && !IP_LITERAL.matcher(peerHost).matches()) {
           parameters.setServerNames(List.of(new SNIHostName(peerHost)));
         }
-      } else if (settings.clientAuth() == ClientAuth.REQUIRE) {
+      } else if (settings.requireClientCertificate()) {
         parameters.setNeedClientAuth(true);
-      } else if (settings.clientAuth() == ClientAuth.REQUEST) {
+      } else if (settings.requestClientCertificate()) {
         parameters.setWantClientAuth(true);
       }
       if (!settings.applicationProtocols().isEmpty()) {

@@ -1,4 +1,4 @@
-package io.torsion.internal;
+package io.torsion.tls;
 
 import io.torsion.spi.Availability;
 import io.torsion.spi.TlsProvider;
@@ -9,24 +9,24 @@ import java.util.List;
 import java.util.ServiceLoader;
 
 /**
- * Chooses the TLS engine, as {@link TransportSelector} chooses the transport: the system property
- * {@code torsion.tls.provider} (else the environment variable {@code TORSION_TLS_PROVIDER}) forces
- * one by name, which must load; otherwise the available provider with the highest priority (OpenSSL
- * when {@code torsion-tls-openssl} is on the class path and its native library loads, the JDK's
- * otherwise). The providers are found once per JVM.
+ * The TLS engines of this JVM, and which one TLS options use unless told: chosen as the transport
+ * is, the system property {@code torsion.tls.provider} (else the environment variable {@code
+ * TORSION_TLS_PROVIDER}) forces one by name, which must load; otherwise the available provider with
+ * the highest priority (OpenSSL when {@code torsion-tls-openssl} is on the class path and its
+ * native library loads, the JDK's otherwise). The providers are found once per JVM.
  */
-public final class TlsProviders {
+public final class TlsEngines {
   private static final System.Logger LOG = System.getLogger("io.torsion.tls");
   private static volatile List<TlsProvider> providers;
   private static volatile boolean logged;
 
-  private TlsProviders() {}
+  private TlsEngines() {}
 
   private static List<TlsProvider> all() {
     List<TlsProvider> found = providers;
     if (found == null) {
       found = new ArrayList<>();
-      found.add(new JdkTls());
+      found.add(new JdkEngine());
       for (TlsProvider provider : ServiceLoader.load(TlsProvider.class)) {
         found.add(provider);
       }
@@ -50,7 +50,7 @@ public final class TlsProviders {
    *
    * @throws IllegalStateException if the one named or forced is unknown or cannot load here
    */
-  public static TlsProvider select(String name) {
+  static TlsProvider select(String name) {
     String wanted = name != null ? name : forcedName();
     if (wanted != null) {
       for (TlsProvider provider : all()) {
@@ -99,7 +99,21 @@ public final class TlsProviders {
     }
   }
 
-  /** Returns one line per provider for the reactor's report: name, availability, and the choice. */
+  /**
+   * Returns the name of the engine TLS options use unless told otherwise: {@code openssl} or {@code
+   * jdk}. Safe to call from any thread.
+   *
+   * @throws IllegalStateException if {@code -Dtorsion.tls.provider} names one that cannot load
+   */
+  public static String chosen() {
+    return select(null).name();
+  }
+
+  /**
+   * Returns what {@link io.torsion.Reactor#report()} lists about TLS: the engine chosen and how,
+   * then one line per engine found (name, priority, availability), and what to add for OpenSSL when
+   * it is missing.
+   */
   public static List<String> report() {
     List<String> lines = new ArrayList<>();
     String chosen;
