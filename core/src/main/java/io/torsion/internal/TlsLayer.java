@@ -324,8 +324,11 @@ final class TlsLayer implements Socket {
       serverName = sentName; // what the client sent with SNI: a host name, never an address
     }
     List<X509Certificate> peer = new ArrayList<>();
+    boolean asked =
+        !(options instanceof TlsServerOptions serverOptions)
+            || serverOptions.clientAuth() != TlsServerOptions.ClientAuth.NONE;
     try {
-      for (Certificate certificate : session.getPeerCertificates()) {
+      for (Certificate certificate : asked ? session.getPeerCertificates() : new Certificate[0]) {
         if (certificate instanceof X509Certificate x509) {
           peer.add(x509);
         }
@@ -521,38 +524,47 @@ final class TlsLayer implements Socket {
     if (phase == FAILED || closed) {
       return;
     }
+    if (data.remaining() >= FULL_RECORD
+        && phase == ESTABLISHED
+        && !encrypting
+        && (plain == null || plain.position() == 0)) {
+      encryptFullRecords(data.duplicate()); // straight from the caller's buffer: one copy fewer
+      return;
+    }
     plain = room(plain, data.remaining());
     plain.put(data.duplicate());
     if (plain.position() >= FULL_RECORD && phase == ESTABLISHED && !encrypting) {
-      encryptFullRecords();
+      ByteBuffer written = plain;
+      plain = null;
+      encryptFullRecords(written.flip());
     }
   }
 
   /**
-   * Encrypts the full records written so far without waiting for the flush, so that what waits is
-   * the transport's queue (whose watermarks pause producers and hold reads), not this layer's.
+   * Encrypts the full records of {@code source} without waiting for the flush, so that what waits
+   * is the transport's queue (whose watermarks pause producers and hold reads), not this layer's;
+   * the rest (less than a record) waits for the flush, before what was written meanwhile (from
+   * inside a send: a producer resumed).
    */
-  private void encryptFullRecords() {
+  private void encryptFullRecords(ByteBuffer source) {
     try {
       encrypt(
           () -> {
-            ByteBuffer source = plain;
-            plain = null;
-            source.flip();
             while (source.remaining() >= FULL_RECORD && wrapOnce(source)) {
               // the next full record
-            }
-            if (source.hasRemaining()) {
-              ByteBuffer newer = plain; // written from inside a send, after what is left here
-              plain = room(null, source.remaining() + (newer == null ? 0 : newer.position()));
-              plain.put(source);
-              if (newer != null) {
-                plain.put(newer.flip());
-              }
             }
           });
     } catch (SSLException e) {
       fail(e);
+      return;
+    }
+    if (source.hasRemaining()) {
+      ByteBuffer newer = plain;
+      plain = room(null, source.remaining() + (newer == null ? 0 : newer.position()));
+      plain.put(source);
+      if (newer != null) {
+        plain.put(newer.flip());
+      }
     }
   }
 
@@ -686,7 +698,7 @@ final class TlsLayer implements Socket {
   /** Returns {@code buffer} (write mode) or a larger copy with room for {@code more} bytes. */
   private static ByteBuffer room(ByteBuffer buffer, int more) {
     if (buffer == null) {
-      return ByteBuffer.allocate(Math.max(more, 4096));
+      return ByteBuffer.allocate(Math.max(more, 512)); // a response's worth: what most writes are
     }
     if (buffer.remaining() >= more) {
       return buffer;

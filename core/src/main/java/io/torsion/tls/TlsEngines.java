@@ -18,7 +18,8 @@ import java.util.ServiceLoader;
 public final class TlsEngines {
   private static final System.Logger LOG = System.getLogger("io.torsion.tls");
   private static volatile List<TlsProvider> providers;
-  private static volatile boolean logged;
+  private static final java.util.Set<String> logged =
+      java.util.concurrent.ConcurrentHashMap.newKeySet(); // engines whose first use was logged
 
   private TlsEngines() {}
 
@@ -51,6 +52,10 @@ public final class TlsEngines {
    * @throws IllegalStateException if the one named or forced is unknown or cannot load here
    */
   static TlsProvider select(String name) {
+    return select(name, true);
+  }
+
+  private static TlsProvider select(String name, boolean log) {
     String wanted = name != null ? name : forcedName();
     if (wanted != null) {
       for (TlsProvider provider : all()) {
@@ -66,7 +71,9 @@ public final class TlsEngines {
                     + availability.describe(),
                 availability.cause());
           }
-          logChoice(provider, "forced");
+          if (log) {
+            logChoice(provider, name != null ? "option" : "forced");
+          }
           return provider;
         }
       }
@@ -81,7 +88,9 @@ public final class TlsEngines {
     }
     for (TlsProvider provider : all()) {
       if (provider.availability().available()) {
-        logChoice(provider, "auto");
+        if (log) {
+          logChoice(provider, "auto");
+        }
         return provider;
       }
     }
@@ -93,8 +102,7 @@ public final class TlsEngines {
   }
 
   private static void logChoice(TlsProvider provider, String how) {
-    if (!logged) {
-      logged = true;
+    if (logged.add(provider.name())) {
       LOG.log(Level.INFO, "tls={0} chosen={1}: {2}", provider.name(), how, provider.describe());
     }
   }
@@ -106,7 +114,7 @@ public final class TlsEngines {
    * @throws IllegalStateException if {@code -Dtorsion.tls.provider} names one that cannot load
    */
   public static String chosen() {
-    return select(null).name();
+    return select(null, false).name();
   }
 
   /**
@@ -118,7 +126,7 @@ public final class TlsEngines {
     List<String> lines = new ArrayList<>();
     String chosen;
     try {
-      chosen = select(null).name();
+      chosen = select(null, false).name();
     } catch (IllegalStateException e) {
       chosen = "none (" + e.getMessage() + ")";
     }

@@ -4,16 +4,23 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.SimpleKeyManagerFactory;
 import io.netty.util.ReferenceCountUtil;
 import io.torsion.spi.Availability;
 import io.torsion.spi.TlsEngineFactory;
 import io.torsion.spi.TlsProvider;
 import io.torsion.spi.TlsSettings;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * The {@code openssl} TLS engine: Netty's reference-counted OpenSSL engine over BoringSSL, released
@@ -52,14 +59,36 @@ public final class OpenSslTlsProvider implements TlsProvider {
     return OpenSsl.versionString() + " through netty-tcnative (Netty's OpenSSL engine)";
   }
 
+  /**
+   * Wraps the options' key manager so that OpenSSL keeps one native copy of each identity's chain
+   * and key, shared by every connection that is served it, instead of one per connection (measured:
+   * 16.5 KB per idle connection without, against 5.7 KB for a context made from the files). The
+   * cache is keyed by alias, which names the identity's generation, so a reload makes new entries.
+   */
+  private static KeyManagerFactory cached(X509ExtendedKeyManager keyManager) {
+    KeyManagerFactory wrapped =
+        new SimpleKeyManagerFactory() {
+          @Override
+          protected void engineInit(KeyStore keyStore, char[] password) {}
+
+          @Override
+          protected void engineInit(ManagerFactoryParameters parameters) {}
+
+          @Override
+          protected KeyManager[] engineGetKeyManagers() {
+            return new KeyManager[] {keyManager};
+          }
+        };
+    return new OpenSslCachingX509KeyManagerFactory(wrapped);
+  }
+
   @Override
   public TlsEngineFactory newFactory(TlsSettings settings) {
+    KeyManagerFactory keys = settings.keyManager() == null ? null : cached(settings.keyManager());
     SslContextBuilder builder =
-        settings.client()
-            ? SslContextBuilder.forClient()
-            : SslContextBuilder.forServer(settings.keyManager());
-    if (settings.client() && settings.keyManager() != null) {
-      builder.keyManager(settings.keyManager());
+        settings.client() ? SslContextBuilder.forClient() : SslContextBuilder.forServer(keys);
+    if (settings.client() && keys != null) {
+      builder.keyManager(keys);
     }
     builder
         .sslProvider(SslProvider.OPENSSL_REFCNT)

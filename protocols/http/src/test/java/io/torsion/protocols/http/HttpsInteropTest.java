@@ -306,6 +306,95 @@ class HttpsInteropTest {
     }
   }
 
+  @Test
+  void torsionsTlsClientReachesPythonsSslServerAndIsRefusedByOneItDoesNotTrust() throws Exception {
+    Path dir = certFile.getParent();
+    String server =
+        """
+        import socket, ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(%s, %s)
+        listener = socket.create_server(('127.0.0.1', 0))
+        print(listener.getsockname()[1], flush=True)
+        for _ in range(2):
+            raw, _ = listener.accept()
+            try:
+                with ctx.wrap_socket(raw, server_side=True) as conn:
+                    data = conn.recv(100)
+                    conn.sendall(b'python heard ' + data)
+            except (ssl.SSLError, OSError):
+                pass
+        """
+            .formatted(
+                pythonString(certFile.toString()), pythonString(dir.resolve("key.pem").toString()));
+    Process python;
+    try {
+      python = new ProcessBuilder("python3", "-c", server).redirectErrorStream(true).start();
+    } catch (IOException missing) {
+      Assumptions.abort("python3 is not installed here: " + missing.getMessage());
+      return;
+    }
+    try {
+      BufferedReader lines =
+          new BufferedReader(
+              new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
+      int pythonPort = Integer.parseInt(lines.readLine().trim());
+      CompletableFuture<String> heard = new CompletableFuture<>();
+      background.execute(
+          () ->
+              background
+                  .reactor()
+                  .connectSSL(
+                      "localhost",
+                      pythonPort,
+                      Factory.of(
+                          () ->
+                              new Protocol() {
+                                final StringBuilder got = new StringBuilder();
+
+                                @Override
+                                public void connectionMade() {
+                                  transport().write("hi");
+                                }
+
+                                @Override
+                                public void dataReceived(ByteBuffer data) {
+                                  got.append(StandardCharsets.UTF_8.decode(data));
+                                }
+
+                                @Override
+                                public void connectionLost(ConnectionClosed reason) {
+                                  heard.complete(got.toString());
+                                }
+                              }),
+                      TlsClientOptions.builder().trust(CERTIFICATE.trustRoots()).build()));
+      assertThat(heard.get(30, TimeUnit.SECONDS)).isEqualTo("python heard hi");
+      CompletableFuture<Throwable> refused = new CompletableFuture<>();
+      background.execute(
+          () ->
+              background
+                  .reactor()
+                  .connectSSL(
+                      "localhost",
+                      pythonPort,
+                      Factory.of(() -> new Protocol() {}),
+                      TlsClientOptions.defaults()) // the JDK's authorities: not this certificate
+                  .addErrback(
+                      failure -> {
+                        refused.complete(failure.value());
+                        return null;
+                      }));
+      assertThat(refused.get(30, TimeUnit.SECONDS))
+          .isInstanceOfSatisfying(
+              io.torsion.TlsHandshakeError.class,
+              error ->
+                  assertThat(error.reason())
+                      .isEqualTo(io.torsion.TlsHandshakeError.Reason.UNKNOWN_CA));
+    } finally {
+      python.destroy();
+    }
+  }
+
   private static String url(String path) {
     return "https://127.0.0.1:" + port + path;
   }

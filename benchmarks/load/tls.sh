@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# TLS load: Torsion against a raw Netty 4.2 server with SslHandler, on the same TLS engine and the
+# same transport, side by side in one run, taking turns (--rounds); Twisted (listenSSL, pyOpenSSL)
+# for the record. Servers on CPU 0, load generator on CPU 1; loopback only.
+#
+#   stream      16 TLS connections with 64 KiB in flight in 16 KiB writes to an echo (MiB/s)
+#   handshakes  full TLS 1.3 handshakes one after the other, no resumption, each proved by an
+#               echoed byte (per second)
+#   https       GET /plaintext over TLS, wrk with 64 keep-alive connections (requests/s)
+#   idle        what each idle TLS connection adds to the server's resident memory: --hold
+#               connections opened in two halves, the slope of the second, JVMs with default flags
+#
+# Load comes from benchmarks/load/c/tlsload.c (OpenSSL) and wrk. Every row shows the server's CPU
+# share (1.00: a whole core) so that a row measuring the load generator can be told.
+#
+# Usage: benchmarks/load/tls.sh [--rounds N] [--seconds N] [--warmup N] [--hold N] [--engines "jdk openssl"]
+#                               [--only stream,handshakes,https,idle] [TRANSPORT]
+#   defaults: 3 rounds of 3 s after a 10 s warm-up run per server and test (the JDK's TLS stack
+#   takes that long to compile: its handshake rate doubles over the first 15 s), 4,000 idle
+#   connections, both engines, every test, epoll
+#   JAVA=/path/to/bin/java: the JDK Torsion and Netty run on; JAVA_OPTS="-Xmn16m ...": more flags
+#   for both JVMs, in every run (the idle runs otherwise use the JVM's defaults, as users start it)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+rounds=3
+seconds=3
+warmup=10
+hold=4000
+engines="jdk openssl"
+only="stream,handshakes,https,idle"
+transport=epoll
+while [ $# -gt 0 ]; do
+  case $1 in
+    --rounds) rounds=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --hold) hold=$2; shift 2 ;;
+    --engines) engines=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) transport=$1; shift ;;
+  esac
+done
+
+jar=benchmarks/target/benchmarks.jar
+bin=benchmarks/target/load
+[ -f "$jar" ] || mvn -B -q -DskipTests -Dbench package -pl benchmarks -am
+mkdir -p "$bin"
+gcc -O2 -Wall -Wextra -Werror -o "$bin/tlsload" benchmarks/load/c/tlsload.c -lssl -lcrypto -lpthread
+twisted=""
+/usr/bin/python3 -c 'import twisted, OpenSSL' 2>/dev/null && twisted=/usr/bin/python3
+server_cpu=(); client_cpu=()
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then server_cpu=(taskset -c 0); client_cpu=(taskset -c 1); fi
+java=${JAVA:-java}
+work=$(mktemp -d)
+declare -A pid port result
+trap 'for p in "${pid[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+next_port=19300
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+
+# Starts NAME (torsion, netty, twisted) serving KIND (echo, plaintext) on ENGINE; FLAGS: JVM flags.
+start() {
+  local name=$1 kind=$2 engine=$3 flags=$4 command=()
+  next_port=$((next_port + 1))
+  case $name in
+    torsion|netty)
+      local class=TorsionTlsServer
+      [ "$name" = netty ] && class=NettyTlsServer
+      read -r -a jvm_flags <<<"$flags ${JAVA_OPTS:-}"
+      command=("$java" "${jvm_flags[@]}" -cp "$jar" "io.torsion.benchmarks.load.$class" "$kind" "$next_port" "$transport" "$engine" "$work/cert.pem" "$work/key.pem") ;;
+    twisted) command=("$twisted" benchmarks/load/twisted_servers.py "$([ "$kind" = plaintext ] && echo http || echo echo)" "$next_port" "$work/cert.pem" "$work/key.pem") ;;
+  esac
+  "${server_cpu[@]}" "${command[@]}" >"$work/$name.log" 2>&1 &
+  pid[$name]=$!
+  port[$name]=$next_port
+  for _ in $(seq 1 300); do
+    grep -q "127.0.0.1:$next_port" "$work/$name.log" && return 0
+    kill -0 "${pid[$name]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "$name did not start:" >&2; tail -5 "$work/$name.log" >&2
+  return 1
+}
+stop() { kill "${pid[$1]}" 2>/dev/null || true; wait "${pid[$1]}" 2>/dev/null || true; unset "pid[$1]"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# Runs COMMAND... against NAME; prints its output and server_cpu= its CPU share over the run.
+measured() {
+  local name=$1 before after started ended out
+  shift
+  before=$(cpu_ticks "${pid[$name]}"); started=$(date +%s.%N)
+  out=$("${client_cpu[@]}" "$@" 2>&1) || { echo "failed: $out" >&2; return 1; }
+  ended=$(date +%s.%N); after=$(cpu_ticks "${pid[$name]}")
+  echo "$out server_cpu=$(awk -v a="$before" -v b="$after" -v s="$started" -v e="$ended" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / (e - s) }')"
+}
+value() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1==k {print $2}'; }
+record() { result["$1"]="${result["$1"]:-}${result["$1"]:+ }$2"; }
+run_once() {
+  local test=$1 name=$2 engine=$3 seconds=${4:-$seconds} out figure
+  case $test in
+    stream) out=$(measured "$name" "$bin/tlsload" stream "${port[$name]}" 16 "$seconds") && figure=$(value mibps "$out") ;;
+    handshakes) out=$(measured "$name" "$bin/tlsload" handshakes "${port[$name]}" "$seconds") && figure=$(value per_second "$out") ;;
+    https) out=$(measured "$name" wrk -t1 -c64 -d"${seconds}s" "https://127.0.0.1:${port[$name]}/plaintext") \
+             && figure=$(awk '/Requests\/sec/ {print $2}' <<<"$out") ;;
+  esac
+  [ -n "${figure:-}" ] || { echo "  $test $name ($engine): no figure: ${out:-}" >&2; return 0; }
+  record "$test|$engine|$name" "$figure"
+  record "$test|$engine|$name|cpu" "$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^server_cpu=/) { sub("server_cpu=", "", $i); print $i } }' <<<"$out")"
+}
+
+wants() { [[ ",$only," == *",$1,"* ]]; }
+fixed="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
+for engine in $engines; do
+  for kind in echo plaintext; do
+    if [ "$kind" = echo ]; then wants stream || wants handshakes || continue; else wants https || continue; fi
+    names=(torsion netty)
+    [ -n "$twisted" ] && [ "$engine" = openssl ] && names+=(twisted) # pyOpenSSL is OpenSSL
+    up=()
+    for name in "${names[@]}"; do start "$name" "$kind" "$engine" "$fixed" && up+=("$name"); done
+    tests=(stream handshakes); [ "$kind" = plaintext ] && tests=(https)
+    for test in "${tests[@]}"; do
+      wants "$test" || continue
+      for name in "${up[@]}"; do run_once "$test" "$name" "$engine" "$warmup" >/dev/null; done # warm-up, not recorded
+      unset "result[$test|$engine|torsion]" "result[$test|$engine|netty]" "result[$test|$engine|twisted]"
+      unset "result[$test|$engine|torsion|cpu]" "result[$test|$engine|netty|cpu]" "result[$test|$engine|twisted|cpu]"
+      for round in $(seq 1 "$rounds"); do
+        for name in "${up[@]}"; do
+          [ "$name" = twisted ] && [ "$round" -gt 1 ] && continue # Twisted: one round, for the record
+          run_once "$test" "$name" "$engine"
+        done
+      done
+    done
+    for name in "${up[@]}"; do stop "$name"; done
+  done
+  # Idle TLS connections: one fresh server at a time, default JVM flags.
+  names=(torsion netty); [ -n "$twisted" ] && [ "$engine" = openssl ] && names+=(twisted)
+  wants idle || names=()
+  for name in "${names[@]}"; do
+    start "$name" echo "$engine" "" || continue
+    half=$((hold / 2))
+    exec {first}< <(exec "${client_cpu[@]}" "$bin/tlsload" hold "${port[$name]}" "$half")
+    read -r line <&$first
+    before=$(awk '/^VmRSS:/ {print $2 * 1024}' "/proc/${pid[$name]}/status")
+    exec {second}< <(exec "${client_cpu[@]}" "$bin/tlsload" hold "${port[$name]}" "$half")
+    read -r line <&$second
+    after=$(awk '/^VmRSS:/ {print $2 * 1024}' "/proc/${pid[$name]}/status")
+    record "idle|$engine|$name" "$(( (after - before) / half ))"
+    stop "$name"
+    pkill -f "tlsload hold ${port[$name]}" 2>/dev/null || true
+    exec {first}<&- {second}<&-
+  done
+done
+
+median() { tr ' ' '\n' <<<"$1" | { grep . || true; } | sort -g | awk '{ v[NR] = $1 } END { if (NR) { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.0f\n", m } }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
+cpu() { local m; m=$(tr ' ' '\n' <<<"$1" | { grep . || true; } | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'); echo "${m:--}"; }
+echo
+echo "TLS on $transport, $rounds rounds of ${seconds}s after ${warmup}s warm-up (medians; server CPU share in brackets), $hold idle connections"
+echo "| test | engine | Torsion | raw Netty SslHandler | Torsion/Netty | Twisted |"
+echo "|---|---|---|---|---|---|"
+declare -A label=([stream]="echo stream 16 conns x 64 KiB (MiB/s)" [handshakes]="new TLS 1.3 handshakes (per s)" [https]="HTTPS GET /plaintext, 64 keep-alive conns (req/s)" [idle]="memory per idle TLS conn (bytes, RSS slope)")
+for test in stream handshakes https idle; do
+  for engine in $engines; do
+    t=$(median "${result[$test|$engine|torsion]:-}"); n=$(median "${result[$test|$engine|netty]:-}"); w=$(median "${result[$test|$engine|twisted]:-}")
+    tc=""; nc=""; wc=""
+    if [ "$test" != idle ]; then tc=" ($(cpu "${result[$test|$engine|torsion|cpu]:-}"))"; nc=" ($(cpu "${result[$test|$engine|netty|cpu]:-}"))"; [ -n "$w" ] && wc=" ($(cpu "${result[$test|$engine|twisted|cpu]:-}"))"; fi
+    echo "| ${label[$test]} | $engine | ${t:--}$tc | ${n:--}$nc | $(ratio "$t" "$n") | ${w:--}$wc |"
+  done
+done
