@@ -70,6 +70,8 @@ final class TlsLayer implements Socket {
   private boolean sawBytes;
   private boolean closed;
   private boolean encrypting;
+  private int packetSize; // the session's buffer sizes, once established
+  private int applicationSize;
   private ByteBuffer out; // where records are encrypted to, while encrypting
   private TlsInfo info;
 
@@ -217,7 +219,7 @@ final class TlsLayer implements Socket {
         if (phase == ESTABLISHED
             && status == SSLEngineResult.Status.OK
             && (handshake == HandshakeStatus.NEED_TASK || handshake == HandshakeStatus.NEED_WRAP)
-            && !"TLSv1.3".equals(engine.getSession().getProtocol())) {
+            && !"TLSv1.3".equals(info.protocol())) {
           deliver(out);
           connection.tlsAbort(
               "TLS renegotiation refused (" + raw.remoteAddress() + " asked for a new handshake)");
@@ -229,7 +231,7 @@ final class TlsLayer implements Socket {
         if (status == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
           break;
         }
-        if (out.remaining() < engine.getSession().getApplicationBufferSize()) {
+        if (out.remaining() < applicationBufferSize()) {
           deliver(out);
         }
         if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
@@ -301,6 +303,9 @@ final class TlsLayer implements Socket {
 
   private void handshakeDone() {
     phase = ESTABLISHED;
+    SSLSession session = engine.getSession(); // its sizes are fixed from now on
+    packetSize = session.getPacketBufferSize();
+    applicationSize = session.getApplicationBufferSize();
     cancelTimeout();
     info = describe();
     connection.tlsEstablished(info);
@@ -683,12 +688,14 @@ final class TlsLayer implements Socket {
     return raw.id() + "/tls";
   }
 
+  /** The engine's largest record: asked of its session (under the engine's lock) until known. */
   private int packetBufferSize() {
-    return engine.getSession().getPacketBufferSize();
+    return packetSize > 0 ? packetSize : engine.getSession().getPacketBufferSize();
   }
 
+  /** The most plaintext a record decrypts to: asked of its session until known. */
   private int applicationBufferSize() {
-    return engine.getSession().getApplicationBufferSize();
+    return applicationSize > 0 ? applicationSize : engine.getSession().getApplicationBufferSize();
   }
 
   private ByteBuffer newPlain() {
