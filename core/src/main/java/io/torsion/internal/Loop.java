@@ -33,6 +33,8 @@ final class Loop {
   // works at a time; the flags say when one is in use, so that a nested use takes its own).
   private ByteBuffer tlsPlain;
   private ByteBuffer tlsCipher;
+  private ByteBuffer tlsPlainDirect; // the same, for engines that work on direct buffers
+  private ByteBuffer tlsCipherDirect;
   boolean tlsPlainInUse;
   boolean tlsCipherInUse;
   private Connection firstConnection; // a list threaded through the connections themselves
@@ -59,27 +61,50 @@ final class Loop {
     poller.wakeup();
   }
 
-  /** Returns the loop's buffer for decrypted bytes, cleared, of at least twice {@code least}. */
-  ByteBuffer tlsPlain(int least) {
-    if (tlsPlain == null || tlsPlain.capacity() < 2 * least) {
-      tlsPlain = ByteBuffer.allocate(Math.max(2 * least, TLS_BUFFER));
+  /**
+   * Returns the loop's buffer for decrypted bytes (direct or not), cleared, of at least twice
+   * {@code least}.
+   */
+  ByteBuffer tlsPlain(int least, boolean direct) {
+    ByteBuffer buffer = direct ? tlsPlainDirect : tlsPlain;
+    if (buffer == null || buffer.capacity() < 2 * least) {
+      buffer = allocate(Math.max(2 * least, TLS_BUFFER), direct);
+      if (direct) {
+        tlsPlainDirect = buffer;
+      } else {
+        tlsPlain = buffer;
+      }
     }
-    return tlsPlain.clear();
+    return buffer.clear();
   }
 
-  /** Returns the loop's buffer for records, cleared, of at least four times {@code least}. */
-  ByteBuffer tlsCipher(int least) {
-    if (tlsCipher == null || tlsCipher.capacity() < 4 * least) {
-      tlsCipher = ByteBuffer.allocate(Math.max(4 * least, TLS_BUFFER));
+  /**
+   * Returns the loop's buffer for records (direct or not), cleared, of at least four times {@code
+   * least}.
+   */
+  ByteBuffer tlsCipher(int least, boolean direct) {
+    ByteBuffer buffer = direct ? tlsCipherDirect : tlsCipher;
+    if (buffer == null || buffer.capacity() < 4 * least) {
+      buffer = allocate(Math.max(4 * least, TLS_BUFFER), direct);
+      keepTlsCipher(buffer);
     }
-    return tlsCipher.clear();
+    return buffer.clear();
   }
 
   /** Keeps {@code grown} as the loop's buffer for records, if the engine needed a larger one. */
   void keepTlsCipher(ByteBuffer grown) {
-    if (grown.capacity() > tlsCipher.capacity()) {
-      tlsCipher = grown;
+    ByteBuffer current = grown.isDirect() ? tlsCipherDirect : tlsCipher;
+    if (current == null || grown.capacity() > current.capacity()) {
+      if (grown.isDirect()) {
+        tlsCipherDirect = grown;
+      } else {
+        tlsCipher = grown;
+      }
     }
+  }
+
+  private static ByteBuffer allocate(int size, boolean direct) {
+    return direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
   }
 
   private static final int TLS_BUFFER = 64 * 1024;

@@ -175,7 +175,8 @@ final class TlsLayer implements Socket {
 
   private void unwrapAll(ByteBuffer source) throws SSLException {
     boolean borrowed = !loop.tlsPlainInUse;
-    ByteBuffer out = borrowed ? loop.tlsPlain(applicationBufferSize()) : newPlain();
+    ByteBuffer out =
+        borrowed ? loop.tlsPlain(applicationBufferSize(), options.directBuffers()) : newPlain();
     loop.tlsPlainInUse = true;
     try {
       while (!closed && phase != FAILED) {
@@ -459,7 +460,10 @@ final class TlsLayer implements Socket {
     encrypting = true;
     boolean borrowed = !loop.tlsCipherInUse;
     loop.tlsCipherInUse = true;
-    out = borrowed ? loop.tlsCipher(packetBufferSize()) : ByteBuffer.allocate(packetBufferSize());
+    out =
+        borrowed
+            ? loop.tlsCipher(packetBufferSize(), options.directBuffers())
+            : ByteBuffer.allocate(packetBufferSize());
     try {
       step.run();
       sendCipher();

@@ -22,6 +22,14 @@ public interface TlsEngineFactory {
     return true;
   }
 
+  /**
+   * Returns true when the engines work on direct buffers without copying (OpenSSL's), so that the
+   * runtime decrypts into and encrypts from direct ones; false (the JDK's) for heap buffers.
+   */
+  default boolean directBuffers() {
+    return false;
+  }
+
   /** Releases what {@code engine} holds outside the heap, once its connection closed. */
   default void release(SSLEngine engine) {}
 }

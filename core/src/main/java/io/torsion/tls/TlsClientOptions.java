@@ -153,6 +153,11 @@ public final class TlsClientOptions implements TlsOptions {
   }
 
   @Override
+  public boolean directBuffers() {
+    return engines.directBuffers();
+  }
+
+  @Override
   public Duration handshakeTimeout() {
     return handshakeTimeout;
   }

@@ -45,6 +45,12 @@ public sealed interface TlsOptions permits TlsServerOptions, TlsClientOptions {
    */
   boolean halfCloses();
 
+  /**
+   * Returns true when the engine works on direct buffers without copying (OpenSSL's): the runtime
+   * then decrypts into and encrypts from direct buffers of the reactor's loops.
+   */
+  boolean directBuffers();
+
   /** Returns the name of the TLS engine these options use: {@code jdk} or {@code openssl}. */
   String engine();
 }

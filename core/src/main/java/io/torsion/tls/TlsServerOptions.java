@@ -246,6 +246,11 @@ public final class TlsServerOptions implements TlsOptions {
   }
 
   @Override
+  public boolean directBuffers() {
+    return engines.directBuffers();
+  }
+
+  @Override
   public Duration handshakeTimeout() {
     return handshakeTimeout;
   }

@@ -130,6 +130,11 @@ public final class OpenSslTlsProvider implements TlsProvider {
       }
 
       @Override
+      public boolean directBuffers() {
+        return true; // heap buffers are copied to and from direct ones inside the engine
+      }
+
+      @Override
       public boolean halfCloses() {
         return false; // BoringSSL discards application data that arrives after its close_notify
       }
