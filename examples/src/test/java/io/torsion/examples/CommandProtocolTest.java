@@ -49,6 +49,17 @@ class CommandProtocolTest {
   }
 
   @Test
+  void startTlsWithoutACertificateSaysWhatIsMissingAndTheSessionGoesOnInPlaintext() {
+    StringTransport transport = connect();
+    transport.receive("STARTTLS\r\nECHO still here\r\n");
+    assertThat(transport.valueUtf8())
+        .isEqualTo(
+            "ERROR STARTTLS needs a certificate: start the demo with --https-port or --cert\r\n"
+                + "still here\r\n");
+    assertThat(transport.tls()).isNull();
+  }
+
+  @Test
   void theArgumentIsEverythingAfterTheFirstSpaceByteForByte() {
     StringTransport transport = connect();
     transport.receive("ECHO a \r\nSET k  two  spaces \r\nGET k\r\n");

@@ -120,4 +120,98 @@ class DemoTest {
     }
     assertThat(main.isAlive()).isFalse();
   }
+
+  @Test
+  void servesHttpsWithTheCertificateItMadeAndUpgradesTheLinePortWithStartTls() throws Exception {
+    CompletableFuture<Demo> started = new CompletableFuture<>();
+    java.util.List<String> notices = new java.util.ArrayList<>();
+    Thread main =
+        new Thread(
+            () -> {
+              try {
+                Demo demo =
+                    Demo.start(
+                        Demo.Options.parse(
+                            "--echo-port",
+                            "0",
+                            "--line-port",
+                            "0",
+                            "--http-port",
+                            "0",
+                            "--https-port",
+                            "0"),
+                        notices);
+                started.complete(demo);
+                demo.reactor().run();
+              } catch (Throwable e) {
+                started.completeExceptionally(e);
+              }
+            });
+    main.start();
+    Demo demo = started.get(30, TimeUnit.SECONDS);
+    try {
+      Matcher banner =
+          Pattern.compile(
+                  "torsion-demo: .* line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+) https=127\\.0\\.0\\.1:(\\d+)")
+              .matcher(demo.banner());
+      assertThat(banner.matches()).as(demo.banner()).isTrue();
+      assertThat(notices).hasSize(1);
+      Matcher file = Pattern.compile(".* at (\\S+) \\(trust it.*").matcher(notices.get(0));
+      assertThat(file.matches()).as(notices.get(0)).isTrue();
+      io.torsion.tls.TrustRoots.fromPem(java.nio.file.Path.of(file.group(1))); // it parses
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file.group(1)))) {
+        trust.setCertificateEntry(
+            "demo",
+            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+      }
+      javax.net.ssl.TrustManagerFactory factory =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      var client = HttpClient.newBuilder().sslContext(context).build();
+      var response =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("https://localhost:" + banner.group(3) + "/plaintext"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.body()).isEqualTo("Hello, World!");
+      try (Peer peer = Peer.connect(Integer.parseInt(banner.group(1)))) {
+        var in = peer.socket().getInputStream();
+        assertThat(readLine(in)).startsWith("WELCOME").endsWith("STARTTLS");
+        peer.write("STARTTLS\r\n");
+        assertThat(readLine(in)).isEqualTo("OK begin TLS");
+        javax.net.ssl.SSLSocket tls =
+            (javax.net.ssl.SSLSocket)
+                context
+                    .getSocketFactory()
+                    .createSocket(peer.socket(), "localhost", peer.socket().getPort(), true);
+        tls.startHandshake();
+        tls.getOutputStream().write("ECHO secret\r\nQUIT\r\n".getBytes(StandardCharsets.UTF_8));
+        BufferedReader lines =
+            new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(lines.readLine()).isEqualTo("secret");
+        assertThat(lines.readLine()).isEqualTo("BYE");
+      }
+    } finally {
+      demo.reactor().stop();
+      main.join(30_000);
+    }
+    assertThat(main.isAlive()).isFalse();
+  }
+
+  /** Reads one CRLF line byte by byte, so that nothing after it is buffered away from TLS. */
+  private static String readLine(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder line = new StringBuilder();
+    for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+      if (b != '\r') {
+        line.append((char) b);
+      }
+    }
+    return line.toString();
+  }
 }
