@@ -180,6 +180,9 @@ final class TlsLayer implements Socket {
     loop.tlsPlainInUse = true;
     try {
       while (!closed && phase != FAILED) {
+        if (phase == ESTABLISHED && !holdsRecord(source)) {
+          break; // what the engine would say: BUFFER_UNDERFLOW, without the call
+        }
         SSLEngineResult result = engine.unwrap(source, out);
         SSLEngineResult.Status status = result.getStatus();
         if (status == SSLEngineResult.Status.BUFFER_OVERFLOW) {
@@ -245,6 +248,17 @@ final class TlsLayer implements Socket {
         loop.tlsPlainInUse = false;
       }
     }
+  }
+
+  /** Returns true when {@code source} holds a whole record (5 bytes of header, then its length). */
+  private static boolean holdsRecord(ByteBuffer source) {
+    int left = source.remaining();
+    if (left < 5) {
+      return false;
+    }
+    int at = source.position();
+    int length = ((source.get(at + 3) & 0xff) << 8) | (source.get(at + 4) & 0xff);
+    return left >= 5 + length;
   }
 
   private void deliver(ByteBuffer out) {

@@ -7,7 +7,6 @@ import java.lang.System.Logger.Level;
 import java.net.Socket;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -285,14 +284,7 @@ public final class TlsClientOptions implements TlsOptions {
 
     /** Offers these ALPN protocols, preferred first. */
     public Builder applicationProtocols(String... names) {
-      List<String> list = new ArrayList<>();
-      for (String name : names) {
-        if (Objects.requireNonNull(name, "name").isEmpty() || name.length() > 255) {
-          throw new IllegalArgumentException("an ALPN protocol name has 1 to 255 bytes: " + name);
-        }
-        list.add(name);
-      }
-      applicationProtocols = list;
+      applicationProtocols = TlsChecks.applicationProtocols(names);
       return this;
     }
 
@@ -305,10 +297,7 @@ public final class TlsClientOptions implements TlsOptions {
 
     /** Enables exactly these protocol versions. */
     public Builder protocols(String... versions) {
-      if (versions.length == 0) {
-        throw new IllegalArgumentException("at least one protocol version");
-      }
-      protocols = List.of(versions);
+      protocols = TlsChecks.protocols(versions);
       return this;
     }
 
@@ -320,10 +309,7 @@ public final class TlsClientOptions implements TlsOptions {
 
     /** Fails a connection whose handshake has not finished after {@code timeout}. */
     public Builder handshakeTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("handshake timeout must be positive: " + timeout);
-      }
-      handshakeTimeout = timeout;
+      handshakeTimeout = TlsChecks.handshakeTimeout(timeout);
       return this;
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -346,14 +345,7 @@ public final class TlsServerOptions implements TlsOptions {
 
     /** Offers these ALPN protocols, preferred first, such as {@code "h2", "http/1.1"}. */
     public Builder applicationProtocols(String... names) {
-      List<String> list = new ArrayList<>();
-      for (String name : names) {
-        if (Objects.requireNonNull(name, "name").isEmpty() || name.length() > 255) {
-          throw new IllegalArgumentException("an ALPN protocol name has 1 to 255 bytes: " + name);
-        }
-        list.add(name);
-      }
-      applicationProtocols = list;
+      applicationProtocols = TlsChecks.applicationProtocols(names);
       return this;
     }
 
@@ -373,10 +365,7 @@ public final class TlsServerOptions implements TlsOptions {
 
     /** Enables exactly these protocol versions, such as {@code "TLSv1.3"}. */
     public Builder protocols(String... versions) {
-      if (versions.length == 0) {
-        throw new IllegalArgumentException("at least one protocol version");
-      }
-      protocols = List.of(versions);
+      protocols = TlsChecks.protocols(versions);
       return this;
     }
 
@@ -388,10 +377,7 @@ public final class TlsServerOptions implements TlsOptions {
 
     /** Closes a connection whose handshake has not finished after {@code timeout}. */
     public Builder handshakeTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("handshake timeout must be positive: " + timeout);
-      }
-      handshakeTimeout = timeout;
+      handshakeTimeout = TlsChecks.handshakeTimeout(timeout);
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -30,13 +31,39 @@ import java.nio.charset.StandardCharsets;
 public final class NettyPlaintextServer {
   private NettyPlaintextServer() {}
 
+  private static final byte[] BODY = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+  private static final ByteBuf CONTENT =
+      Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(BODY));
+
+  /** Adds the codec and the handler that answers every request with {@code Hello, World!}. */
+  static void addHandlers(ChannelPipeline pipeline) {
+    pipeline.addLast(
+        new HttpServerCodec(),
+        new SimpleChannelInboundHandler<HttpRequest>() {
+          @Override
+          protected void channelRead0(ChannelHandlerContext ctx, HttpRequest request) {
+            FullHttpResponse response =
+                new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.OK, CONTENT.duplicate());
+            response
+                .headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.length);
+            ctx.write(response);
+          }
+
+          @Override
+          public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+          }
+        });
+  }
+
   /** Serves {@code GET /plaintext} on the port given, on the transport given. */
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     NettyFlavour flavour = NettyFlavour.of(args.length < 2 ? "epoll" : args[1]);
     MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, flavour.io());
-    byte[] body = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
-    ByteBuf content = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(body));
     Channel server =
         new ServerBootstrap()
             .group(group)
@@ -45,30 +72,7 @@ public final class NettyPlaintextServer {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(
-                            new HttpServerCodec(),
-                            new SimpleChannelInboundHandler<HttpRequest>() {
-                              @Override
-                              protected void channelRead0(
-                                  ChannelHandlerContext ctx, HttpRequest request) {
-                                FullHttpResponse response =
-                                    new DefaultFullHttpResponse(
-                                        HttpVersion.HTTP_1_1,
-                                        HttpResponseStatus.OK,
-                                        content.duplicate());
-                                response
-                                    .headers()
-                                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                                ctx.write(response);
-                              }
-
-                              @Override
-                              public void channelReadComplete(ChannelHandlerContext ctx) {
-                                ctx.flush();
-                              }
-                            });
+                    addHandlers(ch.pipeline());
                   }
                 })
             .bind("127.0.0.1", port)

@@ -1,27 +1,14 @@
 package io.torsion.benchmarks.load;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The raw Netty 4.2 baseline of the TLS load tests: {@code SslHandler} first in the pipeline, then
@@ -53,8 +40,6 @@ public final class NettyTlsServer {
               "http/1.1"));
     }
     SslContext tls = builder.build();
-    byte[] body = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
-    ByteBuf content = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(body));
     MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, flavour.io());
     Channel server =
         new ServerBootstrap()
@@ -69,30 +54,7 @@ public final class NettyTlsServer {
                       ch.pipeline().addLast(new NettyEchoServer.EchoHandler());
                       return;
                     }
-                    ch.pipeline()
-                        .addLast(
-                            new HttpServerCodec(),
-                            new SimpleChannelInboundHandler<HttpRequest>() {
-                              @Override
-                              protected void channelRead0(
-                                  ChannelHandlerContext ctx, HttpRequest request) {
-                                FullHttpResponse response =
-                                    new DefaultFullHttpResponse(
-                                        HttpVersion.HTTP_1_1,
-                                        HttpResponseStatus.OK,
-                                        content.duplicate());
-                                response
-                                    .headers()
-                                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                                ctx.write(response);
-                              }
-
-                              @Override
-                              public void channelReadComplete(ChannelHandlerContext ctx) {
-                                ctx.flush();
-                              }
-                            });
+                    NettyPlaintextServer.addHandlers(ch.pipeline());
                   }
                 })
             .bind("127.0.0.1", port)

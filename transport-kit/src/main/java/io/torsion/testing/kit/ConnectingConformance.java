@@ -5,17 +5,13 @@ import static io.torsion.testing.kit.Kit.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.torsion.ConnectionClosed;
 import io.torsion.ConnectionDone;
 import io.torsion.ConnectionRefusedError;
 import io.torsion.DNSLookupError;
 import io.torsion.Factory;
-import io.torsion.Protocol;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -48,41 +44,15 @@ public interface ConnectingConformance extends KitContext {
 
   @Test
   default void aClientThatHalfClosesGetsTheAnswerAndThenSeesTheServerClose() throws Exception {
-    CompletableFuture<ConnectionClosed> serverLost = new CompletableFuture<>();
-    int port = listen(Factory.of(() -> new TlsConformance.HalfCloser(serverLost)));
-    CompletableFuture<ConnectionClosed> clientLost = new CompletableFuture<>();
-    StringBuilder answer = new StringBuilder();
-    await(
-        outcome(
-            () ->
-                reactor()
-                    .connectTCP(
-                        "127.0.0.1",
-                        port,
-                        Factory.of(
-                            () ->
-                                new Protocol() {
-                                  @Override
-                                  public void connectionMade() {
-                                    transport().write("question");
-                                    transport().loseWriteConnection();
-                                  }
-
-                                  @Override
-                                  public void dataReceived(ByteBuffer data) {
-                                    answer.append(StandardCharsets.UTF_8.decode(data));
-                                  }
-
-                                  @Override
-                                  public void connectionLost(ConnectionClosed reason) {
-                                    clientLost.complete(reason);
-                                  }
-                                }))));
-    assertThat(await(clientLost))
+    HalfClose.Answerer server = new HalfClose.Answerer();
+    int port = listen(Factory.of(() -> server));
+    HalfClose.Asker client = new HalfClose.Asker();
+    await(outcome(() -> reactor().connectTCP("127.0.0.1", port, Factory.of(() -> client))));
+    assertThat(await(client.lost))
         .as("the client's end after its own half-close (reading went on)")
         .isInstanceOf(ConnectionDone.class);
-    assertThat(answer.toString()).isEqualTo("answer to question");
-    assertThat(await(serverLost)).isInstanceOf(ConnectionDone.class);
+    assertThat(client.answer.toString()).isEqualTo("answer to question");
+    assertThat(await(server.lost)).isInstanceOf(ConnectionDone.class);
   }
 
   @Test

@@ -13,7 +13,6 @@ import io.torsion.ConnectionClosed;
 import io.torsion.ConnectionDone;
 import io.torsion.ConnectionLost;
 import io.torsion.Factory;
-import io.torsion.HalfCloseableProtocol;
 import io.torsion.Protocol;
 import io.torsion.PullProducer;
 import io.torsion.TlsHandshakeError;
@@ -51,6 +50,12 @@ public interface TlsConformance extends KitContext {
   /** Listens with TLS on 127.0.0.1, port 0, and returns the port. */
   private int listenSSL(Factory<?> factory, TlsServerOptions tls) {
     return background().call(() -> reactor().listenSSL(0, "127.0.0.1", factory, tls).port());
+  }
+
+  /** Connects with TLS to 127.0.0.1:{@code port} with {@code protocol}; returns it, connected. */
+  private <P extends Protocol> P connectSSL(int port, P protocol, TlsClientOptions tls) {
+    return await(
+        outcome(() -> reactor().connectSSL("127.0.0.1", port, Factory.of(() -> protocol), tls)));
   }
 
   private static String echoOver(SSLSocket socket, String text) throws IOException {
@@ -230,42 +235,12 @@ public interface TlsConformance extends KitContext {
             "the "
                 + tlsEngine()
                 + " engine discards what arrives after its own close_notify: no TLS half-close");
-    CompletableFuture<ConnectionClosed> serverLost = new CompletableFuture<>();
-    int port = listenSSL(Factory.of(() -> new HalfCloser(serverLost)), serverOptions(tlsEngine()));
-    CompletableFuture<ConnectionClosed> clientLost = new CompletableFuture<>();
-    StringBuilder answer = new StringBuilder();
-    Protocol client =
-        await(
-            outcome(
-                () ->
-                    reactor()
-                        .connectSSL(
-                            "127.0.0.1",
-                            port,
-                            Factory.of(
-                                () ->
-                                    new Protocol() {
-                                      @Override
-                                      public void connectionMade() {
-                                        transport().write("question");
-                                        transport().loseWriteConnection();
-                                      }
-
-                                      @Override
-                                      public void dataReceived(ByteBuffer data) {
-                                        answer.append(StandardCharsets.UTF_8.decode(data));
-                                      }
-
-                                      @Override
-                                      public void connectionLost(ConnectionClosed reason) {
-                                        clientLost.complete(reason);
-                                      }
-                                    }),
-                            clientOptions(tlsEngine()))));
-    assertThat(client).isNotNull();
-    assertThat(await(clientLost)).isInstanceOf(ConnectionDone.class);
-    assertThat(answer.toString()).isEqualTo("answer to question");
-    assertThat(await(serverLost)).isInstanceOf(ConnectionDone.class);
+    HalfClose.Answerer server = new HalfClose.Answerer();
+    int port = listenSSL(Factory.of(() -> server), serverOptions(tlsEngine()));
+    HalfClose.Asker client = connectSSL(port, new HalfClose.Asker(), clientOptions(tlsEngine()));
+    assertThat(await(client.lost)).isInstanceOf(ConnectionDone.class);
+    assertThat(client.answer.toString()).isEqualTo("answer to question");
+    assertThat(await(server.lost)).isInstanceOf(ConnectionDone.class);
   }
 
   @Test
@@ -274,61 +249,13 @@ public interface TlsConformance extends KitContext {
     org.junit.jupiter.api.Assumptions.assumeFalse(
         clientOptions(tlsEngine()).halfCloses(),
         () -> "the " + tlsEngine() + " engine half-closes: the test above covers it");
-    CompletableFuture<ConnectionClosed> serverLost = new CompletableFuture<>();
-    int port = listenSSL(Factory.of(() -> new HalfCloser(serverLost)), serverOptions(tlsEngine()));
-    CompletableFuture<ConnectionClosed> clientLost = new CompletableFuture<>();
-    await(
-        outcome(
-            () ->
-                reactor()
-                    .connectSSL(
-                        "127.0.0.1",
-                        port,
-                        Factory.of(
-                            () ->
-                                new Protocol() {
-                                  @Override
-                                  public void connectionMade() {
-                                    transport().write("question");
-                                    transport().loseWriteConnection();
-                                  }
-
-                                  @Override
-                                  public void connectionLost(ConnectionClosed reason) {
-                                    clientLost.complete(reason);
-                                  }
-                                }),
-                        clientOptions(tlsEngine()))));
-    assertThat(await(clientLost)).isInstanceOf(ConnectionDone.class);
-    assertThat(await(serverLost))
+    HalfClose.Answerer server = new HalfClose.Answerer();
+    int port = listenSSL(Factory.of(() -> server), serverOptions(tlsEngine()));
+    HalfClose.Asker client = connectSSL(port, new HalfClose.Asker(), clientOptions(tlsEngine()));
+    assertThat(await(client.lost)).isInstanceOf(ConnectionDone.class);
+    assertThat(await(server.lost))
         .as("the server read the question and close_notify: a clean end")
         .isInstanceOf(ConnectionDone.class);
-  }
-
-  /** Answers once the peer's output has ended, then closes. */
-  final class HalfCloser extends Protocol implements HalfCloseableProtocol {
-    private final CompletableFuture<ConnectionClosed> lost;
-    private final StringBuilder question = new StringBuilder();
-
-    HalfCloser(CompletableFuture<ConnectionClosed> lost) {
-      this.lost = lost;
-    }
-
-    @Override
-    public void dataReceived(ByteBuffer data) {
-      question.append(StandardCharsets.UTF_8.decode(data));
-    }
-
-    @Override
-    public void readConnectionLost() {
-      transport().write("answer to " + question);
-      transport().loseConnection();
-    }
-
-    @Override
-    public void connectionLost(ConnectionClosed reason) {
-      lost.complete(reason);
-    }
   }
 
   @Test
