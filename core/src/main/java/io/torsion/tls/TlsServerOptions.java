@@ -47,7 +47,8 @@ import javax.net.ssl.SSLEngine;
  *         <td>whether clients are asked for ({@code REQUEST}) or must show ({@code REQUIRE}) a
  *         certificate signed by {@link #clientTrust()}</td></tr>
  *     <tr><td>{@link #protocols()}</td><td>TLSv1.3, TLSv1.2</td><td>versions enabled</td></tr>
- *     <tr><td>{@link #cipherSuites()}</td><td>the engine's defaults</td><td>suites enabled</td></tr>
+ *     <tr><td>{@link #cipherSuites()}</td><td>Mozilla's "intermediate" list (AES-128-GCM
+ *         first) on the JDK's engine; BoringSSL's own on OpenSSL's</td><td>suites enabled</td></tr>
  *     <tr><td>{@link #handshakeTimeout()}</td>
  *         <td>{@value TlsOptions#DEFAULT_HANDSHAKE_TIMEOUT_SECONDS} s</td>
  *         <td>a handshake not finished by then closes its connection</td></tr>
