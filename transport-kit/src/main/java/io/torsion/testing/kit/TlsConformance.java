@@ -96,6 +96,32 @@ public interface TlsConformance extends KitContext {
   }
 
   @Test
+  default void eightMebibytesEchoedToAJdkClientThatWritesAndReadsAtOnceArriveWhole()
+      throws Exception {
+    int port = listenSSL(Factory.of(() -> new Recorder(true)), serverOptions(tlsEngine()));
+    byte[] data = Kit.randomBytes(8 << 20, 11);
+    try (SSLSocket client = jdkClient(port)) {
+      CompletableFuture<Void> written =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  for (int at = 0; at < data.length; at += 16 * 1024 + 7) { // records split oddly
+                    client
+                        .getOutputStream()
+                        .write(data, at, Math.min(16 * 1024 + 7, data.length - at));
+                  }
+                  client.getOutputStream().flush();
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      byte[] echoed = client.getInputStream().readNBytes(data.length);
+      written.get(30, TimeUnit.SECONDS);
+      assertThat(java.util.Arrays.equals(echoed, data)).as("every byte echoed in order").isTrue();
+    }
+  }
+
+  @Test
   default void tlsOnePointTwoIsSpokenWhenThatIsAllTheClientHas() throws Exception {
     int port = listenSSL(Factory.of(() -> new Recorder(true)), serverOptions(tlsEngine()));
     try (SSLSocket client = jdkClient(port, "TLSv1.2")) {
