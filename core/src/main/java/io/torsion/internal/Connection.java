@@ -291,7 +291,17 @@ final class Connection implements Transport, SocketEvents {
     state = CLOSED;
     if (socket instanceof TlsLayer tls) {
       tls.closed();
-      tlsDone(null, why(), null);
+      Deferred<TlsInfo> started = takeTlsStarted();
+      if (started != null) {
+        ConnectionClosed why = why();
+        started.errback(
+            why.getCause() instanceof TlsHandshakeError handshake
+                ? handshake
+                : new TlsHandshakeError(
+                    TlsHandshakeError.Reason.CLOSED,
+                    "the connection closed during the TLS handshake: " + why.getMessage(),
+                    why));
+      }
     }
     dropHeld();
     set(READS_HELD, false);
@@ -450,7 +460,10 @@ final class Connection implements Transport, SocketEvents {
       }
       return;
     }
-    tlsDone(info, null, null);
+    Deferred<TlsInfo> started = takeTlsStarted();
+    if (started != null) {
+      started.callback(info);
+    }
   }
 
   /** The handshake failed, or an established session broke; the layer sent its alert. */
@@ -463,7 +476,10 @@ final class Connection implements Transport, SocketEvents {
     if (reason() == null) {
       reason(new ConnectionLost(error.getMessage(), error));
     }
-    tlsDone(null, null, error);
+    Deferred<TlsInfo> started = takeTlsStarted();
+    if (started != null) {
+      started.errback(error);
+    }
     if (state == OPEN || state == CLOSING) {
       state = CLOSING;
       dropHeld();
@@ -489,29 +505,14 @@ final class Connection implements Transport, SocketEvents {
     abort(new ConnectionLost(why, null));
   }
 
-  /**
-   * Fires startTLS's Deferred, if it waits: with {@code info}, else with why the handshake ended.
-   */
-  private void tlsDone(TlsInfo info, ConnectionClosed closed, TlsHandshakeError error) {
+  /** Returns startTLS's Deferred and forgets it, or null when none waits (any more). */
+  private Deferred<TlsInfo> takeTlsStarted() {
     if (aside == null || aside.tlsStarted == null) {
-      return;
+      return null;
     }
     Deferred<TlsInfo> started = aside.tlsStarted;
     aside.tlsStarted = null;
-    if (info != null) {
-      started.callback(info);
-    } else if (error != null) {
-      started.errback(error);
-    } else {
-      started.errback(
-          closed != null && closed.getCause() instanceof TlsHandshakeError handshake
-              ? handshake
-              : new TlsHandshakeError(
-                  TlsHandshakeError.Reason.CLOSED,
-                  "the connection closed during the TLS handshake"
-                      + (closed == null ? "" : ": " + closed.getMessage()),
-                  closed));
-    }
+    return started;
   }
 
   @Override

@@ -58,6 +58,7 @@ final class TlsLayer implements Socket {
   private final SSLEngine engine;
   private final String sentName; // a client's name for the server: SNI and verification
   private final TlsOptions options;
+  private final boolean direct; // the engine works on direct buffers: the loop's are direct too
   private final Connection connection;
   private final Loop loop;
   private final boolean server;
@@ -82,6 +83,7 @@ final class TlsLayer implements Socket {
   TlsLayer(Socket raw, TlsOptions options, String peerName, Connection connection, Loop loop) {
     this.raw = raw;
     this.options = options;
+    this.direct = options.directBuffers();
     this.connection = connection;
     this.loop = loop;
     this.server = options instanceof TlsServerOptions;
@@ -175,8 +177,7 @@ final class TlsLayer implements Socket {
 
   private void unwrapAll(ByteBuffer source) throws SSLException {
     boolean borrowed = !loop.tlsPlainInUse;
-    ByteBuffer out =
-        borrowed ? loop.tlsPlain(applicationBufferSize(), options.directBuffers()) : newPlain();
+    ByteBuffer out = borrowed ? loop.tlsPlain(applicationBufferSize(), direct) : newPlain();
     loop.tlsPlainInUse = true;
     try {
       while (!closed && phase != FAILED) {
@@ -476,7 +477,7 @@ final class TlsLayer implements Socket {
     loop.tlsCipherInUse = true;
     out =
         borrowed
-            ? loop.tlsCipher(packetBufferSize(), options.directBuffers())
+            ? loop.tlsCipher(packetBufferSize(), direct)
             : ByteBuffer.allocate(packetBufferSize());
     try {
       step.run();

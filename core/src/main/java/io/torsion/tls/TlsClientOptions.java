@@ -1,7 +1,5 @@
 package io.torsion.tls;
 
-import io.torsion.spi.TlsEngineFactory;
-import io.torsion.spi.TlsProvider;
 import io.torsion.spi.TlsSettings;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
@@ -55,8 +53,7 @@ public final class TlsClientOptions implements TlsOptions {
   private static final System.Logger LOG = System.getLogger(TlsClientOptions.class.getName());
   private static final TlsClientOptions DEFAULTS = builder().build();
 
-  private final TlsEngineFactory engines;
-  private final String engine;
+  private final Engine engine;
   private final TrustRoots trust;
   private final boolean hostnameVerification;
   private final boolean trustAnything;
@@ -99,18 +96,7 @@ public final class TlsClientOptions implements TlsOptions {
             false,
             false,
             hostnameVerification);
-    if (builder.context != null) {
-      if (builder.engine != null && !builder.engine.equals("jdk")) {
-        throw new IllegalArgumentException(
-            "an SSLContext is the JDK's engine, not " + builder.engine);
-      }
-      this.engine = "jdk";
-      this.engines = JdkEngine.of(builder.context, settings);
-    } else {
-      TlsProvider provider = TlsEngines.select(builder.engine);
-      this.engine = provider.name();
-      this.engines = provider.newFactory(settings);
-    }
+    this.engine = Engine.choose(builder.context, builder.engine, settings);
   }
 
   /** Returns options that trust the JDK's certificate authorities and verify host names. */
@@ -133,27 +119,27 @@ public final class TlsClientOptions implements TlsOptions {
 
   @Override
   public SSLEngine newEngine(String peerHost, int peerPort) {
-    return engines.newEngine(serverName != null ? serverName : peerHost, peerPort);
+    return engine.factory().newEngine(serverName != null ? serverName : peerHost, peerPort);
   }
 
   @Override
   public void release(SSLEngine sslEngine) {
-    engines.release(sslEngine);
+    engine.factory().release(sslEngine);
   }
 
   @Override
   public String engine() {
-    return engine;
+    return engine.name();
   }
 
   @Override
   public boolean halfCloses() {
-    return engines.halfCloses();
+    return engine.factory().halfCloses();
   }
 
   @Override
   public boolean directBuffers() {
-    return engines.directBuffers();
+    return engine.factory().directBuffers();
   }
 
   @Override
@@ -202,7 +188,7 @@ public final class TlsClientOptions implements TlsOptions {
         + applicationProtocols
         + (identity == null ? "" : ", identity=" + identity)
         + ", engine="
-        + engine
+        + engine.name()
         + "]";
   }
 

@@ -1,7 +1,5 @@
 package io.torsion.tls;
 
-import io.torsion.spi.TlsEngineFactory;
-import io.torsion.spi.TlsProvider;
 import io.torsion.spi.TlsSettings;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -77,8 +75,7 @@ public final class TlsServerOptions implements TlsOptions {
   }
 
   private final KeyTable keys; // null with a given SSLContext
-  private final TlsEngineFactory engines;
-  private final String engine;
+  private final Engine engine;
   private final List<String> applicationProtocols;
   private final ClientAuth clientAuth;
   private final TrustRoots clientTrust;
@@ -111,19 +108,8 @@ public final class TlsServerOptions implements TlsOptions {
             clientAuth == ClientAuth.REQUIRE,
             clientAuth == ClientAuth.REQUEST,
             false);
-    if (builder.context != null) {
-      if (builder.engine != null && !builder.engine.equals("jdk")) {
-        throw new IllegalArgumentException(
-            "an SSLContext is the JDK's engine, not " + builder.engine);
-      }
-      this.engine = "jdk";
-      this.engines = JdkEngine.of(builder.context, settings);
-    } else {
-      identities().forEach(this::warnIfExpiring);
-      TlsProvider provider = TlsEngines.select(builder.engine);
-      this.engine = provider.name();
-      this.engines = provider.newFactory(settings);
-    }
+    identities().forEach(this::warnIfExpiring);
+    this.engine = Engine.choose(builder.context, builder.engine, settings);
   }
 
   /** Returns options serving {@code identity} to every client, with the other defaults. */
@@ -227,27 +213,27 @@ public final class TlsServerOptions implements TlsOptions {
 
   @Override
   public SSLEngine newEngine(String peerHost, int peerPort) {
-    return engines.newEngine(peerHost, peerPort);
+    return engine.factory().newEngine(peerHost, peerPort);
   }
 
   @Override
   public void release(SSLEngine sslEngine) {
-    engines.release(sslEngine);
+    engine.factory().release(sslEngine);
   }
 
   @Override
   public String engine() {
-    return engine;
+    return engine.name();
   }
 
   @Override
   public boolean halfCloses() {
-    return engines.halfCloses();
+    return engine.factory().halfCloses();
   }
 
   @Override
   public boolean directBuffers() {
-    return engines.directBuffers();
+    return engine.factory().directBuffers();
   }
 
   @Override
@@ -303,7 +289,7 @@ public final class TlsServerOptions implements TlsOptions {
         + ", protocols="
         + protocols
         + ", engine="
-        + engine
+        + engine.name()
         + "]";
   }
 

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.torsion.testing.kit.Peer;
+import io.torsion.tls.TrustRoots;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
@@ -13,10 +16,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 class DemoTest {
@@ -67,24 +79,10 @@ class DemoTest {
 
   @Test
   void servesEchoAndPrintsTheScriptableBanner() throws Exception {
-    CompletableFuture<Demo> started = new CompletableFuture<>();
-    Thread main =
-        new Thread(
-            () -> {
-              try {
-                Demo demo =
-                    Demo.start(
-                        Demo.Options.parse(
-                            "--echo-port", "0", "--line-port", "0", "--http-port", "0"));
-                started.complete(demo);
-                demo.reactor().run();
-              } catch (Throwable e) {
-                started.completeExceptionally(e);
-              }
-            });
-    main.start();
-    Demo demo = started.get(30, TimeUnit.SECONDS);
-    try {
+    try (Running running =
+        Running.start(
+            new ArrayList<>(), "--echo-port", "0", "--line-port", "0", "--http-port", "0")) {
+      Demo demo = running.demo();
       Matcher banner =
           Pattern.compile(
                   "torsion-demo: reactor=(\\w+) chosen=(auto|forced) echo=127\\.0\\.0\\.1:(\\d+) line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+)")
@@ -114,42 +112,24 @@ class DemoTest {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(response.body()).isEqualTo("Hello, World!");
-    } finally {
-      demo.reactor().stop();
-      main.join(30_000);
     }
-    assertThat(main.isAlive()).isFalse();
   }
 
   @Test
   void servesHttpsWithTheCertificateItMadeAndUpgradesTheLinePortWithStartTls() throws Exception {
-    CompletableFuture<Demo> started = new CompletableFuture<>();
-    java.util.List<String> notices = new java.util.ArrayList<>();
-    Thread main =
-        new Thread(
-            () -> {
-              try {
-                Demo demo =
-                    Demo.start(
-                        Demo.Options.parse(
-                            "--echo-port",
-                            "0",
-                            "--line-port",
-                            "0",
-                            "--http-port",
-                            "0",
-                            "--https-port",
-                            "0"),
-                        notices);
-                started.complete(demo);
-                demo.reactor().run();
-              } catch (Throwable e) {
-                started.completeExceptionally(e);
-              }
-            });
-    main.start();
-    Demo demo = started.get(30, TimeUnit.SECONDS);
-    try {
+    List<String> notices = new ArrayList<>();
+    try (Running running =
+        Running.start(
+            notices,
+            "--echo-port",
+            "0",
+            "--line-port",
+            "0",
+            "--http-port",
+            "0",
+            "--https-port",
+            "0")) {
+      Demo demo = running.demo();
       Matcher banner =
           Pattern.compile(
                   "torsion-demo: .* line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+) https=127\\.0\\.0\\.1:(\\d+)")
@@ -158,19 +138,17 @@ class DemoTest {
       assertThat(notices).hasSize(1);
       Matcher file = Pattern.compile(".* at (\\S+) \\(trust it.*").matcher(notices.get(0));
       assertThat(file.matches()).as(notices.get(0)).isTrue();
-      io.torsion.tls.TrustRoots.fromPem(java.nio.file.Path.of(file.group(1))); // it parses
-      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      TrustRoots.fromPem(Path.of(file.group(1))); // it parses
+      KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
-      try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file.group(1)))) {
+      try (var in = Files.newInputStream(Path.of(file.group(1)))) {
         trust.setCertificateEntry(
-            "demo",
-            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            "demo", CertificateFactory.getInstance("X.509").generateCertificate(in));
       }
-      javax.net.ssl.TrustManagerFactory factory =
-          javax.net.ssl.TrustManagerFactory.getInstance(
-              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trust);
-      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, factory.getTrustManagers(), null);
       var client = HttpClient.newBuilder().sslContext(context).build();
       var response =
@@ -185,8 +163,8 @@ class DemoTest {
         assertThat(readLine(in)).startsWith("WELCOME").endsWith("STARTTLS");
         peer.write("STARTTLS\r\n");
         assertThat(readLine(in)).isEqualTo("OK begin TLS");
-        javax.net.ssl.SSLSocket tls =
-            (javax.net.ssl.SSLSocket)
+        SSLSocket tls =
+            (SSLSocket)
                 context
                     .getSocketFactory()
                     .createSocket(peer.socket(), "localhost", peer.socket().getPort(), true);
@@ -197,15 +175,44 @@ class DemoTest {
         assertThat(lines.readLine()).isEqualTo("secret");
         assertThat(lines.readLine()).isEqualTo("BYE");
       }
-    } finally {
-      demo.reactor().stop();
-      main.join(30_000);
     }
-    assertThat(main.isAlive()).isFalse();
+  }
+
+  /**
+   * A demo running on a thread of its own; closing it stops the reactor and waits for the thread.
+   */
+  private record Running(Demo demo, Thread main) implements AutoCloseable {
+    static Running start(List<String> notices, String... args) throws Exception {
+      CompletableFuture<Demo> started = new CompletableFuture<>();
+      Thread main =
+          new Thread(
+              () -> {
+                try {
+                  Demo demo = Demo.start(Demo.Options.parse(args), notices);
+                  started.complete(demo);
+                  demo.reactor().run();
+                } catch (Throwable e) {
+                  started.completeExceptionally(e);
+                }
+              });
+      main.start();
+      return new Running(started.get(30, TimeUnit.SECONDS), main);
+    }
+
+    @Override
+    public void close() {
+      demo.reactor().stop();
+      try {
+        main.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      assertThat(main.isAlive()).as("the demo's thread ended").isFalse();
+    }
   }
 
   /** Reads one CRLF line byte by byte, so that nothing after it is buffered away from TLS. */
-  private static String readLine(java.io.InputStream in) throws java.io.IOException {
+  private static String readLine(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder();
     for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
       if (b != '\r') {

@@ -508,19 +508,14 @@ public interface TlsConformance extends KitContext {
   private java.security.cert.X509Certificate servedTo(
       int port, String name, SelfSignedCertificate trusted) {
     Recorder client =
-        await(
-            outcome(
-                () ->
-                    reactor()
-                        .connectSSL(
-                            "127.0.0.1",
-                            port,
-                            Factory.of(() -> new Recorder(false)),
-                            TlsClientOptions.builder()
-                                .engine(tlsEngine())
-                                .trust(trusted.trustRoots())
-                                .serverName(name)
-                                .build())));
+        connectSSL(
+            port,
+            new Recorder(false),
+            TlsClientOptions.builder()
+                .engine(tlsEngine())
+                .trust(trusted.trustRoots())
+                .serverName(name)
+                .build());
     TlsInfo info = background().call(() -> client.transport().tls());
     background().execute(() -> client.transport().loseConnection());
     assertThat(info.serverName()).isEqualTo(name);
@@ -545,19 +540,14 @@ public interface TlsConformance extends KitContext {
                 .applicationProtocols("h2", "http/1.1")
                 .build());
     Recorder client =
-        await(
-            outcome(
-                () ->
-                    reactor()
-                        .connectSSL(
-                            "127.0.0.1",
-                            port,
-                            Factory.of(() -> new Recorder(false)),
-                            TlsClientOptions.builder()
-                                .engine(tlsEngine())
-                                .trust(SERVER.trustRoots())
-                                .applicationProtocols("http/1.1", "spdy/3")
-                                .build())));
+        connectSSL(
+            port,
+            new Recorder(false),
+            TlsClientOptions.builder()
+                .engine(tlsEngine())
+                .trust(SERVER.trustRoots())
+                .applicationProtocols("http/1.1", "spdy/3")
+                .build());
     assertThat(background().call(() -> client.transport().tls().applicationProtocol()))
         .isEqualTo("http/1.1");
     assertThat(await(serverSaw)).isEqualTo("http/1.1");
@@ -587,19 +577,14 @@ public interface TlsConformance extends KitContext {
     }
     assertThat(serverSaw).isNotDone();
     Recorder client =
-        await(
-            outcome(
-                () ->
-                    reactor()
-                        .connectSSL(
-                            "127.0.0.1",
-                            port,
-                            Factory.of(() -> new Recorder(false)),
-                            TlsClientOptions.builder()
-                                .engine(tlsEngine())
-                                .trust(SERVER.trustRoots())
-                                .identity(TlsFixtures.CLIENT.identity())
-                                .build())));
+        connectSSL(
+            port,
+            new Recorder(false),
+            TlsClientOptions.builder()
+                .engine(tlsEngine())
+                .trust(SERVER.trustRoots())
+                .identity(TlsFixtures.CLIENT.identity())
+                .build());
     assertThat(client).isNotNull();
     assertThat(await(serverSaw).peerCertificates())
         .containsExactly(TlsFixtures.CLIENT.certificate());
@@ -661,18 +646,10 @@ public interface TlsConformance extends KitContext {
   }
 
   private Recorder connectTrusting(int port, SelfSignedCertificate trusted) {
-    return await(
-        outcome(
-            () ->
-                reactor()
-                    .connectSSL(
-                        "127.0.0.1",
-                        port,
-                        Factory.of(() -> new Recorder(false)),
-                        TlsClientOptions.builder()
-                            .engine(tlsEngine())
-                            .trust(trusted.trustRoots())
-                            .build())));
+    return connectSSL(
+        port,
+        new Recorder(false),
+        TlsClientOptions.builder().engine(tlsEngine()).trust(trusted.trustRoots()).build());
   }
 
   @Test

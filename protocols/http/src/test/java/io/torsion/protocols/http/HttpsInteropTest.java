@@ -267,8 +267,7 @@ class HttpsInteropTest {
           new BufferedReader(
               new InputStreamReader(twisted.getInputStream(), StandardCharsets.UTF_8));
       int twistedPort = Integer.parseInt(lines.readLine().trim());
-      CompletableFuture<String> heard = new CompletableFuture<>();
-      CompletableFuture<TlsInfo> session = new CompletableFuture<>();
+      Asker asker = new Asker("hello");
       background.execute(
           () ->
               background
@@ -276,30 +275,10 @@ class HttpsInteropTest {
                   .connectSSL(
                       "localhost",
                       twistedPort,
-                      Factory.of(
-                          () ->
-                              new Protocol() {
-                                final StringBuilder got = new StringBuilder();
-
-                                @Override
-                                public void connectionMade() {
-                                  session.complete(transport().tls());
-                                  transport().write("hello");
-                                }
-
-                                @Override
-                                public void dataReceived(ByteBuffer data) {
-                                  got.append(StandardCharsets.UTF_8.decode(data));
-                                }
-
-                                @Override
-                                public void connectionLost(ConnectionClosed reason) {
-                                  heard.complete(got.toString());
-                                }
-                              }),
+                      Factory.of(() -> asker),
                       TlsClientOptions.builder().trust(CERTIFICATE.trustRoots()).build()));
-      assertThat(heard.get(30, TimeUnit.SECONDS)).isEqualTo("twisted heard hello");
-      assertThat(session.get(1, TimeUnit.SECONDS).peerCertificates())
+      assertThat(asker.heard.get(30, TimeUnit.SECONDS)).isEqualTo("twisted heard hello");
+      assertThat(asker.session.get(1, TimeUnit.SECONDS).peerCertificates())
           .containsExactly(CERTIFICATE.certificate());
     } finally {
       twisted.destroy();
@@ -339,7 +318,7 @@ class HttpsInteropTest {
           new BufferedReader(
               new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
       int pythonPort = Integer.parseInt(lines.readLine().trim());
-      CompletableFuture<String> heard = new CompletableFuture<>();
+      Asker asker = new Asker("hi");
       background.execute(
           () ->
               background
@@ -347,28 +326,9 @@ class HttpsInteropTest {
                   .connectSSL(
                       "localhost",
                       pythonPort,
-                      Factory.of(
-                          () ->
-                              new Protocol() {
-                                final StringBuilder got = new StringBuilder();
-
-                                @Override
-                                public void connectionMade() {
-                                  transport().write("hi");
-                                }
-
-                                @Override
-                                public void dataReceived(ByteBuffer data) {
-                                  got.append(StandardCharsets.UTF_8.decode(data));
-                                }
-
-                                @Override
-                                public void connectionLost(ConnectionClosed reason) {
-                                  heard.complete(got.toString());
-                                }
-                              }),
+                      Factory.of(() -> asker),
                       TlsClientOptions.builder().trust(CERTIFICATE.trustRoots()).build()));
-      assertThat(heard.get(30, TimeUnit.SECONDS)).isEqualTo("python heard hi");
+      assertThat(asker.heard.get(30, TimeUnit.SECONDS)).isEqualTo("python heard hi");
       CompletableFuture<Throwable> refused = new CompletableFuture<>();
       background.execute(
           () ->
@@ -397,5 +357,33 @@ class HttpsInteropTest {
 
   private static String url(String path) {
     return "https://127.0.0.1:" + port + path;
+  }
+
+  /** A TLS client that says one thing and records what it hears until the server closes. */
+  private static final class Asker extends Protocol {
+    final CompletableFuture<String> heard = new CompletableFuture<>();
+    final CompletableFuture<TlsInfo> session = new CompletableFuture<>();
+    private final String message;
+    private final StringBuilder got = new StringBuilder();
+
+    Asker(String message) {
+      this.message = message;
+    }
+
+    @Override
+    public void connectionMade() {
+      session.complete(transport().tls());
+      transport().write(message);
+    }
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
+      got.append(StandardCharsets.UTF_8.decode(data));
+    }
+
+    @Override
+    public void connectionLost(ConnectionClosed reason) {
+      heard.complete(got.toString());
+    }
   }
 }
