@@ -32,6 +32,7 @@ import java.util.ArrayDeque;
 final class HttpConnection extends Protocol
     implements RequestParser.Listener, ResponseStream.Owner, DrainableProtocol {
   private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
+  private static final System.Logger ACCESS = System.getLogger(HttpOptions.ACCESS_LOGGER);
   private static final byte[] CONTINUE =
       "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
@@ -72,6 +73,8 @@ final class HttpConnection extends Protocol
     HttpResponse response;
     ResponseStream stream;
     boolean closeAfter;
+    long headMark = -1; // where a streamed response's head went into the encoder, to take it back
+    long startNanos; // for the access log
 
     Exchange(HttpRequest request) {
       this.request = request;
@@ -169,20 +172,34 @@ final class HttpConnection extends Protocol
         error.getMessage());
     HttpResponse answer = HttpResponse.text(error.status(), error.getMessage() + "\n");
     Exchange streaming = incoming;
-    failIncoming(Failure.of(error));
     lastRequest = true;
     parser.stop();
     stopGuard();
-    if (streaming == null) {
+    if (streaming != null && streaming == outgoing) {
+      // Its response was begun: if none of it has left, it gives way to the error; else the
+      // connection can only be cut (a response cannot be taken back).
+      boolean retracted = encoder.retract(transport(), streaming.headMark);
+      streaming.stream.cancel();
+      outgoing = null;
+      if (!retracted) {
+        closing = true;
+        shutDown(error);
+        encoder.discard(transport());
+        transport().abortConnection();
+        return;
+      }
+    }
+    failIncoming(Failure.of(error));
+    if (streaming != null && exchanges.contains(streaming)) {
+      if (streaming.response == null && streaming.pending != null) {
+        streaming.response = answer;
+        streaming.pending.cancel(); // its answer is no longer wanted
+      }
+      streaming.response = answer;
+    } else {
       Exchange rejected = new Exchange(null);
       rejected.response = answer;
       exchanges.add(rejected);
-    } else if (streaming == outgoing) {
-      aborted(outgoing.stream, error.getMessage());
-      return;
-    } else if (streaming.response == null) {
-      streaming.response = answer;
-      streaming.pending.cancel(); // its answer is no longer wanted
     }
     flush();
   }
@@ -208,6 +225,11 @@ final class HttpConnection extends Protocol
     }
     if (!stream || lastRequest) {
       return false;
+    }
+    if (length != 0
+        && head.version().equals("HTTP/1.1")
+        && head.headers().containsToken("Expect", "100-continue")) {
+      expectContinue(); // before the handler can answer: never after a final status
     }
     RequestBodyStream body = new RequestBodyStream(length, this::bodyDemand);
     head.streamBody(body);
@@ -249,6 +271,9 @@ final class HttpConnection extends Protocol
   private Exchange dispatch(HttpRequest request, RequestBodyStream body) {
     request.connection(transport());
     Exchange exchange = new Exchange(request);
+    if (options.accessLog()) {
+      exchange.startNanos = time.nanoTime();
+    }
     exchange.body = body;
     exchanges.add(exchange);
     if (!exchange.keepAlive) {
@@ -336,7 +361,13 @@ final class HttpConnection extends Protocol
                 || framing == Framing.CLOSE
                 || (!streams && next.bodyUnread())
                 || (draining && exchanges.isEmpty() && incoming == null);
+        if (streams) {
+          next.headMark = encoder.mark(transport());
+        }
         encoder.write(transport(), response, next.request, framing, close);
+        if (!streams) {
+          accessLog(next, head || framing == Framing.NONE ? 0 : response.length());
+        }
         if (streams) {
           next.closeAfter = close;
           next.stream =
@@ -374,6 +405,7 @@ final class HttpConnection extends Protocol
     }
     Exchange done = outgoing;
     outgoing = null;
+    accessLog(done, stream.written());
     if (done.closeAfter || done.bodyUnread() || (draining && exchanges.isEmpty())) {
       closeAfterResponse();
     } else {
@@ -384,6 +416,7 @@ final class HttpConnection extends Protocol
   @Override
   public void aborted(ResponseStream stream, String reason) {
     if (outgoing != null && outgoing.stream == stream) {
+      accessLog(outgoing, stream.written());
       outgoing = null;
     }
     if (!closing) {
@@ -392,6 +425,27 @@ final class HttpConnection extends Protocol
       encoder.discard(transport());
       transport().abortConnection();
     }
+  }
+
+  /**
+   * Logs one line for a response (when {@link HttpOptions#accessLog()}): Common Log Format, then
+   * the time from the request's dispatch to its response's last byte, in milliseconds.
+   */
+  private void accessLog(Exchange exchange, long bodyBytes) {
+    if (!options.accessLog() || !ACCESS.isLoggable(Level.INFO)) {
+      return;
+    }
+    HttpRequest request = exchange.request;
+    long millis = request == null ? 0 : (time.nanoTime() - exchange.startNanos) / 1_000_000;
+    ACCESS.log(
+        Level.INFO,
+        AccessLogLine.format(
+            transport().getPeer(),
+            request,
+            exchange.response.status(),
+            bodyBytes,
+            millis,
+            System.currentTimeMillis()));
   }
 
   /** Thrown into the request's body receiver when its response is aborted. */

@@ -15,6 +15,8 @@ import java.util.Objects;
  *     <tr><td>{@link #maxHeaderSize()}</td><td>{@value #DEFAULT_MAX_HEADER_SIZE} bytes (header section,
  *         and trailers)</td><td>431</td></tr>
  *     <tr><td>{@link #maxHeaderCount()}</td><td>{@value #DEFAULT_MAX_HEADER_COUNT} fields</td><td>431</td></tr>
+ *     <tr><td>{@link #maxChunkLineLength()}</td><td>{@value #DEFAULT_MAX_CHUNK_LINE} bytes (a chunk's size
+ *         and extensions)</td><td>400</td></tr>
  *     <tr><td>{@link #maxBodySize()}</td><td>{@value #DEFAULT_MAX_BODY_SIZE} bytes</td><td>413</td></tr>
  *     <tr><td>{@link #headerTimeout()}</td><td>{@value #DEFAULT_HEADER_TIMEOUT_SECONDS} s from a
  *         request's first byte to its last header</td><td>408, then close</td></tr>
@@ -26,6 +28,10 @@ import java.util.Objects;
  *         <td>none: reading pauses until responses catch up</td></tr>
  *     <tr><td>{@link #serverHeader()}</td><td>{@code Torsion}</td><td>(the {@code Server} field; null omits it)</td></tr>
  *     <tr><td>{@link #exposeErrors()}</td><td>false</td><td>(a 500 shows the exception's text)</td></tr>
+ *     <tr><td>{@link #allowIdenticalContentLengths()}</td><td>false</td><td>400 for a repeated
+ *         {@code Content-Length}, even with the same value</td></tr>
+ *     <tr><td>{@link #accessLog()}</td><td>false</td><td>(one line per request at INFO on the logger
+ *         {@value #ACCESS_LOGGER})</td></tr>
  *   </tbody>
  * </table>
  */
@@ -38,6 +44,12 @@ public final class HttpOptions {
 
   /** Default of {@link #maxHeaderCount()}. */
   public static final int DEFAULT_MAX_HEADER_COUNT = 100;
+
+  /** Default of {@link #maxChunkLineLength()}, as Twisted's. */
+  public static final int DEFAULT_MAX_CHUNK_LINE = 1024;
+
+  /** The name of the {@link System.Logger} the access log goes to. */
+  public static final String ACCESS_LOGGER = "io.torsion.protocols.http.access";
 
   /** Default of {@link #maxBodySize()}: 1 MiB. */
   public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
@@ -62,6 +74,7 @@ public final class HttpOptions {
   private final int maxRequestLineLength;
   private final int maxHeaderSize;
   private final int maxHeaderCount;
+  private final int maxChunkLineLength;
   private final int maxBodySize;
   private final int maxPipelined;
   private final Duration headerTimeout;
@@ -69,11 +82,14 @@ public final class HttpOptions {
   private final Duration idleTimeout;
   private final String serverHeader;
   private final boolean exposeErrors;
+  private final boolean allowIdenticalContentLengths;
+  private final boolean accessLog;
 
   private HttpOptions(Builder builder) {
     this.maxRequestLineLength = builder.maxRequestLineLength;
     this.maxHeaderSize = builder.maxHeaderSize;
     this.maxHeaderCount = builder.maxHeaderCount;
+    this.maxChunkLineLength = builder.maxChunkLineLength;
     this.maxBodySize = builder.maxBodySize;
     this.maxPipelined = builder.maxPipelined;
     this.headerTimeout = builder.headerTimeout;
@@ -81,6 +97,8 @@ public final class HttpOptions {
     this.idleTimeout = builder.idleTimeout;
     this.serverHeader = builder.serverHeader;
     this.exposeErrors = builder.exposeErrors;
+    this.allowIdenticalContentLengths = builder.allowIdenticalContentLengths;
+    this.accessLog = builder.accessLog;
   }
 
   /** Returns the defaults. */
@@ -106,6 +124,28 @@ public final class HttpOptions {
   /** Returns the most header fields accepted. */
   public int maxHeaderCount() {
     return maxHeaderCount;
+  }
+
+  /** Returns the longest chunk-size line (size and extensions) accepted, CRLF excluded. */
+  public int maxChunkLineLength() {
+    return maxChunkLineLength;
+  }
+
+  /**
+   * Returns true if a request may repeat {@code Content-Length} with the same value ({@code 3, 3}),
+   * which RFC 9112 6.3 permits; false by default, for a proxy in front that reads it otherwise
+   * would frame the request differently (request smuggling).
+   */
+  public boolean allowIdenticalContentLengths() {
+    return allowIdenticalContentLengths;
+  }
+
+  /**
+   * Returns true if every response is logged: one line at INFO on the logger {@value
+   * #ACCESS_LOGGER}, in Common Log Format followed by the duration in milliseconds.
+   */
+  public boolean accessLog() {
+    return accessLog;
   }
 
   /** Returns the largest request body accepted, in bytes. */
@@ -148,6 +188,7 @@ public final class HttpOptions {
     private int maxRequestLineLength = DEFAULT_MAX_REQUEST_LINE;
     private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
     private int maxHeaderCount = DEFAULT_MAX_HEADER_COUNT;
+    private int maxChunkLineLength = DEFAULT_MAX_CHUNK_LINE;
     private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
     private int maxPipelined = DEFAULT_MAX_PIPELINED;
     private Duration headerTimeout = Duration.ofSeconds(DEFAULT_HEADER_TIMEOUT_SECONDS);
@@ -155,8 +196,28 @@ public final class HttpOptions {
     private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
     private String serverHeader = "Torsion";
     private boolean exposeErrors;
+    private boolean allowIdenticalContentLengths;
+    private boolean accessLog;
 
     private Builder() {}
+
+    /** Sets the longest chunk-size line accepted, at least 16 bytes. */
+    public Builder maxChunkLineLength(int bytes) {
+      this.maxChunkLineLength = atLeast("maxChunkLineLength", bytes, 16);
+      return this;
+    }
+
+    /** Accepts a {@code Content-Length} repeated with the same value; off by default. */
+    public Builder allowIdenticalContentLengths(boolean allow) {
+      this.allowIdenticalContentLengths = allow;
+      return this;
+    }
+
+    /** Logs one line per response (see {@link HttpOptions#accessLog()}); off by default. */
+    public Builder accessLog(boolean on) {
+      this.accessLog = on;
+      return this;
+    }
 
     /** Sets how many requests of one connection may await their responses at once, at least 1. */
     public Builder maxPipelined(int requests) {

@@ -156,16 +156,38 @@ public final class HttpRequest {
     return stream;
   }
 
-  /** Returns the path part of the target, without the query. */
+  /**
+   * Returns the path part of the target, without the query, as sent (percent-encoded); for an
+   * absolute-form target ({@code http://host/a?b}) its path ({@code /a}, or {@code /} if it has
+   * none).
+   */
   public String path() {
-    int query = target.indexOf('?');
-    return query < 0 ? target : target.substring(0, query);
+    int from = originStart();
+    int query = target.indexOf('?', from);
+    int to = query < 0 ? target.length() : query;
+    return from == to ? "/" : target.substring(from, to);
   }
 
   /** Returns the query part of the target, without {@code ?}, or null. */
   public String query() {
-    int query = target.indexOf('?');
+    int query = target.indexOf('?', originStart());
     return query < 0 ? null : target.substring(query + 1);
+  }
+
+  /** Returns where the origin-form part (path and query) of the target starts. */
+  private int originStart() {
+    if (target.isEmpty() || target.charAt(0) == '/' || target.equals("*")) {
+      return 0;
+    }
+    int scheme = target.indexOf("://");
+    if (scheme < 0) {
+      return 0;
+    }
+    int from = scheme + 3;
+    while (from < target.length() && target.charAt(from) != '/' && target.charAt(from) != '?') {
+      from++;
+    }
+    return from;
   }
 
   /**

@@ -42,7 +42,10 @@ final class RequestParser {
     /** A streamed body is complete. */
     void bodyEnd(HttpHeaders trailers);
 
-    /** A request's headers asked {@code Expect: 100-continue} and its body has not arrived. */
+    /**
+     * A request whose body is aggregated asked {@code Expect: 100-continue}, is within the limits,
+     * and its body has not arrived.
+     */
     void expectContinue();
   }
 
@@ -58,9 +61,17 @@ final class RequestParser {
     STOPPED
   }
 
-  private static final int MAX_CHUNK_LINE = 4096;
-  private static final int MAX_EMPTY_LINES = 8;
+  /** RFC 9112 2.2: a server should ignore at least one empty line before a request line. */
+  private static final int MAX_EMPTY_LINES = 1;
+
   private static final boolean[] TCHAR = new boolean[128];
+
+  /** The characters a request target may hold as they are (RFC 3986 pchar, '/' and '?'). */
+  private static final boolean[] TARGET_CHAR = new boolean[128];
+
+  /** The characters of a Host field's reg-name (RFC 3986: unreserved and sub-delims). */
+  private static final boolean[] HOST_CHAR = new boolean[128];
+
   private static final byte[] NO_BODY = new byte[0];
   private static final byte[] HTTP_SLASH = {'H', 'T', 'T', 'P', '/'};
 
@@ -108,6 +119,18 @@ final class RequestParser {
     for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
       TCHAR[c] = true;
     }
+    for (char c = '0'; c <= 'z'; c++) {
+      boolean alnum = Character.isLetterOrDigit(c);
+      TARGET_CHAR[c] = alnum;
+      HOST_CHAR[c] = alnum;
+    }
+    for (char c : "-._~!$&'()*+,;=".toCharArray()) {
+      TARGET_CHAR[c] = true;
+      HOST_CHAR[c] = true;
+    }
+    for (char c : ":@/?".toCharArray()) {
+      TARGET_CHAR[c] = true;
+    }
   }
 
   private final HttpOptions options;
@@ -120,6 +143,7 @@ final class RequestParser {
   private int headerBytes;
   private String method;
   private String target;
+  private String authority; // of an absolute-form target: it replaces the Host field
   private String version;
   private HttpRequest head;
   private boolean streaming;
@@ -261,7 +285,12 @@ final class RequestParser {
         return false;
       }
       case CHUNK_SIZE -> {
-        int eol = lineEnd(MAX_CHUNK_LINE, 400, "chunk-size line longer than ", MAX_CHUNK_LINE);
+        int eol =
+            lineEnd(
+                options.maxChunkLineLength(),
+                400,
+                "chunk-size line longer than ",
+                options.maxChunkLineLength());
         if (eol < 0) {
           return false;
         }
@@ -368,12 +397,6 @@ final class RequestParser {
         throw new HttpError(400, "invalid character in the method");
       }
     }
-    for (int i = first + 1; i < second; i++) {
-      int c = bytes[i] & 0xFF;
-      if (c <= 0x20 || c >= 0x7F) {
-        throw new HttpError(400, "invalid character in the request target");
-      }
-    }
     int v = second + 1;
     if (to - v != 8
         || !startsWith(v, HTTP_SLASH)
@@ -382,12 +405,138 @@ final class RequestParser {
         || !isDigit(bytes[v + 7])) {
       throw new HttpError(400, "malformed HTTP version");
     }
-    if (bytes[v + 5] != '1' || (bytes[v + 7] != '1' && bytes[v + 7] != '0')) {
+    if (bytes[v + 5] != '1') {
       throw new HttpError(505, "HTTP version " + ascii(v + 5, to) + " is not supported");
     }
     method = known(METHODS, from, first);
-    target = ascii(first + 1, second);
-    version = bytes[v + 7] == '1' ? "HTTP/1.1" : "HTTP/1.0";
+    target(first + 1, second);
+    // RFC 9110 2.5: a higher minor version of HTTP/1 is answered as the highest this server speaks
+    version = bytes[v + 7] == '0' ? "HTTP/1.0" : "HTTP/1.1";
+  }
+
+  /**
+   * Reads the request target (RFC 9112 3.2): origin-form ({@code /path?query}), absolute-form
+   * ({@code http://host/path}, whose authority replaces the Host field), {@code *} for {@code
+   * OPTIONS} only, authority-form for {@code CONNECT} only; anything else is a 400, so that a path
+   * a proxy in front filters by prefix cannot be spelled another way.
+   */
+  private void target(int from, int to) throws HttpError {
+    authority = null;
+    if (bytes[from] == '/') {
+      checkPathAndQuery(from, to);
+      target = ascii(from, to);
+      return;
+    }
+    if (to - from == 1 && bytes[from] == '*') {
+      if (!method.equals("OPTIONS")) {
+        throw new HttpError(400, "the target * is for OPTIONS only");
+      }
+      target = "*";
+      return;
+    }
+    if (method.equals("CONNECT")) {
+      checkHostAndPort(bytes, from, to, "request target");
+      authority = ascii(from, to);
+      target = authority;
+      return;
+    }
+    int schemeEnd = indexOf(':', from, to);
+    String scheme = schemeEnd < 0 ? "" : ascii(from, schemeEnd).toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https"))
+        || to - schemeEnd < 3
+        || bytes[schemeEnd + 1] != '/'
+        || bytes[schemeEnd + 2] != '/') {
+      throw new HttpError(
+          400, "the request target is neither a path starting with / nor an http(s) URI");
+    }
+    int hostStart = schemeEnd + 3;
+    int hostEnd = hostStart;
+    while (hostEnd < to && bytes[hostEnd] != '/' && bytes[hostEnd] != '?') {
+      hostEnd++;
+    }
+    if (hostEnd == hostStart) {
+      throw new HttpError(400, "an absolute request target without a host");
+    }
+    checkHostAndPort(bytes, hostStart, hostEnd, "request target's authority");
+    authority = ascii(hostStart, hostEnd);
+    checkPathAndQuery(hostEnd, to);
+    target = ascii(from, to);
+  }
+
+  /**
+   * Checks a path (RFC 3986 pchar and '/') and query: the query may also hold the other visible
+   * characters that clients send unescaped ({@code a[]=1}), never {@code #}; percent-encoding must
+   * be well formed in both.
+   */
+  private void checkPathAndQuery(int from, int to) throws HttpError {
+    boolean query = false;
+    for (int i = from; i < to; i++) {
+      int c = bytes[i] & 0xFF;
+      query |= c == '?';
+      if (query && c > 0x20 && c < 0x7F && c != '#' && c != '%') {
+        continue;
+      }
+      if (c == '%') {
+        if (i + 2 >= to || !isHex(bytes[i + 1]) || !isHex(bytes[i + 2])) {
+          throw new HttpError(400, "malformed percent-encoding in the request target");
+        }
+        i += 2;
+      } else if (c >= 0x80 || !TARGET_CHAR[c]) {
+        throw new HttpError(
+            400,
+            c == '#'
+                ? "a fragment (#) in the request target"
+                : "invalid character in the request target");
+      }
+    }
+  }
+
+  /**
+   * Checks {@code uri-host [":" port]} (RFC 3986 3.2.2): an IP literal in brackets or a reg-name of
+   * unreserved, percent-encoded and sub-delim characters, and a decimal port; returns it.
+   */
+  private static void checkHostAndPort(byte[] bytes, int from, int to, String what)
+      throws HttpError {
+    int i = from;
+    if (i < to && bytes[i] == '[') {
+      while (i < to && bytes[i] != ']') {
+        byte b = bytes[i];
+        if (i > from && !(isHex(b) || b == ':' || b == '.' || b == 'v' || b == 'V')) {
+          throw new HttpError(400, "invalid IP literal in the " + what);
+        }
+        i++;
+      }
+      if (i == to) {
+        throw new HttpError(400, "unclosed IP literal in the " + what);
+      }
+      i++;
+    } else {
+      for (; i < to && bytes[i] != ':'; i++) {
+        int c = bytes[i] & 0xFF;
+        if (c == '%') {
+          if (i + 2 >= to || !isHex(bytes[i + 1]) || !isHex(bytes[i + 2])) {
+            throw new HttpError(400, "malformed percent-encoding in the " + what);
+          }
+          i += 2;
+        } else if (c >= 0x80 || !HOST_CHAR[c]) {
+          throw new HttpError(400, "invalid character in the " + what);
+        }
+      }
+    }
+    if (i < to) {
+      if (bytes[i] != ':') {
+        throw new HttpError(400, "junk after the host in the " + what);
+      }
+      for (int p = i + 1; p < to; p++) {
+        if (!isDigit(bytes[p]) || p - i > 5) {
+          throw new HttpError(400, "invalid port in the " + what);
+        }
+      }
+    }
+  }
+
+  private static boolean isHex(byte b) {
+    return isDigit(b) || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
   }
 
   private int indexOf(char c, int from, int to) {
@@ -487,6 +636,16 @@ final class RequestParser {
     if (hosts == 0 && version.equals("HTTP/1.1")) {
       throw new HttpError(400, "HTTP/1.1 request without a Host field");
     }
+    if (hosts == 1) {
+      String host = headers.get("Host");
+      if (!host.isEmpty()) {
+        byte[] value = host.getBytes(StandardCharsets.ISO_8859_1);
+        checkHostAndPort(value, 0, value.length, "Host field");
+      }
+    }
+    if (authority != null && !method.equals("CONNECT")) {
+      headers.set("Host", authority); // RFC 9112 3.2.2: the target's authority wins
+    }
     body = NO_BODY;
     bodyLength = 0;
     trailers = new HttpHeaders();
@@ -501,12 +660,18 @@ final class RequestParser {
         throw new HttpError(400, "Transfer-Encoding in an HTTP/1.0 request");
       }
       chunkedOnly(headers.getAll("Transfer-Encoding"));
-      expectContinueIfAsked();
       state = State.CHUNK_SIZE;
       streaming = listener.headReceived(head, -1);
+      if (!streaming) { // a streaming handler's connection asks for the body itself
+        expectContinueIfAsked();
+      }
       return;
     }
-    long length = sized ? contentLength(headers.getAll("Content-Length")) : 0;
+    long length =
+        sized
+            ? contentLength(
+                headers.getAll("Content-Length"), options.allowIdenticalContentLengths())
+            : 0;
     streaming = listener.headReceived(head, length);
     if (!streaming && length > options.maxBodySize()) {
       throw new HttpError(
@@ -520,7 +685,7 @@ final class RequestParser {
       body = new byte[(int) length];
     }
     remaining = length;
-    if (end - start < length) {
+    if (!streaming && end - start < length) {
       expectContinueIfAsked();
     }
     state = State.FIXED_BODY;
@@ -546,8 +711,10 @@ final class RequestParser {
     }
   }
 
-  private static long contentLength(List<String> fields) throws HttpError {
+  private static long contentLength(List<String> fields, boolean identicalAllowed)
+      throws HttpError {
     long length = -1;
+    int values = 0;
     for (String field : fields) {
       for (String part : field.split(",", -1)) {
         String value = part.trim();
@@ -561,7 +728,11 @@ final class RequestParser {
           throw new HttpError(400, "differing Content-Length values");
         }
         length = parsed;
+        values++;
       }
+    }
+    if (values > 1 && !identicalAllowed) {
+      throw new HttpError(400, "Content-Length repeated (even with the same value)");
     }
     return Math.max(length, 0);
   }

@@ -44,6 +44,7 @@ final class ResponseEncoder {
   private int size;
   private Transport owner; // whose bytes are in scratch[0, size)
   private boolean holding;
+  private int sends; // counts the times gathered output left for a transport, for marks
   private long dateSecond = -1;
   private byte[] dateField;
   private boolean dateRead; // the clock was read during this hold: its responses share the Date
@@ -126,6 +127,7 @@ final class ResponseEncoder {
       sendUnlessHeld();
     } else {
       flush();
+      sends++;
       transport.write(data);
       if (!holding) {
         owner = null;
@@ -167,11 +169,36 @@ final class ResponseEncoder {
     }
   }
 
+  /**
+   * Returns a mark of where {@code transport}'s next output begins, which {@link #retract} can take
+   * back while it is still gathered; -1 when nothing is gathered (the output will leave at once).
+   */
+  long mark(Transport transport) {
+    return owner == transport && holding ? (long) sends << 32 | size : -1;
+  }
+
+  /**
+   * Takes back the output {@code transport} wrote since {@code mark}, if none of it has left;
+   * returns false if some has.
+   */
+  boolean retract(Transport transport, long mark) {
+    if (mark < 0 || owner != transport || !holding || (int) (mark >>> 32) != sends) {
+      return false;
+    }
+    int at = (int) mark;
+    if (at > size) {
+      return false;
+    }
+    size = at;
+    return true;
+  }
+
   /** Forgets what {@code transport} gathered: it is being aborted. */
   void discard(Transport transport) {
     if (owner == transport) {
       holding = false;
       size = 0;
+      sends++;
       owner = null;
     }
   }
@@ -202,6 +229,7 @@ final class ResponseEncoder {
       return;
     }
     ByteBuffer out = ByteBuffer.wrap(scratch, 0, size);
+    sends++;
     size = 0; // the transport copies before anything can call back into this encoder
     if (scratch.length > SCRATCH_KEPT) {
       scratch = new byte[1024]; // one large response must not pin memory

@@ -127,6 +127,22 @@ final class ResponseStream implements ResponseBody {
     return !done && owner.connected();
   }
 
+  /**
+   * The connection gives the response up (its request was refused): nothing more is written, and
+   * what the handler still writes is dropped as if the client had gone.
+   */
+  void cancel() {
+    if (!done) {
+      unregisterProducer();
+      done = true;
+    }
+  }
+
+  /** Returns how many body bytes were written. */
+  long written() {
+    return written;
+  }
+
   /** The connection went away: nothing more will be written. */
   void closed() {
     done = true;

@@ -7,12 +7,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Routes requests by method and path pattern; {@code {name}} in a pattern matches one path segment
- * and hands it to the route as a parameter. An unknown path answers 404; a known path with another
- * method answers 405 with {@code Allow}. {@code HEAD} is served by the {@code GET} route.
+ * and hands it to the route as a parameter, percent-decoded as UTF-8 (as {@link
+ * HttpRequest#queryParameter} decodes the query; literal segments match the decoded path too). An
+ * unknown path answers 404; a known path with another method answers 405 with {@code Allow}; a
+ * method that is neither one of RFC 9110's nor any route's answers 501 (methods are case-sensitive:
+ * {@code get} is not {@code GET}). {@code HEAD} is served by the {@code GET} route; {@code OPTIONS}
+ * on a known path (with no route of its own) and {@code OPTIONS *} answer 200 with {@code Allow}.
  *
  * <pre>{@code
  * Router router = Router.builder()
@@ -35,13 +40,29 @@ public final class Router implements HttpHandler {
 
   private record Route(String method, String[] segments, RouteHandler handler, boolean streaming) {}
 
+  /** The methods of RFC 9110 and RFC 5789: known to every router, so answered 405, not 501. */
+  private static final Set<String> STANDARD_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
   private final List<Route> routes;
+  private final Set<String> methods; // every route's, with HEAD for GET, and OPTIONS
+  private final String allowedByServer;
   private final boolean
       anyStreaming; // most routers have no streaming route: then no match is needed to say so
 
   private Router(List<Route> routes) {
     this.routes = List.copyOf(routes);
     this.anyStreaming = routes.stream().anyMatch(Route::streaming);
+    TreeSet<String> all = new TreeSet<>();
+    for (Route route : routes) {
+      all.add(route.method);
+      if (route.method.equals("GET")) {
+        all.add("HEAD");
+      }
+    }
+    all.add("OPTIONS");
+    this.methods = Collections.unmodifiableSet(all);
+    this.allowedByServer = String.join(", ", all);
   }
 
   /** Returns a builder. */
@@ -65,8 +86,18 @@ public final class Router implements HttpHandler {
 
   @Override
   public Deferred<HttpResponse> handle(HttpRequest request) {
+    String method = request.method();
+    if (!methods.contains(method) && !STANDARD_METHODS.contains(method)) {
+      return Deferred.succeed(HttpResponse.text(501, "Not Implemented\n"));
+    }
+    if (request.target().equals("*")) {
+      return Deferred.succeed(
+          method.equals("OPTIONS")
+              ? HttpResponse.of(200).header("Allow", allowedByServer)
+              : HttpResponse.text(400, "the target * is for OPTIONS only\n"));
+    }
     String[] path = split(request.path());
-    TreeSet<String> allowed = null; // made only for a 405
+    TreeSet<String> allowed = null; // made only for a 405 or OPTIONS
     for (Route route : routes) {
       Map<String, String> parameters = match(route.segments, path);
       if (parameters == null) {
@@ -87,8 +118,20 @@ public final class Router implements HttpHandler {
     if (allowed == null) {
       return Deferred.succeed(HttpResponse.text(404, "Not Found\n"));
     }
+    allowed.add("OPTIONS");
+    if (method.equals("OPTIONS")) {
+      return Deferred.succeed(HttpResponse.of(200).header("Allow", String.join(", ", allowed)));
+    }
     return Deferred.succeed(
         HttpResponse.text(405, "Method Not Allowed\n").header("Allow", String.join(", ", allowed)));
+  }
+
+  /**
+   * Returns the methods this router implements: those of its routes, {@code HEAD} where there is
+   * {@code GET}, and {@code OPTIONS}.
+   */
+  public Set<String> methods() {
+    return methods;
   }
 
   private static Map<String, String> match(String[] pattern, String[] path) {
@@ -131,7 +174,7 @@ public final class Router implements HttpHandler {
     for (int n = 0; n < count; n++) {
       int slash = path.indexOf('/', from);
       int end = slash < 0 ? path.length() : slash;
-      segments[n] = path.substring(from, end);
+      segments[n] = PercentDecoding.decode(path, from, end);
       from = end + 1;
     }
     return segments;

@@ -168,6 +168,36 @@ class HttpOnEveryTransportTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.torsion.testing.kit.TransportUnderTest#all")
+  void aStreamingRouteAnswersExpectContinueAndABadChunkWithAStatus(TransportUnderTest transport)
+      throws Exception {
+    try (BackgroundReactor background = start(transport)) {
+      int port = listen(background, router(new Pushback()));
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            "POST /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        assertThat(readHead(in)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+        out.write("abc".getBytes(StandardCharsets.US_ASCII));
+        String head = readHead(in);
+        assertThat(head).startsWith("HTTP/1.1 200 OK");
+        assertThat(in.readNBytes(contentLength(head))).isEqualTo("abc".getBytes());
+      }
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket
+            .getOutputStream()
+            .write(
+                "POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0x3\r\nabc\r\n0\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+        String all = new String(readAll(socket.getInputStream()), StandardCharsets.ISO_8859_1);
+        assertThat(all).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("Connection: close");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.torsion.testing.kit.TransportUnderTest#all")
   void aLargeStreamedEchoPausesTheUploadWhileTheClientDoesNotRead(TransportUnderTest transport)
       throws Exception {
     Pushback pushback = new Pushback();

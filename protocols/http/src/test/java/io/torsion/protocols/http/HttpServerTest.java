@@ -38,6 +38,13 @@ class HttpServerTest {
               (request, params) ->
                   Deferred.succeed(HttpResponse.text(200, "user " + params.get("id"))))
           .get(
+              "/status/{code}",
+              (request, params) ->
+                  Deferred.succeed(HttpResponse.of(Integer.parseInt(params.get("code")))))
+          .get(
+              "/files/{name}/raw",
+              (request, params) -> Deferred.succeed(HttpResponse.text(200, params.get("name"))))
+          .get(
               "/boom",
               (request, params) -> {
                 throw new IllegalStateException("secret internals");
@@ -90,6 +97,82 @@ class HttpServerTest {
       all = all.substring(headEnd + length);
     }
     return out;
+  }
+
+  private String exchange(String request) {
+    StringTransport transport = connect();
+    transport.receive(request);
+    return String.join("\n", responses(transport));
+  }
+
+  @Test
+  void methodsTheServerDoesNotImplementAre501AndKnownOnes405() {
+    assertThat(exchange("FOO /plaintext HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .startsWith("HTTP/1.1 501 Not Implemented|");
+    assertThat(exchange("get /plaintext HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .startsWith("HTTP/1.1 501 Not Implemented|");
+    assertThat(exchange("DELETE /plaintext HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .startsWith("HTTP/1.1 405 Method Not Allowed|")
+        .contains("|Allow: GET, HEAD, OPTIONS|");
+    assertThat(exchange("PATCH /nowhere HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .startsWith("HTTP/1.1 404 Not Found|");
+    assertThat(router.methods()).containsExactly("GET", "HEAD", "OPTIONS", "POST");
+  }
+
+  @Test
+  void optionsIsAnsweredForTheServerAndForAPath() {
+    assertThat(exchange("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .isEqualTo(
+            "HTTP/1.1 200 OK|Server: Torsion|Allow: GET, HEAD, OPTIONS, POST|Content-Length: 0||");
+    assertThat(exchange("OPTIONS /echo HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .isEqualTo("HTTP/1.1 200 OK|Server: Torsion|Allow: OPTIONS, POST|Content-Length: 0||");
+    assertThat(exchange("GET * HTTP/1.1\r\nHost: h\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+  }
+
+  @Test
+  void everyRegisteredStatusHasItsReasonPhrase() {
+    assertThat(exchange("GET /status/504 HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .startsWith("HTTP/1.1 504 Gateway Timeout|");
+    assertThat(exchange("GET /status/502 HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .startsWith("HTTP/1.1 502 Bad Gateway|");
+    assertThat(exchange("GET /status/599 HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .as("an unregistered code has the empty phrase")
+        .startsWith("HTTP/1.1 599 |");
+    for (int code : new int[] {103, 203, 205, 207, 303, 307, 308, 409, 410, 422, 451, 511}) {
+      assertThat(Statuses.reason(code)).as("%d", code).isNotEmpty();
+    }
+  }
+
+  @Test
+  void pathParametersArePercentDecodedAndAbsoluteTargetsRouted() {
+    assertThat(exchange("GET /users/J%C3%B6rg%20K+1 HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .endsWith("||user J\u00f6rg K+1");
+    assertThat(exchange("GET /files/a%2Fb/raw HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .as("an encoded slash stays within its segment")
+        .endsWith("||a/b");
+    assertThat(exchange("GET http://example.org/plaintext HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .endsWith("||Hello, World!");
+    assertThat(exchange("GET plaintext HTTP/1.1\r\nHost: h\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+  }
+
+  @Test
+  void theAccessLogIsOffByDefaultAndOneLinePerResponseWhenOn() {
+    try (LogLines log = LogLines.of(HttpOptions.ACCESS_LOGGER)) {
+      exchange("GET /plaintext HTTP/1.1\r\nHost: h\r\n\r\n");
+      assertThat(log.records).isEmpty();
+      StringTransport transport = connect(HttpOptions.builder().accessLog(true).build());
+      transport.receive(
+          "GET /plaintext HTTP/1.1\r\nHost: h\r\n\r\nGET /users/\"x HTTP/1.1\r\nHost: h\r\n\r\n");
+      assertThat(log.atOrAbove(java.util.logging.Level.INFO))
+          .hasSize(2)
+          .satisfiesExactly(
+              line ->
+                  assertThat(line)
+                      .matches(
+                          "\\S+ - - \\[\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000\\]"
+                              + " \"GET /plaintext HTTP/1.1\" 200 13 \\d+"),
+              line -> assertThat(line).contains("] \"-\" 400 "));
+    }
   }
 
   @Test

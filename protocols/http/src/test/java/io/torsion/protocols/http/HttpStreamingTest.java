@@ -164,6 +164,75 @@ class HttpStreamingTest {
   }
 
   @Test
+  void aMalformedChunkedBodyOnAStreamingRouteIsAnsweredWhenNoneOfTheResponseHasLeft() {
+    String head = "POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+    String[][] bodies = {
+      {"0x3\r\nabc\r\n0\r\n\r\n", "400 Bad Request"},
+      {"+3\r\nabc\r\n0\r\n\r\n", "400 Bad Request"},
+      {" 3\r\nabc\r\n", "400 Bad Request"},
+      {"-3\r\nabc\r\n", "400 Bad Request"},
+      {"1_0\r\n", "400 Bad Request"},
+      {"3;a=\u0000\r\nabc\r\n", "400 Bad Request"},
+      {"3;a\nb\r\nabc\r\n", "400 Bad Request"},
+      {"3\r\nabcdef\r\n0\r\n\r\n", "400 Bad Request"},
+      {"1".repeat(17) + "\r\n", "400 Bad Request"},
+      {"f".repeat(24) + "\r\n", "400 Bad Request"},
+      {"3;" + "x".repeat(1100) + "\r\nabc\r\n", "400 Bad Request"},
+      {"3\r\nabc\r\n0\r\nX: " + "y".repeat(20_000) + "\r\n\r\n", "431 Request Header Fields"},
+    };
+    try (LogLines log = LogLines.of(HttpServer.class.getName())) {
+      for (String[] body : bodies) {
+        StringTransport transport = connect();
+        transport.receive(head + body[0]);
+        assertThat(transport.valueUtf8())
+            .as(body[0])
+            .startsWith("HTTP/1.1 " + body[1])
+            .contains("Connection: close\r\n")
+            .doesNotContain("200 OK");
+        assertThat(transport.disconnecting()).isTrue();
+        assertThat(transport.aborted()).isFalse();
+      }
+      assertThat(log.atOrAbove(java.util.logging.Level.INFO))
+          .as("a peer's malformed body is not a server problem")
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void aMalformedChunkAfterTheResponseBeganCutsTheConnectionQuietly() {
+    try (LogLines log = LogLines.of(HttpServer.class.getName())) {
+      StringTransport transport = connect();
+      transport.receive(
+          "POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+      assertThat(transport.valueUtf8()).startsWith("HTTP/1.1 200 OK\r\n").endsWith("abc\r\n");
+      transport.receive("zz\r\n");
+      assertThat(transport.aborted()).as("a response under way cannot be taken back").isTrue();
+      assertThat(log.atOrAbove(java.util.logging.Level.INFO)).isEmpty();
+    }
+  }
+
+  @Test
+  void expectContinueOnAStreamingRouteGets100BeforeTheHandlersAnswer() {
+    StringTransport transport = connect();
+    transport.receive(
+        "POST /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+    assertThat(transport.valueUtf8())
+        .startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n");
+    transport.receive("abc");
+    assertThat(transport.valueUtf8()).endsWith("\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+
+    StringTransport chunked = connect();
+    chunked.receive(
+        "POST /record HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n");
+    assertThat(chunked.valueUtf8()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+
+    StringTransport http10 = connect();
+    http10.receive("POST /record HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+    assertThat(http10.valueUtf8()).as("no interim response to HTTP/1.0").isEmpty();
+  }
+
+  @Test
   void aChunkedUploadStreamsWithItsTrailers() {
     StringTransport transport = connect();
     transport.receive(

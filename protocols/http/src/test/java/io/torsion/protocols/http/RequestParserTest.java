@@ -206,9 +206,11 @@ class RequestParserTest {
   }
 
   @Test
-  void toleratesAFewEmptyLinesBeforeARequest() {
-    assertThat(everyWay("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"))
+  void toleratesOneEmptyLineBeforeARequestButNotTwo() {
+    assertThat(everyWay("\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"))
         .containsExactly("GET / HTTP/1.1 [Host=h]");
+    assertThat(everyWay("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .containsExactly("400 too many empty lines before the request line");
   }
 
   @Test
@@ -334,6 +336,132 @@ class RequestParserTest {
           .as(c[0].replace("\r", "\\r").replace("\n", "\\n"))
           .containsExactly(c[1]);
     }
+  }
+
+  @Test
+  void requestTargetsAreOneOfTheirFormsOrRefused() {
+    String[][] cases = {
+      {"GET /p?a[]=1&b=%20 HTTP/1.1\r\nHost: h\r\n\r\n", "GET /p?a[]=1&b=%20 HTTP/1.1 [Host=h]"},
+      {
+        "GET http://other:8080/p?q HTTP/1.1\r\nHost: h\r\n\r\n",
+        "GET http://other:8080/p?q HTTP/1.1 [Host=other:8080]"
+      },
+      {"OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", "OPTIONS * HTTP/1.1 [Host=h]"},
+      {"GET * HTTP/1.1\r\nHost: h\r\n\r\n", "400 the target * is for OPTIONS only"},
+      {
+        "GET plaintext HTTP/1.1\r\nHost: h\r\n\r\n",
+        "400 the request target is neither a path starting with / nor an http(s) URI"
+      },
+      {
+        "GET ftp://h/p HTTP/1.1\r\nHost: h\r\n\r\n",
+        "400 the request target is neither a path starting with / nor an http(s) URI"
+      },
+      {
+        "GET http:///p HTTP/1.1\r\nHost: h\r\n\r\n", "400 an absolute request target without a host"
+      },
+      {
+        "GET http://u@h/p HTTP/1.1\r\nHost: h\r\n\r\n",
+        "400 invalid character in the request target's authority"
+      },
+      {"GET /a#b HTTP/1.1\r\nHost: h\r\n\r\n", "400 a fragment (#) in the request target"},
+      {"GET /a?b#c HTTP/1.1\r\nHost: h\r\n\r\n", "400 a fragment (#) in the request target"},
+      {
+        "GET /a%zz HTTP/1.1\r\nHost: h\r\n\r\n",
+        "400 malformed percent-encoding in the request target"
+      },
+      {
+        "GET /a%4 HTTP/1.1\r\nHost: h\r\n\r\n",
+        "400 malformed percent-encoding in the request target"
+      },
+      {"GET /a\"b HTTP/1.1\r\nHost: h\r\n\r\n", "400 invalid character in the request target"},
+      {"GET /\u00e9 HTTP/1.1\r\nHost: h\r\n\r\n", "400 invalid character in the request target"},
+      {"CONNECT h:443 HTTP/1.1\r\nHost: h\r\n\r\n", "CONNECT h:443 HTTP/1.1 [Host=h]"},
+    };
+    for (String[] c : cases) {
+      assertThat(everyWay(c[0])).as(c[0]).containsExactly(c[1]);
+    }
+  }
+
+  @Test
+  void anInvalidHostFieldIsRefused() {
+    for (String ok : new String[] {"h", "example.org:8080", "[::1]:80", "127.0.0.1", "", "a%41b"}) {
+      assertThat(everyWay("GET / HTTP/1.1\r\nHost: " + ok + "\r\n\r\n"))
+          .as(ok)
+          .containsExactly("GET / HTTP/1.1 [Host=" + ok + "]");
+    }
+    String[][] bad = {
+      {"a b/c@d", "400 invalid character in the Host field"},
+      {"fuzzTransfer-Encoding: chunked", "400 invalid port in the Host field"},
+      {"h:80x", "400 invalid port in the Host field"},
+      {"h:1234567", "400 invalid port in the Host field"},
+      {"[::1", "400 unclosed IP literal in the Host field"},
+      {"[::g]", "400 invalid IP literal in the Host field"},
+      {"[::1]x", "400 junk after the host in the Host field"},
+      {"h\u00e9", "400 invalid character in the Host field"},
+    };
+    for (String[] c : bad) {
+      assertThat(everyWay("GET / HTTP/1.1\r\nHost: " + c[0] + "\r\n\r\n"))
+          .as(c[0])
+          .containsExactly(c[1]);
+    }
+  }
+
+  @Test
+  void aHigherMinorVersionIsAnsweredAsHttp11() {
+    assertThat(everyWay("GET / HTTP/1.2\r\nHost: h\r\n\r\n"))
+        .containsExactly("GET / HTTP/1.1 [Host=h]");
+    assertThat(everyWay("GET / HTTP/1.9\r\nHost: h\r\n\r\n"))
+        .containsExactly("GET / HTTP/1.1 [Host=h]");
+    assertThat(everyWay("GET / HTTP/2.0\r\nHost: h\r\n\r\n"))
+        .containsExactly("505 HTTP version 2.0 is not supported");
+    assertThat(everyWay("GET / HTTP/0.9\r\nHost: h\r\n\r\n"))
+        .containsExactly("505 HTTP version 0.9 is not supported");
+  }
+
+  @Test
+  void aRepeatedContentLengthIsRefusedUnlessAllowed() {
+    String twice =
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc";
+    String listed = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\n\r\nabc";
+    for (String request : new String[] {twice, listed}) {
+      assertThat(everyWay(request))
+          .containsExactly("400 Content-Length repeated (even with the same value)");
+      assertThat(
+              everyWay(HttpOptions.builder().allowIdenticalContentLengths(true).build(), request))
+          .hasSize(1)
+          .first()
+          .asString()
+          .endsWith("body=abc");
+    }
+  }
+
+  @Test
+  void malformedChunkSizesAndExtensionsAreRefused() {
+    String head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+    String[][] cases = {
+      {"0x3\r\nabc\r\n0\r\n\r\n", "400 junk after the chunk size"},
+      {"+3\r\nabc\r\n0\r\n\r\n", "400 missing chunk size"},
+      {" 3\r\nabc\r\n0\r\n\r\n", "400 missing chunk size"},
+      {"-3\r\nabc\r\n0\r\n\r\n", "400 missing chunk size"},
+      {"1_0\r\n", "400 junk after the chunk size"},
+      {"3;a=\u0000\r\nabc\r\n0\r\n\r\n", "400 control character in a chunk extension"},
+      {"3;a\nb\r\nabc\r\n0\r\n\r\n", "400 bare LF: lines must end with CRLF"},
+      {"3\r\nabcd\r\n0\r\n\r\n", "400 chunk data is not followed by CRLF"},
+      {"1".repeat(17) + "\r\n", "400 chunk size overflow"},
+      {"f".repeat(24) + "\r\n", "400 chunk size overflow"},
+      {
+        "3;" + "x".repeat(1100) + "\r\nabc\r\n0\r\n\r\n",
+        "400 chunk-size line longer than 1024 bytes"
+      },
+    };
+    for (String[] c : cases) {
+      assertThat(everyWay(head + c[0])).as(c[0]).containsExactly(c[1]);
+    }
+    assertThat(everyWay(head + "3;" + "x".repeat(1000) + "\r\nabc\r\n0\r\n\r\n"))
+        .hasSize(1)
+        .first()
+        .asString()
+        .endsWith("body=abc");
   }
 
   @Test
