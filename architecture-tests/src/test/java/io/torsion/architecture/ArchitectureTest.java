@@ -164,7 +164,8 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "io.torsion.internal..",
             "io.torsion.transport.netty.internal..",
-            "io.torsion.posix.internal..")
+            "io.torsion.posix.internal..",
+            "io.torsion.protocols.http.internal..")
         .because("each internal package has a rule below keeping other modules out of it")
         .check(classes);
   }
@@ -193,6 +194,13 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.torsion.posix.internal..")
+        .check(classes);
+    noClasses() // what the HTTP server and client share
+        .that()
+        .resideOutsideOfPackage("io.torsion.protocols.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.torsion.protocols.http.internal..")
         .check(classes);
   }
 

@@ -1,9 +1,8 @@
 package io.torsion.protocols.http;
 
+import io.torsion.protocols.http.internal.MessageParser;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -14,12 +13,13 @@ import java.util.Locale;
  * buffer (one read's worth at most, as the caller stops reading meanwhile). Every limit of {@link
  * HttpOptions} holds before more is buffered, and every framing ambiguity that enables request
  * smuggling is an {@link HttpError}: both {@code Content-Length} and {@code Transfer-Encoding},
- * differing lengths, a final coding other than {@code chunked}, obs-fold, whitespace before a
- * colon, bare CR or LF, control characters, invalid token characters, chunk-size overflow or junk,
- * a missing or repeated {@code Host} on HTTP/1.1. After an error the parser accepts nothing more;
- * the connection must be closed.
+ * repeated or differing lengths, a final coding other than {@code chunked}, obs-fold, whitespace
+ * before a colon, bare CR or LF, control characters, invalid token characters, chunk-size overflow
+ * or junk, a missing, repeated or invalid {@code Host} on HTTP/1.1, a request target that is none
+ * of RFC 9112's forms. After an error the parser accepts nothing more; the connection must be
+ * closed.
  */
-final class RequestParser {
+final class RequestParser extends MessageParser {
   /** Receives what the parser finds. */
   interface Listener {
     /**
@@ -49,30 +49,9 @@ final class RequestParser {
     void expectContinue();
   }
 
-  private enum State {
-    REQUEST_LINE,
-    HEADERS,
-    FIXED_BODY,
-    CHUNK_SIZE,
-    CHUNK_DATA,
-    CHUNK_END,
-    TRAILERS,
-    FAILED,
-    STOPPED
-  }
-
   /** RFC 9112 2.2: a server should ignore at least one empty line before a request line. */
   private static final int MAX_EMPTY_LINES = 1;
 
-  private static final boolean[] TCHAR = new boolean[128];
-
-  /** The characters a request target may hold as they are (RFC 3986 pchar, '/' and '?'). */
-  private static final boolean[] TARGET_CHAR = new boolean[128];
-
-  /** The characters of a Host field's reg-name (RFC 3986: unreserved and sub-delims). */
-  private static final boolean[] HOST_CHAR = new boolean[128];
-
-  private static final byte[] NO_BODY = new byte[0];
   private static final byte[] HTTP_SLASH = {'H', 'T', 'T', 'P', '/'};
 
   /** Strings that most requests carry, shared rather than allocated for each request. */
@@ -80,45 +59,13 @@ final class RequestParser {
     "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"
   };
 
-  private static final String[] FIELD_NAMES = {
-    "Host",
-    "host",
-    "Accept",
-    "accept",
-    "Connection",
-    "connection",
-    "User-Agent",
-    "user-agent",
-    "Content-Length",
-    "content-length",
-    "Content-Type",
-    "content-type",
-    "Accept-Encoding",
-    "accept-encoding",
-    "Accept-Language",
-    "accept-language",
-    "Transfer-Encoding",
-    "transfer-encoding",
-    "Cookie",
-    "cookie",
-    "Expect",
-    "expect"
-  };
-  private static final String[] FIELD_VALUES = {
-    "keep-alive", "close", "*/*", "chunked", "100-continue"
-  };
+  /** The characters a request target may hold as they are (RFC 3986 pchar, '/' and '?'). */
+  private static final boolean[] TARGET_CHAR = new boolean[128];
+
+  /** The characters of a Host field's reg-name (RFC 3986: unreserved and sub-delims). */
+  private static final boolean[] HOST_CHAR = new boolean[128];
 
   static {
-    for (char c = '0'; c <= '9'; c++) {
-      TCHAR[c] = true;
-    }
-    for (char c = 'a'; c <= 'z'; c++) {
-      TCHAR[c] = true;
-      TCHAR[Character.toUpperCase(c)] = true;
-    }
-    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-      TCHAR[c] = true;
-    }
     for (char c = '0'; c <= 'z'; c++) {
       boolean alnum = Character.isLetterOrDigit(c);
       TARGET_CHAR[c] = alnum;
@@ -135,265 +82,38 @@ final class RequestParser {
 
   private final HttpOptions options;
   private final Listener listener;
-  private byte[] bytes = new byte[1024];
-  private int start;
-  private int end;
-  private State state = State.REQUEST_LINE;
-  private int emptyLines;
-  private int headerBytes;
   private String method;
   private String target;
   private String authority; // of an absolute-form target: it replaces the Host field
   private String version;
   private HttpRequest head;
   private boolean streaming;
-  private HttpHeaders headers;
-  private HttpHeaders trailers;
-  private byte[] body;
-  private int bodyLength;
-  private long remaining;
-  private HttpError failure;
 
   RequestParser(HttpOptions options, Listener listener) {
+    super(
+        "request line",
+        options.maxRequestLineLength(),
+        414,
+        options.maxHeaderSize(),
+        options.maxHeaderCount(),
+        options.maxChunkLineLength(),
+        options.maxBodySize(),
+        MAX_EMPTY_LINES);
     this.options = options;
     this.listener = listener;
   }
 
-  /**
-   * Parses {@code data}, emitting every request it completes.
-   *
-   * @throws HttpError at the first violation; every later call throws it again
-   */
-  void feed(ByteBuffer data) throws HttpError {
-    if (failure != null) {
-      throw failure;
-    }
-    if (state == State.STOPPED) {
-      return;
-    }
-    append(data);
-    try {
-      while (step()) {
-        // each step consumes what it can
-      }
-    } catch (HttpError error) {
-      state = State.FAILED;
-      failure = error;
-      throw error;
-    }
-  }
+  // ---------------------------------------------------------------- request line
 
-  /** Where the parser is in a request, for timeouts. */
-  enum Phase {
-    /** Between requests, nothing of the next one received. */
-    IDLE,
-    /** Part of a request line or header section received. */
-    HEAD,
-    /** Headers complete, the body still arriving. */
-    BODY
-  }
-
-  /** Accepts nothing more: the connection will carry no further request. */
-  void stop() {
-    if (state != State.FAILED) {
-      state = State.STOPPED;
-    }
-  }
-
-  /** Returns true while a streamed body is arriving. */
-  boolean streamingBody() {
-    return streaming && phase() == Phase.BODY;
-  }
-
-  /** Returns where the parser is in a request. */
-  Phase phase() {
-    return switch (state) {
-      case REQUEST_LINE -> end > start ? Phase.HEAD : Phase.IDLE;
-      case HEADERS -> Phase.HEAD;
-      case FAILED, STOPPED -> Phase.IDLE;
-      default -> Phase.BODY;
-    };
-  }
-
-  private boolean step() throws HttpError {
-    switch (state) {
-      case REQUEST_LINE -> {
-        int eol =
-            lineEnd(
-                options.maxRequestLineLength(),
-                414,
-                "request line longer than ",
-                options.maxRequestLineLength());
-        if (eol < 0) {
-          return false;
-        }
-        if (eol == start) { // an empty line before the request: tolerated, within reason
-          consumeLine(eol);
-          if (++emptyLines > MAX_EMPTY_LINES) {
-            throw new HttpError(400, "too many empty lines before the request line");
-          }
-          return true;
-        }
-        requestLine(start, eol);
-        consumeLine(eol);
-        state = State.HEADERS;
-        headers = new HttpHeaders();
-        headerBytes = 0;
-        return true;
-      }
-      case HEADERS, TRAILERS -> {
-        int room = options.maxHeaderSize() - headerBytes;
-        int eol =
-            lineEnd(
-                room,
-                431,
-                state == State.HEADERS
-                    ? "header section larger than "
-                    : "trailer section larger than ",
-                options.maxHeaderSize());
-        if (eol < 0) {
-          return false;
-        }
-        headerBytes += eol - start + 2;
-        if (eol == start) {
-          consumeLine(eol);
-          if (state == State.HEADERS) {
-            headersDone();
-          } else {
-            emit();
-          }
-          return true;
-        }
-        HttpHeaders into = state == State.HEADERS ? headers : trailers;
-        if (into.size() >= options.maxHeaderCount()) {
-          throw new HttpError(431, "more than " + options.maxHeaderCount() + " header fields");
-        }
-        field(eol, into);
-        consumeLine(eol);
-        return true;
-      }
-      case FIXED_BODY -> {
-        int take = (int) Math.min(remaining, end - start);
-        if (!takeBody(take)) {
-          return false;
-        }
-        remaining -= take;
-        if (remaining == 0) {
-          emit();
-          return true;
-        }
-        return false;
-      }
-      case CHUNK_SIZE -> {
-        int eol =
-            lineEnd(
-                options.maxChunkLineLength(),
-                400,
-                "chunk-size line longer than ",
-                options.maxChunkLineLength());
-        if (eol < 0) {
-          return false;
-        }
-        long size = chunkSize(start, eol);
-        consumeLine(eol);
-        if (size == 0) {
-          state = State.TRAILERS;
-          trailers = new HttpHeaders();
-          headerBytes = 0;
-        } else {
-          if (!streaming && bodyLength + size > options.maxBodySize()) {
-            throw new HttpError(
-                413, "chunked body larger than " + options.maxBodySize() + " bytes");
-          }
-          remaining = size;
-          state = State.CHUNK_DATA;
-        }
-        return true;
-      }
-      case CHUNK_DATA -> {
-        int take = (int) Math.min(remaining, end - start);
-        if (!takeBody(take)) {
-          return false;
-        }
-        remaining -= take;
-        if (remaining == 0) {
-          state = State.CHUNK_END;
-          return true;
-        }
-        return false;
-      }
-      case CHUNK_END -> {
-        if (end - start < 2) {
-          if (end - start == 1 && bytes[start] != '\r') {
-            throw new HttpError(400, "chunk data is not followed by CRLF");
-          }
-          return false;
-        }
-        if (bytes[start] != '\r' || bytes[start + 1] != '\n') {
-          throw new HttpError(400, "chunk data is not followed by CRLF");
-        }
-        start += 2;
-        state = State.CHUNK_SIZE;
-        return true;
-      }
-      case STOPPED -> {
-        return false;
-      }
-      default -> throw failure;
-    }
-  }
-
-  // ---------------------------------------------------------------- lines
-
-  /**
-   * Returns the index of the CR of the next CRLF, or -1 if it has not arrived; refuses bare CR,
-   * bare LF, and a line longer than {@code limit}, with {@code status} and the message {@code
-   * tooLong + limitSaid + " bytes"} (made only then: this runs for every line).
-   */
-  private int lineEnd(int limit, int status, String tooLong, int limitSaid) throws HttpError {
-    int scanEnd = Math.min(end, start + limit + 2);
-    for (int i = start; i < scanEnd; i++) {
-      byte b = bytes[i];
-      if (b == '\n') {
-        throw new HttpError(400, "bare LF: lines must end with CRLF");
-      }
-      if (b == '\r') {
-        if (i + 1 == end) {
-          return -1; // the LF may be on its way
-        }
-        if (bytes[i + 1] != '\n') {
-          throw new HttpError(400, "bare CR");
-        }
-        if (i - start > limit) {
-          throw new HttpError(status, tooLong + limitSaid + " bytes");
-        }
-        return i;
-      }
-    }
-    if (end - start > limit) {
-      throw new HttpError(status, tooLong + limitSaid + " bytes");
-    }
-    return -1;
-  }
-
-  private void consumeLine(int eol) {
-    start = eol + 2;
-  }
-
-  private String ascii(int from, int to) {
-    return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
-  }
-
-  // ---------------------------------------------------------------- request line and fields
-
-  private void requestLine(int from, int to) throws HttpError {
+  @Override
+  protected void startLine(int from, int to) throws HttpError {
     int first = indexOf(' ', from, to);
     int second = first < 0 ? -1 : indexOf(' ', first + 1, to);
     if (first <= from || second < 0 || indexOf(' ', second + 1, to) >= 0 || second == first + 1) {
       throw new HttpError(400, "malformed request line: expected METHOD SP TARGET SP VERSION");
     }
     for (int i = from; i < first; i++) {
-      if (bytes[i] < 0 || !TCHAR[bytes[i]]) {
+      if (!isTchar(bytes[i])) {
         throw new HttpError(400, "invalid character in the method");
       }
     }
@@ -535,100 +255,10 @@ final class RequestParser {
     }
   }
 
-  private static boolean isHex(byte b) {
-    return isDigit(b) || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
-  }
-
-  private int indexOf(char c, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (bytes[i] == c) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private boolean startsWith(int at, byte[] prefix) {
-    for (int i = 0; i < prefix.length; i++) {
-      if (bytes[at + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isDigit(byte b) {
-    return b >= '0' && b <= '9';
-  }
-
-  /**
-   * Returns the constant among {@code known} spelled exactly as bytes [from, to), or a new string.
-   */
-  private String known(String[] candidates, int from, int to) {
-    int length = to - from;
-    for (String candidate : candidates) {
-      if (candidate.length() == length && matches(candidate, from)) {
-        return candidate;
-      }
-    }
-    return ascii(from, to);
-  }
-
-  private boolean matches(String candidate, int at) {
-    for (int i = 0; i < candidate.length(); i++) {
-      if (bytes[at + i] != candidate.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void field(int eol, HttpHeaders into) throws HttpError {
-    byte first = bytes[start];
-    if (first == ' ' || first == '\t') {
-      throw new HttpError(400, "obsolete line folding (a field line starting with whitespace)");
-    }
-    int colon = -1;
-    for (int i = start; i < eol; i++) {
-      byte b = bytes[i];
-      if (b == ':') {
-        colon = i;
-        break;
-      }
-      if (b == ' ' || b == '\t') {
-        throw new HttpError(400, "whitespace in a field name or before the colon");
-      }
-      if (b < 0 || !TCHAR[b]) {
-        throw new HttpError(400, "invalid character in a field name");
-      }
-    }
-    if (colon <= start) {
-      throw new HttpError(400, colon == start ? "empty field name" : "field line without a colon");
-    }
-    int from = colon + 1;
-    int to = eol;
-    while (from < to && (bytes[from] == ' ' || bytes[from] == '\t')) {
-      from++;
-    }
-    while (to > from && (bytes[to - 1] == ' ' || bytes[to - 1] == '\t')) {
-      to--;
-    }
-    for (int i = from; i < to; i++) {
-      int b = bytes[i] & 0xFF;
-      if ((b < 0x20 && b != '\t') || b == 0x7F) {
-        throw new HttpError(400, "control character in a field value");
-      }
-    }
-    into.add(known(FIELD_NAMES, start, colon), known(FIELD_VALUES, from, to));
-  }
-
-  private static boolean tchar(char c) {
-    return c < 128 && TCHAR[c];
-  }
-
   // ---------------------------------------------------------------- framing
 
-  private void headersDone() throws HttpError {
+  @Override
+  protected void headersDone(HttpHeaders headers) throws HttpError {
     int hosts = headers.count("Host");
     if (hosts > 1) {
       throw new HttpError(400, "more than one Host field");
@@ -646,9 +276,6 @@ final class RequestParser {
     if (authority != null && !method.equals("CONNECT")) {
       headers.set("Host", authority); // RFC 9112 3.2.2: the target's authority wins
     }
-    body = NO_BODY;
-    bodyLength = 0;
-    trailers = new HttpHeaders();
     head = new HttpRequest(method, target, version, headers);
     boolean coded = headers.contains("Transfer-Encoding");
     boolean sized = headers.contains("Content-Length");
@@ -660,10 +287,10 @@ final class RequestParser {
         throw new HttpError(400, "Transfer-Encoding in an HTTP/1.0 request");
       }
       chunkedOnly(headers.getAll("Transfer-Encoding"));
-      state = State.CHUNK_SIZE;
       streaming = listener.headReceived(head, -1);
+      chunkedBody(streaming);
       if (!streaming) { // a streaming handler's connection asks for the body itself
-        expectContinueIfAsked();
+        expectContinueIfAsked(headers);
       }
       return;
     }
@@ -673,182 +300,37 @@ final class RequestParser {
                 headers.getAll("Content-Length"), options.allowIdenticalContentLengths())
             : 0;
     streaming = listener.headReceived(head, length);
-    if (!streaming && length > options.maxBodySize()) {
-      throw new HttpError(
-          413, "body of " + length + " bytes, over the limit of " + options.maxBodySize());
-    }
-    if (length == 0) {
-      emit();
-      return;
-    }
-    if (!streaming) {
-      body = new byte[(int) length];
-    }
-    remaining = length;
-    if (!streaming && end - start < length) {
-      expectContinueIfAsked();
-    }
-    state = State.FIXED_BODY;
-  }
-
-  private static void chunkedOnly(List<String> fields) throws HttpError {
-    String[] all = String.join(",", fields).split(",", -1);
-    for (int i = 0; i < all.length; i++) {
-      String coding = all[i].trim().toLowerCase(Locale.ROOT);
-      boolean last = i == all.length - 1;
-      if (coding.isEmpty()) {
-        throw new HttpError(400, "empty transfer coding");
-      }
-      if (coding.equals("chunked")) {
-        if (!last) {
-          throw new HttpError(400, "chunked is not the final transfer coding");
-        }
-      } else if (last) {
-        throw new HttpError(400, "the final transfer coding is " + coding + ", not chunked");
-      } else {
-        throw new HttpError(501, "transfer coding " + coding + " is not implemented");
-      }
+    fixedBody(length, streaming);
+    if (!streaming && length > 0 && buffered() < length) {
+      expectContinueIfAsked(headers);
     }
   }
 
-  private static long contentLength(List<String> fields, boolean identicalAllowed)
-      throws HttpError {
-    long length = -1;
-    int values = 0;
-    for (String field : fields) {
-      for (String part : field.split(",", -1)) {
-        String value = part.trim();
-        if (value.isEmpty()
-            || value.length() > 18
-            || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-          throw new HttpError(400, "invalid Content-Length: " + field);
-        }
-        long parsed = Long.parseLong(value);
-        if (length >= 0 && parsed != length) {
-          throw new HttpError(400, "differing Content-Length values");
-        }
-        length = parsed;
-        values++;
-      }
-    }
-    if (values > 1 && !identicalAllowed) {
-      throw new HttpError(400, "Content-Length repeated (even with the same value)");
-    }
-    return Math.max(length, 0);
-  }
-
-  private long chunkSize(int from, int to) throws HttpError {
-    long size = 0;
-    int i = from;
-    for (; i < to; i++) {
-      int digit = Character.digit(bytes[i], 16);
-      if (digit < 0) {
-        break;
-      }
-      if (i - from >= 15) {
-        throw new HttpError(400, "chunk size overflow");
-      }
-      size = size * 16 + digit;
-    }
-    if (i == from) {
-      throw new HttpError(400, "missing chunk size");
-    }
-    while (i < to && (bytes[i] == ' ' || bytes[i] == '\t')) {
-      i++;
-    }
-    if (i < to && bytes[i] != ';') {
-      throw new HttpError(400, "junk after the chunk size");
-    }
-    for (; i < to; i++) {
-      int b = bytes[i] & 0xFF;
-      if ((b < 0x20 && b != '\t') || b == 0x7F) {
-        throw new HttpError(400, "control character in a chunk extension");
-      }
-    }
-    return size;
-  }
-
-  private void expectContinueIfAsked() {
+  private void expectContinueIfAsked(HttpHeaders headers) {
     if (version.equals("HTTP/1.1") && headers.containsToken("Expect", "100-continue")) {
       listener.expectContinue();
     }
   }
 
-  /**
-   * Takes {@code count} bytes of body, or returns false if a streamed body cannot take them now.
-   */
-  private boolean takeBody(int count) {
-    if (!streaming) {
-      copyBody(count);
-      return true;
-    }
-    if (count == 0) {
-      return true;
-    }
-    if (!listener.acceptsBody()) {
-      return false;
-    }
-    int from = start;
-    start += count;
-    listener.bodyData(ByteBuffer.wrap(bytes, from, count));
-    return state != State.STOPPED;
+  @Override
+  protected boolean acceptsBody() {
+    return listener.acceptsBody();
   }
 
-  private void copyBody(int count) {
-    if (bodyLength + count > body.length) {
-      body =
-          Arrays.copyOf(
-              body,
-              Math.max(bodyLength + count, Math.min(options.maxBodySize(), body.length * 2 + 64)));
-    }
-    System.arraycopy(bytes, start, body, bodyLength, count);
-    bodyLength += count;
-    start += count;
+  @Override
+  protected void bodyData(ByteBuffer data) {
+    listener.bodyData(data);
   }
 
-  private void emit() {
+  @Override
+  protected void complete(byte[] whole, HttpHeaders trailers) {
     HttpRequest request = head;
-    boolean streamed = streaming;
-    HttpHeaders trailerFields = trailers;
-    if (!streamed) {
-      request.completeBody(
-          bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength), trailerFields);
-    }
-    if (state != State.STOPPED) {
-      state = State.REQUEST_LINE;
-    }
-    emptyLines = 0;
     head = null;
-    headers = null;
-    body = null;
-    streaming = false;
-    if (streamed) {
-      listener.bodyEnd(trailerFields);
+    if (whole == null) {
+      listener.bodyEnd(trailers);
     } else {
+      request.completeBody(whole, trailers);
       listener.request(request);
     }
-  }
-
-  // ---------------------------------------------------------------- buffer
-
-  private void append(ByteBuffer data) {
-    int length = data.remaining();
-    if (start == end) {
-      start = 0;
-      end = 0;
-    }
-    if (end + length > bytes.length) {
-      int size = end - start;
-      byte[] target =
-          size + length <= bytes.length
-              ? bytes
-              : new byte[Math.max(bytes.length * 2, size + length)];
-      System.arraycopy(bytes, start, target, 0, size);
-      bytes = target;
-      start = 0;
-      end = size;
-    }
-    data.get(bytes, end, length);
-    end += length;
   }
 }
