@@ -99,6 +99,29 @@ public final class TlsClientOptions implements TlsOptions {
     this.engine = Engine.choose(builder.context, builder.engine, settings);
   }
 
+  private TlsClientOptions(TlsClientOptions from, String serverName) {
+    this.engine = from.engine;
+    this.trust = from.trust;
+    this.hostnameVerification = from.hostnameVerification;
+    this.trustAnything = from.trustAnything;
+    this.serverName = serverName;
+    this.applicationProtocols = from.applicationProtocols;
+    this.identity = from.identity;
+    this.protocols = from.protocols;
+    this.cipherSuites = from.cipherSuites;
+    this.handshakeTimeout = from.handshakeTimeout;
+  }
+
+  /**
+   * Returns these options with {@link #serverName()} set to {@code name}, sharing their engine (and
+   * so their session cache): for a client that resolved a host name itself and connects to the
+   * address, yet must verify and send the name. Cheap; logs nothing.
+   */
+  public TlsClientOptions withServerName(String name) {
+    Objects.requireNonNull(name, "name");
+    return name.equals(serverName) ? this : new TlsClientOptions(this, name);
+  }
+
   /** Returns options that trust the JDK's certificate authorities and verify host names. */
   public static TlsClientOptions defaults() {
     return DEFAULTS;

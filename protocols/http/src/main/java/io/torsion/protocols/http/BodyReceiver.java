@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * Receives a streamed request body (see {@link RequestBody}), on the reactor thread: the pieces in
- * order, then exactly one of {@link #bodyEnd} or {@link #bodyFailed}.
+ * Receives a streamed body (see {@link BodyStream}), on the reactor thread: the pieces in order,
+ * then exactly one of {@link #bodyEnd} or {@link #bodyFailed}.
  */
 public interface BodyReceiver {
   /** A piece of the body; the buffer is valid only during the call. */

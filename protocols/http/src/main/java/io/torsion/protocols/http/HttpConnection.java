@@ -8,6 +8,7 @@ import io.torsion.Failure;
 import io.torsion.Protocol;
 import io.torsion.ReactorTime;
 import io.torsion.protocols.http.ResponseEncoder.Framing;
+import io.torsion.protocols.http.internal.IncomingBody;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ final class HttpConnection extends Protocol
   private static final class Exchange {
     final HttpRequest request; // null for a request that could not be parsed
     final boolean keepAlive;
-    RequestBodyStream body; // the streamed body, if any
+    IncomingBody body; // the streamed body, if any
     Deferred<HttpResponse> pending;
     HttpResponse response;
     ResponseStream stream;
@@ -231,7 +232,7 @@ final class HttpConnection extends Protocol
         && head.headers().containsToken("Expect", "100-continue")) {
       expectContinue(); // before the handler can answer: never after a final status
     }
-    RequestBodyStream body = new RequestBodyStream(length, this::bodyDemand);
+    IncomingBody body = new IncomingBody(length, this::bodyDemand);
     head.streamBody(body);
     incoming = dispatch(head, body);
     return true;
@@ -268,7 +269,7 @@ final class HttpConnection extends Protocol
     }
   }
 
-  private Exchange dispatch(HttpRequest request, RequestBodyStream body) {
+  private Exchange dispatch(HttpRequest request, IncomingBody body) {
     request.connection(transport());
     Exchange exchange = new Exchange(request);
     if (options.accessLog()) {

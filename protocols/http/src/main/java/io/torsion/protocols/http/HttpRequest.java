@@ -1,6 +1,7 @@
 package io.torsion.protocols.http;
 
 import io.torsion.Transport;
+import io.torsion.protocols.http.internal.IncomingBody;
 import io.torsion.tls.TlsInfo;
 import java.net.SocketAddress;
 import java.net.URLDecoder;
@@ -151,7 +152,7 @@ public final class HttpRequest {
    */
   public RequestBody bodyStream() {
     if (stream == null) {
-      stream = RequestBodyStream.whole(body, trailers);
+      stream = IncomingBody.whole(body, trailers);
     }
     return stream;
   }

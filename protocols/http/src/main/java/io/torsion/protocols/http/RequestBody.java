@@ -1,11 +1,9 @@
 package io.torsion.protocols.http;
 
-import io.torsion.PushProducer;
-
 /**
  * The body of a request as it arrives, for a handler that streams it (see {@link
  * HttpHandler#streamsBody}): hand it a {@link BodyReceiver} and the pieces follow. It is a {@link
- * PushProducer}, so register it with a consumer that cannot keep up, such as a {@link
+ * io.torsion.PushProducer}, so register it with a consumer that cannot keep up, such as a {@link
  * ResponseBody}, and the server stops reading from the socket while that consumer is full: memory
  * stays flat however large the body.
  *
@@ -20,14 +18,4 @@ import io.torsion.PushProducer;
  * body; the connection then closes after the response, since the rest is never read. Used on the
  * reactor thread.
  */
-public interface RequestBody extends PushProducer {
-  /** Returns the length the request declared, or -1 for a chunked body. */
-  long length();
-
-  /**
-   * Starts delivering the body to {@code receiver}: what has arrived at once, the rest as it comes.
-   *
-   * @throws IllegalStateException if a receiver was set already
-   */
-  void deliverTo(BodyReceiver receiver);
-}
+public interface RequestBody extends BodyStream {}

@@ -1,17 +1,21 @@
-package io.torsion.protocols.http;
+package io.torsion.protocols.http.internal;
 
 import io.torsion.Failure;
+import io.torsion.protocols.http.BodyReceiver;
+import io.torsion.protocols.http.HttpHeaders;
+import io.torsion.protocols.http.RequestBody;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * A {@link RequestBody}: either arriving (the connection's parser delivers pieces while {@link
- * #accepting()}) or whole (a request body already aggregated, delivered at once). Remembers the end
- * or failure that comes before a receiver, and delivers it when one is set.
+ * A body arriving in pieces, a server's request body or a client's response body: either arriving
+ * (the connection's parser delivers pieces while {@link #accepting()}) or whole (a body already
+ * aggregated, delivered at once). Remembers the end or failure that comes before a receiver, and
+ * delivers it when one is set. Not API: the module does not export this package.
  */
-final class RequestBodyStream implements RequestBody {
-  private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
+public final class IncomingBody implements RequestBody {
+  private static final System.Logger LOG = System.getLogger("io.torsion.protocols.http");
 
   private final long length;
   private final Runnable demand;
@@ -28,7 +32,7 @@ final class RequestBodyStream implements RequestBody {
    * Creates a body of {@code length} bytes (-1 if chunked); {@code demand} runs when it can take
    * more after it could not (null for a whole body).
    */
-  RequestBodyStream(long length, Runnable demand) {
+  public IncomingBody(long length, Runnable demand) {
     this.length = length;
     this.demand = demand;
   }
@@ -36,8 +40,8 @@ final class RequestBodyStream implements RequestBody {
   /**
    * Returns the stream of a body that has arrived whole: it delivers it at once to its receiver.
    */
-  static RequestBodyStream whole(byte[] body, HttpHeaders trailerFields) {
-    RequestBodyStream stream = new RequestBodyStream(body.length, null);
+  public static IncomingBody whole(byte[] body, HttpHeaders trailerFields) {
+    IncomingBody stream = new IncomingBody(body.length, null);
     stream.whole = body;
     stream.end(trailerFields);
     return stream;
@@ -65,17 +69,22 @@ final class RequestBodyStream implements RequestBody {
    * Returns true if a piece can be delivered now: a receiver that is not paused, or a discarding
    * body.
    */
-  boolean accepting() {
+  public boolean accepting() {
     return stopped || (receiver != null && !paused);
   }
 
+  /** Returns true once the receiver stopped it: the rest is discarded. */
+  public boolean stopped() {
+    return stopped;
+  }
+
   /** Returns true once the whole body has arrived (whether or not delivered). */
-  boolean ended() {
+  public boolean ended() {
     return ended;
   }
 
   /** Delivers a piece; the parser calls only while {@link #accepting()}. */
-  void data(ByteBuffer piece) {
+  public void data(ByteBuffer piece) {
     if (stopped || failure != null) {
       return;
     }
@@ -88,14 +97,14 @@ final class RequestBodyStream implements RequestBody {
   }
 
   /** The body is complete. */
-  void end(HttpHeaders trailerFields) {
+  public void end(HttpHeaders trailerFields) {
     ended = true;
     trailers = trailerFields;
     pump();
   }
 
   /** The body will not complete. */
-  void fail(Failure reason) {
+  public void fail(Failure reason) {
     if (ended || failure != null) {
       return;
     }
@@ -162,7 +171,7 @@ final class RequestBodyStream implements RequestBody {
 
   @Override
   public String toString() {
-    return "RequestBody["
+    return "Body["
         + (length < 0 ? "chunked" : length + " bytes")
         + (ended ? ", ended" : failure != null ? ", failed" : "")
         + (paused ? ", paused" : "")
