@@ -10,6 +10,7 @@ import io.torsion.DNSLookupError;
 import io.torsion.Deferred;
 import io.torsion.Failure;
 import io.torsion.Reactor;
+import io.torsion.TlsHandshakeError;
 import io.torsion.protocols.http.BodyReceiver;
 import io.torsion.protocols.http.HttpHeaders;
 import io.torsion.protocols.http.HttpResponse;
@@ -18,6 +19,10 @@ import io.torsion.protocols.http.Router;
 import io.torsion.protocols.http.client.HttpClientError.Reason;
 import io.torsion.protocols.http.client.Scripted.Answer;
 import io.torsion.protocols.http.client.Scripted.Script;
+import io.torsion.tls.SelfSignedCertificate;
+import io.torsion.tls.TlsClientOptions;
+import io.torsion.tls.TlsServerOptions;
+import io.torsion.tls.TrustRoots;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -467,6 +472,70 @@ class HttpClientTest {
     assertThatThrownBy(() -> get(client, "http://127.0.0.1:" + closedPort + "/"))
         .isInstanceOf(ConnectionRefusedError.class);
     assertThat(background.call(client::openConnections)).isZero();
+  }
+
+  @Test
+  void httpsVerifiesTheServerAndItsNameAndPoolsTlsConnections() throws Exception {
+    SelfSignedCertificate certificate = SelfSignedCertificate.generate("localhost", "127.0.0.1");
+    Router hello =
+        Router.builder()
+            .get(
+                "/secure",
+                (request, p) ->
+                    Deferred.succeed(
+                        HttpResponse.text(
+                            200, request.isSecure() + " " + request.tls().serverName())))
+            .build();
+    int tlsPort =
+        background.call(
+            () ->
+                reactor
+                    .listenSSL(
+                        0,
+                        "127.0.0.1",
+                        HttpServer.create(reactor, hello),
+                        TlsServerOptions.of(certificate.identity()))
+                    .port());
+    HttpClient trusting =
+        client(
+            HttpClientOptions.builder()
+                .tls(
+                    TlsClientOptions.builder()
+                        .trust(TrustRoots.of(certificate.certificate()))
+                        .build())
+                .build());
+    // localhost may resolve to ::1 first, where nothing listens: the next address is tried
+    for (int i = 0; i < 3; i++) {
+      assertThat(get(trusting, "https://localhost:" + tlsPort + "/secure").bodyText())
+          .isEqualTo("true localhost");
+    }
+    assertThat(background.call(trusting::connectionsOpened)).isEqualTo(1);
+    assertThat(get(trusting, "https://127.0.0.1:" + tlsPort + "/secure").bodyText())
+        .as("no SNI for an IP address")
+        .isEqualTo("true null");
+    HostResolver wrongName =
+        host -> {
+          try {
+            return Deferred.succeed(List.of(InetAddress.getByName("127.0.0.1")));
+          } catch (java.net.UnknownHostException e) {
+            return Deferred.fail(e);
+          }
+        };
+    HttpClient misdirected =
+        client(
+            HttpClientOptions.builder()
+                .resolver(wrongName)
+                .tls(
+                    TlsClientOptions.builder()
+                        .trust(TrustRoots.of(certificate.certificate()))
+                        .build())
+                .build());
+    assertThatThrownBy(() -> get(misdirected, "https://other.test:" + tlsPort + "/secure"))
+        .as("the certificate does not name other.test")
+        .isInstanceOf(TlsHandshakeError.class);
+    assertThatThrownBy(() -> get(client(), "https://127.0.0.1:" + tlsPort + "/secure"))
+        .as("a self-signed certificate is not trusted by default")
+        .isInstanceOf(TlsHandshakeError.class);
   }
 
   // ---------------------------------------------------------------- against a misbehaving server
