@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import io.torsion.BackgroundReactor;
 import io.torsion.Reactor;
+import io.torsion.protocols.http.client.ClientRequest;
 import io.torsion.protocols.http.client.ClientResponse;
 import io.torsion.protocols.http.client.HttpClient;
 import io.torsion.protocols.http.client.HttpClientOptions;
@@ -82,17 +83,19 @@ public final class ClientLoad {
           HttpClient client =
               HttpClient.create(
                   reactor, HttpClientOptions.builder().maxConnectionsPerHost(connections).build());
+          ClientRequest request =
+              ClientRequest.builder("GET", url).build(); // reused, as the others'
           for (int i = 0; i < connections; i++) {
-            torsionLoop(client, url.toString());
+            torsionLoop(client, request);
           }
           return null;
         });
     return background::close;
   }
 
-  private static void torsionLoop(HttpClient client, String url) {
+  private static void torsionLoop(HttpClient client, ClientRequest request) {
     client
-        .get(url)
+        .request(request)
         .addCallbacks(
             (ClientResponse response) -> {
               if (response.status() == 200) {
@@ -100,12 +103,12 @@ public final class ClientLoad {
               } else {
                 errors.incrementAndGet();
               }
-              torsionLoop(client, url);
+              torsionLoop(client, request);
               return null;
             },
             failure -> {
               errors.incrementAndGet();
-              torsionLoop(client, url);
+              torsionLoop(client, request);
               return null;
             });
   }

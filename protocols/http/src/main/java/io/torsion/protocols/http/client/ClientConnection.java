@@ -90,7 +90,7 @@ final class ClientConnection extends Protocol implements ResponseParser.Listener
     long length = request.length();
     boolean hasBody = length != 0;
     awaitingContinue = hasBody && (length < 0 || length >= options.expectContinueThreshold());
-    transport().write(RequestEncoder.head(request, origin, options.userAgent(), awaitingContinue));
+    transport().write(ByteBuffer.wrap(request.head(origin, options.userAgent(), awaitingContinue)));
     if (awaitingContinue) {
       arm(options.expectContinueTimeout(), this::sendBody);
     } else {

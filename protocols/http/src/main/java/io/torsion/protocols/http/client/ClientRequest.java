@@ -30,6 +30,10 @@ public final class ClientRequest {
   private final int maxRedirects;
   private final boolean streamResponse;
   private final Duration timeout;
+  private EncodedHead head; // encoded once, without Expect
+
+  /** A head encoded for an origin and User-Agent; final fields, so safe to share across threads. */
+  private record EncodedHead(Origin origin, String userAgent, byte[] bytes) {}
 
   private ClientRequest(Builder builder) {
     this.method = builder.method;
@@ -106,6 +110,25 @@ public final class ClientRequest {
   /** Returns the time the whole exchange (redirects included) may take, or null for no limit. */
   public Duration timeout() {
     return timeout;
+  }
+
+  /**
+   * Returns the encoded head for {@code origin} and {@code userAgent}, encoded once and kept: a
+   * request sent again and again (a poll, a benchmark) is not encoded again.
+   */
+  byte[] head(Origin origin, String userAgent, boolean expectContinue) {
+    if (expectContinue) {
+      return RequestEncoder.head(this, origin, userAgent, true);
+    }
+    EncodedHead encoded = head;
+    if (encoded == null
+        || !origin.equals(encoded.origin())
+        || !Objects.equals(userAgent, encoded.userAgent())) {
+      encoded =
+          new EncodedHead(origin, userAgent, RequestEncoder.head(this, origin, userAgent, false));
+      head = encoded; // a race between threads at worst encodes it twice
+    }
+    return encoded.bytes();
   }
 
   /**

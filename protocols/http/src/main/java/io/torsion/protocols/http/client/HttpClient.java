@@ -53,6 +53,11 @@ public final class HttpClient {
   /** Sends {@code request}; the Deferred fires with its response (see the class comment). */
   public Deferred<ClientResponse> request(ClientRequest request) {
     Objects.requireNonNull(request, "request");
+    if (request.maxRedirects() == 0 && request.timeout() == null) {
+      Exchange exchange = new Exchange(request, List.of(), pool); // one hop: no chain needed
+      pool.submit(exchange);
+      return exchange.result;
+    }
     Chain chain = new Chain(request);
     chain.send(request);
     return chain.result;
