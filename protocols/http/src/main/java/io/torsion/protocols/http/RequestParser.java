@@ -2,7 +2,6 @@ package io.torsion.protocols.http;
 
 import io.torsion.protocols.http.internal.MessageParser;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -155,8 +154,8 @@ final class RequestParser extends MessageParser {
       return;
     }
     if (method.equals("CONNECT")) {
-      checkHostAndPort(bytes, from, to, "request target");
       authority = ascii(from, to);
+      checkHostAndPort(authority, "request target");
       target = authority;
       return;
     }
@@ -177,8 +176,8 @@ final class RequestParser extends MessageParser {
     if (hostEnd == hostStart) {
       throw new HttpError(400, "an absolute request target without a host");
     }
-    checkHostAndPort(bytes, hostStart, hostEnd, "request target's authority");
     authority = ascii(hostStart, hostEnd);
+    checkHostAndPort(authority, "request target's authority");
     checkPathAndQuery(hostEnd, to);
     target = ascii(from, to);
   }
@@ -215,13 +214,13 @@ final class RequestParser extends MessageParser {
    * Checks {@code uri-host [":" port]} (RFC 3986 3.2.2): an IP literal in brackets or a reg-name of
    * unreserved, percent-encoded and sub-delim characters, and a decimal port; returns it.
    */
-  private static void checkHostAndPort(byte[] bytes, int from, int to, String what)
-      throws HttpError {
-    int i = from;
-    if (i < to && bytes[i] == '[') {
-      while (i < to && bytes[i] != ']') {
-        byte b = bytes[i];
-        if (i > from && !(isHex(b) || b == ':' || b == '.' || b == 'v' || b == 'V')) {
+  private static void checkHostAndPort(String text, String what) throws HttpError {
+    int to = text.length();
+    int i = 0;
+    if (i < to && text.charAt(i) == '[') {
+      while (i < to && text.charAt(i) != ']') {
+        char c = text.charAt(i);
+        if (i > 0 && !(hex(c) || c == ':' || c == '.' || c == 'v' || c == 'V')) {
           throw new HttpError(400, "invalid IP literal in the " + what);
         }
         i++;
@@ -231,10 +230,10 @@ final class RequestParser extends MessageParser {
       }
       i++;
     } else {
-      for (; i < to && bytes[i] != ':'; i++) {
-        int c = bytes[i] & 0xFF;
+      for (; i < to && text.charAt(i) != ':'; i++) {
+        char c = text.charAt(i);
         if (c == '%') {
-          if (i + 2 >= to || !isHex(bytes[i + 1]) || !isHex(bytes[i + 2])) {
+          if (i + 2 >= to || !hex(text.charAt(i + 1)) || !hex(text.charAt(i + 2))) {
             throw new HttpError(400, "malformed percent-encoding in the " + what);
           }
           i += 2;
@@ -244,15 +243,20 @@ final class RequestParser extends MessageParser {
       }
     }
     if (i < to) {
-      if (bytes[i] != ':') {
+      if (text.charAt(i) != ':') {
         throw new HttpError(400, "junk after the host in the " + what);
       }
       for (int p = i + 1; p < to; p++) {
-        if (!isDigit(bytes[p]) || p - i > 5) {
+        char c = text.charAt(p);
+        if (c < '0' || c > '9' || p - i > 5) {
           throw new HttpError(400, "invalid port in the " + what);
         }
       }
     }
+  }
+
+  private static boolean hex(char c) {
+    return c < 0x80 && isHex((byte) c);
   }
 
   // ---------------------------------------------------------------- framing
@@ -269,8 +273,7 @@ final class RequestParser extends MessageParser {
     if (hosts == 1) {
       String host = headers.get("Host");
       if (!host.isEmpty()) {
-        byte[] value = host.getBytes(StandardCharsets.ISO_8859_1);
-        checkHostAndPort(value, 0, value.length, "Host field");
+        checkHostAndPort(host, "Host field");
       }
     }
     if (authority != null && !method.equals("CONNECT")) {

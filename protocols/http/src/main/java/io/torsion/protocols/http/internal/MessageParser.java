@@ -99,6 +99,7 @@ public abstract class MessageParser {
   private final long maxBodySize;
   private final int maxEmptyLines;
   private final String startLineName;
+  private final String startLineTooLong;
 
   /** The buffered input: bytes [start, end) are unparsed. */
   protected byte[] bytes = new byte[1024];
@@ -145,6 +146,7 @@ public abstract class MessageParser {
     this.maxBodySize = maxBodySize;
     this.maxEmptyLines = maxEmptyLines;
     this.startLineName = startLineName;
+    this.startLineTooLong = startLineName + " longer than ";
   }
 
   // ---------------------------------------------------------------- what a subclass provides
