@@ -87,6 +87,7 @@ final class RequestParser extends MessageParser {
   private String version;
   private HttpRequest head;
   private boolean streaming;
+  private String lastValidHost;
 
   RequestParser(HttpOptions options, Listener listener) {
     super(
@@ -272,8 +273,9 @@ final class RequestParser extends MessageParser {
     }
     if (hosts == 1) {
       String host = headers.get("Host");
-      if (!host.isEmpty()) {
+      if (!host.isEmpty() && !host.equals(lastValidHost)) {
         checkHostAndPort(host, "Host field");
+        lastValidHost = host; // a connection's requests name one host: checked once
       }
     }
     if (authority != null && !method.equals("CONNECT")) {

@@ -39,7 +39,12 @@ final class ResponseEncoder {
   private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
   private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
 
+  private static final int FIELD_SLOTS = 8;
+
   private final byte[] serverField;
+  private final String[] slotNames = new String[FIELD_SLOTS];
+  private final String[] slotValues = new String[FIELD_SLOTS];
+  private final byte[][] slotBytes = new byte[FIELD_SLOTS][];
   private byte[] scratch = new byte[1024];
   private int size;
   private Transport owner; // whose bytes are in scratch[0, size)
@@ -90,7 +95,7 @@ final class ResponseEncoder {
       if (!name.equalsIgnoreCase("Content-Length")
           && !name.equalsIgnoreCase("Transfer-Encoding")
           && !name.equalsIgnoreCase("Connection")) {
-        field(name, headers.value(i));
+        field(i, name, headers.value(i));
       }
     }
     if (close || framing == Framing.CLOSE) {
@@ -265,7 +270,27 @@ final class ResponseEncoder {
     return dateField;
   }
 
-  private void field(String name, String value) {
+  /**
+   * Writes the field at {@code index} of a response. Responses from one handler carry the same
+   * constant fields in the same places ({@code Content-Type: text/plain; charset=utf-8} first): a
+   * field seen twice in a row at its index, the very same strings, is kept encoded and copied from
+   * then on. Fields made anew for each response never match and cost nothing more.
+   */
+  private void field(int index, String name, String value) {
+    if (index < FIELD_SLOTS) {
+      if (slotNames[index] == name && slotValues[index] == value) {
+        byte[] encoded = slotBytes[index];
+        if (encoded == null) {
+          encoded = latin1(name + ": " + value + "\r\n");
+          slotBytes[index] = encoded;
+        }
+        put(encoded);
+        return;
+      }
+      slotNames[index] = name;
+      slotValues[index] = value;
+      slotBytes[index] = null;
+    }
     putLatin1(name);
     ensure(2);
     scratch[size++] = ':';

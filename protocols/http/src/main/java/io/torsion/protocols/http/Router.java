@@ -87,9 +87,6 @@ public final class Router implements HttpHandler {
   @Override
   public Deferred<HttpResponse> handle(HttpRequest request) {
     String method = request.method();
-    if (!methods.contains(method) && !STANDARD_METHODS.contains(method)) {
-      return Deferred.succeed(HttpResponse.text(501, "Not Implemented\n"));
-    }
     if (request.target().equals("*")) {
       return Deferred.succeed(
           method.equals("OPTIONS")
@@ -98,6 +95,7 @@ public final class Router implements HttpHandler {
     }
     String[] path = split(request.path());
     TreeSet<String> allowed = null; // made only for a 405 or OPTIONS
+    // the common case first: a route matches; what does not is sorted out after
     for (Route route : routes) {
       Map<String, String> parameters = match(route.segments, path);
       if (parameters == null) {
@@ -114,6 +112,9 @@ public final class Router implements HttpHandler {
       if (route.method.equals("GET")) {
         allowed.add("HEAD");
       }
+    }
+    if (!methods.contains(method) && !STANDARD_METHODS.contains(method)) {
+      return Deferred.succeed(HttpResponse.text(501, "Not Implemented\n"));
     }
     if (allowed == null) {
       return Deferred.succeed(HttpResponse.text(404, "Not Found\n"));
