@@ -67,6 +67,11 @@ public final class HttpRequest {
     this.stream = bodyStream;
   }
 
+  /** The parser found no {@code Connection} field: {@link #keepAlive()} needs no look. */
+  void noConnectionField() {
+    keepAlive = version.equals("HTTP/1.1");
+  }
+
   void connection(Transport transport) {
     this.connection = transport;
   }

@@ -264,14 +264,14 @@ final class RequestParser extends MessageParser {
 
   @Override
   protected void headersDone(HttpHeaders headers) throws HttpError {
-    int hosts = headers.count("Host");
-    if (hosts > 1) {
+    int seen = fieldsSeen();
+    if ((seen & MANY_HOSTS) != 0) {
       throw new HttpError(400, "more than one Host field");
     }
-    if (hosts == 0 && version.equals("HTTP/1.1")) {
+    if ((seen & HOST) == 0 && version.equals("HTTP/1.1")) {
       throw new HttpError(400, "HTTP/1.1 request without a Host field");
     }
-    if (hosts == 1) {
+    if ((seen & HOST) != 0) {
       String host = headers.get("Host");
       if (!host.isEmpty() && !host.equals(lastValidHost)) {
         checkHostAndPort(host, "Host field");
@@ -282,8 +282,11 @@ final class RequestParser extends MessageParser {
       headers.set("Host", authority); // RFC 9112 3.2.2: the target's authority wins
     }
     head = new HttpRequest(method, target, version, headers);
-    boolean coded = headers.contains("Transfer-Encoding");
-    boolean sized = headers.contains("Content-Length");
+    if ((seen & CONNECTION) == 0) {
+      head.noConnectionField(); // keep-alive follows from the version alone
+    }
+    boolean coded = (seen & TRANSFER_ENCODING) != 0;
+    boolean sized = (seen & CONTENT_LENGTH) != 0;
     if (coded) {
       if (sized) {
         throw new HttpError(400, "both Content-Length and Transfer-Encoding");

@@ -38,7 +38,37 @@ public final class Router implements HttpHandler {
     Deferred<HttpResponse> handle(HttpRequest request, Map<String, String> parameters);
   }
 
-  private record Route(String method, String[] segments, RouteHandler handler, boolean streaming) {}
+  /**
+   * A route; {@code literal} is its pattern when it has no parameter, so that a path without
+   * percent-encoding matches it by one comparison, unsplit.
+   */
+  private record Route(
+      String method, String[] segments, String literal, RouteHandler handler, boolean streaming) {
+    /** Returns the parameters if {@code raw} (split into {@code path} on demand) matches. */
+    Map<String, String> match(String raw, boolean plain, PathSegments path) {
+      if (literal != null && plain) {
+        return literal.equals(raw) ? Collections.emptyMap() : null;
+      }
+      return Router.match(segments, path.get());
+    }
+  }
+
+  /** A path split into decoded segments the first time a route needs them. */
+  private static final class PathSegments {
+    private final String raw;
+    private String[] segments;
+
+    PathSegments(String raw) {
+      this.raw = raw;
+    }
+
+    String[] get() {
+      if (segments == null) {
+        segments = split(raw);
+      }
+      return segments;
+    }
+  }
 
   /** The methods of RFC 9110 and RFC 5789: known to every router, so answered 405, not 501. */
   private static final Set<String> STANDARD_METHODS =
@@ -75,9 +105,11 @@ public final class Router implements HttpHandler {
     if (!anyStreaming) {
       return false;
     }
-    String[] path = split(head.path());
+    String raw = head.path();
+    boolean plain = raw.indexOf('%') < 0;
+    PathSegments path = new PathSegments(raw);
     for (Route route : routes) {
-      if (route.method.equals(head.method()) && match(route.segments, path) != null) {
+      if (route.method.equals(head.method()) && route.match(raw, plain, path) != null) {
         return route.streaming;
       }
     }
@@ -93,11 +125,13 @@ public final class Router implements HttpHandler {
               ? HttpResponse.of(200).header("Allow", allowedByServer)
               : HttpResponse.text(400, "the target * is for OPTIONS only\n"));
     }
-    String[] path = split(request.path());
+    String raw = request.path();
+    boolean plain = raw.indexOf('%') < 0;
+    PathSegments path = new PathSegments(raw);
     TreeSet<String> allowed = null; // made only for a 405 or OPTIONS
     // the common case first: a route matches; what does not is sorted out after
     for (Route route : routes) {
-      Map<String, String> parameters = match(route.segments, path);
+      Map<String, String> parameters = route.match(raw, plain, path);
       if (parameters == null) {
         continue;
       }
@@ -206,7 +240,12 @@ public final class Router implements HttpHandler {
         throw new IllegalArgumentException("a pattern starts with '/': " + pattern);
       }
       routes.add(
-          new Route(method, split(pattern), Objects.requireNonNull(handler, "handler"), streaming));
+          new Route(
+              method,
+              split(pattern),
+              pattern.contains("{") ? null : pattern,
+              Objects.requireNonNull(handler, "handler"),
+              streaming));
       return this;
     }
 

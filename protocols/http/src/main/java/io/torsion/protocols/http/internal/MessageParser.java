@@ -74,6 +74,54 @@ public abstract class MessageParser {
     "location"
   };
 
+  /** Bits of {@link #fieldsSeen()}: the framing fields a header section has. */
+  protected static final int HOST = 1;
+
+  /** A {@code Connection} field. */
+  protected static final int CONNECTION = 2;
+
+  /** A {@code Content-Length} field. */
+  protected static final int CONTENT_LENGTH = 4;
+
+  /** A {@code Transfer-Encoding} field. */
+  protected static final int TRANSFER_ENCODING = 8;
+
+  /** An {@code Expect} field. */
+  protected static final int EXPECT = 16;
+
+  /** More than one {@code Host} field. */
+  protected static final int MANY_HOSTS = 32;
+
+  /** The bit of each of {@link #FIELD_NAMES}, 0 for a field framing does not look at. */
+  private static final int[] FIELD_BITS = {
+    HOST,
+    HOST,
+    0,
+    0,
+    CONNECTION,
+    CONNECTION,
+    0,
+    0,
+    CONTENT_LENGTH,
+    CONTENT_LENGTH,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    TRANSFER_ENCODING,
+    TRANSFER_ENCODING,
+    0,
+    0,
+    EXPECT,
+    EXPECT,
+    0,
+    0,
+    0,
+    0
+  };
+
   private static final String[] FIELD_VALUES = {
     "keep-alive", "close", "*/*", "chunked", "100-continue"
   };
@@ -116,6 +164,7 @@ public abstract class MessageParser {
   private int bodyLength;
   private long remaining;
   private HttpError failure;
+  private int seen; // FIELD_BITS of the header section being parsed
 
   /**
    * Creates a parser with these limits.
@@ -341,6 +390,7 @@ public abstract class MessageParser {
         headers = new HttpHeaders();
         trailers = new HttpHeaders();
         headerBytes = 0;
+        seen = 0;
         return true;
       }
       case HEADERS, TRAILERS -> {
@@ -371,7 +421,7 @@ public abstract class MessageParser {
         if (into.size() >= maxHeaderCount) {
           throw new HttpError(431, "more than " + maxHeaderCount + " header fields");
         }
-        field(eol, into);
+        field(eol, into, head);
         consumeLine(eol);
         return true;
       }
@@ -531,13 +581,19 @@ public abstract class MessageParser {
    * new string.
    */
   protected final String known(String[] candidates, int from, int to) {
+    int index = knownIndex(candidates, from, to);
+    return index >= 0 ? candidates[index] : ascii(from, to);
+  }
+
+  private int knownIndex(String[] candidates, int from, int to) {
     int length = to - from;
-    for (String candidate : candidates) {
+    for (int i = 0; i < candidates.length; i++) {
+      String candidate = candidates[i];
       if (candidate.length() == length && matches(candidate, from)) {
-        return candidate;
+        return i;
       }
     }
-    return ascii(from, to);
+    return -1;
   }
 
   private boolean matches(String candidate, int at) {
@@ -551,7 +607,7 @@ public abstract class MessageParser {
 
   // ---------------------------------------------------------------- fields
 
-  private void field(int eol, HttpHeaders into) throws HttpError {
+  private void field(int eol, HttpHeaders into, boolean head) throws HttpError {
     byte first = bytes[start];
     if (first == ' ' || first == '\t') {
       throw new HttpError(400, "obsolete line folding (a field line starting with whitespace)");
@@ -587,7 +643,37 @@ public abstract class MessageParser {
         throw new HttpError(400, "control character in a field value");
       }
     }
-    into.add(known(FIELD_NAMES, start, colon), known(FIELD_VALUES, from, to));
+    int index = knownIndex(FIELD_NAMES, start, colon);
+    String name = index >= 0 ? FIELD_NAMES[index] : ascii(start, colon);
+    if (head) {
+      int bit = index >= 0 ? FIELD_BITS[index] : framingBit(name);
+      if (bit == HOST && (seen & HOST) != 0) {
+        seen |= MANY_HOSTS;
+      }
+      seen |= bit;
+    }
+    into.add(name, known(FIELD_VALUES, from, to));
+  }
+
+  /** Returns the framing bit of a field name spelled in an uncommon case ({@code HOST}). */
+  private static int framingBit(String name) {
+    return switch (name.length()) {
+      case 4 -> name.equalsIgnoreCase("Host") ? HOST : 0;
+      case 6 -> name.equalsIgnoreCase("Expect") ? EXPECT : 0;
+      case 10 -> name.equalsIgnoreCase("Connection") ? CONNECTION : 0;
+      case 14 -> name.equalsIgnoreCase("Content-Length") ? CONTENT_LENGTH : 0;
+      case 17 -> name.equalsIgnoreCase("Transfer-Encoding") ? TRANSFER_ENCODING : 0;
+      default -> 0;
+    };
+  }
+
+  /**
+   * Returns which framing fields ({@link #HOST}, {@link #CONNECTION}, {@link #CONTENT_LENGTH},
+   * {@link #TRANSFER_ENCODING}, {@link #EXPECT}, {@link #MANY_HOSTS}) the header section has, found
+   * as it was parsed: {@link #headersDone} need not look them up.
+   */
+  protected final int fieldsSeen() {
+    return seen;
   }
 
   /**
