@@ -23,7 +23,7 @@ public final class HttpRequest {
   private byte[] body;
   private HttpHeaders trailers;
   private RequestBody stream;
-  private Boolean keepAlive;
+  private byte keepAlive; // 0: not known yet, 1: yes, 2: no
   private Transport connection; // set when dispatched; null for a request made by hand
 
   /**
@@ -69,7 +69,7 @@ public final class HttpRequest {
 
   /** The parser found no {@code Connection} field: {@link #keepAlive()} needs no look. */
   void noConnectionField() {
-    keepAlive = version.equals("HTTP/1.1");
+    keepAlive = version.equals("HTTP/1.1") ? (byte) 1 : 2;
   }
 
   void connection(Transport transport) {
@@ -233,13 +233,14 @@ public final class HttpRequest {
    * Connection: close}, HTTP/1.0 only with {@code Connection: keep-alive}.
    */
   public boolean keepAlive() {
-    if (keepAlive == null) {
-      keepAlive =
+    if (keepAlive == 0) {
+      boolean alive =
           version.equals("HTTP/1.1")
               ? !headers.containsToken("Connection", "close")
               : headers.containsToken("Connection", "keep-alive");
+      keepAlive = alive ? (byte) 1 : 2;
     }
-    return keepAlive;
+    return keepAlive == 1;
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class HttpResponse {
+  private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
   private final int status;
   private final HttpHeaders headers = new HttpHeaders();
   private final byte[] body;
@@ -39,14 +40,17 @@ public final class HttpResponse {
 
   /** Returns a {@code text/plain; charset=utf-8} response. */
   public static HttpResponse text(int status, String text) {
-    return bytes(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    HttpResponse response = new HttpResponse(status, body, null, body.length);
+    response.headers.add("Content-Type", TEXT_PLAIN); // a constant: nothing to check
+    return response;
   }
 
   /** Returns a response with {@code body} of type {@code contentType}. */
   public static HttpResponse bytes(int status, String contentType, byte[] body) {
     HttpResponse response =
         new HttpResponse(status, Objects.requireNonNull(body, "body"), null, body.length);
-    response.headers.set("Content-Type", requireFieldValue(contentType));
+    response.headers.add("Content-Type", requireFieldValue(contentType));
     return response;
   }
 
@@ -70,7 +74,7 @@ public final class HttpResponse {
     }
     HttpResponse response =
         new HttpResponse(status, null, Objects.requireNonNull(writer, "writer"), length);
-    response.headers.set("Content-Type", requireFieldValue(contentType));
+    response.headers.add("Content-Type", requireFieldValue(contentType));
     return response;
   }
 

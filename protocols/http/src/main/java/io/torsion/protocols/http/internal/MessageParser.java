@@ -2,7 +2,10 @@ package io.torsion.protocols.http.internal;
 
 import io.torsion.protocols.http.HttpError;
 import io.torsion.protocols.http.HttpHeaders;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -506,7 +509,13 @@ public abstract class MessageParser {
    */
   private int lineEnd(int limit, int status, String tooLong, int limitSaid) throws HttpError {
     int scanEnd = Math.min(end, start + limit + 2);
-    for (int i = start; i < scanEnd; i++) {
+    int i = start;
+    // eight bytes at a time over what holds neither CR nor LF, then byte by byte from the first
+    // word that does
+    while (i + 8 <= scanEnd && !crOrLf((long) WORDS.get(bytes, i))) {
+      i += 8;
+    }
+    for (; i < scanEnd; i++) {
       byte b = bytes[i];
       if (b == '\n') {
         throw new HttpError(400, "bare LF: lines must end with CRLF");
@@ -528,6 +537,18 @@ public abstract class MessageParser {
       throw new HttpError(status, tooLong + limitSaid + " bytes");
     }
     return -1;
+  }
+
+  private static final VarHandle WORDS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /** Returns true if a byte of {@code word} is CR or LF (the classic has-zero-byte test). */
+  private static boolean crOrLf(long word) {
+    long cr = word ^ (ONES * '\r');
+    long lf = word ^ (ONES * '\n');
+    return ((((cr - ONES) & ~cr) | ((lf - ONES) & ~lf)) & HIGHS) != 0;
   }
 
   private void consumeLine(int eol) {
