@@ -209,8 +209,14 @@ class ArchitectureTest {
    * the selector in {@code io.torsion.internal}, which uses the API it creates, and may be given
    * the provider to use (as {@code java.nio.channels.Selector.open()} calls its own SPI); and TLS
    * options make their engines through the TLS engine SPI ({@code io.torsion.spi.Tls*}), whose
-   * providers are found the same way.
+   * providers are found the same way. And one of another kind: the HTTP message parser and body
+   * that the server and the client share ({@code io.torsion.protocols.http.internal}) speak the
+   * module's message types ({@code HttpHeaders}, {@code HttpError}, {@code BodyReceiver}, {@code
+   * RequestBody}), which live with the server's API in {@code io.torsion.protocols.http}.
    */
+  private static final java.util.Set<String> HTTP_MESSAGE_TYPES =
+      java.util.Set.of("HttpHeaders", "HttpError", "BodyReceiver", "RequestBody", "BodyStream");
+
   @Test
   void packagesAreFreeOfCycles() {
     slices()
@@ -235,6 +241,15 @@ class ArchitectureTest {
                     c.getPackageName().equals("io.torsion.spi")
                         && (c.getSimpleName().startsWith("Tls")
                             || c.getSimpleName().equals("Availability"))))
+        .ignoreDependency(
+            DescribedPredicate.describe(
+                "HTTP's shared parser and body",
+                (JavaClass c) -> c.getPackageName().equals("io.torsion.protocols.http.internal")),
+            DescribedPredicate.describe(
+                "HTTP's message types",
+                (JavaClass c) ->
+                    c.getPackageName().equals("io.torsion.protocols.http")
+                        && HTTP_MESSAGE_TYPES.contains(c.getSimpleName())))
         .check(classes);
   }
 

@@ -329,13 +329,7 @@ final class ClientConnection extends Protocol implements ResponseParser.Listener
     stopTimer();
     if (exchange != null) {
       exchange.connection = null;
-      if (body != null) {
-        IncomingBody failed = body;
-        body = null;
-        failed.fail(Failure.of(error));
-      } else {
-        exchange.fail(error);
-      }
+      failExchange(exchange, error);
     }
     abort();
   }
@@ -409,6 +403,11 @@ final class ClientConnection extends Protocol implements ResponseParser.Listener
                 + origin
                 + ")",
             reason);
+    failExchange(exchange, error);
+  }
+
+  /** Fails a streamed response's body (its Deferred fired at the head), else the Deferred. */
+  private void failExchange(Exchange exchange, Throwable error) {
     if (body != null) {
       IncomingBody failed = body;
       body = null;
