@@ -382,6 +382,33 @@ class HttpClientTest {
   }
 
   @Test
+  void theTotalLimitClosesAnIdleConnectionOfAnotherOriginAndIdleOnesExpire() throws Exception {
+    Script other = new Script(n -> Answer.of(OK));
+    int otherPort = scripted(other);
+    HttpClient client =
+        client(
+            HttpClientOptions.builder()
+                .maxConnections(1)
+                .idleTimeout(Duration.ofMillis(100))
+                .build());
+    assertThat(get(client, url("/plaintext")).bodyText()).isEqualTo("Hello");
+    assertThat(background.call(client::idleConnections)).isEqualTo(1);
+    assertThat(get(client, "http://127.0.0.1:" + otherPort + "/").bodyText())
+        .as("the idle connection to the first origin made room")
+        .isEqualTo("ok");
+    assertThat(background.call(client::openConnections)).isLessThanOrEqualTo(1);
+    assertThat(background.call(client::connectionsOpened)).isEqualTo(2);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (background.call(client::openConnections) > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait(); // the idle timeout runs on the reactor's clock
+    }
+    assertThat(background.call(client::openConnections))
+        .as("an idle connection closes after the idle timeout")
+        .isZero();
+    assertThat(get(client, url("/plaintext")).bodyText()).isEqualTo("Hello");
+  }
+
+  @Test
   void aCancelledRequestClosesItsConnectionOrLeavesTheQueue() throws Exception {
     HttpClient client = client(HttpClientOptions.builder().maxConnectionsPerHost(1).build());
     List<Deferred<ClientResponse>> requests = new ArrayList<>();
