@@ -57,7 +57,7 @@ public final class Deferred<T> {
   /** The Deferreds waiting to resume on this thread while one already runs: no recursion. */
   private static final ThreadLocal<ArrayDeque<Deferred<?>>> TRAMPOLINE = new ThreadLocal<>();
 
-  private final ArrayDeque<Step> chain = new ArrayDeque<>();
+  private ArrayDeque<Step> chain; // made at the first step: most Deferreds carry one to three
   private final Consumer<? super Deferred<T>> canceller;
   private final Throwable createdAt;
   private Throwable firedAt;
@@ -372,10 +372,10 @@ public final class Deferred<T> {
   @Override
   public String toString() {
     if (!called) {
-      return "Deferred[pending, " + chain.size() + " steps]";
+      return "Deferred[pending, " + steps() + " steps]";
     }
     if (waitingOn != null) {
-      return "Deferred[waiting for another Deferred, " + chain.size() + " steps]";
+      return "Deferred[waiting for another Deferred, " + steps() + " steps]";
     }
     return result == NO_RESULT ? "Deferred[running]" : "Deferred[fired with " + result + "]";
   }
@@ -385,6 +385,9 @@ public final class Deferred<T> {
   @SuppressWarnings("unchecked")
   private <R> Deferred<R> addStep(
       Function<? super T, ?> onValue, Function<? super Failure, ?> onFailure) {
+    if (chain == null) {
+      chain = new ArrayDeque<>(3);
+    }
     chain.add(new Step((Function<Object, Object>) onValue, (Function<Object, Object>) onFailure));
     if (called) {
       if (unhandled != null) {
@@ -420,6 +423,10 @@ public final class Deferred<T> {
     runCallbacks();
   }
 
+  private int steps() {
+    return chain == null ? 0 : chain.size();
+  }
+
   /** Runs steps until the chain is empty or waits for another Deferred; never recursive. */
   private void runCallbacks() {
     if (running || waitingOn != null) {
@@ -428,7 +435,7 @@ public final class Deferred<T> {
     running = true;
     try {
       Step step;
-      while (waitingOn == null && (step = chain.poll()) != null) {
+      while (waitingOn == null && chain != null && (step = chain.poll()) != null) {
         Object current = result;
         try {
           Object next =
@@ -448,7 +455,7 @@ public final class Deferred<T> {
     } finally {
       running = false;
     }
-    if (waitingOn == null && chain.isEmpty() && result instanceof Failure failure) {
+    if (waitingOn == null && steps() == 0 && result instanceof Failure failure) {
       unhandled = new Unhandled(failure, createdAt);
       CLEANER.register(this, unhandled);
     }
@@ -475,7 +482,7 @@ public final class Deferred<T> {
     if (inner == this) {
       return Failure.of(new IllegalStateException("a Deferred cannot wait for itself: " + this));
     }
-    if (inner.called && !inner.running && inner.waitingOn == null && inner.chain.isEmpty()) {
+    if (inner.called && !inner.running && inner.waitingOn == null && inner.steps() == 0) {
       Object outcome = inner.result; // already fired: continue in this loop, taking the result over
       inner.result = null;
       if (inner.unhandled != null) {

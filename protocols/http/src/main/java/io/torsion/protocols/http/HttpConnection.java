@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.function.Function;
 
 /**
  * One HTTP/1.1 connection: parses requests, asks the handler, and writes the responses strictly in
@@ -66,7 +67,7 @@ final class HttpConnection extends Protocol
   private boolean draining; // the reactor is stopping: answer what is here, then close
 
   /** A request and, once known, its response. */
-  private static final class Exchange {
+  private final class Exchange implements Function<Object, Void> {
     final HttpRequest request; // null for a request that could not be parsed
     final boolean keepAlive;
     IncomingBody body; // the streamed body, if any
@@ -87,6 +88,28 @@ final class HttpConnection extends Protocol
      */
     boolean bodyUnread() {
       return body != null && !body.ended();
+    }
+
+    /**
+     * The handler's answer, a response or a {@link Failure}: the exchange is its own callback and
+     * errback (no lambdas made per request).
+     */
+    @Override
+    public Void apply(Object outcome) {
+      if (!(outcome instanceof Failure failure)) {
+        complete(
+            this,
+            outcome != null
+                ? (HttpResponse) outcome
+                : serverError(Failure.of(new NullPointerException("null response"))));
+      } else if (response == null) { // else cancelled: answered otherwise
+        LOG.log(
+            Level.WARNING,
+            "handler failed on " + request + ": " + failure.message(),
+            failure.value());
+        complete(this, serverError(failure));
+      }
+      return null;
     }
   }
 
@@ -293,26 +316,7 @@ final class HttpConnection extends Protocol
       answer = Deferred.fail(e);
     }
     exchange.pending = answer;
-    answer.addCallbacks(
-        response -> {
-          complete(
-              exchange,
-              response != null
-                  ? response
-                  : serverError(Failure.of(new NullPointerException("null response"))));
-          return null;
-        },
-        failure -> {
-          if (exchange.response != null) {
-            return null; // cancelled: answered otherwise
-          }
-          LOG.log(
-              Level.WARNING,
-              "handler failed on " + request + ": " + failure.message(),
-              failure.value());
-          complete(exchange, serverError(failure));
-          return null;
-        });
+    answer.addCallbacks(exchange, exchange);
     return exchange;
   }
 

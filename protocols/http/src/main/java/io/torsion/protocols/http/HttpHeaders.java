@@ -25,7 +25,7 @@ public final class HttpHeaders {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(value, "value");
     if (2 * size == fields.length) {
-      fields = Arrays.copyOf(fields, Math.max(8, fields.length * 2)); // most have a few
+      fields = Arrays.copyOf(fields, Math.max(4, fields.length * 2)); // most have a few
     }
     fields[2 * size] = name;
     fields[2 * size + 1] = value;

@@ -144,6 +144,9 @@ public final class HttpRequest {
    *     BodyReceiver#bodyEnd}
    */
   public HttpHeaders trailers() {
+    if (trailers == null && body != null) {
+      trailers = new HttpHeaders(); // the parser makes none for a body without trailers
+    }
     if (trailers == null) {
       throw new IllegalStateException(
           "the body of " + this + " is streamed: trailers come with bodyEnd");
@@ -157,7 +160,7 @@ public final class HttpRequest {
    */
   public RequestBody bodyStream() {
     if (stream == null) {
-      stream = IncomingBody.whole(body, trailers);
+      stream = IncomingBody.whole(body, trailers());
     }
     return stream;
   }

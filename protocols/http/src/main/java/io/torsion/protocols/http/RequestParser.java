@@ -335,7 +335,7 @@ final class RequestParser extends MessageParser {
     HttpRequest request = head;
     head = null;
     if (whole == null) {
-      listener.bodyEnd(trailers);
+      listener.bodyEnd(trailers != null ? trailers : new HttpHeaders());
     } else {
       request.completeBody(whole, trailers);
       listener.request(request);

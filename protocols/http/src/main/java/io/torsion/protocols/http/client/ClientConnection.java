@@ -268,7 +268,7 @@ final class ClientConnection extends Protocol implements ResponseParser.Listener
       close();
     }
     if (streamed != null) {
-      streamed.end(trailers);
+      streamed.end(trailers != null ? trailers : new HttpHeaders());
     }
     if (!parsing) {
       fireCompleted();

@@ -105,6 +105,9 @@ public final class ClientResponse {
    * @throws IllegalStateException if the body is streamed: they come with {@code bodyEnd}
    */
   public HttpHeaders trailers() {
+    if (trailers == null && body != null) {
+      trailers = new HttpHeaders(); // the parser makes none for a body without trailers
+    }
     if (trailers == null) {
       throw new IllegalStateException(
           "the body of " + this + " is streamed: trailers come with bodyEnd");

@@ -222,7 +222,8 @@ public abstract class MessageParser {
    * The message is complete.
    *
    * @param whole the aggregated body, or null if it was streamed
-   * @param trailerFields the trailer fields of a chunked body, else empty
+   * @param trailerFields the trailer fields of a chunked body, or null when it had none (most
+   *     messages: no empty set is made for them)
    */
   protected abstract void complete(byte[] whole, HttpHeaders trailerFields);
 
@@ -391,7 +392,7 @@ public abstract class MessageParser {
         }
         state = State.HEADERS;
         headers = new HttpHeaders();
-        trailers = new HttpHeaders();
+        trailers = null; // made if a trailer section comes: most messages have none
         headerBytes = 0;
         seen = 0;
         return true;
@@ -457,6 +458,7 @@ public abstract class MessageParser {
         consumeLine(eol);
         if (size == 0) {
           state = State.TRAILERS;
+          trailers = new HttpHeaders();
           headerBytes = 0;
         } else {
           if (!streaming && bodyLength + size > maxBodySize) {
@@ -820,7 +822,7 @@ public abstract class MessageParser {
     boolean streamed = streaming;
     byte[] whole =
         streamed ? null : bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
-    HttpHeaders trailerFields = trailers == null ? new HttpHeaders() : trailers;
+    HttpHeaders trailerFields = trailers;
     if (state != State.STOPPED && state != State.FAILED) {
       state = State.START_LINE;
     }

@@ -48,7 +48,7 @@ class ResponseParserTest {
                     head
                         + " body="
                         + new String(whole, StandardCharsets.ISO_8859_1)
-                        + (trailers.size() > 0 ? " trailers=" + trailers : ""));
+                        + (trailers != null && trailers.size() > 0 ? " trailers=" + trailers : ""));
               }
             });
     parser.expect(method);
