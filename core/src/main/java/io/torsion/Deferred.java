@@ -43,7 +43,7 @@ import java.util.function.Function;
  * @param <T> the type of the result the next callback receives
  */
 public final class Deferred<T> {
-  private static final boolean DEBUG = Boolean.getBoolean("torsion.deferred.debug");
+  private static volatile boolean debugging = Boolean.getBoolean("torsion.deferred.debug");
   private static final System.Logger LOG = System.getLogger(Deferred.class.getName());
   private static final Object NO_RESULT = new Object();
   private static final Cleaner CLEANER =
@@ -65,6 +65,7 @@ public final class Deferred<T> {
   private boolean called;
   private boolean running;
   private boolean suppressAlreadyCalled;
+  private int paused;
   private Deferred<?> waitingOn;
   private Unhandled unhandled;
 
@@ -80,7 +81,22 @@ public final class Deferred<T> {
    */
   public Deferred(Consumer<? super Deferred<T>> canceller) {
     this.canceller = canceller;
-    this.createdAt = DEBUG ? new Trace("Deferred created here") : null;
+    this.createdAt = debugging ? new Trace("Deferred created here") : null;
+  }
+
+  /**
+   * Turns debug mode on or off from now on (Twisted's {@code setDebugging}); it starts as the
+   * system property {@code torsion.deferred.debug} says. In debug mode each Deferred created
+   * records where, and where it was first fired: failures carry both as suppressed traces, and
+   * {@link AlreadyCalledError} names both. It costs a stack trace per Deferred.
+   */
+  public static void setDebugging(boolean on) {
+    debugging = on;
+  }
+
+  /** Returns true while debug mode is on (see {@link #setDebugging}). */
+  public static boolean debugging() {
+    return debugging;
   }
 
   /** Returns a Deferred already fired with {@code value}. */
@@ -158,8 +174,8 @@ public final class Deferred<T> {
   /**
    * Fires the chain with a value.
    *
-   * @throws AlreadyCalledError if this Deferred has fired already (unless it was cancelled, when
-   *     the late result is ignored)
+   * @throws AlreadyCalledError if this Deferred has fired already (unless it was cancelled and has
+   *     no canceller, when the work's one late result is ignored)
    * @throws IllegalArgumentException if {@code value} is a Deferred, which is not a result (as in
    *     Twisted): chain it instead
    */
@@ -170,8 +186,8 @@ public final class Deferred<T> {
   /**
    * Fires the chain with an error.
    *
-   * @throws AlreadyCalledError if this Deferred has fired already (unless it was cancelled, when
-   *     the late result is ignored)
+   * @throws AlreadyCalledError if this Deferred has fired already (unless it was cancelled and has
+   *     no canceller, when the work's one late result is ignored)
    */
   public void errback(Throwable error) {
     start(Failure.of(error));
@@ -184,8 +200,10 @@ public final class Deferred<T> {
 
   /**
    * Cancels: an unfired Deferred calls its canceller and, unless that fired it, fails with {@link
-   * CancelledError} (a result the work delivers later is then ignored); a Deferred whose chain is
-   * waiting for another Deferred cancels that one. A Deferred that has a result is left alone.
+   * CancelledError}; a Deferred whose chain is waiting for another Deferred cancels that one. A
+   * Deferred that has a result is left alone. As in Twisted, a Deferred without a canceller ignores
+   * the one result the work delivers later; one with a canceller (which should have stopped the
+   * work) throws {@link AlreadyCalledError} at it.
    */
   public void cancel() {
     if (!called) {
@@ -202,11 +220,41 @@ public final class Deferred<T> {
       }
       if (!called) {
         errback(new CancelledError("Deferred cancelled"));
-        suppressAlreadyCalled = true;
+        // As Twisted: without a canceller nothing stopped the work, so its one late result is
+        // ignored; with one, the canceller was to stop it, and a late result is an error.
+        suppressAlreadyCalled = canceller == null;
       }
     } else if (waitingOn != null) {
       waitingOn.cancel();
     }
+  }
+
+  /**
+   * Stops running callbacks until as many {@link #unpause()} calls as there were pauses (Twisted's
+   * {@code pause}): a result that arrives meanwhile waits, and so does a chain that waits for a
+   * paused Deferred.
+   */
+  public void pause() {
+    paused++;
+  }
+
+  /**
+   * Undoes one {@link #pause()}; the last one runs the callbacks that waited.
+   *
+   * @throws IllegalStateException if the Deferred is not paused
+   */
+  public void unpause() {
+    if (paused == 0) {
+      throw new IllegalStateException("unpause() without pause(): " + this);
+    }
+    if (--paused == 0 && called) {
+      trampoline(this);
+    }
+  }
+
+  /** Returns true while {@link #pause()}d. */
+  public boolean isPaused() {
+    return paused > 0;
   }
 
   // ---------------------------------------------------------------- the chain
@@ -236,6 +284,17 @@ public final class Deferred<T> {
       Function<? super T, ? extends Deferred<? extends R>> callback) {
     Objects.requireNonNull(callback, "callback");
     return addStep(value -> new Chained(callback.apply(value)), Function.identity());
+  }
+
+  /**
+   * Adds a step that handles a failure asynchronously: the chain pauses until the Deferred that
+   * {@code errback} returns fires, and its outcome continues this chain (Twisted chains a Deferred
+   * an errback returns like one a callback returns). Values pass by it unchanged.
+   */
+  public Deferred<T> addErrbackDeferred(
+      Function<? super Failure, ? extends Deferred<? extends T>> errback) {
+    Objects.requireNonNull(errback, "errback");
+    return addStep(Function.identity(), failure -> new Chained(errback.apply(failure)));
   }
 
   /** Adds a step that handles a failure; returning a value recovers the chain. */
@@ -285,6 +344,29 @@ public final class Deferred<T> {
    * reported as the timeout. If the canceller fires it with a value, that value stands.
    */
   public Deferred<T> addTimeout(Duration timeout, ReactorTime clock) {
+    return timeout(timeout, clock, null);
+  }
+
+  /**
+   * Cancels this Deferred if it has no result within {@code timeout} on {@code clock}, and turns
+   * the failure the cancellation leaves (normally {@link CancelledError}) into what {@code
+   * onTimeoutCancel} returns or throws: a default value, or an error of your own (Twisted's {@code
+   * addTimeout(timeout, clock, onTimeoutCancel)}; unlike Twisted's, the hook sees only failures: if
+   * the canceller fired the Deferred with a value, that value stands). An outcome that arrives in
+   * time passes unchanged.
+   */
+  public Deferred<T> addTimeout(
+      Duration timeout,
+      ReactorTime clock,
+      BiFunction<? super Failure, ? super Duration, ? extends T> onTimeoutCancel) {
+    return timeout(timeout, clock, Objects.requireNonNull(onTimeoutCancel, "onTimeoutCancel"));
+  }
+
+  /** Both {@code addTimeout}s; a null hook reports a {@link CancelledError} as a timeout. */
+  private Deferred<T> timeout(
+      Duration timeout,
+      ReactorTime clock,
+      BiFunction<? super Failure, ? super Duration, ? extends T> onTimeoutCancel) {
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(clock, "clock");
     boolean[] timedOut = {false};
@@ -306,7 +388,13 @@ public final class Deferred<T> {
           if (expiry.active()) {
             expiry.cancel();
           }
-          return timedOut[0] && failure.value() instanceof CancelledError
+          if (!timedOut[0]) {
+            return failure;
+          }
+          if (onTimeoutCancel != null) {
+            return onTimeoutCancel.apply(failure, timeout);
+          }
+          return failure.value() instanceof CancelledError
               ? Failure.of(new TimeoutError("Deferred timed out after " + timeout))
               : failure;
         });
@@ -411,16 +499,39 @@ public final class Deferred<T> {
         suppressAlreadyCalled = false; // the work finished after it was cancelled: ignore
         return;
       }
-      AlreadyCalledError error = new AlreadyCalledError("Deferred already fired with " + result);
+      AlreadyCalledError error =
+          new AlreadyCalledError(
+              "Deferred already fired with "
+                  + result
+                  + (createdAt != null ? "; created at " + site(createdAt) : "")
+                  + (firedAt != null ? "; first fired at " + site(firedAt) : "")
+                  + (createdAt == null && firedAt == null
+                      ? " (Deferred.setDebugging(true) names where it was created and fired)"
+                      : ""));
       if (firedAt != null) {
         error.initCause(firedAt);
+      }
+      if (createdAt != null) {
+        error.addSuppressed(createdAt);
       }
       throw error;
     }
     called = true;
-    firedAt = DEBUG ? new Trace("Deferred fired here") : null;
-    result = outcome instanceof Failure failure && DEBUG ? annotate(failure) : outcome;
+    firedAt = debugging ? new Trace("Deferred fired here") : null;
+    result = outcome instanceof Failure failure && debugging ? annotate(failure) : outcome;
     runCallbacks();
+  }
+
+  /** Returns the first frame of {@code trace} outside this class: the caller's line. */
+  private static String site(Throwable trace) {
+    for (StackTraceElement frame : trace.getStackTrace()) {
+      String name = frame.getClassName();
+      if (!name.equals(Deferred.class.getName())
+          && !name.startsWith(Deferred.class.getName() + "$")) {
+        return frame.toString();
+      }
+    }
+    return "(unknown)";
   }
 
   private int steps() {
@@ -429,8 +540,8 @@ public final class Deferred<T> {
 
   /** Runs steps until the chain is empty or waits for another Deferred; never recursive. */
   private void runCallbacks() {
-    if (running || waitingOn != null) {
-      return; // a step added a step to this Deferred: the loop below picks it up
+    if (running || waitingOn != null || paused > 0) {
+      return; // a step added a step to this Deferred: the loop below picks it up (or paused)
     }
     running = true;
     try {
@@ -449,7 +560,7 @@ public final class Deferred<T> {
                   : next instanceof Deferred<?> returned ? returnedDeferred(returned) : next;
         } catch (Throwable error) {
           Failure.rethrowIfFatal(error);
-          result = DEBUG ? annotate(Failure.of(error)) : Failure.of(error);
+          result = debugging ? annotate(Failure.of(error)) : Failure.of(error);
         }
       }
     } finally {
@@ -482,7 +593,11 @@ public final class Deferred<T> {
     if (inner == this) {
       return Failure.of(new IllegalStateException("a Deferred cannot wait for itself: " + this));
     }
-    if (inner.called && !inner.running && inner.waitingOn == null && inner.steps() == 0) {
+    if (inner.called
+        && !inner.running
+        && inner.waitingOn == null
+        && inner.paused == 0
+        && inner.steps() == 0) {
       Object outcome = inner.result; // already fired: continue in this loop, taking the result over
       inner.result = null;
       if (inner.unhandled != null) {

@@ -24,7 +24,10 @@ public final class DeferredList {
 
   /** How a list behaves. */
   public enum Flag {
-    /** Fail at the first failure, with {@link FirstError}, instead of waiting for all. */
+    /**
+     * Fail at the first failure, with {@link FirstError}, instead of waiting for all (Twisted's
+     * {@code fireOnOneErrback}; for {@code fireOnOneCallback} see {@link #firstSuccess}).
+     */
     FIRE_ON_ONE_ERRBACK,
     /** Take every failure over, so that none is left unhandled on its own Deferred. */
     CONSUME_ERRORS
@@ -60,6 +63,90 @@ public final class DeferredList {
     public int index() {
       return index;
     }
+  }
+
+  /**
+   * A value and the position in its list of the Deferred that gave it.
+   *
+   * @param index the Deferred's position
+   * @param value its value
+   */
+  public record Indexed<T>(int index, T value) {}
+
+  /**
+   * Returns a Deferred that fires with the first success and its index (Twisted's {@code
+   * DeferredList(ds, fireOnOneCallback=True)}), leaving the others alone. With {@link
+   * Flag#FIRE_ON_ONE_ERRBACK} a failure that comes first fails it with {@link FirstError}; without,
+   * it fails with a {@link FailureGroup} once every Deferred failed (where Twisted fires with the
+   * list of results: the value type here is the members'). {@link Flag#CONSUME_ERRORS} takes the
+   * members' failures over. An empty list never fires, as in Twisted. Cancelling it cancels every
+   * member.
+   */
+  public static <T> Deferred<Indexed<T>> firstSuccess(
+      List<? extends Deferred<T>> deferreds, Flag... flags) {
+    Objects.requireNonNull(deferreds, "deferreds");
+    EnumSet<Flag> mode =
+        flags.length == 0 ? EnumSet.noneOf(Flag.class) : EnumSet.of(flags[0], flags);
+    return first(deferreds, false, mode);
+  }
+
+  /**
+   * Returns a Deferred that fires with the first success and its index, cancelling the others
+   * (Twisted's {@code race}); if every one fails, it fails with a {@link FailureGroup} of their
+   * failures in order. The members' failures are taken over (the losers' {@link CancelledError}s
+   * are expected). An empty list never fires, as in Twisted. Cancelling it cancels every member.
+   */
+  public static <T> Deferred<Indexed<T>> race(List<? extends Deferred<T>> deferreds) {
+    Objects.requireNonNull(deferreds, "deferreds");
+    return first(deferreds, true, EnumSet.of(Flag.CONSUME_ERRORS));
+  }
+
+  private static <T> Deferred<Indexed<T>> first(
+      List<? extends Deferred<T>> deferreds, boolean cancelLosers, EnumSet<Flag> mode) {
+    List<Deferred<T>> members = List.copyOf(deferreds);
+    Deferred<Indexed<T>> winner =
+        new Deferred<>(
+            self -> {
+              for (Deferred<T> d : members) {
+                d.cancel();
+              }
+            });
+    List<Failure> failures = new ArrayList<>(Collections.nCopies(members.size(), null));
+    int[] failed = {0};
+    for (int i = 0; i < members.size(); i++) {
+      int index = i;
+      members
+          .get(i)
+          .addCallbacks(
+              value -> {
+                if (!winner.called()) {
+                  if (cancelLosers) {
+                    for (int j = 0; j < members.size(); j++) {
+                      if (j != index) {
+                        members.get(j).cancel();
+                      }
+                    }
+                  }
+                  if (!winner.called()) {
+                    winner.callback(new Indexed<>(index, value));
+                  }
+                }
+                return value;
+              },
+              failure -> {
+                failures.set(index, failure);
+                failed[0]++;
+                if (!winner.called()) {
+                  if (mode.contains(Flag.FIRE_ON_ONE_ERRBACK)) {
+                    winner.errback(new FirstError(failure, index));
+                  } else if (failed[0] == members.size()) {
+                    winner.errback(new FailureGroup(failures));
+                  }
+                }
+                return mode.contains(Flag.CONSUME_ERRORS) ? null : failure;
+              });
+    }
+    return winner;
   }
 
   /**
