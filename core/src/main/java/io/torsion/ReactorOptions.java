@@ -3,6 +3,7 @@ package io.torsion;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * How to build a {@link Reactor}. Immutable; build one with {@link #builder()}.
@@ -23,6 +24,8 @@ import java.util.Objects;
  *         <td>how long shutdown waits for trigger Deferreds and for connections to flush</td></tr>
  *     <tr><td>{@link #threadPoolSize()}</td><td>{@value #DEFAULT_THREAD_POOL_SIZE}</td>
  *         <td>worker threads for {@code deferToThread} and {@code callInThread}</td></tr>
+ *     <tr><td>{@link #workerExecutor()}</td><td>none: the bounded pool above</td>
+ *         <td>an executor of yours for that work instead (virtual threads on Java 21+)</td></tr>
  *     <tr><td>{@link #childProcesses()}</td><td>{@code TERMINATE}</td>
  *         <td>what shutdown does to running child processes</td></tr>
  *     <tr><td>{@link #writeBufferHighWatermark()}</td><td>{@value #DEFAULT_HIGH_WATERMARK} bytes</td>
@@ -88,6 +91,7 @@ public final class ReactorOptions {
   private final Duration shutdownTimeout;
   private final int lowWatermark;
   private final int threadPoolSize;
+  private final Executor workerExecutor;
   private final ChildProcesses childProcesses;
   private final int highWatermark;
   private final long writeBufferLimit;
@@ -106,6 +110,7 @@ public final class ReactorOptions {
     this.shutdownTimeout = builder.shutdownTimeout;
     this.lowWatermark = builder.lowWatermark;
     this.threadPoolSize = builder.threadPoolSize;
+    this.workerExecutor = builder.workerExecutor;
     this.childProcesses = builder.childProcesses;
     this.highWatermark = builder.highWatermark;
     this.writeBufferLimit = builder.writeBufferLimit;
@@ -133,6 +138,7 @@ public final class ReactorOptions {
     builder.shutdownTimeout = shutdownTimeout;
     builder.lowWatermark = lowWatermark;
     builder.threadPoolSize = threadPoolSize;
+    builder.workerExecutor = workerExecutor;
     builder.childProcesses = childProcesses;
     builder.highWatermark = highWatermark;
     builder.writeBufferLimit = writeBufferLimit;
@@ -171,6 +177,14 @@ public final class ReactorOptions {
   /** Returns the number of worker threads for blocking work. */
   public int threadPoolSize() {
     return threadPoolSize;
+  }
+
+  /**
+   * Returns the executor that runs blocking work ({@code deferToThread}, {@code callInThread})
+   * instead of the reactor's bounded pool, or null for the pool.
+   */
+  public Executor workerExecutor() {
+    return workerExecutor;
   }
 
   /** Returns what shutdown does to child processes still running. */
@@ -328,6 +342,7 @@ public final class ReactorOptions {
     private Duration shutdownTimeout = Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
     private int lowWatermark = DEFAULT_LOW_WATERMARK;
     private int threadPoolSize = DEFAULT_THREAD_POOL_SIZE;
+    private Executor workerExecutor;
     private ChildProcesses childProcesses = ChildProcesses.TERMINATE;
     private int highWatermark = DEFAULT_HIGH_WATERMARK;
     private long writeBufferLimit = DEFAULT_WRITE_BUFFER_LIMIT;
@@ -442,6 +457,18 @@ public final class ReactorOptions {
         throw new IllegalArgumentException("threadPoolSize must be at least 1: " + size);
       }
       this.threadPoolSize = size;
+      return this;
+    }
+
+    /**
+     * Runs blocking work on {@code executor} instead of the reactor's bounded pool: on Java 21+,
+     * {@code Executors.newVirtualThreadPerTaskExecutor()} gives each call a virtual thread, so slow
+     * or abandoned work holds no pool thread. The reactor does not shut it down; {@link
+     * Reactor#suggestThreadPoolSize} does not apply to it. {@link Reactor#report()} says which runs
+     * the work.
+     */
+    public Builder workerExecutor(Executor executor) {
+      this.workerExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

@@ -15,6 +15,10 @@ package io.torsion;
  * @param outputBudget {@link ReactorOptions#outputBudget()}
  * @param abortedOverBudget connections aborted because the output budget was spent
  * @param allocationFailures connections aborted because memory for their data could not be had
+ * @param queuedWork blocking work ({@code deferToThread}, {@code callInThread}) waiting for a pool
+ *     thread now: a pool saturated by slow or abandoned work shows here (0 with a {@link
+ *     ReactorOptions#workerExecutor()} of yours)
+ * @param busyWorkers pool threads running work now
  */
 public record ReactorStats(
     long openConnections,
@@ -24,4 +28,6 @@ public record ReactorStats(
     long outputQueued,
     long outputBudget,
     long abortedOverBudget,
-    long allocationFailures) {}
+    long allocationFailures,
+    long queuedWork,
+    long busyWorkers) {}

@@ -17,6 +17,25 @@ import java.util.concurrent.Callable;
  */
 public interface ReactorThreads {
   /**
+   * What cancelling a {@link #deferToThread} Deferred does to its work. Either way the Deferred
+   * fails with {@link CancelledError} at once, and work still waiting for a thread never starts.
+   */
+  enum OnCancel {
+    /**
+     * Work already running runs to its end on its thread and its result is dropped. Abandoned work
+     * keeps its thread: enough of it saturates the pool ({@link ReactorStats#queuedWork()} shows
+     * the work that waits behind it).
+     */
+    ABANDON,
+    /**
+     * Work already running has its thread interrupted: work that blocks interruptibly (sleeps,
+     * waits, {@link #blockingCallFromThread}, interruptible I/O) or checks {@link
+     * Thread#interrupted()} stops, and its result is dropped.
+     */
+    INTERRUPT
+  }
+
+  /**
    * Runs {@code task} on the reactor thread, soon. Tasks run in the order they were submitted.
    * Before {@link Reactor#run()}, tasks wait for it. Safe to call from any thread.
    */
@@ -24,9 +43,16 @@ public interface ReactorThreads {
 
   /**
    * Runs {@code work} on a pool thread and returns a Deferred that fires, on the calling reactor
-   * thread, with its value or what it threw. Called on a reactor thread.
+   * thread, with its value or what it threw. Called on a reactor thread. Cancelling it (or a
+   * timeout that cancels it) abandons running work: see {@link OnCancel#ABANDON}.
    */
   <T> Deferred<T> deferToThread(Callable<? extends T> work);
+
+  /**
+   * Runs {@code work} as {@link #deferToThread(Callable)} does; cancelling the Deferred does to
+   * running work what {@code onCancel} says.
+   */
+  <T> Deferred<T> deferToThread(Callable<? extends T> work, OnCancel onCancel);
 
   /** Runs {@code work} on a pool thread; what it throws is logged. Safe to call from any thread. */
   void callInThread(Runnable work);
@@ -35,6 +61,10 @@ public interface ReactorThreads {
    * Runs {@code call} on the reactor thread, waits for the Deferred it returns, and returns its
    * value, or throws what it failed with. For code on other threads (pool threads, your own) that
    * wants to be written top to bottom.
+   *
+   * <p>It never waits forever: if the reactor stops first, it throws {@link CancelledError}; if the
+   * waiting thread is interrupted (a {@code deferToThread} cancelled with {@link
+   * OnCancel#INTERRUPT}), the Deferred is cancelled and it throws {@link InterruptedException}.
    *
    * @throws IllegalStateException on a reactor thread, where waiting would deadlock
    * @throws InterruptedException if the waiting thread is interrupted

@@ -1,5 +1,6 @@
 package io.torsion.internal;
 
+import io.torsion.CancelledError;
 import io.torsion.CannotListenError;
 import io.torsion.ConnectError;
 import io.torsion.ConnectionAborted;
@@ -37,8 +38,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -47,6 +50,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -103,12 +107,15 @@ public final class DefaultReactor implements Reactor {
    *
    * @param name the transport's name, for thread names, errors and reports
    */
+  /** The {@code blockingCallFromThread} callers waiting now, failed if the reactor stops. */
+  private final Set<CompletableFuture<?>> waitingCallers = ConcurrentHashMap.newKeySet();
+
   public DefaultReactor(
       String name, ReactorOptions options, ReactorReport report, Network network) {
     this.name = Objects.requireNonNull(name, "name");
     this.options = Objects.requireNonNull(options, "options");
     this.network = Objects.requireNonNull(network, "network");
-    this.pool = new WorkerPool(options.threadPoolSize());
+    this.pool = new WorkerPool(options.threadPoolSize(), options.workerExecutor());
     this.budget = new OutputBudget(options.outputBudget());
     List<Loop> created = new ArrayList<>();
     for (int i = 0; i < options.threads(); i++) {
@@ -120,6 +127,7 @@ public final class DefaultReactor implements Reactor {
         Objects.requireNonNull(report, "report")
             .withDetails(network.details())
             .withDetails(TlsEngines.report())
+            .withDetail(pool.describe())
             .withDetail(
                 threads == 1
                     ? "threads: 1 (the thread that calls run())"
@@ -253,8 +261,14 @@ public final class DefaultReactor implements Reactor {
 
   @Override
   public <T> Deferred<T> deferToThread(Callable<? extends T> work) {
+    return deferToThread(work, OnCancel.ABANDON);
+  }
+
+  @Override
+  public <T> Deferred<T> deferToThread(Callable<? extends T> work, OnCancel onCancel) {
     Objects.requireNonNull(work, "work");
-    return pool.defer(work, claimThread("deferToThread"));
+    Objects.requireNonNull(onCancel, "onCancel");
+    return pool.defer(work, claimThread("deferToThread"), onCancel);
   }
 
   @Override
@@ -272,32 +286,50 @@ public final class DefaultReactor implements Reactor {
               + " call it from a pool or other thread, or use the Deferred directly");
     }
     CompletableFuture<T> outcome = new CompletableFuture<>();
-    callFromThread(
-        () -> {
-          Deferred<T> deferred;
-          try {
-            deferred = call.call();
-          } catch (Throwable error) {
-            outcome.completeExceptionally(error);
-            return;
-          }
-          if (deferred == null) {
-            outcome.completeExceptionally(
-                new NullPointerException("the call returned no Deferred"));
-            return;
-          }
-          deferred.addCallbacks(
-              value -> {
-                outcome.complete(value);
-                return null;
-              },
-              failure -> {
-                outcome.completeExceptionally(failure.value());
-                return null;
-              });
-        });
+    AtomicReference<Deferred<T>> started = new AtomicReference<>(); // set on the reactor thread
+    waitingCallers.add(outcome);
+    try {
+      callFromThread(
+          () -> {
+            Deferred<T> deferred;
+            try {
+              deferred = call.call();
+            } catch (Throwable error) {
+              outcome.completeExceptionally(error);
+              return;
+            }
+            if (deferred == null) {
+              outcome.completeExceptionally(
+                  new NullPointerException("the call returned no Deferred"));
+              return;
+            }
+            started.set(deferred);
+            deferred.addCallbacks(
+                value -> {
+                  outcome.complete(value);
+                  return null;
+                },
+                failure -> {
+                  outcome.completeExceptionally(failure.value());
+                  return null;
+                });
+          });
+    } catch (IllegalStateException stopped) {
+      waitingCallers.remove(outcome);
+      throw new CancelledError("the reactor has stopped: " + stopped.getMessage());
+    }
     try {
       return outcome.get();
+    } catch (InterruptedException interrupted) {
+      // the waiting thread gives up (a deferToThread cancelled with INTERRUPT): so does the call
+      callFromThread(
+          () -> {
+            Deferred<T> deferred = started.get();
+            if (deferred != null) {
+              deferred.cancel();
+            }
+          });
+      throw interrupted;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof Exception exception) {
@@ -307,6 +339,16 @@ public final class DefaultReactor implements Reactor {
         throw error;
       }
       throw new IllegalStateException(cause);
+    } finally {
+      waitingCallers.remove(outcome);
+    }
+  }
+
+  /** Fails every {@code blockingCallFromThread} still waiting: the reactor will not answer it. */
+  private void releaseWaitingCallers() {
+    for (CompletableFuture<?> waiting : waitingCallers) {
+      waiting.completeExceptionally(
+          new CancelledError("the reactor stopped before the call's Deferred fired"));
     }
   }
 
@@ -435,6 +477,7 @@ public final class DefaultReactor implements Reactor {
         }
         state = State.STOPPING;
         stopWorkers();
+        releaseWaitingCallers();
         pool.stop(System.nanoTime() + options.shutdownTimeout().toNanos());
         main().destroy();
         state = State.STOPPED;
@@ -535,6 +578,7 @@ public final class DefaultReactor implements Reactor {
               () -> liveConnections.get() == 0, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
     }
     processes.endAll(options.childProcesses(), main(), deadline);
+    releaseWaitingCallers(); // before the pool waits for its workers: some may be waiting here
     pool.stop(deadline);
   }
 
@@ -872,7 +916,9 @@ public final class DefaultReactor implements Reactor {
         budget.charged(),
         budget.limit(),
         c.abortedOverBudget.sum(),
-        c.allocationFailures.sum());
+        c.allocationFailures.sum(),
+        pool.queued(),
+        pool.busy());
   }
 
   @Override
