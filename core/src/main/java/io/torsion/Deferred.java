@@ -37,8 +37,9 @@ import java.util.function.Function;
  * chain does; keep using the returned reference. A Deferred is not thread-safe: create, fire and
  * extend it on one thread, normally the reactor thread ({@link Reactor#callFromThread} fires it
  * from elsewhere). A Deferred that is garbage-collected while it holds a failure no errback handled
- * logs that failure. With {@code -Dtorsion.deferred.debug=true}, every Deferred records where it
- * was created and fired, and failures carry both.
+ * logs that failure. With {@code -Dtorsion.deferred.debug=true} or {@link #setDebugging}, every
+ * Deferred records where it was created and fired, and failures carry both. {@link #pause()} holds
+ * the callbacks back, as Twisted's does.
  *
  * @param <T> the type of the result the next callback receives
  */
