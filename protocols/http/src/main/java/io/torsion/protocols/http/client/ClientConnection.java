@@ -38,6 +38,7 @@ final class ClientConnection extends Protocol implements ResponseParser.Listener
   private RequestSink sink; // a streamed request body
   private DelayedCall timer;
   private boolean awaitingContinue;
+  private boolean expectationFailed; // a 417 answered the Expect of the exchange in flight
   private boolean requestSent;
   private boolean reusable = true;
   private boolean responseBytes; // a byte of the current response has arrived
@@ -89,7 +90,10 @@ final class ClientConnection extends Protocol implements ResponseParser.Listener
     parser.expect(request.method());
     long length = request.length();
     boolean hasBody = length != 0;
-    awaitingContinue = hasBody && (length < 0 || length >= options.expectContinueThreshold());
+    awaitingContinue =
+        hasBody
+            && !exchange.withoutExpect
+            && (length < 0 || length >= options.expectContinueThreshold());
     transport().write(ByteBuffer.wrap(request.head(origin, options.userAgent(), awaitingContinue)));
     if (awaitingContinue) {
       arm(options.expectContinueTimeout(), this::sendBody);
@@ -202,6 +206,8 @@ final class ClientConnection extends Protocol implements ResponseParser.Listener
     if (awaitingContinue) {
       awaitingContinue = false; // a final status instead of 100: the body is not sent
       reusable = false;
+      // RFC 9110 10.1.1: a 417 to Expect is answered by sending the request again without it
+      expectationFailed = status == 417;
     } else if (!requestSent) {
       reusable = false; // answered while the body is still going out
     }
@@ -215,7 +221,10 @@ final class ClientConnection extends Protocol implements ResponseParser.Listener
     response =
         new ClientResponse(
             status, reason, version, headers, exchange.request.uri(), exchange.redirects);
-    boolean stream = exchange.request.streamsResponse() && !exchange.willFollow(status, headers);
+    boolean stream =
+        exchange.request.streamsResponse()
+            && !exchange.willFollow(status, headers)
+            && !expectationFailed;
     if (stream) {
       body = new IncomingBody(length, this::bodyDemand);
       response.streamBody(body);
@@ -254,7 +263,12 @@ final class ClientConnection extends Protocol implements ResponseParser.Listener
     if (!again) {
       parser.stop();
     }
-    if (whole != null) {
+    Exchange again417 = null;
+    if (expectationFailed && exchange != null) {
+      expectationFailed = false;
+      exchange.withoutExpect = true;
+      again417 = exchange; // not delivered: sent again, without Expect, once this one moved on
+    } else if (whole != null) {
       response.completeBody(whole, trailers);
       completed = exchange;
       completedResponse = response;
@@ -269,6 +283,10 @@ final class ClientConnection extends Protocol implements ResponseParser.Listener
     }
     if (streamed != null) {
       streamed.end(trailers != null ? trailers : new HttpHeaders());
+    }
+    if (again417 != null) {
+      LOG.log(Level.DEBUG, "{0}: 417 to Expect: 100-continue; sending again without it", origin);
+      pool.retry(again417);
     }
     if (!parsing) {
       fireCompleted();

@@ -18,6 +18,7 @@ final class Exchange {
   int attempts;
   ClientConnection connection; // while on one
   boolean finished;
+  boolean withoutExpect; // a 417 answered its Expect: 100-continue once
 
   Exchange(ClientRequest request, List<URI> redirects, ConnectionPool pool) {
     this.request = request;

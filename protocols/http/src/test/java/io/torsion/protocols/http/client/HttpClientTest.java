@@ -738,6 +738,26 @@ class HttpClientTest {
             await(r -> client.post(url("/whole"), "text/plain", "a body over ten".getBytes()))
                 .bodyText())
         .isEqualTo("POST a body over ten");
+    // a 417 to the Expect: the request goes again without it, on a new connection
+    Script picky =
+        new Script(
+            n ->
+                n == 0
+                    ? Answer.atHead("HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n")
+                    : Answer.of(OK));
+    int pickyPort = scripted(picky);
+    assertThat(
+            await(
+                    r ->
+                        client.post(
+                            "http://127.0.0.1:" + pickyPort + "/",
+                            "text/plain",
+                            "a body over ten".getBytes()))
+                .bodyText())
+        .isEqualTo("ok");
+    assertThat(picky.heads).hasSize(2);
+    assertThat(picky.heads.get(0)).contains("Expect: 100-continue");
+    assertThat(picky.heads.get(1)).doesNotContain("Expect:");
     // a final status answers the upload
     Script refusing =
         new Script(

@@ -16,7 +16,11 @@ import java.util.function.IntFunction;
  */
 final class Scripted extends Protocol {
   /** One answer: bytes to write (null: write nothing), and what to do after. */
-  record Answer(String bytes, boolean close, boolean abort) {
+  record Answer(String bytes, boolean close, boolean abort, boolean beforeBody) {
+    Answer(String bytes, boolean close, boolean abort) {
+      this(bytes, close, abort, false);
+    }
+
     static Answer of(String bytes) {
       return new Answer(bytes, false, false);
     }
@@ -27,6 +31,11 @@ final class Scripted extends Protocol {
 
     static Answer silence() {
       return new Answer(null, false, false);
+    }
+
+    /** Answers as soon as the head has arrived, not waiting for the body (a refused Expect). */
+    static Answer atHead(String bytes) {
+      return new Answer(bytes, false, false, true);
     }
   }
 
@@ -48,6 +57,8 @@ final class Scripted extends Protocol {
 
   private final Script script;
   private final StringBuilder pending = new StringBuilder();
+  private int skipping; // body bytes still to drop
+  private Answer early; // the answer chosen for the head being read
 
   private Scripted(Script script) {
     this.script = script;
@@ -61,18 +72,33 @@ final class Scripted extends Protocol {
   @Override
   public void dataReceived(ByteBuffer data) {
     pending.append(StandardCharsets.ISO_8859_1.decode(data));
-    int end;
-    while ((end = pending.indexOf("\r\n\r\n")) >= 0) {
-      String head = pending.substring(0, end + 4);
-      pending.delete(0, end + 4);
-      int length = contentLength(head);
-      if (pending.length() < length) {
-        pending.insert(0, head); // wait for the body
+    while (true) {
+      if (skipping > 0) {
+        int skipped = Math.min(skipping, pending.length());
+        pending.delete(0, skipped);
+        skipping -= skipped;
+        if (skipping > 0) {
+          return;
+        }
+      }
+      int end = pending.indexOf("\r\n\r\n");
+      if (end < 0) {
         return;
       }
-      pending.delete(0, length);
+      String head = pending.substring(0, end + 4);
+      int length = contentLength(head);
+      if (early == null) {
+        early = script.answers.apply(script.requests.get());
+      }
+      if (!early.beforeBody() && pending.length() < end + 4 + length) {
+        return; // wait for the body
+      }
+      pending.delete(0, end + 4);
+      skipping = length; // the body, read (or dropped) before the next head
       script.heads.add(head);
-      Answer answer = script.answers.apply(script.requests.getAndIncrement());
+      script.requests.incrementAndGet();
+      Answer answer = early;
+      early = null;
       if (answer.bytes() != null) {
         transport().write(ByteBuffer.wrap(answer.bytes().getBytes(StandardCharsets.ISO_8859_1)));
       }
