@@ -3,7 +3,6 @@ package io.torsion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.torsion.spi.TimerQueue;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,32 +12,6 @@ import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 class DeferredCancelAndTimeoutTest {
-  /** A manual clock for these tests (torsion-testing's Clock depends on this module). */
-  private static final class ManualTime implements ReactorTime {
-    long now;
-    final TimerQueue queue =
-        new TimerQueue(
-            () -> now,
-            error -> {
-              throw new AssertionError(error);
-            });
-
-    @Override
-    public DelayedCall callLater(Duration delay, Runnable task) {
-      return queue.schedule(delay, task);
-    }
-
-    @Override
-    public long nanoTime() {
-      return now;
-    }
-
-    void advance(Duration amount) {
-      now += amount.toNanos();
-      queue.runDue(now);
-    }
-  }
-
   private static List<Throwable> failures(Deferred<?> d) {
     List<Throwable> seen = new ArrayList<>();
     d.addErrback(

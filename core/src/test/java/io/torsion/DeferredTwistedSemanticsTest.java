@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.torsion.DeferredList.Indexed;
-import io.torsion.spi.TimerQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,32 +17,6 @@ import org.junit.jupiter.api.Test;
  * without a canceller, and debug mode switched at run time.
  */
 class DeferredTwistedSemanticsTest {
-  /** A manual clock (torsion-testing's Clock depends on this module). */
-  private static final class ManualTime implements ReactorTime {
-    long now;
-    final TimerQueue queue =
-        new TimerQueue(
-            () -> now,
-            error -> {
-              throw new AssertionError(error);
-            });
-
-    @Override
-    public DelayedCall callLater(Duration delay, Runnable task) {
-      return queue.schedule(delay, task);
-    }
-
-    @Override
-    public long nanoTime() {
-      return now;
-    }
-
-    void advance(Duration amount) {
-      now += amount.toNanos();
-      queue.runDue(now);
-    }
-  }
-
   @AfterEach
   void debuggingOff() {
     Deferred.setDebugging(false);

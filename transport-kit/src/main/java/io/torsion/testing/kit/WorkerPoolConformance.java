@@ -157,6 +157,15 @@ public interface WorkerPoolConformance extends KitContext {
     return outcome;
   }
 
+  private void cancelOnTheReactor(Deferred<?> d) {
+    background()
+        .call(
+            () -> {
+              d.cancel();
+              return null;
+            });
+  }
+
   @Test
   default void cancelledQueuedWorkNeverStartsAndTheQueueShowsInTheStats() throws Exception {
     reactor().suggestThreadPoolSize(1);
@@ -184,12 +193,7 @@ public interface WorkerPoolConformance extends KitContext {
     assertThat(reactor().stats().queuedWork()).isEqualTo(1);
     assertThat(reactor().stats().busyWorkers()).isEqualTo(1);
     CompletableFuture<Object> seen = background().call(() -> outcome(queued));
-    background()
-        .call(
-            () -> {
-              queued.cancel();
-              return null;
-            });
+    cancelOnTheReactor(queued);
     assertThat(await(seen)).isInstanceOf(CancelledError.class);
     assertThat(reactor().stats().queuedWork()).as("taken out of the queue").isZero();
     release.countDown();
@@ -225,12 +229,7 @@ public interface WorkerPoolConformance extends KitContext {
                             ReactorThreads.OnCancel.INTERRUPT));
     assertThat(started.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<Object> seen = background().call(() -> outcome(running));
-    background()
-        .call(
-            () -> {
-              running.cancel();
-              return null;
-            });
+    cancelOnTheReactor(running);
     assertThat(await(seen)).isInstanceOf(CancelledError.class);
     assertThat(await(workSaw)).isInstanceOf(InterruptedException.class);
     assertThat(await(innerCancelled))
@@ -257,12 +256,7 @@ public interface WorkerPoolConformance extends KitContext {
                             }));
     assertThat(started.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<Object> seen = background().call(() -> outcome(abandoned));
-    background()
-        .call(
-            () -> {
-              abandoned.cancel();
-              return null;
-            });
+    cancelOnTheReactor(abandoned);
     assertThat(await(seen)).isInstanceOf(CancelledError.class);
     release.countDown();
     assertThat(await(finished)).isEqualTo("finished");
