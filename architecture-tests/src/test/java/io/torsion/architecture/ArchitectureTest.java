@@ -212,10 +212,12 @@ class ArchitectureTest {
    * providers are found the same way. And one of another kind: the HTTP message parser and body
    * that the server and the client share ({@code io.torsion.protocols.http.internal}) speak the
    * module's message types ({@code HttpHeaders}, {@code HttpError}, {@code BodyReceiver}, {@code
-   * RequestBody}), which live with the server's API in {@code io.torsion.protocols.http}.
+   * RequestBody}, {@code BodyStream}, {@code ResponseBody}), which live with the server's API in
+   * {@code io.torsion.protocols.http}.
    */
   private static final java.util.Set<String> HTTP_MESSAGE_TYPES =
-      java.util.Set.of("HttpHeaders", "HttpError", "BodyReceiver", "RequestBody", "BodyStream");
+      java.util.Set.of(
+          "HttpHeaders", "HttpError", "BodyReceiver", "RequestBody", "BodyStream", "ResponseBody");
 
   @Test
   void packagesAreFreeOfCycles() {

@@ -215,11 +215,11 @@ final class HttpConnection extends Protocol
     }
     failIncoming(Failure.of(error));
     if (streaming != null && exchanges.contains(streaming)) {
-      if (streaming.response == null && streaming.pending != null) {
-        streaming.response = answer;
-        streaming.pending.cancel(); // its answer is no longer wanted
+      boolean unanswered = streaming.response == null;
+      streaming.response = answer; // the error replaces an answer not yet written
+      if (unanswered && streaming.pending != null) {
+        streaming.pending.cancel(); // the handler's answer is no longer wanted
       }
-      streaming.response = answer;
     } else {
       Exchange rejected = new Exchange(null);
       rejected.response = answer;

@@ -1,8 +1,7 @@
 package io.torsion.protocols.http;
 
-import io.torsion.PullProducer;
-import io.torsion.PushProducer;
 import io.torsion.Transport;
+import io.torsion.protocols.http.internal.FramedBody;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 
@@ -11,7 +10,7 @@ import java.nio.ByteBuffer;
  * within the declared length, or bytes until the close for HTTP/1.0), passes producers on to the
  * transport, and tells the connection when the body is done.
  */
-final class ResponseStream implements ResponseBody {
+final class ResponseStream extends FramedBody {
   private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
 
   /** What the connection hears of the stream. */
@@ -27,42 +26,24 @@ final class ResponseStream implements ResponseBody {
   }
 
   private final Owner owner;
-  private final Transport transport;
   private final ResponseEncoder encoder;
-  private final boolean chunked;
-  private final long declared;
-  private long written;
-  private boolean producer;
-  private boolean done;
+  private final boolean chunked; // else bytes within the declared length, or until the close
 
   ResponseStream(
       Owner owner, Transport transport, ResponseEncoder encoder, boolean chunked, long declared) {
+    super(transport, declared);
     this.owner = owner;
-    this.transport = transport;
     this.encoder = encoder;
     this.chunked = chunked;
-    this.declared = declared;
   }
 
   @Override
-  public void write(ByteBuffer data) {
-    if (done) {
-      throw new IllegalStateException("the response body has ended");
-    }
-    int count = data.remaining();
-    if (count == 0) {
-      return;
-    }
-    if (!owner.connected()) {
-      data.position(data.limit());
-      return;
-    }
-    if (declared >= 0 && written + count > declared) {
-      abort("the body is longer than its declared " + declared + " bytes");
-      throw new IllegalStateException(
-          "the body is longer than its declared " + declared + " bytes");
-    }
-    written += count;
+  protected boolean peerPresent() {
+    return owner.connected();
+  }
+
+  @Override
+  protected void frame(ByteBuffer data) {
     if (chunked) {
       encoder.writeChunk(transport, data);
     } else {
@@ -71,38 +52,7 @@ final class ResponseStream implements ResponseBody {
   }
 
   @Override
-  public void registerProducer(PushProducer push) {
-    requireOpen();
-    transport.registerProducer(push);
-    producer = true;
-  }
-
-  @Override
-  public void registerProducer(PullProducer pull) {
-    requireOpen();
-    transport.registerProducer(pull);
-    producer = true;
-  }
-
-  @Override
-  public void unregisterProducer() {
-    if (producer) {
-      producer = false;
-      transport.unregisterProducer();
-    }
-  }
-
-  @Override
-  public void finish() {
-    if (done) {
-      throw new IllegalStateException("the response body has ended");
-    }
-    if (declared >= 0 && written < declared) {
-      abort("the body ended after " + written + " of its declared " + declared + " bytes");
-      return;
-    }
-    done = true;
-    unregisterProducer();
+  protected void ended() {
     if (chunked && owner.connected()) {
       encoder.writeLastChunk(transport);
     }
@@ -110,58 +60,28 @@ final class ResponseStream implements ResponseBody {
   }
 
   @Override
-  public void abort(String reason) {
-    if (done) {
-      return;
-    }
-    done = true;
-    unregisterProducer();
+  protected void gaveUp(String reason) {
     if (owner.connected()) {
       LOG.log(Level.WARNING, "{0}: response aborted: {1}", transport.getPeer(), reason);
     }
     owner.aborted(this, reason);
   }
 
-  @Override
-  public boolean isOpen() {
-    return !done && owner.connected();
-  }
-
   /**
    * The connection gives the response up (its request was refused): nothing more is written, and
-   * what the handler still writes is dropped as if the client had gone.
+   * what the handler still writes is refused.
    */
   void cancel() {
-    if (!done) {
-      unregisterProducer();
-      done = true;
-    }
-  }
-
-  /** Returns how many body bytes were written. */
-  long written() {
-    return written;
+    stop(false);
   }
 
   /** The connection went away: nothing more will be written. */
   void closed() {
-    done = true;
-    producer = false; // the transport stops and forgets its producer itself
-  }
-
-  private void requireOpen() {
-    if (done) {
-      throw new IllegalStateException("the response body has ended");
-    }
+    stop(true); // the transport stops and forgets its producer itself
   }
 
   @Override
   public String toString() {
-    return "ResponseBody["
-        + written
-        + (declared >= 0 ? " of " + declared : "")
-        + " bytes"
-        + (done ? ", done" : "")
-        + "]";
+    return "ResponseBody[" + written() + " bytes" + (isOpen() ? "" : ", ended") + "]";
   }
 }

@@ -267,22 +267,28 @@ class HttpsInteropTest {
           new BufferedReader(
               new InputStreamReader(twisted.getInputStream(), StandardCharsets.UTF_8));
       int twistedPort = Integer.parseInt(lines.readLine().trim());
-      Asker asker = new Asker("hello");
-      background.execute(
-          () ->
-              background
-                  .reactor()
-                  .connectSSL(
-                      "localhost",
-                      twistedPort,
-                      Factory.of(() -> asker),
-                      TlsClientOptions.builder().trust(CERTIFICATE.trustRoots()).build()));
+      Asker asker = askTrusting("hello", twistedPort);
       assertThat(asker.heard.get(30, TimeUnit.SECONDS)).isEqualTo("twisted heard hello");
       assertThat(asker.session.get(1, TimeUnit.SECONDS).peerCertificates())
           .containsExactly(CERTIFICATE.certificate());
     } finally {
       twisted.destroy();
     }
+  }
+
+  /** Connects to {@code port} on localhost over TLS, trusting the test certificate, and asks. */
+  private static Asker askTrusting(String message, int port) {
+    Asker asker = new Asker(message);
+    background.execute(
+        () ->
+            background
+                .reactor()
+                .connectSSL(
+                    "localhost",
+                    port,
+                    Factory.of(() -> asker),
+                    TlsClientOptions.builder().trust(CERTIFICATE.trustRoots()).build()));
+    return asker;
   }
 
   @Test
@@ -318,16 +324,7 @@ class HttpsInteropTest {
           new BufferedReader(
               new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
       int pythonPort = Integer.parseInt(lines.readLine().trim());
-      Asker asker = new Asker("hi");
-      background.execute(
-          () ->
-              background
-                  .reactor()
-                  .connectSSL(
-                      "localhost",
-                      pythonPort,
-                      Factory.of(() -> asker),
-                      TlsClientOptions.builder().trust(CERTIFICATE.trustRoots()).build()));
+      Asker asker = askTrusting("hi", pythonPort);
       assertThat(asker.heard.get(30, TimeUnit.SECONDS)).isEqualTo("python heard hi");
       CompletableFuture<Throwable> refused = new CompletableFuture<>();
       background.execute(

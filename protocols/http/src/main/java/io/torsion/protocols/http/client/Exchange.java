@@ -1,6 +1,7 @@
 package io.torsion.protocols.http.client;
 
 import io.torsion.Deferred;
+import io.torsion.protocols.http.HttpHeaders;
 import java.net.URI;
 import java.util.List;
 
@@ -36,7 +37,7 @@ final class Exchange {
   }
 
   /** Returns true if a response with this status and fields will be followed, not returned. */
-  boolean willFollow(int status, io.torsion.protocols.http.HttpHeaders headers) {
+  boolean willFollow(int status, HttpHeaders headers) {
     return request.maxRedirects() > 0
         && Redirects.isRedirect(status)
         && headers.contains("Location");

@@ -18,7 +18,10 @@ import java.util.Objects;
  * <pre>{@code
  * HttpClient client = HttpClient.create(reactor);
  * client.get("http://127.0.0.1:8080/plaintext")
- *     .addCallback(response -> { System.out.println(response.status() + " " + response.bodyText()); return null; });
+ *     .addCallback(response -> {
+ *         log.log(Level.INFO, "{0}: {1}", response.status(), response.bodyText());
+ *         return null;
+ *     });
  * }</pre>
  *
  * <p>Every request fails rather than hangs: timeouts bound the connect, the response head, each
@@ -165,10 +168,7 @@ public final class HttpClient {
       if (result.called()) {
         return;
       }
-      if (!response.isStreamed()
-          && request.maxRedirects() > 0
-          && Redirects.isRedirect(response.status())
-          && response.headers().contains("Location")) {
+      if (!response.isStreamed() && hop.willFollow(response.status(), response.headers())) {
         ClientRequest next = Redirects.next(request, response.status(), response.headers());
         if (next != null) {
           if (visited.size() >= request.maxRedirects()) {

@@ -118,8 +118,8 @@ final class ResponseParser extends MessageParser {
       noBody();
       return;
     }
-    boolean coded = headers.contains("Transfer-Encoding");
-    boolean sized = headers.contains("Content-Length");
+    boolean coded = (fieldsSeen() & TRANSFER_ENCODING) != 0; // noted as the fields were parsed
+    boolean sized = (fieldsSeen() & CONTENT_LENGTH) != 0;
     if (headRequest || status == 204 || status == 304) {
       listener.head(status, reason, version, headers, 0);
       noBody();
