@@ -3,6 +3,7 @@ package io.torsion;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,9 @@ public final class BackgroundReactor implements AutoCloseable {
           .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw BackgroundReactor.<RuntimeException>rethrow(e.getCause());
+    } catch (CancellationException e) {
+      // one the task threw: Java 23+ wraps it in another
+      throw e.getCause() instanceof CancellationException thrown ? thrown : e;
     } catch (TimeoutException e) {
       throw new IllegalStateException("the reactor did not start within " + TIMEOUT, e);
     } catch (InterruptedException e) {

@@ -258,6 +258,23 @@ public final class Deferred<T> {
     return paused > 0;
   }
 
+  /**
+   * Fires this Deferred by handing it over to {@code inner}: the chain waits for it and goes on
+   * with its outcome. How a canceller keeps its Deferred pending, as Twisted's inlineCallbacks does
+   * (the Deferred counts as called, so cancel() adds no CancelledError, and cancelling it again
+   * cancels {@code inner}).
+   */
+  void follow(Deferred<? extends T> inner) {
+    if (called) {
+      throw new AlreadyCalledError("follow(): the Deferred already fired with " + result);
+    }
+    called = true;
+    firedAt = debugging ? new Trace("Deferred fired here") : null;
+    result = null;
+    result = waitFor(inner);
+    runCallbacks();
+  }
+
   // ---------------------------------------------------------------- the chain
 
   /**

@@ -143,12 +143,12 @@ final class Connection implements Transport, SocketEvents {
 
   @Override
   public void opened(Socket socket, Poller poller) {
-    this.socket = socket;
     this.loop = origin.reactor().loopOf(poller);
+    this.socket = new OwnerSocket(socket, loop);
     state = OPEN;
     origin.reactor().connectionOpened(this, this.loop);
     if (origin.tls() != null) {
-      TlsLayer tls = new TlsLayer(socket, origin.tls(), origin.peerName(), this, loop);
+      TlsLayer tls = new TlsLayer(this.socket, origin.tls(), origin.peerName(), this, loop);
       this.socket = tls;
       tls.start(null); // the protocol is built once the handshake is done: tlsEstablished
       return;

@@ -19,6 +19,7 @@ import io.torsion.ReactorStats;
 import io.torsion.SystemEvent;
 import io.torsion.TriggerPhase;
 import io.torsion.spi.Acceptor;
+import io.torsion.spi.ListenSocket;
 import io.torsion.spi.Network;
 import io.torsion.spi.Poller;
 import io.torsion.spi.SocketEvents;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -110,6 +112,11 @@ public final class DefaultReactor implements Reactor {
   /** The {@code blockingCallFromThread} callers waiting now, failed if the reactor stops. */
   private final Set<CompletableFuture<?>> waitingCallers = ConcurrentHashMap.newKeySet();
 
+  /**
+   * The inline bodies started and not ended, let go (their awaits throw) when the reactor stops.
+   */
+  private final Set<Strand> strands = ConcurrentHashMap.newKeySet();
+
   public DefaultReactor(
       String name, ReactorOptions options, ReactorReport report, Network network) {
     this.name = Objects.requireNonNull(name, "name");
@@ -128,6 +135,7 @@ public final class DefaultReactor implements Reactor {
             .withDetails(network.details())
             .withDetails(TlsEngines.report())
             .withDetail(pool.describe())
+            .withDetail(Strand.describe())
             .withDetail(
                 threads == 1
                     ? "threads: 1 (the thread that calls run())"
@@ -195,9 +203,8 @@ public final class DefaultReactor implements Reactor {
 
   /** Returns the loop the calling thread drives, or null. */
   private Loop current() {
-    Thread thread = Thread.currentThread();
     for (Loop loop : loops) {
-      if (loop.owner() == thread) {
+      if (loop.inLoop()) {
         return loop;
       }
     }
@@ -245,6 +252,29 @@ public final class DefaultReactor implements Reactor {
               + "'; hop with Reactor.callFromThread");
     }
     return loop;
+  }
+
+  /**
+   * Returns a strand for an inline body on the calling thread's loop; {@link Strand#resume} starts
+   * it.
+   */
+  public Strand newStrand(String method, Runnable body) {
+    Loop loop = claimThread(method);
+    Strand strand = new Strand(this, loop, body);
+    strands.add(strand);
+    return strand;
+  }
+
+  void strandEnded(Strand strand) {
+    strands.remove(strand);
+  }
+
+  /** The reactor has stopped: bodies still waiting will never be resumed, so let them go. */
+  private void releaseStrands() {
+    for (Strand strand : strands) {
+      strand.end();
+    }
+    strands.clear();
   }
 
   @Override
@@ -330,6 +360,9 @@ public final class DefaultReactor implements Reactor {
             }
           });
       throw interrupted;
+    } catch (CancellationException e) {
+      // the call's Deferred was cancelled: Java 23+ wraps its CancelledError in another
+      throw e.getCause() instanceof CancellationException cancelled ? cancelled : e;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof Exception exception) {
@@ -459,6 +492,7 @@ public final class DefaultReactor implements Reactor {
       main().destroy();
     } finally {
       state = State.STOPPED;
+      releaseStrands();
       if (signals != null) {
         signals.close();
       }
@@ -481,6 +515,7 @@ public final class DefaultReactor implements Reactor {
         pool.stop(System.nanoTime() + options.shutdownTimeout().toNanos());
         main().destroy();
         state = State.STOPPED;
+        releaseStrands();
         return;
       }
     }
@@ -667,11 +702,33 @@ public final class DefaultReactor implements Reactor {
             return new Connection(origin);
           }
         };
-    Port listening = new Port(this, factory, network.listen(address, where, acceptor));
+    Port listening = new Port(this, factory, bind(address, where, acceptor));
     acquireFactory(factory);
     ports.add(listening);
     warnIfNeverRun();
     return listening;
+  }
+
+  /** Binds on the main loop's owner thread (an inline body holding the loop hands it over). */
+  private ListenSocket bind(InetSocketAddress address, String where, Acceptor acceptor)
+      throws CannotListenError {
+    if (main().onOwner()) {
+      return network.listen(address, where, acceptor);
+    }
+    Object bound =
+        main()
+            .onOwner(
+                () -> {
+                  try {
+                    return network.listen(address, where, acceptor);
+                  } catch (CannotListenError refused) {
+                    return refused;
+                  }
+                });
+    if (bound instanceof CannotListenError refused) {
+      throw refused;
+    }
+    return (ListenSocket) bound;
   }
 
   private static boolean isJvmMainThread(Thread thread) {
@@ -824,7 +881,8 @@ public final class DefaultReactor implements Reactor {
     Deferred<Protocol> client = (Deferred<Protocol>) connected;
     Connection connection = new Connection(new Origin(this, factory, client, tls, host));
     try {
-      network.connect(loop.poller(), address, destination, timeout, connection);
+      loop.runOnOwner(
+          () -> network.connect(loop.poller(), address, destination, timeout, connection));
     } catch (RuntimeException e) {
       connectFailed(
           connected,

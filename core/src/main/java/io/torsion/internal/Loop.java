@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * One event-loop thread of a {@link DefaultReactor}: the transport's {@link Poller}, the timed
@@ -18,7 +19,9 @@ import java.util.function.BooleanSupplier;
  * tasks it runs is logged and contained here.
  *
  * <p>Threads: {@link #execute} and {@link #wakeup} from any thread; {@code owner} is written once
- * by the thread that takes the loop, read by any; everything else belongs to the owner thread.
+ * by the thread that takes the loop, read by any; everything else belongs to the owner thread, or
+ * to the inline body that holds the loop while the owner waits ({@code standIn}, see {@link
+ * Strand}).
  */
 final class Loop {
   private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
@@ -40,6 +43,8 @@ final class Loop {
   private Connection firstConnection; // a list threaded through the connections themselves
   private int connectionCount;
   private volatile Thread owner;
+  // The inline body that holds this loop now while the thread that resumed it waits (see Strand).
+  volatile Thread standIn;
   private List<Runnable> afterPoll = new ArrayList<>();
 
   /**
@@ -122,9 +127,44 @@ final class Loop {
     return owner;
   }
 
-  /** Returns true on this loop's thread. */
+  /**
+   * Returns true on this loop's thread, or in the inline body that holds the loop now (its owner
+   * waits meanwhile, so the two never run at once).
+   */
   boolean inLoop() {
+    Thread current = Thread.currentThread();
+    return owner == current || standIn == current;
+  }
+
+  /** Returns true on the owner thread itself: the only one that may call the transport. */
+  boolean onOwner() {
     return owner == Thread.currentThread();
+  }
+
+  /**
+   * Runs {@code call} on the owner thread and returns what it returns: at once on the owner; from
+   * an inline body holding the loop, by handing it to the thread that waits for the body (which the
+   * transport's objects, bound to the owner thread, need).
+   */
+  <R> R onOwner(Supplier<R> call) {
+    if (onOwner()) {
+      return call.get();
+    }
+    return Strand.forward(this, call);
+  }
+
+  /** {@link #onOwner(Supplier)} for a call without a result. */
+  void runOnOwner(Runnable call) {
+    if (onOwner()) {
+      call.run();
+      return;
+    }
+    Strand.forward(
+        this,
+        () -> {
+          call.run();
+          return null;
+        });
   }
 
   /** Returns the timed calls of this loop. */

@@ -35,15 +35,17 @@ final class Port implements ListeningPort {
       stopped = new Deferred<>();
       // Fired on the thread that asked, once its loop has polled again: only then is the socket
       // released.
-      socket.close(
+      caller.runOnOwner(
           () ->
-              caller.execute(
+              socket.close(
                   () ->
-                      caller.afterNextPoll(
-                          () -> {
-                            reactor.portStopped(this, factory);
-                            stopped.callback(null);
-                          })));
+                      caller.execute(
+                          () ->
+                              caller.afterNextPoll(
+                                  () -> {
+                                    reactor.portStopped(this, factory);
+                                    stopped.callback(null);
+                                  }))));
     }
     return stopped;
   }

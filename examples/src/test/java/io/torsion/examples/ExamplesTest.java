@@ -78,6 +78,13 @@ class ExamplesTest {
                   background,
                   () -> EchoClientExample.ask(background.reactor(), library, List.of("x"))))
           .containsExactly("x");
+      assertThat(
+              outcome(
+                  background,
+                  () ->
+                      EchoClientExample.askInTurn(
+                          background.reactor(), port, List.of("four", "five", "six"))))
+          .containsExactly("four", "five", "six");
     }
   }
 

@@ -20,6 +20,7 @@ public abstract class TransportConformanceKit extends ConformanceBase
         FileDescriptorConformance,
         TimersConformance,
         WorkerPoolConformance,
+        InlineConformance,
         ChildProcessConformance,
         SeveralThreadsConformance,
         StoppingConformance,
