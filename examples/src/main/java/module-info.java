@@ -10,6 +10,7 @@ module io.torsion.examples {
   requires io.torsion.protocols.line;
   requires io.torsion.protocols.policies;
   requires io.torsion.protocols.unification;
+  requires io.torsion.protocols.websocket;
 
   exports io.torsion.examples;
 }

@@ -165,7 +165,8 @@ class ArchitectureTest {
             "io.torsion.internal..",
             "io.torsion.transport.netty.internal..",
             "io.torsion.posix.internal..",
-            "io.torsion.protocols.http.internal..")
+            "io.torsion.protocols.http.internal..",
+            "io.torsion.protocols.websocket.internal..")
         .because("each internal package has a rule below keeping other modules out of it")
         .check(classes);
   }
@@ -201,6 +202,13 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.torsion.protocols.http.internal..")
+        .check(classes);
+    noClasses() // WebSocket framing, shared by its server and client
+        .that()
+        .resideOutsideOfPackage("io.torsion.protocols.websocket..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.torsion.protocols.websocket.internal..")
         .check(classes);
   }
 

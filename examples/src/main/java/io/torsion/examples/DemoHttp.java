@@ -14,7 +14,8 @@ import java.time.Duration;
  * PUT /kv/KEY} with the value as the body), {@code GET /plaintext} (TechEmpower's plaintext test),
  * {@code POST /echo} (the body back, streamed with backpressure, so any size works), {@code GET
  * /delay?ms=N} (answered after N ms through {@code callLater} and a Deferred, never holding the
- * reactor), {@code GET /stream?chunks=N} (N chunks, chunked, one each time the socket has room).
+ * reactor), {@code GET /stream?chunks=N} (N chunks, chunked, one each time the socket has room),
+ * and the WebSocket endpoints of {@link DemoWebSockets} ({@code /ws/echo}, {@code /ws}).
  */
 final class DemoHttp {
   static final int MAX_DELAY_MS = 60_000;
@@ -24,6 +25,8 @@ final class DemoHttp {
 
   static Router router(ReactorTime time, Board board) {
     return Router.builder()
+        .get("/ws/echo", DemoWebSockets.echo(time))
+        .get("/ws", DemoWebSockets.board(time, board))
         .get(
             "/kv",
             (request, params) -> {

@@ -356,6 +356,10 @@ final class HttpConnection extends Protocol
           && exchanges.peek().response != null) {
         Exchange next = exchanges.poll();
         HttpResponse response = next.response;
+        if (response.upgrade() != null) {
+          upgrade(next, response); // or, misused, puts it back answered with a 500
+          continue;
+        }
         Framing framing = ResponseEncoder.framing(response, next.request);
         boolean head = next.request != null && next.request.method().equals("HEAD");
         boolean streams = response.isStreamed() && !head && framing != Framing.NONE;
@@ -392,6 +396,38 @@ final class HttpConnection extends Protocol
       updateReading();
       guard();
     }
+  }
+
+  private static boolean asksToUpgrade(HttpRequest request) {
+    return request.headers().contains("Upgrade")
+        && request.headers().containsToken("Connection", "upgrade");
+  }
+
+  /**
+   * Sends a 101 and hands the connection to the protocol it names, with the bytes after the request
+   * (a client sends nothing more before the 101, RFC 6455 4.1, RFC 9110 7.8; an upgrade request
+   * refused is answered and the connection kept alive, as without the header). A handler that
+   * answers later, once requests after it arrived, gets a 500 instead.
+   */
+  private void upgrade(Exchange exchange, HttpResponse response) {
+    if (!asksToUpgrade(exchange.request) || !exchanges.isEmpty() || incoming != null) {
+      exchange.response = serverError(Failure.of(new IllegalStateException("101 not asked for")));
+      exchanges.addFirst(exchange);
+      LOG.log(Level.WARNING, "a handler answered 101 to a request that did not ask to upgrade");
+      return;
+    }
+    encoder.write(transport(), response, exchange.request, Framing.NONE, false);
+    accessLog(exchange, 0);
+    closing = true; // the HTTP side hears and does nothing more
+    stopGuard();
+    encoder.release(transport());
+    if (readingPaused) {
+      readingPaused = false;
+      transport().resumeProducing();
+    }
+    ByteBuffer rest = parser.unparsed();
+    parser.stop();
+    transport().switchProtocol(response.upgrade(), rest);
   }
 
   private void startWriter(Exchange exchange) {

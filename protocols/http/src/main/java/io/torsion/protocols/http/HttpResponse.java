@@ -1,5 +1,6 @@
 package io.torsion.protocols.http;
 
+import io.torsion.Protocol;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +23,7 @@ public final class HttpResponse {
   private final byte[] body;
   private final BodyWriter writer;
   private final long length;
+  private Protocol upgrade; // what the connection switches to after a 101
 
   private HttpResponse(int status, byte[] body, BodyWriter writer, long length) {
     if (status < 100 || status > 599) {
@@ -31,6 +33,24 @@ public final class HttpResponse {
     this.body = body;
     this.writer = writer;
     this.length = length;
+  }
+
+  /**
+   * Returns a {@code 101 Switching Protocols} response: once it is sent, the connection is handed
+   * to {@code next} (which gets {@code connectionMade}, then every byte after the request). The
+   * request must ask to upgrade ({@code Connection: upgrade} and {@code Upgrade}): the server reads
+   * no further request after such a request until it is answered. This is how the WebSocket module
+   * takes a connection over.
+   *
+   * @param protocol the protocol named in the response's {@code Upgrade} field, e.g. {@code
+   *     websocket}
+   */
+  public static HttpResponse switchingProtocols(String protocol, Protocol next) {
+    Objects.requireNonNull(next, "next");
+    HttpResponse response = new HttpResponse(101, null, null, 0);
+    response.header("Upgrade", protocol).header("Connection", "Upgrade");
+    response.upgrade = next;
+    return response;
   }
 
   /** Returns a response with {@code status} and no body. */
@@ -144,6 +164,11 @@ public final class HttpResponse {
   /** Returns the body, or null for a streamed response. */
   byte[] body() {
     return body;
+  }
+
+  /** Returns the protocol a 101 response hands the connection to, or null. */
+  Protocol upgrade() {
+    return upgrade;
   }
 
   /** Returns the writer of a streamed response, or null. */

@@ -94,8 +94,8 @@ final class ResponseEncoder {
       String name = headers.name(i);
       if (!name.equalsIgnoreCase("Content-Length")
           && !name.equalsIgnoreCase("Transfer-Encoding")
-          && !name.equalsIgnoreCase("Connection")) {
-        field(i, name, headers.value(i));
+          && (!name.equalsIgnoreCase("Connection") || response.upgrade() != null)) {
+        field(i, name, headers.value(i)); // the encoder frames and closes; a 101 says Upgrade
       }
     }
     if (close || framing == Framing.CLOSE) {

@@ -836,6 +836,11 @@ public abstract class MessageParser {
 
   // ---------------------------------------------------------------- buffer
 
+  /** Returns a copy of the bytes received and not parsed (after a request that upgrades). */
+  public final ByteBuffer unparsed() {
+    return ByteBuffer.wrap(java.util.Arrays.copyOfRange(bytes, start, end));
+  }
+
   private void append(ByteBuffer data) {
     int length = data.remaining();
     if (start == end) {

@@ -1,0 +1,454 @@
+package io.torsion.protocols.websocket;
+
+import io.torsion.ConnectionClosed;
+import io.torsion.DelayedCall;
+import io.torsion.Failure;
+import io.torsion.Protocol;
+import io.torsion.ReactorTime;
+import io.torsion.protocols.http.HttpRequest;
+import io.torsion.protocols.websocket.internal.FrameReader;
+import io.torsion.protocols.websocket.internal.FrameWriter;
+import io.torsion.protocols.websocket.internal.Opcodes;
+import io.torsion.protocols.websocket.internal.PerMessageDeflate;
+import io.torsion.protocols.websocket.internal.ProtocolViolation;
+import io.torsion.protocols.websocket.internal.Utf8Validator;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The WebSocket protocol on a connection after the opening handshake (RFC 6455 5-7): frames in and
+ * out, messages assembled and checked, control frames answered, the closing handshake, the
+ * keep-alive; the application's {@link WebSocketProtocol} hears the messages.
+ */
+final class WebSocketConnection extends Protocol implements FrameReader.Handler {
+  private static final System.Logger LOG = System.getLogger(WebSocketProtocol.class.getName());
+  private static final int COMPRESS_AT_LEAST = 64; // smaller messages go out as they are
+
+  private final WebSocketProtocol application;
+  private final boolean client;
+  private final WebSocketOptions options;
+  private final ReactorTime time;
+  private final PerMessageDeflate deflate; // null unless negotiated
+  private final String subprotocol;
+  private final HttpRequest request;
+  private final FrameReader reader;
+  private final Utf8Validator utf8 = new Utf8Validator();
+
+  // the frame being read
+  private int opcode;
+  private boolean fin;
+  private byte[] control; // a control frame's payload
+  private int controlLength;
+  // the message being read
+  private boolean inMessage;
+  private boolean messageText;
+  private boolean messageCompressed;
+  private long messageSize;
+  private byte[] message;
+  private int messageLength;
+  // the message being sent in fragments
+  private boolean sendingFragments;
+  private boolean fragmentsCompressed;
+
+  private boolean closeSent;
+  private boolean closeReceived;
+  private boolean failed;
+  private CloseStatus status; // the peer's close, or ours if it sent none
+  private boolean heardSincePing = true;
+  private DelayedCall keepAlive;
+  private DelayedCall closeTimer;
+  private boolean lost;
+
+  WebSocketConnection(
+      WebSocketProtocol application,
+      boolean client,
+      WebSocketOptions options,
+      ReactorTime time,
+      PerMessageDeflate deflate,
+      String subprotocol,
+      HttpRequest request) {
+    this.application = application;
+    this.client = client;
+    this.options = options;
+    this.time = time;
+    this.deflate = deflate;
+    this.subprotocol = subprotocol;
+    this.request = request;
+    this.reader = new FrameReader(!client, options.maxFrameSize());
+    if (deflate != null) {
+      reader.allowRsv1();
+    }
+    application.attach(this);
+  }
+
+  // ---------------------------------------------------------------- the connection
+
+  @Override
+  public void connectionMade() {
+    scheduleKeepAlive();
+    try {
+      application.onOpen();
+    } catch (RuntimeException e) {
+      internalError("onOpen", e);
+    }
+  }
+
+  @Override
+  public void dataReceived(ByteBuffer data) {
+    if (failed || closeReceived) {
+      return; // nothing after the peer's close frame counts
+    }
+    heardSincePing = true;
+    try {
+      reader.feed(data, this);
+    } catch (ProtocolViolation violation) {
+      if (!failed) {
+        fail(violation.code(), violation.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void connectionLost(ConnectionClosed reason) {
+    lost = true;
+    cancel(keepAlive);
+    cancel(closeTimer);
+    if (deflate != null) {
+      deflate.end();
+    }
+    CloseStatus ended =
+        status != null && closeReceived
+            ? new CloseStatus(status.code(), status.reason(), closeSent)
+            : new CloseStatus(
+                CloseStatus.ABNORMAL,
+                status != null ? status.reason() : reason.getMessage(),
+                false);
+    try {
+      application.onClose(ended);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "a WebSocket protocol's onClose threw", e);
+    }
+  }
+
+  boolean isOpen() {
+    return !closeSent && !closeReceived && !lost;
+  }
+
+  String subprotocol() {
+    return subprotocol;
+  }
+
+  boolean compressed() {
+    return deflate != null;
+  }
+
+  HttpRequest request() {
+    return request;
+  }
+
+  // ---------------------------------------------------------------- frames in
+
+  @Override
+  public void frameStart(int opcode, boolean fin, boolean rsv1, long length) {
+    this.opcode = opcode;
+    this.fin = fin;
+    if (Opcodes.isControl(opcode)) {
+      if (control == null) {
+        control = new byte[125];
+      }
+      controlLength = 0;
+      return;
+    }
+    if (opcode == Opcodes.CONTINUATION) {
+      if (!inMessage) {
+        throw new ProtocolViolation(1002, "a continuation frame with no message to continue");
+      }
+      return;
+    }
+    if (inMessage) {
+      throw new ProtocolViolation(1002, "a new message before the previous one ended");
+    }
+    inMessage = true;
+    messageText = opcode == Opcodes.TEXT;
+    messageCompressed = rsv1;
+    messageSize = 0;
+    messageLength = 0;
+    utf8.reset();
+  }
+
+  @Override
+  public void framePayload(ByteBuffer piece) {
+    if (Opcodes.isControl(opcode)) {
+      int n = piece.remaining();
+      piece.get(control, controlLength, n);
+      controlLength += n;
+    } else if (messageCompressed) {
+      deflate.decompress(piece, this::messageBytes);
+    } else {
+      messageBytes(piece);
+    }
+  }
+
+  @Override
+  public void frameEnd() {
+    switch (opcode) {
+      case Opcodes.PING -> {
+        if (!closeSent) {
+          send(Opcodes.PONG, true, false, ByteBuffer.wrap(control, 0, controlLength));
+        }
+      }
+      case Opcodes.PONG -> {
+        byte[] payload = Arrays.copyOf(control, controlLength);
+        deliver(() -> application.onPong(payload), "onPong");
+      }
+      case Opcodes.CLOSE -> closeFrame();
+      default -> {
+        if (fin) {
+          endMessage();
+        }
+      }
+    }
+  }
+
+  /** Bytes of the message (inflated if it was compressed), as they come. */
+  private void messageBytes(ByteBuffer bytes) {
+    int n = bytes.remaining();
+    messageSize += n;
+    boolean fragments = application.receivesFragments();
+    if (!fragments && messageSize > options.maxMessageSize()) {
+      throw new ProtocolViolation(
+          1009, "a message over the limit of " + options.maxMessageSize() + " bytes");
+    }
+    if (messageText && !utf8.feed(bytes)) {
+      throw new ProtocolViolation(1007, "a text message that is not UTF-8");
+    }
+    if (closeSent || n == 0) {
+      return; // closing: data is no longer delivered
+    }
+    if (fragments) {
+      ByteBuffer view = bytes.asReadOnlyBuffer();
+      deliver(() -> application.onFragment(view, messageText, false), "onFragment");
+      return;
+    }
+    if (message == null || messageLength + n > message.length) {
+      int size = Math.max(messageLength + n, message == null ? 256 : message.length * 2);
+      message = message == null ? new byte[size] : Arrays.copyOf(message, size);
+    }
+    bytes.get(message, messageLength, n);
+    messageLength += n;
+  }
+
+  private void endMessage() {
+    if (messageCompressed) {
+      deflate.endMessage(this::messageBytes);
+    }
+    if (messageText && !utf8.complete()) {
+      throw new ProtocolViolation(1007, "a text message that ends inside a character");
+    }
+    inMessage = false;
+    if (closeSent) {
+      return;
+    }
+    if (application.receivesFragments()) {
+      deliver(
+          () -> application.onFragment(ByteBuffer.allocate(0), messageText, true), "onFragment");
+      return;
+    }
+    if (messageText) {
+      String text = new String(message == null ? new byte[0] : message, 0, messageLength, UTF8);
+      deliver(() -> application.onText(text), "onText");
+    } else {
+      byte[] data = message == null ? new byte[0] : Arrays.copyOf(message, messageLength);
+      deliver(() -> application.onBinary(data), "onBinary");
+    }
+    if (message != null && message.length > 64 * 1024) {
+      message = null; // do not hold a large buffer for an idle connection
+    }
+  }
+
+  private static final java.nio.charset.Charset UTF8 = StandardCharsets.UTF_8;
+
+  /** The peer's close frame (RFC 6455 5.5.1, 7.1.5, 7.4). */
+  private void closeFrame() {
+    if (controlLength == 1) {
+      throw new ProtocolViolation(1002, "a close frame with a one-byte payload");
+    }
+    int code = CloseStatus.NO_STATUS;
+    String reason = "";
+    if (controlLength >= 2) {
+      code = ((control[0] & 0xFF) << 8) | (control[1] & 0xFF);
+      if (!CloseStatus.isValidOnTheWire(code)) {
+        throw new ProtocolViolation(1002, "close code " + code + " may not be sent");
+      }
+      Utf8Validator check = new Utf8Validator();
+      ByteBuffer text = ByteBuffer.wrap(control, 2, controlLength - 2);
+      if (!check.feed(text) || !check.complete()) {
+        throw new ProtocolViolation(1007, "a close reason that is not UTF-8");
+      }
+      reason = new String(control, 2, controlLength - 2, UTF8);
+    }
+    closeReceived = true;
+    status = new CloseStatus(code, reason, false);
+    if (!closeSent) {
+      closeSent = true; // echo the code (RFC 6455 5.5.1)
+      ByteBuffer payload =
+          code == CloseStatus.NO_STATUS
+              ? ByteBuffer.allocate(0)
+              : ByteBuffer.allocate(2).putShort((short) code).flip();
+      send(Opcodes.CLOSE, true, false, payload);
+    }
+    cancel(closeTimer);
+    finishClosing();
+  }
+
+  /** Both close frames are out: a server closes the TCP connection, a client waits for it. */
+  private void finishClosing() {
+    cancel(keepAlive);
+    if (!client) {
+      transport().loseConnection();
+    } else {
+      closeTimer = time.callLater(options.closeTimeout(), () -> transport().abortConnection());
+    }
+  }
+
+  // ---------------------------------------------------------------- frames out
+
+  void sendMessage(boolean text, ByteBuffer data) {
+    if (sendingFragments) {
+      throw new IllegalStateException("a fragmented message is being sent: end it first");
+    }
+    if (closeSent || lost) {
+      return;
+    }
+    boolean compress = deflate != null && data.remaining() >= COMPRESS_AT_LEAST;
+    ByteBuffer payload = compress ? deflate.compress(data) : data;
+    send(text ? Opcodes.TEXT : Opcodes.BINARY, true, compress, payload);
+  }
+
+  void sendFragment(ByteBuffer data, boolean text, boolean last) {
+    if (closeSent || lost) {
+      return;
+    }
+    int frameOpcode =
+        sendingFragments ? Opcodes.CONTINUATION : text ? Opcodes.TEXT : Opcodes.BINARY;
+    fragmentsCompressed = false; // fragments go out as they are
+    sendingFragments = !last;
+    send(frameOpcode, last, fragmentsCompressed, data);
+  }
+
+  void ping(byte[] payload) {
+    if (payload.length > 125) {
+      throw new IllegalArgumentException("a ping carries at most 125 bytes");
+    }
+    if (!closeSent && !lost) {
+      send(Opcodes.PING, true, false, ByteBuffer.wrap(payload));
+    }
+  }
+
+  void close(int code, String reason) {
+    if (!CloseStatus.isValidOnTheWire(code)) {
+      throw new IllegalArgumentException("close code " + code + " may not be sent");
+    }
+    byte[] text = reason.getBytes(UTF8);
+    if (text.length > 123) {
+      throw new IllegalArgumentException("a close reason is at most 123 bytes of UTF-8");
+    }
+    if (closeSent || lost) {
+      return;
+    }
+    startClosing(code, text);
+  }
+
+  private void startClosing(int code, byte[] reason) {
+    closeSent = true;
+    if (status == null) {
+      status = new CloseStatus(code, new String(reason, UTF8), false);
+    }
+    ByteBuffer payload = ByteBuffer.allocate(2 + reason.length);
+    payload.putShort((short) code).put(reason).flip();
+    send(Opcodes.CLOSE, true, false, payload);
+    cancel(keepAlive);
+    closeTimer = time.callLater(options.closeTimeout(), () -> transport().abortConnection());
+  }
+
+  private void send(int frameOpcode, boolean last, boolean rsv1, ByteBuffer payload) {
+    if (!lost && connected()) {
+      transport().write(FrameWriter.frame(frameOpcode, last, rsv1, payload, client));
+    }
+  }
+
+  // ---------------------------------------------------------------- failing, timers
+
+  /** Fails the connection (RFC 6455 7.1.7): a close frame with {@code code}, then the drop. */
+  private void fail(int code, String why) {
+    LOG.log(Level.DEBUG, "{0}: closing with {1}: {2}", transport().getPeer(), code, why);
+    failed = true;
+    status = new CloseStatus(code, why, false);
+    if (!closeSent) {
+      closeSent = true;
+      byte[] reason = why.getBytes(UTF8);
+      if (reason.length > 123) {
+        reason = Arrays.copyOf(reason, 0); // a long explanation stays in the log
+      }
+      ByteBuffer payload = ByteBuffer.allocate(2 + reason.length);
+      payload.putShort((short) code).put(reason).flip();
+      send(Opcodes.CLOSE, true, false, payload);
+    }
+    cancel(keepAlive);
+    transport().loseConnection();
+  }
+
+  private void internalError(String where, RuntimeException e) {
+    LOG.log(Level.WARNING, "a WebSocket protocol's " + where + " threw; closing with 1011", e);
+    if (!lost) {
+      fail(CloseStatus.INTERNAL_ERROR, "internal error");
+    }
+  }
+
+  private void deliver(Runnable callback, String where) {
+    try {
+      callback.run();
+    } catch (RuntimeException e) {
+      Failure.rethrowIfFatal(e);
+      internalError(where, e);
+      throw new ProtocolViolation(CloseStatus.INTERNAL_ERROR, "internal error"); // stop reading
+    }
+  }
+
+  private void scheduleKeepAlive() {
+    if (options.pingInterval().isZero()) {
+      return;
+    }
+    keepAlive =
+        time.callLater(
+            options.pingInterval(),
+            () -> {
+              if (heardSincePing) {
+                heardSincePing = false;
+                scheduleKeepAlive();
+                return;
+              }
+              send(Opcodes.PING, true, false, ByteBuffer.allocate(0));
+              keepAlive =
+                  time.callLater(
+                      options.pongTimeout(),
+                      () -> {
+                        if (heardSincePing) {
+                          heardSincePing = false;
+                          scheduleKeepAlive();
+                        } else {
+                          LOG.log(Level.DEBUG, "{0}: no answer to a ping", transport().getPeer());
+                          fail(CloseStatus.GOING_AWAY, "no answer to a ping");
+                        }
+                      });
+            });
+  }
+
+  private static void cancel(DelayedCall call) {
+    if (call != null && call.active()) {
+      call.cancel();
+    }
+  }
+}
