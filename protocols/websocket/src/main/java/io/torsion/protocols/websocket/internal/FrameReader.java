@@ -162,6 +162,23 @@ public final class FrameReader {
     headNeed = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + (masked ? 4 : 0);
   }
 
+  /** Unmasks the first {@code n} bytes of the scratch array, eight at a time where it can. */
+  private void unmask(int n) {
+    ByteBuffer view = ByteBuffer.wrap(scratch);
+    long keys = 0;
+    for (int k = 0; k < 8; k++) { // the mask from where this piece starts in it, twice
+      keys = (keys << 8) | (mask[(maskIndex + k) & 3] & 0xFF);
+    }
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      view.putLong(i, view.getLong(i) ^ keys);
+    }
+    for (; i < n; i++) {
+      scratch[i] ^= mask[(maskIndex + i) & 3];
+    }
+    maskIndex = (maskIndex + n) & 3;
+  }
+
   private void payload(ByteBuffer data, Handler handler) {
     int n = (int) Math.min(remaining, data.remaining());
     if (!masked) {
@@ -178,10 +195,7 @@ public final class FrameReader {
       while (left > 0) {
         int chunk = Math.min(left, scratch.length);
         data.get(scratch, 0, chunk);
-        for (int i = 0; i < chunk; i++) {
-          scratch[i] ^= mask[maskIndex];
-          maskIndex = (maskIndex + 1) & 3;
-        }
+        unmask(chunk);
         left -= chunk;
         remaining -= chunk;
         handler.framePayload(ByteBuffer.wrap(scratch, 0, chunk));

@@ -36,10 +36,14 @@ public final class FrameWriter {
     }
     int key = ThreadLocalRandom.current().nextInt();
     out.putInt(key);
-    byte[] keys = {(byte) (key >>> 24), (byte) (key >>> 16), (byte) (key >>> 8), (byte) key};
+    long keys = ((long) key << 32) | (key & 0xFFFFFFFFL); // the key twice, for eight bytes at once
     int from = payload.position();
-    for (int i = 0; i < length; i++) {
-      out.put((byte) (payload.get(from + i) ^ keys[i & 3]));
+    int i = 0;
+    for (; i + 8 <= length; i += 8) {
+      out.putLong(payload.getLong(from + i) ^ keys);
+    }
+    for (; i < length; i++) {
+      out.put((byte) (payload.get(from + i) ^ (key >>> (24 - 8 * (i & 3)))));
     }
     return out.flip();
   }

@@ -28,20 +28,20 @@ public final class PerMessageDeflate {
   private static final byte[] TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};
   private static final int CHUNK = 16 * 1024;
 
-  private final Deflater deflater;
-  private final Inflater inflater = new Inflater(true);
+  // made at first use: zlib's state is native memory (about 256 KiB to compress, 40 KiB to inflate)
+  // that a connection which never sends or never receives a compressed message should not hold
+  private Deflater deflater;
+  private Inflater inflater;
+  private final boolean huffmanOnly;
   private final boolean resetAfterSending; // this side takes no context over to the next message
   private final boolean resetAfterReceiving; // the peer takes none
   private final String response; // what the server answers, or null on a client
-  private byte[] out = new byte[CHUNK];
-  private byte[] in = new byte[CHUNK];
+  private byte[] out = new byte[0]; // grown at first use, as the codec state is
+  private byte[] in = new byte[0];
 
   private PerMessageDeflate(
       boolean noContextSending, boolean noContextReceiving, boolean huffmanOnly, String response) {
-    this.deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-    if (huffmanOnly) {
-      deflater.setStrategy(Deflater.HUFFMAN_ONLY);
-    }
+    this.huffmanOnly = huffmanOnly;
     this.resetAfterSending = noContextSending;
     this.resetAfterReceiving = noContextReceiving;
     this.response = response;
@@ -206,12 +206,18 @@ public final class PerMessageDeflate {
 
   /** Compresses one whole message (the remaining bytes of {@code message}, not consumed). */
   public ByteBuffer compress(ByteBuffer message) {
+    if (deflater == null) {
+      deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+      if (huffmanOnly) {
+        deflater.setStrategy(Deflater.HUFFMAN_ONLY);
+      }
+    }
     ByteBuffer input = message.duplicate();
     deflater.setInput(input);
     int length = 0;
     while (true) {
       if (length == out.length) {
-        out = java.util.Arrays.copyOf(out, out.length * 2);
+        out = java.util.Arrays.copyOf(out, Math.max(CHUNK, out.length * 2));
       }
       int n = deflater.deflate(out, length, out.length - length, Deflater.SYNC_FLUSH);
       length += n;
@@ -251,6 +257,12 @@ public final class PerMessageDeflate {
   }
 
   private void inflate(byte[] data, int length, Consumer<ByteBuffer> sink) {
+    if (inflater == null) {
+      inflater = new Inflater(true);
+    }
+    if (out.length < CHUNK) {
+      out = java.util.Arrays.copyOf(out, CHUNK);
+    }
     if (inflater.finished()) {
       if (length > 0 && data != TAIL) {
         throw new ProtocolViolation(1007, "data after the final DEFLATE block of a message");
@@ -276,7 +288,11 @@ public final class PerMessageDeflate {
 
   /** Frees the codec's native memory. */
   public void end() {
-    deflater.end();
-    inflater.end();
+    if (deflater != null) {
+      deflater.end();
+    }
+    if (inflater != null) {
+      inflater.end();
+    }
   }
 }
