@@ -48,10 +48,10 @@ import java.util.Objects;
  * 20 it is a platform thread (named {@code torsion-inline-N}), held until the body ends, so keep
  * the number of bodies alive at once to hundreds there. Each resumption is a hand-off between two
  * threads, and a call the body makes into the transport (a write, a close) is handed to the reactor
- * thread and back; the benchmarks' {@code InlineBenchmark} measures both against a plain callback
- * chain. A body that computes for long blocks the reactor exactly as a long callback does. When the
- * reactor stops, a body still waiting is let go: its {@code await} throws {@link CancelledError},
- * and nothing fires its Deferred.
+ * thread and back; the benchmarks' {@code InlineBenchmark} measures the resumptions against a plain
+ * callback chain. A body that computes for long blocks the reactor exactly as a long callback does.
+ * When the reactor stops, a body still waiting is let go: its {@code await} throws {@link
+ * CancelledError}, and nothing fires its Deferred.
  */
 public final class Inline {
   private static final ThreadLocal<Run<?>> RUNNING = new ThreadLocal<>();

@@ -712,10 +712,7 @@ public final class DefaultReactor implements Reactor {
   /** Binds on the main loop's owner thread (an inline body holding the loop hands it over). */
   private ListenSocket bind(InetSocketAddress address, String where, Acceptor acceptor)
       throws CannotListenError {
-    if (main().onOwner()) {
-      return network.listen(address, where, acceptor);
-    }
-    Object bound =
+    Object bound = // a refusal comes back as a value: a checked exception cannot cross onOwner
         main()
             .onOwner(
                 () -> {

@@ -22,6 +22,7 @@ import java.util.Map;
  */
 final class ClientHandshake<P extends WebSocketProtocol> extends Protocol {
   private static final int MAX_RESPONSE_HEAD = 16 * 1024;
+  private static final int CRLFCRLF = 0x0D0A0D0A;
 
   private final WebSocketClient client;
   private final P application;
@@ -29,6 +30,7 @@ final class ClientHandshake<P extends WebSocketProtocol> extends Protocol {
   private final Deferred<P> opened;
   private final String key = Handshakes.newKey();
   private final ByteArrayOutputStream head = new ByteArrayOutputStream();
+  private int lastFour; // the head's last four bytes: its end is seen without rescanning it
   private DelayedCall timeout;
   private boolean done;
 
@@ -74,26 +76,18 @@ final class ClientHandshake<P extends WebSocketProtocol> extends Protocol {
       return;
     }
     while (data.hasRemaining()) {
-      head.write(data.get());
-      int n = head.size();
-      if (n >= 4 && endsWithBlankLine()) {
+      byte b = data.get();
+      head.write(b);
+      lastFour = (lastFour << 8) | (b & 0xFF);
+      if (lastFour == CRLFCRLF) {
         answered(data);
         return;
       }
-      if (n > MAX_RESPONSE_HEAD) {
+      if (head.size() > MAX_RESPONSE_HEAD) {
         failed(new WebSocketHandshakeError("the handshake answer's head is over 16 KiB", 0));
         return;
       }
     }
-  }
-
-  private boolean endsWithBlankLine() {
-    byte[] bytes = head.toByteArray(); // small: the head only
-    int n = bytes.length;
-    return bytes[n - 4] == '\r'
-        && bytes[n - 3] == '\n'
-        && bytes[n - 2] == '\r'
-        && bytes[n - 1] == '\n';
   }
 
   /** The answer's head is in; {@code rest} holds what follows it (frames, already). */

@@ -293,11 +293,7 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
     status = new CloseStatus(code, reason, false);
     if (!closeSent) {
       closeSent = true; // echo the code (RFC 6455 5.5.1)
-      ByteBuffer payload =
-          code == CloseStatus.NO_STATUS
-              ? ByteBuffer.allocate(0)
-              : ByteBuffer.allocate(2).putShort((short) code).flip();
-      send(Opcodes.CLOSE, true, false, payload);
+      sendClose(code == CloseStatus.NO_STATUS ? -1 : code, new byte[0]);
     }
     cancel(closeTimer);
     finishClosing();
@@ -366,11 +362,18 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
     if (status == null) {
       status = new CloseStatus(code, new String(reason, UTF8), false);
     }
-    ByteBuffer payload = ByteBuffer.allocate(2 + reason.length);
-    payload.putShort((short) code).put(reason).flip();
-    send(Opcodes.CLOSE, true, false, payload);
+    sendClose(code, reason);
     cancel(keepAlive);
     closeTimer = time.callLater(options.closeTimeout(), () -> transport().abortConnection());
+  }
+
+  /** Sends a close frame with {@code code} (none if negative) and {@code reason}. */
+  private void sendClose(int code, byte[] reason) {
+    ByteBuffer payload = ByteBuffer.allocate(code < 0 ? 0 : 2 + reason.length);
+    if (code >= 0) {
+      payload.putShort((short) code).put(reason);
+    }
+    send(Opcodes.CLOSE, true, false, payload.flip());
   }
 
   private void send(int frameOpcode, boolean last, boolean rsv1, ByteBuffer payload) {
@@ -392,9 +395,7 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
       if (reason.length > 123) {
         reason = Arrays.copyOf(reason, 0); // a long explanation stays in the log
       }
-      ByteBuffer payload = ByteBuffer.allocate(2 + reason.length);
-      payload.putShort((short) code).put(reason).flip();
-      send(Opcodes.CLOSE, true, false, payload);
+      sendClose(code, reason);
     }
     cancel(keepAlive);
     transport().loseConnection();
