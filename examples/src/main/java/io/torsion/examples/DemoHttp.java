@@ -6,6 +6,9 @@ import io.torsion.ReactorTime;
 import io.torsion.protocols.http.BodyReceiver;
 import io.torsion.protocols.http.HttpResponse;
 import io.torsion.protocols.http.Router;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -15,16 +18,27 @@ import java.time.Duration;
  * {@code POST /echo} (the body back, streamed with backpressure, so any size works), {@code GET
  * /delay?ms=N} (answered after N ms through {@code callLater} and a Deferred, never holding the
  * reactor), {@code GET /stream?chunks=N} (N chunks, chunked, one each time the socket has room),
- * and the WebSocket endpoints of {@link DemoWebSockets} ({@code /ws/echo}, {@code /ws}).
+ * the WebSocket endpoints of {@link DemoWebSockets} ({@code /ws/echo}, {@code /ws}), and at {@code
+ * /} a page that shows the board live over {@code /ws} (one static file, {@code board.html}, with a
+ * little plain JavaScript).
  */
 final class DemoHttp {
   static final int MAX_DELAY_MS = 60_000;
   static final int MAX_CHUNKS = 10_000;
 
+  /** The board's page, read once from the classpath. */
+  private static final byte[] PAGE = page();
+
   private DemoHttp() {}
 
   static Router router(ReactorTime time, Board board) {
     return Router.builder()
+        .get(
+            "/",
+            (request, params) ->
+                Deferred.succeed(
+                    HttpResponse.bytes(200, "text/html; charset=utf-8", PAGE)
+                        .header("Cache-Control", "no-cache")))
         .get("/ws/echo", DemoWebSockets.echo(time))
         .get("/ws", DemoWebSockets.board(time, board))
         .get(
@@ -124,6 +138,17 @@ final class DemoHttp {
                               })));
             })
         .build();
+  }
+
+  private static byte[] page() {
+    try (InputStream in = DemoHttp.class.getResourceAsStream("board.html")) {
+      if (in == null) {
+        throw new IllegalStateException("board.html is missing from the classpath");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String contentType(String requested) {

@@ -22,8 +22,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -79,8 +77,8 @@ class DemoTest {
 
   @Test
   void servesEchoAndPrintsTheScriptableBanner() throws Exception {
-    try (Running running =
-        Running.start(
+    try (RunningDemo running =
+        RunningDemo.start(
             new ArrayList<>(), "--echo-port", "0", "--line-port", "0", "--http-port", "0")) {
       Demo demo = running.demo();
       Matcher banner =
@@ -118,8 +116,8 @@ class DemoTest {
   @Test
   void servesHttpsWithTheCertificateItMadeAndUpgradesTheLinePortWithStartTls() throws Exception {
     List<String> notices = new ArrayList<>();
-    try (Running running =
-        Running.start(
+    try (RunningDemo running =
+        RunningDemo.start(
             notices,
             "--echo-port",
             "0",
@@ -175,39 +173,6 @@ class DemoTest {
         assertThat(lines.readLine()).isEqualTo("secret");
         assertThat(lines.readLine()).isEqualTo("BYE");
       }
-    }
-  }
-
-  /**
-   * A demo running on a thread of its own; closing it stops the reactor and waits for the thread.
-   */
-  private record Running(Demo demo, Thread main) implements AutoCloseable {
-    static Running start(List<String> notices, String... args) throws Exception {
-      CompletableFuture<Demo> started = new CompletableFuture<>();
-      Thread main =
-          new Thread(
-              () -> {
-                try {
-                  Demo demo = Demo.start(Demo.Options.parse(args), notices);
-                  started.complete(demo);
-                  demo.reactor().run();
-                } catch (Throwable e) {
-                  started.completeExceptionally(e);
-                }
-              });
-      main.start();
-      return new Running(started.get(30, TimeUnit.SECONDS), main);
-    }
-
-    @Override
-    public void close() {
-      demo.reactor().stop();
-      try {
-        main.join(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      assertThat(main.isAlive()).as("the demo's thread ended").isFalse();
     }
   }
 
