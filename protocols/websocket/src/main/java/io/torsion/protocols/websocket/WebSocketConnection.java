@@ -15,6 +15,7 @@ import io.torsion.protocols.websocket.internal.Utf8Validator;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -25,6 +26,8 @@ import java.util.Arrays;
 final class WebSocketConnection extends Protocol implements FrameReader.Handler {
   private static final System.Logger LOG = System.getLogger(WebSocketProtocol.class.getName());
   private static final int COMPRESS_AT_LEAST = 64; // smaller messages go out as they are
+  private static final Duration RATE_WINDOW =
+      Duration.ofSeconds(WebSocketOptions.RATE_WINDOW_SECONDS);
 
   private final WebSocketProtocol application;
   private final boolean client;
@@ -59,6 +62,8 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
   private boolean heardSincePing = true;
   private DelayedCall keepAlive;
   private DelayedCall closeTimer;
+  private DelayedCall rateGuard; // armed while a frame or message is partly received
+  private long bytesInWindow;
   private boolean lost;
 
   WebSocketConnection(
@@ -101,13 +106,55 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
       return; // nothing after the peer's close frame counts
     }
     heardSincePing = true;
+    int received = data.remaining();
+    bytesInWindow += received;
     try {
       reader.feed(data, this);
     } catch (ProtocolViolation violation) {
       if (!failed) {
         fail(violation.code(), violation.getMessage());
       }
+      return;
     }
+    guardRate(received);
+  }
+
+  /**
+   * Arms the rate guard when a frame or message is left partly received (counting the {@code
+   * received} bytes that began it); disarms it otherwise.
+   */
+  private void guardRate(int received) {
+    if (!partlyReceived()) {
+      cancel(rateGuard);
+      rateGuard = null;
+    } else if (rateGuard == null && options.minMessageRate() > 0 && !closeReceived) {
+      bytesInWindow = received;
+      rateGuard = time.callLater(RATE_WINDOW, this::checkRate);
+    }
+  }
+
+  private boolean partlyReceived() {
+    return inMessage || !reader.betweenFrames();
+  }
+
+  /**
+   * A window has passed with a frame or message in progress: fails the connection if too little
+   * arrived, unless output is queued (then the transport may be holding reads back for us).
+   */
+  private void checkRate() {
+    rateGuard = null;
+    if (failed || lost || closeReceived || !partlyReceived()) {
+      return;
+    }
+    long needed = (long) options.minMessageRate() * WebSocketOptions.RATE_WINDOW_SECONDS;
+    if (bytesInWindow < needed && transport().bufferedBytes() == 0) {
+      fail(
+          CloseStatus.POLICY_VIOLATION,
+          "a message arriving slower than " + options.minMessageRate() + " bytes/s");
+      return;
+    }
+    bytesInWindow = 0;
+    rateGuard = time.callLater(RATE_WINDOW, this::checkRate);
   }
 
   @Override
@@ -115,6 +162,7 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
     lost = true;
     cancel(keepAlive);
     cancel(closeTimer);
+    cancel(rateGuard);
     if (deflate != null) {
       deflate.end();
     }
@@ -299,14 +347,23 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
     finishClosing();
   }
 
-  /** Both close frames are out: a server closes the TCP connection, a client waits for it. */
+  /**
+   * Both close frames are out: a server closes the TCP connection, a client waits for the server
+   * to; either drops it if that has not happened within the close timeout (a peer that does not
+   * read keeps our close frame from leaving).
+   */
   private void finishClosing() {
     cancel(keepAlive);
+    cancel(rateGuard);
     if (!client) {
       transport().loseConnection();
-    } else {
-      closeTimer = time.callLater(options.closeTimeout(), () -> transport().abortConnection());
     }
+    dropAfterCloseTimeout();
+  }
+
+  private void dropAfterCloseTimeout() {
+    cancel(closeTimer);
+    closeTimer = time.callLater(options.closeTimeout(), () -> transport().abortConnection());
   }
 
   // ---------------------------------------------------------------- frames out
@@ -364,7 +421,7 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
     }
     sendClose(code, reason);
     cancel(keepAlive);
-    closeTimer = time.callLater(options.closeTimeout(), () -> transport().abortConnection());
+    dropAfterCloseTimeout();
   }
 
   /** Sends a close frame with {@code code} (none if negative) and {@code reason}. */
@@ -398,7 +455,9 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
       sendClose(code, reason);
     }
     cancel(keepAlive);
+    cancel(rateGuard);
     transport().loseConnection();
+    dropAfterCloseTimeout(); // the close frame may never leave if the peer does not read
   }
 
   private void internalError(String where, RuntimeException e) {

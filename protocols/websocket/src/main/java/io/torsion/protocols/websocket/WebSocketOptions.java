@@ -18,8 +18,12 @@ import java.util.Objects;
  *       <td></td></tr>
  *   <tr><td>{@link #pongTimeout()}</td><td>30 s for anything after that ping</td>
  *       <td>closed with 1001, then dropped</td></tr>
+ *   <tr><td>{@link #minMessageRate()}</td><td>1024 bytes/s over each {@value #RATE_WINDOW_SECONDS} s
+ *       while a frame or message is partly received (not counted while output is queued: the peer
+ *       may be waiting for us)</td><td>closed with 1008</td></tr>
  *   <tr><td>{@link #closeTimeout()}</td><td>5 s for the peer's close frame (or, on a client, for
- *       the server to close the TCP connection)</td><td>dropped</td></tr>
+ *       the server to close the TCP connection); also for our close frame to get out when we fail
+ *       the connection</td><td>dropped</td></tr>
  *   <tr><td>{@link #handshakeTimeout()}</td><td>10 s for a client's opening handshake</td>
  *       <td>the connect fails</td></tr>
  * </table>
@@ -29,6 +33,8 @@ import java.util.Objects;
  * @param compression whether to negotiate {@code permessage-deflate}
  * @param pingInterval how long the peer may be silent before a ping; zero for none
  * @param pongTimeout how long to wait for any frame after that ping
+ * @param minMessageRate the slowest a frame or message may arrive, in bytes per second; zero for no
+ *     limit
  * @param closeTimeout how long the closing handshake may take
  * @param handshakeTimeout how long a client waits for the server's opening handshake
  */
@@ -38,11 +44,18 @@ public record WebSocketOptions(
     boolean compression,
     Duration pingInterval,
     Duration pongTimeout,
+    int minMessageRate,
     Duration closeTimeout,
     Duration handshakeTimeout) {
 
+  /** The window over which {@link #minMessageRate()} is measured, in seconds. */
+  public static final int RATE_WINDOW_SECONDS = 5;
+
   /** Checks the values. */
   public WebSocketOptions {
+    if (minMessageRate < 0) {
+      throw new IllegalArgumentException("minMessageRate must not be negative");
+    }
     if (maxFrameSize < 125 || maxMessageSize < 1) {
       throw new IllegalArgumentException(
           "maxFrameSize must be at least 125 and maxMessageSize positive");
@@ -71,6 +84,7 @@ public record WebSocketOptions(
         true,
         Duration.ofSeconds(30),
         Duration.ofSeconds(30),
+        1024,
         Duration.ofSeconds(5),
         Duration.ofSeconds(10));
   }
@@ -83,6 +97,7 @@ public record WebSocketOptions(
         compression,
         pingInterval,
         pongTimeout,
+        minMessageRate,
         closeTimeout,
         handshakeTimeout);
   }
@@ -95,6 +110,7 @@ public record WebSocketOptions(
         on,
         pingInterval,
         pongTimeout,
+        minMessageRate,
         closeTimeout,
         handshakeTimeout);
   }
@@ -107,6 +123,7 @@ public record WebSocketOptions(
         compression,
         interval,
         timeout,
+        minMessageRate,
         closeTimeout,
         handshakeTimeout);
   }
@@ -119,7 +136,24 @@ public record WebSocketOptions(
         compression,
         pingInterval,
         pongTimeout,
+        minMessageRate,
         timeout,
+        handshakeTimeout);
+  }
+
+  /**
+   * Returns these options with another minimum rate for frames and messages in progress, in bytes
+   * per second; zero turns the check off.
+   */
+  public WebSocketOptions withMinMessageRate(int bytesPerSecond) {
+    return new WebSocketOptions(
+        maxFrameSize,
+        maxMessageSize,
+        compression,
+        pingInterval,
+        pongTimeout,
+        bytesPerSecond,
+        closeTimeout,
         handshakeTimeout);
   }
 }

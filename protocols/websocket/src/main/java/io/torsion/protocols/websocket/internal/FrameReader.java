@@ -52,6 +52,11 @@ public final class FrameReader {
     rsv1Allowed = true;
   }
 
+  /** Returns whether no frame is partly read: the last one ended and the next has not begun. */
+  public boolean betweenFrames() {
+    return remaining < 0 && headHave == 0;
+  }
+
   /**
    * Parses all of {@code data}, calling {@code handler} for what it completes.
    *
