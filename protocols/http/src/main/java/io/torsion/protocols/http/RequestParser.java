@@ -144,7 +144,7 @@ final class RequestParser extends MessageParser {
     authority = null;
     if (bytes[from] == '/') {
       checkPathAndQuery(from, to);
-      target = ascii(from, to);
+      target = recent(from, to);
       return;
     }
     if (to - from == 1 && bytes[from] == '*') {
@@ -180,7 +180,7 @@ final class RequestParser extends MessageParser {
     authority = ascii(hostStart, hostEnd);
     checkHostAndPort(authority, "request target's authority");
     checkPathAndQuery(hostEnd, to);
-    target = ascii(from, to);
+    target = recent(from, to);
   }
 
   /**

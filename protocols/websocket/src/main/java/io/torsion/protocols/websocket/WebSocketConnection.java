@@ -17,15 +17,18 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The WebSocket protocol on a connection after the opening handshake (RFC 6455 5-7): frames in and
  * out, messages assembled and checked, control frames answered, the closing handshake, the
  * keep-alive; the application's {@link WebSocketProtocol} hears the messages.
  */
-final class WebSocketConnection extends Protocol implements FrameReader.Handler {
+final class WebSocketConnection extends Protocol implements FrameReader.Handler, Runnable {
   private static final System.Logger LOG = System.getLogger(WebSocketProtocol.class.getName());
   private static final int COMPRESS_AT_LEAST = 64; // smaller messages go out as they are
+  // a server's payload at least this large is written after its header, not copied behind it
+  private static final int WRITE_APART = 4096;
   private static final Duration RATE_WINDOW =
       Duration.ofSeconds(WebSocketOptions.RATE_WINDOW_SECONDS);
 
@@ -37,7 +40,7 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
   private final String subprotocol;
   private final HttpRequest request;
   private final FrameReader reader;
-  private final Utf8Validator utf8 = new Utf8Validator();
+  private Utf8Validator utf8; // made for the first text message
 
   // the frame being read
   private int opcode;
@@ -60,6 +63,7 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
   private boolean failed;
   private CloseStatus status; // the peer's close, or ours if it sent none
   private boolean heardSincePing = true;
+  private boolean pinged; // the keep-alive's ping is out
   private DelayedCall keepAlive;
   private DelayedCall closeTimer;
   private DelayedCall rateGuard; // armed while a frame or message is partly received
@@ -203,9 +207,7 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
     this.opcode = opcode;
     this.fin = fin;
     if (Opcodes.isControl(opcode)) {
-      if (control == null) {
-        control = new byte[125];
-      }
+      control = new byte[(int) length]; // at most 125; dropped when the frame is done
       controlLength = 0;
       return;
     }
@@ -223,7 +225,15 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
     messageCompressed = rsv1;
     messageSize = 0;
     messageLength = 0;
-    utf8.reset();
+    if (messageText) {
+      if (utf8 == null) {
+        utf8 = new Utf8Validator();
+      }
+      utf8.reset();
+    }
+    if (fin && !rsv1 && length <= options.maxMessageSize() && !application.receivesFragments()) {
+      message = new byte[(int) length]; // a message in one frame: exactly its size
+    }
   }
 
   @Override
@@ -241,22 +251,24 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
 
   @Override
   public void frameEnd() {
+    if (Opcodes.isControl(opcode)) {
+      byte[] payload = control;
+      control = null; // an idle connection holds no buffer
+      controlFrame(payload);
+    } else if (fin) {
+      endMessage();
+    }
+  }
+
+  private void controlFrame(byte[] payload) {
     switch (opcode) {
       case Opcodes.PING -> {
         if (!closeSent) {
-          send(Opcodes.PONG, true, false, ByteBuffer.wrap(control, 0, controlLength));
+          send(Opcodes.PONG, true, false, ByteBuffer.wrap(payload));
         }
       }
-      case Opcodes.PONG -> {
-        byte[] payload = Arrays.copyOf(control, controlLength);
-        deliver(() -> application.onPong(payload), "onPong");
-      }
-      case Opcodes.CLOSE -> closeFrame();
-      default -> {
-        if (fin) {
-          endMessage();
-        }
-      }
+      case Opcodes.PONG -> deliver(() -> application.onPong(payload), "onPong");
+      default -> closeFrame(payload);
     }
   }
 
@@ -308,34 +320,37 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
       String text = new String(message == null ? new byte[0] : message, 0, messageLength, UTF8);
       deliver(() -> application.onText(text), "onText");
     } else {
-      byte[] data = message == null ? new byte[0] : Arrays.copyOf(message, messageLength);
+      byte[] data;
+      if (message != null && messageLength == message.length) {
+        data = message; // exactly the message: handed over, no copy
+      } else {
+        data = message == null ? new byte[0] : Arrays.copyOf(message, messageLength);
+      }
       deliver(() -> application.onBinary(data), "onBinary");
     }
-    if (message != null && message.length > 64 * 1024) {
-      message = null; // do not hold a large buffer for an idle connection
-    }
+    message = null; // an idle connection holds no buffer
   }
 
   private static final java.nio.charset.Charset UTF8 = StandardCharsets.UTF_8;
 
   /** The peer's close frame (RFC 6455 5.5.1, 7.1.5, 7.4). */
-  private void closeFrame() {
-    if (controlLength == 1) {
+  private void closeFrame(byte[] control) {
+    if (control.length == 1) {
       throw new ProtocolViolation(1002, "a close frame with a one-byte payload");
     }
     int code = CloseStatus.NO_STATUS;
     String reason = "";
-    if (controlLength >= 2) {
+    if (control.length >= 2) {
       code = ((control[0] & 0xFF) << 8) | (control[1] & 0xFF);
       if (!CloseStatus.isValidOnTheWire(code)) {
         throw new ProtocolViolation(1002, "close code " + code + " may not be sent");
       }
       Utf8Validator check = new Utf8Validator();
-      ByteBuffer text = ByteBuffer.wrap(control, 2, controlLength - 2);
+      ByteBuffer text = ByteBuffer.wrap(control, 2, control.length - 2);
       if (!check.feed(text) || !check.complete()) {
         throw new ProtocolViolation(1007, "a close reason that is not UTF-8");
       }
-      reason = new String(control, 2, controlLength - 2, UTF8);
+      reason = new String(control, 2, control.length - 2, UTF8);
     }
     closeReceived = true;
     status = new CloseStatus(code, reason, false);
@@ -434,7 +449,14 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
   }
 
   private void send(int frameOpcode, boolean last, boolean rsv1, ByteBuffer payload) {
-    if (!lost && connected()) {
+    if (lost || !connected()) {
+      return;
+    }
+    if (!client && payload.remaining() >= WRITE_APART) {
+      transport()
+          .writeSequence(
+              List.of(FrameWriter.header(frameOpcode, last, rsv1, payload.remaining()), payload));
+    } else {
       transport().write(FrameWriter.frame(frameOpcode, last, rsv1, payload, client));
     }
   }
@@ -478,32 +500,31 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler 
   }
 
   private void scheduleKeepAlive() {
-    if (options.pingInterval().isZero()) {
-      return;
+    if (!options.pingInterval().isZero()) {
+      keepAlive = time.callLater(options.pingInterval(), this);
     }
-    keepAlive =
-        time.callLater(
-            options.pingInterval(),
-            () -> {
-              if (heardSincePing) {
-                heardSincePing = false;
-                scheduleKeepAlive();
-                return;
-              }
-              send(Opcodes.PING, true, false, ByteBuffer.allocate(0));
-              keepAlive =
-                  time.callLater(
-                      options.pongTimeout(),
-                      () -> {
-                        if (heardSincePing) {
-                          heardSincePing = false;
-                          scheduleKeepAlive();
-                        } else {
-                          LOG.log(Level.DEBUG, "{0}: no answer to a ping", transport().getPeer());
-                          fail(CloseStatus.GOING_AWAY, "no answer to a ping");
-                        }
-                      });
-            });
+  }
+
+  /**
+   * The keep-alive's timer: after an interval in which the peer sent nothing, a ping; after a pong
+   * timeout with still nothing, the connection fails. The connection is its own task, so a timer
+   * costs no object of its own.
+   */
+  @Override
+  public void run() {
+    keepAlive = null;
+    if (heardSincePing) {
+      heardSincePing = false;
+      pinged = false;
+      scheduleKeepAlive();
+    } else if (!pinged) {
+      pinged = true;
+      send(Opcodes.PING, true, false, ByteBuffer.allocate(0));
+      keepAlive = time.callLater(options.pongTimeout(), this);
+    } else {
+      LOG.log(Level.DEBUG, "{0}: no answer to a ping", transport().getPeer());
+      fail(CloseStatus.GOING_AWAY, "no answer to a ping");
+    }
   }
 
   private static void cancel(DelayedCall call) {

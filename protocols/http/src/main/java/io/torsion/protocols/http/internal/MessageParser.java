@@ -74,7 +74,19 @@ public abstract class MessageParser {
     "Date",
     "Server",
     "Location",
-    "location"
+    "location",
+    "Origin",
+    "origin",
+    "Upgrade",
+    "upgrade",
+    "Sec-WebSocket-Key",
+    "sec-websocket-key",
+    "Sec-WebSocket-Version",
+    "sec-websocket-version",
+    "Sec-WebSocket-Extensions",
+    "sec-websocket-extensions",
+    "Sec-WebSocket-Protocol",
+    "sec-websocket-protocol"
   };
 
   /** Bits of {@link #fieldsSeen()}: the framing fields a header section has. */
@@ -122,11 +134,33 @@ public abstract class MessageParser {
     0,
     0,
     0,
+    0,
+    0, // Origin and the WebSocket handshake's fields, which a WebSocket connection keeps
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
     0
   };
 
   private static final String[] FIELD_VALUES = {
-    "keep-alive", "close", "*/*", "chunked", "100-continue"
+    "keep-alive",
+    "close",
+    "*/*",
+    "chunked",
+    "100-continue",
+    "Upgrade",
+    "upgrade",
+    "websocket",
+    "keep-alive, Upgrade",
+    "13",
+    "permessage-deflate; client_max_window_bits"
   };
 
   static {
@@ -605,7 +639,12 @@ public abstract class MessageParser {
    */
   protected final String known(String[] candidates, int from, int to) {
     int index = knownIndex(candidates, from, to);
-    return index >= 0 ? candidates[index] : ascii(from, to);
+    return index >= 0 ? candidates[index] : RecentStrings.of(bytes, from, to);
+  }
+
+  /** Returns {@code bytes[from, to)} as a string, shared with earlier requests that had it. */
+  protected final String recent(int from, int to) {
+    return RecentStrings.of(bytes, from, to);
   }
 
   private int knownIndex(String[] candidates, int from, int to) {
@@ -667,7 +706,7 @@ public abstract class MessageParser {
       }
     }
     int index = knownIndex(FIELD_NAMES, start, colon);
-    String name = index >= 0 ? FIELD_NAMES[index] : ascii(start, colon);
+    String name = index >= 0 ? FIELD_NAMES[index] : RecentStrings.of(bytes, start, colon);
     if (head) {
       int bit = index >= 0 ? FIELD_BITS[index] : framingBit(name);
       if (bit == HOST && (seen & HOST) != 0) {

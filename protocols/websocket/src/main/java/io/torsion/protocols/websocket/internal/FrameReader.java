@@ -31,7 +31,7 @@ public final class FrameReader {
   private int headHave;
   private int headNeed = 2;
   private long remaining = -1; // payload bytes left of the current frame; -1 between frames
-  private final byte[] mask = new byte[4];
+  private int mask; // the four bytes of the current frame's masking key, first in the top byte
   private int maskIndex;
   private byte[] scratch;
   private boolean failed;
@@ -118,7 +118,11 @@ public final class FrameReader {
           1009, "a frame of " + length + " bytes, over the limit of " + maxFrameSize);
     }
     if (masked) {
-      System.arraycopy(head, at, mask, 0, 4);
+      mask =
+          (head[at] & 0xFF) << 24
+              | (head[at + 1] & 0xFF) << 16
+              | (head[at + 2] & 0xFF) << 8
+              | (head[at + 3] & 0xFF);
     }
     maskIndex = 0;
     headHave = 0;
@@ -172,16 +176,21 @@ public final class FrameReader {
     ByteBuffer view = ByteBuffer.wrap(scratch);
     long keys = 0;
     for (int k = 0; k < 8; k++) { // the mask from where this piece starts in it, twice
-      keys = (keys << 8) | (mask[(maskIndex + k) & 3] & 0xFF);
+      keys = (keys << 8) | maskByte(maskIndex + k);
     }
     int i = 0;
     for (; i + 8 <= n; i += 8) {
       view.putLong(i, view.getLong(i) ^ keys);
     }
     for (; i < n; i++) {
-      scratch[i] ^= mask[(maskIndex + i) & 3];
+      scratch[i] ^= (byte) maskByte(maskIndex + i);
     }
     maskIndex = (maskIndex + n) & 3;
+  }
+
+  /** Returns byte {@code i} (mod 4) of the masking key. */
+  private int maskByte(int i) {
+    return (mask >>> (24 - 8 * (i & 3))) & 0xFF;
   }
 
   private void payload(ByteBuffer data, Handler handler) {

@@ -11,6 +11,25 @@ public final class FrameWriter {
   private FrameWriter() {}
 
   /**
+   * Returns the header alone of an unmasked frame whose payload of {@code length} bytes follows it
+   * on the wire, so that a large payload is written as it is rather than copied behind a header.
+   */
+  public static ByteBuffer header(int opcode, boolean fin, boolean rsv1, int length) {
+    ByteBuffer out = ByteBuffer.allocate(2 + (length < 126 ? 0 : length <= 0xFFFF ? 2 : 8));
+    out.put((byte) ((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode));
+    if (length < 126) {
+      out.put((byte) length);
+    } else if (length <= 0xFFFF) {
+      out.put((byte) 126);
+      out.putShort((short) length);
+    } else {
+      out.put((byte) 127);
+      out.putLong(length);
+    }
+    return out.flip();
+  }
+
+  /**
    * Returns one frame carrying the remaining bytes of {@code payload} (not consumed), header and
    * payload in one buffer.
    */
