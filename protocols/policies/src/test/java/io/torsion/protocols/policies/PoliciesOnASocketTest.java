@@ -6,6 +6,7 @@ import io.torsion.BackgroundReactor;
 import io.torsion.Factory;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
+import io.torsion.testing.Clock;
 import io.torsion.testing.kit.Peer;
 import io.torsion.testing.kit.Recorder;
 import io.torsion.testing.kit.TransportUnderTest;
@@ -26,7 +27,9 @@ class PoliciesOnASocketTest {
       Reactor reactor = background.reactor();
       ConnectionLimits limits =
           ConnectionLimits.builder().maxPerPeer(2).refusal("ERROR too many\r\n").build();
-      IdleTimeout idle = IdleTimeout.of(reactor, Duration.ofMillis(200));
+      Clock clock =
+          new Clock(); // moved on the reactor thread: the timeout fires when the test says
+      IdleTimeout idle = IdleTimeout.of(clock, Duration.ofMillis(200));
       int port =
           background.call(
               () ->
@@ -47,6 +50,11 @@ class PoliciesOnASocketTest {
               .isEqualTo("ERROR too many\r\n");
         }
         // Both go quiet: the idle timeout closes them.
+        background.call(
+            () -> {
+              clock.advance(Duration.ofMillis(200));
+              return null;
+            });
         assertThat(first.drainUntilClosed()).isZero();
         assertThat(second.drainUntilClosed()).isZero();
       }
