@@ -82,6 +82,32 @@ public interface Reactor extends ReactorTime, ReactorThreads, ReactorProcess {
   ListeningPort listenTCP(int port, String host, Factory<?> factory) throws CannotListenError;
 
   /**
+   * Binds the UDP port {@code host}:{@code port} for {@code protocol} with the {@link
+   * DatagramOptions#defaults()} (Twisted's {@code listenUDP}); see {@link #listenUDP(int, String,
+   * DatagramProtocol, DatagramOptions)}.
+   */
+  default DatagramTransport listenUDP(int port, String host, DatagramProtocol protocol)
+      throws CannotListenError {
+    return listenUDP(port, host, protocol, DatagramOptions.defaults());
+  }
+
+  /**
+   * Binds the UDP port {@code host}:{@code port} for {@code protocol}: bound when this returns,
+   * {@link DatagramProtocol#startProtocol()} called, datagrams delivered on the main reactor
+   * thread. IPv4 and IPv6 (a host of {@code "::"} or null binds every address of both where the
+   * system allows).
+   *
+   * @param port the port, or 0 for one the OS picks (read it back with {@link
+   *     DatagramTransport#getHost()})
+   * @param host the local address or name to bind, or null for every interface
+   * @throws CannotListenError if the address is in use or cannot be bound, or the transport has no
+   *     datagrams
+   */
+  DatagramTransport listenUDP(
+      int port, String host, DatagramProtocol protocol, DatagramOptions options)
+      throws CannotListenError;
+
+  /**
    * Listens as {@link #listenTCP(int, String, Factory)} does, with TLS on every connection
    * (Twisted's {@code listenSSL}): a protocol is built once its connection's handshake is done, so
    * that {@link Transport#tls()} tells it the SNI name, the ALPN protocol and the client's

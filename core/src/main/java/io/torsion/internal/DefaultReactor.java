@@ -5,6 +5,9 @@ import io.torsion.CannotListenError;
 import io.torsion.ConnectError;
 import io.torsion.ConnectionAborted;
 import io.torsion.DNSLookupError;
+import io.torsion.DatagramOptions;
+import io.torsion.DatagramProtocol;
+import io.torsion.DatagramTransport;
 import io.torsion.Deferred;
 import io.torsion.DelayedCall;
 import io.torsion.Factory;
@@ -19,6 +22,7 @@ import io.torsion.ReactorStats;
 import io.torsion.SystemEvent;
 import io.torsion.TriggerPhase;
 import io.torsion.spi.Acceptor;
+import io.torsion.spi.DatagramSocket;
 import io.torsion.spi.ListenSocket;
 import io.torsion.spi.Network;
 import io.torsion.spi.Poller;
@@ -93,6 +97,7 @@ public final class DefaultReactor implements Reactor {
   private final ReactorCounters counters = new ReactorCounters();
   private final OutputBudget budget;
   private final List<ListeningPort> ports = new CopyOnWriteArrayList<>();
+  private final List<DatagramPort> datagramPorts = new CopyOnWriteArrayList<>();
   private final ChildProcesses processes = new ChildProcesses();
   private final WorkerPool pool;
   private final FactoryUsers factoryUsers = new FactoryUsers();
@@ -240,7 +245,7 @@ public final class DefaultReactor implements Reactor {
             + "'; hop with Reactor.callFromThread");
   }
 
-  private Loop claimMainThread(String method) {
+  Loop claimMainThread(String method) {
     Loop loop = claimThread(method);
     if (loop != main()) {
       throw new IllegalStateException(
@@ -581,6 +586,9 @@ public final class DefaultReactor implements Reactor {
     for (ListeningPort port : ports) {
       port.stopListening();
     }
+    for (DatagramPort port : datagramPorts) {
+      port.stopListening();
+    }
     for (Loop loop : loops) {
       onLoop(
           loop,
@@ -680,15 +688,7 @@ public final class DefaultReactor implements Reactor {
     claimMainThread(method);
     requireNotStopping(method);
     String where = (host == null ? "*" : host) + ":" + port;
-    InetSocketAddress address;
-    try {
-      address =
-          host == null
-              ? new InetSocketAddress(port)
-              : new InetSocketAddress(InetAddress.getByName(host), port);
-    } catch (UnknownHostException e) {
-      throw new CannotListenError("cannot listen on " + where + ": unknown host " + host, e);
-    }
+    InetSocketAddress address = bindAddress(host, port, where);
     Origin origin = new Origin(this, factory, null, tls, null);
     Acceptor acceptor =
         new Acceptor() {
@@ -707,6 +707,57 @@ public final class DefaultReactor implements Reactor {
     ports.add(listening);
     warnIfNeverRun();
     return listening;
+  }
+
+  private static InetSocketAddress bindAddress(String host, int port, String where)
+      throws CannotListenError {
+    try {
+      return host == null
+          ? new InetSocketAddress(port)
+          : new InetSocketAddress(InetAddress.getByName(host), port);
+    } catch (UnknownHostException e) {
+      throw new CannotListenError("cannot listen on " + where + ": unknown host " + host, e);
+    }
+  }
+
+  @Override
+  public DatagramTransport listenUDP(
+      int port, String host, DatagramProtocol protocol, DatagramOptions options)
+      throws CannotListenError {
+    checkPort(port);
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(options, "options");
+    claimMainThread("listenUDP");
+    requireNotStopping("listenUDP");
+    String where = (host == null ? "*" : host) + ":" + port;
+    InetSocketAddress address = bindAddress(host, port, where);
+    DatagramPort udp = new DatagramPort(this, main(), protocol, options.maxDatagramSize());
+    Object bound = // a refusal comes back as a value: a checked exception cannot cross onOwner
+        main()
+            .onOwner(
+                () -> {
+                  try {
+                    return network.bindDatagram(
+                        main().poller(),
+                        address,
+                        where,
+                        options.maxDatagramSize(),
+                        options.reuseAddress(),
+                        udp);
+                  } catch (CannotListenError refused) {
+                    return refused;
+                  }
+                });
+    if (bound instanceof CannotListenError refused) {
+      throw refused;
+    }
+    datagramPorts.add(udp);
+    udp.bound((DatagramSocket) bound);
+    return udp;
+  }
+
+  void datagramPortStopped(DatagramPort port) {
+    datagramPorts.remove(port);
   }
 
   /** Binds on the main loop's owner thread (an inline body holding the loop hands it over). */

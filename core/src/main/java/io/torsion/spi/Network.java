@@ -46,6 +46,28 @@ public interface Network {
       SocketEvents events);
 
   /**
+   * Binds a UDP socket on {@code poller} (called on its thread), bound when it returns; its events
+   * go to {@code events} on that thread. A transport without datagrams keeps this default, which
+   * says so.
+   *
+   * @param where {@code host:port} as the user gave it, for error messages
+   * @param maxDatagramSize the largest datagram to deliver; larger ones are reported {@link
+   *     DatagramEvents#oversized}
+   * @param reuseAddress whether to set {@code SO_REUSEADDR} before binding
+   */
+  default DatagramSocket bindDatagram(
+      Poller poller,
+      InetSocketAddress address,
+      String where,
+      int maxDatagramSize,
+      boolean reuseAddress,
+      DatagramEvents events)
+      throws CannotListenError {
+    throw new CannotListenError(
+        "cannot listen on UDP " + where + ": this transport has no datagrams", null);
+  }
+
+  /**
    * Returns facts for the reactor's report (limits, threads), one {@code "name: value"} line each.
    */
   List<String> details();

@@ -2,6 +2,7 @@ package io.torsion.transport.epoll;
 
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -26,7 +27,8 @@ public final class EpollReactorProvider implements ReactorProvider {
           EpollIoHandler::newFactory,
           EpollServerSocketChannel.class,
           EpollSocketChannel.class,
-          EpollChannelOption.SO_REUSEPORT);
+          EpollChannelOption.SO_REUSEPORT,
+          EpollDatagramChannel.class);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public EpollReactorProvider() {}

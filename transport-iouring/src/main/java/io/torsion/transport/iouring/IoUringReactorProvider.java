@@ -2,6 +2,7 @@ package io.torsion.transport.iouring;
 
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
@@ -36,7 +37,8 @@ public final class IoUringReactorProvider implements ReactorProvider {
           IoUringIoHandler::newFactory,
           IoUringServerSocketChannel.class,
           IoUringSocketChannel.class,
-          IoUringChannelOption.SO_REUSEPORT);
+          IoUringChannelOption.SO_REUSEPORT,
+          IoUringDatagramChannel.class);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public IoUringReactorProvider() {}

@@ -24,7 +24,8 @@ public abstract class TransportConformanceKit extends ConformanceBase
         ChildProcessConformance,
         SeveralThreadsConformance,
         StoppingConformance,
-        TlsConformance {
+        TlsConformance,
+        DatagramConformance {
   /** For subclasses: one per transport under test. */
   protected TransportConformanceKit() {}
 }

@@ -2,6 +2,7 @@ package io.torsion.transport.kqueue;
 
 import io.netty.channel.kqueue.KQueue;
 import io.netty.channel.kqueue.KQueueChannelOption;
+import io.netty.channel.kqueue.KQueueDatagramChannel;
 import io.netty.channel.kqueue.KQueueIoHandler;
 import io.netty.channel.kqueue.KQueueServerSocketChannel;
 import io.netty.channel.kqueue.KQueueSocketChannel;
@@ -26,7 +27,8 @@ public final class KQueueReactorProvider implements ReactorProvider {
           KQueueIoHandler::newFactory,
           KQueueServerSocketChannel.class,
           KQueueSocketChannel.class,
-          KQueueChannelOption.SO_REUSEPORT);
+          KQueueChannelOption.SO_REUSEPORT,
+          KQueueDatagramChannel.class);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public KQueueReactorProvider() {}

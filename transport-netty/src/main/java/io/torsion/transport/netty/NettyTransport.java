@@ -3,6 +3,7 @@ package io.torsion.transport.netty;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.torsion.ReactorOptions;
 import io.torsion.posix.FileDescriptorLimit;
@@ -30,14 +31,17 @@ import java.util.function.Supplier;
  * @param socketChannel the connection channel class of this flavour
  * @param reusePort the flavour's {@code SO_REUSEPORT} option, or null if it has none: with it and
  *     more than one thread, each thread gets a listening socket of its own
+ * @param datagramChannel the UDP channel class of this flavour, or null if it has none (then {@code
+ *     listenUDP} says so)
  */
 public record NettyTransport(
     Supplier<IoHandlerFactory> ioHandlerFactory,
     Class<? extends ServerChannel> serverChannel,
     Class<? extends SocketChannel> socketChannel,
-    ChannelOption<Boolean> reusePort) {
+    ChannelOption<Boolean> reusePort,
+    Class<? extends DatagramChannel> datagramChannel) {
 
-  /** Requires every component but {@code reusePort}. */
+  /** Requires every component but {@code reusePort} and {@code datagramChannel}. */
   public NettyTransport {
     Objects.requireNonNull(ioHandlerFactory, "ioHandlerFactory");
     Objects.requireNonNull(serverChannel, "serverChannel");
@@ -49,7 +53,16 @@ public record NettyTransport(
       Supplier<IoHandlerFactory> ioHandlerFactory,
       Class<? extends ServerChannel> serverChannel,
       Class<? extends SocketChannel> socketChannel) {
-    this(ioHandlerFactory, serverChannel, socketChannel, null);
+    this(ioHandlerFactory, serverChannel, socketChannel, null, null);
+  }
+
+  /** Describes a flavour without datagrams. */
+  public NettyTransport(
+      Supplier<IoHandlerFactory> ioHandlerFactory,
+      Class<? extends ServerChannel> serverChannel,
+      Class<? extends SocketChannel> socketChannel,
+      ChannelOption<Boolean> reusePort) {
+    this(ioHandlerFactory, serverChannel, socketChannel, reusePort, null);
   }
 
   /**
@@ -63,6 +76,6 @@ public record NettyTransport(
     List<String> all = new ArrayList<>(List.of(details));
     all.add(FileDescriptorLimit.raiseToHardLimit().describe());
     return new NettyNetwork(
-        ioHandlerFactory, serverChannel, socketChannel, reusePort, options, all);
+        ioHandlerFactory, serverChannel, socketChannel, reusePort, datagramChannel, options, all);
   }
 }

@@ -1,6 +1,7 @@
 package io.torsion.transport.nio;
 
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.torsion.ReactorOptions;
@@ -20,7 +21,11 @@ public final class NioReactorProvider implements ReactorProvider {
 
   private static final NettyTransport NIO =
       new NettyTransport(
-          NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class);
+          NioIoHandler::newFactory,
+          NioServerSocketChannel.class,
+          NioSocketChannel.class,
+          null,
+          NioDatagramChannel.class);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public NioReactorProvider() {}

@@ -7,20 +7,26 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.torsion.CannotListenError;
 import io.torsion.ReactorOptions;
 import io.torsion.spi.Acceptor;
+import io.torsion.spi.DatagramEvents;
+import io.torsion.spi.DatagramSocket;
 import io.torsion.spi.ListenSocket;
 import io.torsion.spi.Network;
 import io.torsion.spi.Poller;
 import io.torsion.spi.SocketEvents;
 import io.torsion.spi.TimerQueue;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +50,7 @@ public final class NettyNetwork implements Network {
   private final Class<? extends ServerChannel> serverChannel;
   private final Class<? extends SocketChannel> socketChannel;
   private final ChannelOption<Boolean> reusePort;
+  private final Class<? extends DatagramChannel> datagramChannel; // null: no datagrams
   private final ReactorOptions options;
   private final List<String> details;
   private final List<NettyLoop> loops = new ArrayList<>();
@@ -78,8 +85,10 @@ public final class NettyNetwork implements Network {
       Class<? extends ServerChannel> serverChannel,
       Class<? extends SocketChannel> socketChannel,
       ChannelOption<Boolean> reusePort,
+      Class<? extends DatagramChannel> datagramChannel,
       ReactorOptions options,
       List<String> details) {
+    this.datagramChannel = datagramChannel;
     this.ioHandlerFactory = Objects.requireNonNull(ioHandlerFactory, "ioHandlerFactory");
     this.serverChannel = Objects.requireNonNull(serverChannel, "serverChannel");
     this.socketChannel = Objects.requireNonNull(socketChannel, "socketChannel");
@@ -213,6 +222,65 @@ public final class NettyNetwork implements Network {
       return serverChannel.getConstructor().newInstance();
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot create " + serverChannel.getName(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- datagrams
+
+  @Override
+  public DatagramSocket bindDatagram(
+      Poller poller,
+      InetSocketAddress address,
+      String where,
+      int maxDatagramSize,
+      boolean reuseAddress,
+      DatagramEvents events)
+      throws CannotListenError {
+    if (datagramChannel == null) {
+      return Network.super.bindDatagram(
+          poller, address, where, maxDatagramSize, reuseAddress, events);
+    }
+    DatagramChannel channel = newDatagramChannel(address);
+    channel.config().setOption(ChannelOption.SO_REUSEADDR, reuseAddress);
+    channel.config().setBroadcast(false); // off until asked, on every flavour
+    // One byte more than the limit, so that a larger datagram shows as one (and is dropped).
+    channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(maxDatagramSize + 1));
+    if (options.socketReceiveBuffer() > 0) {
+      channel.config().setOption(ChannelOption.SO_RCVBUF, options.socketReceiveBuffer());
+    }
+    if (options.socketSendBuffer() > 0) {
+      channel.config().setOption(ChannelOption.SO_SNDBUF, options.socketSendBuffer());
+    }
+    channel.pipeline().addLast(new NettyDatagramSocket(channel, maxDatagramSize, events));
+    ChannelPromise registered = channel.newPromise();
+    channel.unsafe().register(((NettyLoop) poller).io, registered);
+    ChannelFuture bound = registered.isSuccess() ? channel.bind(address) : registered;
+    if (!bound.isDone()) {
+      throw new IllegalStateException(
+          "listenUDP did not complete inline on " + datagramChannel.getSimpleName());
+    }
+    if (!bound.isSuccess()) {
+      channel.unsafe().closeForcibly();
+      Throwable cause = incompatible(bound.cause());
+      throw new CannotListenError("cannot listen on UDP " + where + ": " + describe(cause), cause);
+    }
+    return (DatagramSocket) channel.pipeline().last();
+  }
+
+  /**
+   * A channel of the bound address's family: an IPv4 socket for an IPv4 address (0.0.0.0 included,
+   * so that IPv4 multicast options apply as they are), an IPv6 one for IPv6 ({@code ::} takes both
+   * where the system lets IPv6 sockets receive IPv4).
+   */
+  private DatagramChannel newDatagramChannel(InetSocketAddress address) {
+    try {
+      SocketProtocolFamily family =
+          address.getAddress() instanceof Inet6Address
+              ? SocketProtocolFamily.INET6
+              : SocketProtocolFamily.INET;
+      return datagramChannel.getConstructor(SocketProtocolFamily.class).newInstance(family);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create " + datagramChannel.getName(), e);
     }
   }
 

@@ -1,0 +1,156 @@
+package io.torsion.transport.netty.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.torsion.spi.DatagramEvents;
+import io.torsion.spi.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.PortUnreachableException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.function.Consumer;
+
+/**
+ * A UDP socket on a Netty {@link DatagramChannel}, and the handler that turns its reads into {@link
+ * DatagramEvents}: a datagram over the limit (the channel reads one byte more than it, so that one
+ * shows) is reported oversized and dropped; an ICMP port unreachable, on a read or a write, is
+ * reported refused.
+ */
+final class NettyDatagramSocket extends ChannelInboundHandlerAdapter implements DatagramSocket {
+  private final DatagramChannel channel;
+  private final int maxDatagramSize;
+  private final DatagramEvents events;
+  private final ChannelFutureListener sent = this::sent;
+
+  NettyDatagramSocket(DatagramChannel channel, int maxDatagramSize, DatagramEvents events) {
+    this.channel = channel;
+    this.maxDatagramSize = maxDatagramSize;
+    this.events = events;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    DatagramPacket packet = (DatagramPacket) msg;
+    try {
+      ByteBuf content = packet.content();
+      if (content.readableBytes() > maxDatagramSize) {
+        events.oversized(packet.sender());
+      } else {
+        events.received(content.nioBuffer(), packet.sender());
+      }
+    } finally {
+      packet.release();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    report(cause);
+  }
+
+  private void sent(ChannelFuture future) {
+    if (!future.isSuccess()) {
+      report(future.cause());
+    }
+  }
+
+  private void report(Throwable cause) {
+    if (cause instanceof PortUnreachableException) {
+      events.refused();
+    } else {
+      events.failed(cause);
+    }
+  }
+
+  // ---------------------------------------------------------------- the socket
+
+  @Override
+  public InetSocketAddress localAddress() {
+    return channel.localAddress();
+  }
+
+  @Override
+  public void send(ByteBuffer data, InetSocketAddress to) {
+    ByteBuf copy = channel.alloc().ioBuffer(data.remaining());
+    copy.writeBytes(data.duplicate());
+    channel.writeAndFlush(to == null ? copy : new DatagramPacket(copy, to)).addListener(sent);
+  }
+
+  @Override
+  public void connect(InetSocketAddress peer, Consumer<Throwable> done) {
+    channel.connect(peer).addListener(f -> done.accept(f.isSuccess() ? null : f.cause()));
+  }
+
+  @Override
+  public void setBroadcast(boolean on) {
+    channel.config().setBroadcast(on);
+  }
+
+  @Override
+  public void setMulticastLoopback(boolean on) {
+    channel.config().setLoopbackModeDisabled(!on);
+  }
+
+  @Override
+  public void setMulticastTimeToLive(int ttl) {
+    channel.config().setTimeToLive(ttl);
+  }
+
+  @Override
+  public void joinGroup(
+      InetAddress group, NetworkInterface networkInterface, Consumer<Throwable> done) {
+    membership(group, networkInterface, done, true);
+  }
+
+  @Override
+  public void leaveGroup(
+      InetAddress group, NetworkInterface networkInterface, Consumer<Throwable> done) {
+    membership(group, networkInterface, done, false);
+  }
+
+  private void membership(
+      InetAddress group, NetworkInterface given, Consumer<Throwable> done, boolean join) {
+    NetworkInterface on;
+    try {
+      on = given != null ? given : defaultInterface(group);
+    } catch (SocketException e) {
+      done.accept(e);
+      return;
+    }
+    InetSocketAddress address = new InetSocketAddress(group, 0);
+    ChannelFuture result = join ? channel.joinGroup(address, on) : channel.leaveGroup(address, on);
+    result.addListener(f -> done.accept(f.isSuccess() ? null : f.cause()));
+  }
+
+  /** The interface of the bound address, or else the first that is up and does multicast. */
+  private NetworkInterface defaultInterface(InetAddress group) throws SocketException {
+    InetAddress local = localAddress().getAddress();
+    if (!local.isAnyLocalAddress()) {
+      NetworkInterface bound = NetworkInterface.getByInetAddress(local);
+      if (bound != null) {
+        return bound;
+      }
+    }
+    for (NetworkInterface candidate : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (candidate.isUp() && candidate.supportsMulticast() && !candidate.isLoopback()) {
+        return candidate;
+      }
+    }
+    throw new SocketException("no interface that is up supports multicast for " + group);
+  }
+
+  @Override
+  public void close(Runnable whenClosed) {
+    channel.close().addListener(f -> whenClosed.run());
+  }
+}
