@@ -8,6 +8,8 @@ import io.torsion.DelayedCall;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
 import io.torsion.spi.Acceptor;
+import io.torsion.spi.DatagramEvents;
+import io.torsion.spi.DatagramSocket;
 import io.torsion.spi.ListenSocket;
 import io.torsion.spi.Network;
 import io.torsion.spi.Poller;
@@ -16,13 +18,16 @@ import io.torsion.spi.TimerQueue;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.Channel;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -116,6 +121,37 @@ final class IocpNetwork implements Network {
       return;
     }
     connection.start(loop);
+  }
+
+  @Override
+  public DatagramSocket bindDatagram(
+      Poller poller,
+      InetSocketAddress address,
+      String where,
+      int maxDatagramSize,
+      boolean reuseAddress,
+      DatagramEvents events)
+      throws CannotListenError {
+    DatagramChannel channel = null;
+    try {
+      channel =
+          DatagramChannel.open(
+              address.getAddress() instanceof Inet6Address
+                  ? StandardProtocolFamily.INET6
+                  : StandardProtocolFamily.INET);
+      channel.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
+      if (options.socketReceiveBuffer() > 0) {
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, options.socketReceiveBuffer());
+      }
+      if (options.socketSendBuffer() > 0) {
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, options.socketSendBuffer());
+      }
+      channel.bind(address);
+      return new IocpDatagramSocket(this, (IocpLoop) poller, channel, maxDatagramSize, events);
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new CannotListenError("cannot listen on UDP " + where + ": " + e.getMessage(), e);
+    }
   }
 
   @Override
