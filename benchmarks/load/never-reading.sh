@@ -15,7 +15,7 @@ log=$(mktemp)
 # The demo on CPU 0, the attack on the others, as load/run.sh pins servers and load.
 pin_server=(); pin_load=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin_server=(taskset -c 0); pin_load=(taskset -c 1-$(( $(nproc) - 1 ))); fi
-"${pin_server[@]}" java -Xmx512m -XX:MaxDirectMemorySize=256m ${TORSION_JAVA_OPTS:-} -jar "$jar" --echo-port 0 --line-port 0 --http-port 0 ${DEMO_FLAGS:-} >"$log" 2>&1 &
+"${pin_server[@]}" java -Xmx512m -XX:MaxDirectMemorySize=256m ${TORSION_JAVA_OPTS:-} -jar "$jar" --echo-port 0 --udp-port 0 --line-port 0 --http-port 0 ${DEMO_FLAGS:-} >"$log" 2>&1 &
 demo=$!
 trap 'kill "$demo" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do grep -q '^torsion-demo: ' "$log" && break; sleep 0.1; done

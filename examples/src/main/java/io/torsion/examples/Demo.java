@@ -1,11 +1,13 @@
 package io.torsion.examples;
 
 import io.torsion.CannotListenError;
+import io.torsion.DatagramTransport;
 import io.torsion.Factory;
 import io.torsion.ListeningPort;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
 import io.torsion.ReactorUnavailableException;
+import io.torsion.protocols.echo.DatagramEcho;
 import io.torsion.protocols.echo.Echo;
 import io.torsion.protocols.http.HttpServer;
 import io.torsion.protocols.policies.ConnectionLimits;
@@ -48,6 +50,8 @@ public final class Demo {
           "options:",
           "  --host ADDRESS     address to bind (default 127.0.0.1)",
           "  --echo-port PORT   echo port (default 8000; 0 picks a free port)",
+          "  --udp-port PORT    UDP echo port (default 8000; 0 picks a free port); it answers any sender",
+          "                     address, so keep it off public interfaces",
           "  --line-port PORT   command protocol port (default 8001; 0 picks a free port): HELP, ECHO <text>,",
           "                     TIME, STATS, GET <key>, SET <key> <value>, WATCH, UNWATCH, QUIT",
           "  --http-port PORT   HTTP port (default 8080; 0 picks a free port): GET /kv, GET and PUT /kv/KEY",
@@ -73,6 +77,7 @@ public final class Demo {
 
   private final Reactor reactor;
   private final ListeningPort echo;
+  private final DatagramTransport udp;
   private final ListeningPort line;
   private final ListeningPort http;
   private final ListeningPort https; // null without --https-port
@@ -81,12 +86,14 @@ public final class Demo {
   private Demo(
       Reactor reactor,
       ListeningPort echo,
+      DatagramTransport udp,
       ListeningPort line,
       ListeningPort http,
       ListeningPort https,
       String host) {
     this.reactor = reactor;
     this.echo = echo;
+    this.udp = udp;
     this.line = line;
     this.http = http;
     this.https = https;
@@ -97,6 +104,7 @@ public final class Demo {
   record Options(
       String host,
       int echoPort,
+      int udpPort,
       int linePort,
       int httpPort,
       int idleTimeoutSeconds,
@@ -118,6 +126,7 @@ public final class Demo {
     static Options parse(String... args) {
       String host = "127.0.0.1";
       int echoPort = 8000;
+      int udpPort = 8000;
       int linePort = 8001;
       int httpPort = 8080;
       int idle = DEFAULT_IDLE_TIMEOUT_SECONDS;
@@ -133,6 +142,7 @@ public final class Demo {
           case "--help", "-h" -> help = true;
           case "--host" -> host = value(args, ++i, "--host");
           case "--echo-port" -> echoPort = port(value(args, i + 1, "--echo-port"), args[i++]);
+          case "--udp-port" -> udpPort = port(value(args, i + 1, "--udp-port"), args[i++]);
           case "--line-port" -> linePort = port(value(args, i + 1, "--line-port"), args[i++]);
           case "--http-port" -> httpPort = port(value(args, i + 1, "--http-port"), args[i++]);
           case "--idle-timeout" -> idle = count(value(args, i + 1, "--idle-timeout"), args[i++], 0);
@@ -154,6 +164,7 @@ public final class Demo {
       return new Options(
           host,
           echoPort,
+          udpPort,
           linePort,
           httpPort,
           idle,
@@ -267,6 +278,8 @@ public final class Demo {
               options.echoPort(),
               options.host(),
               options.guarded(reactor, Factory.of(Echo::new), ""));
+      DatagramTransport udp =
+          reactor.listenUDP(options.udpPort(), options.host(), new DatagramEcho());
       ListeningPort line =
           reactor.listenTCP(
               options.linePort(),
@@ -281,7 +294,7 @@ public final class Demo {
           options.httpsPort() == Options.NO_HTTPS
               ? null
               : reactor.listenSSL(options.httpsPort(), options.host(), web, tls);
-      return new Demo(reactor, echo, line, http, https, options.host());
+      return new Demo(reactor, echo, udp, line, http, https, options.host());
     } catch (CannotListenError | RuntimeException e) {
       reactor.stop();
       throw e;
@@ -298,12 +311,18 @@ public final class Demo {
         + address(line)
         + " http="
         + address(http)
+        + " udp="
+        + address(udp.getHost().getPort())
         + (https == null ? "" : " https=" + address(https));
   }
 
   private String address(ListeningPort port) {
+    return address(port.port());
+  }
+
+  private String address(int port) {
     String shown = host.contains(":") ? "[" + host + "]" : host;
-    return shown + ":" + port.port();
+    return shown + ":" + port;
   }
 
   Reactor reactor() {

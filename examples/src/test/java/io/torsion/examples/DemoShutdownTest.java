@@ -35,6 +35,8 @@ class DemoShutdownTest {
                 "--line-port",
                 "0",
                 "--http-port",
+                "0",
+                "--udp-port",
                 "0")
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
@@ -43,7 +45,7 @@ class DemoShutdownTest {
           new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
       String banner = out.readLine();
       Matcher ports =
-          Pattern.compile(".* line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+)")
+          Pattern.compile(".* line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+) udp=.*")
               .matcher(banner);
       assertThat(ports.matches()).as(banner).isTrue();
       int http = Integer.parseInt(ports.group(2));

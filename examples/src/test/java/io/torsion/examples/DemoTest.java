@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,12 +86,25 @@ class DemoTest {
       Demo demo = running.demo();
       Matcher banner =
           Pattern.compile(
-                  "torsion-demo: reactor=(\\w+) chosen=(auto|forced) echo=127\\.0\\.0\\.1:(\\d+) line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+)")
+                  "torsion-demo: reactor=(\\w+) chosen=(auto|forced) echo=127\\.0\\.0\\.1:(\\d+) line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+) udp=127\\.0\\.0\\.1:(\\d+)")
               .matcher(demo.banner());
       assertThat(banner.matches()).as(demo.banner()).isTrue();
       try (Peer peer = Peer.connect(Integer.parseInt(banner.group(3)))) {
         peer.write("hello");
         assertThat(peer.readUtf8(5)).isEqualTo("hello");
+      }
+      try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        udp.setSoTimeout(30_000);
+        byte[] ping = "datagram".getBytes(StandardCharsets.UTF_8);
+        udp.send(
+            new DatagramPacket(
+                ping,
+                ping.length,
+                new InetSocketAddress("127.0.0.1", Integer.parseInt(banner.group(6)))));
+        DatagramPacket echoed = new DatagramPacket(new byte[100], 100);
+        udp.receive(echoed);
+        assertThat(new String(echoed.getData(), 0, echoed.getLength(), StandardCharsets.UTF_8))
+            .isEqualTo("datagram");
       }
       try (Peer peer = Peer.connect(Integer.parseInt(banner.group(4)))) {
         BufferedReader lines =
@@ -130,7 +146,7 @@ class DemoTest {
       Demo demo = running.demo();
       Matcher banner =
           Pattern.compile(
-                  "torsion-demo: .* line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+) https=127\\.0\\.0\\.1:(\\d+)")
+                  "torsion-demo: .* line=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+) udp=\\S+ https=127\\.0\\.0\\.1:(\\d+)")
               .matcher(demo.banner());
       assertThat(banner.matches()).as(demo.banner()).isTrue();
       assertThat(notices).hasSize(1);

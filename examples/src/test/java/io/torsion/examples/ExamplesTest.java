@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.torsion.BackgroundReactor;
 import io.torsion.ConnectionDone;
+import io.torsion.DatagramTransport;
 import io.torsion.Deferred;
 import io.torsion.Factory;
 import io.torsion.Reactor;
@@ -12,10 +13,12 @@ import io.torsion.protocols.echo.Echo;
 import io.torsion.protocols.http.HttpServer;
 import io.torsion.testing.Clock;
 import io.torsion.testing.StringTransport;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,6 +53,36 @@ class ExamplesTest {
           }
         });
     return result.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void udpEchoAnswersTheClientAndAClosedPortIsRefused() throws Exception {
+    try (BackgroundReactor background = BackgroundReactor.start(Reactor.create())) {
+      Reactor reactor = background.reactor();
+      DatagramTransport server =
+          background.call(() -> reactor.listenUDP(0, "127.0.0.1", new UdpEcho.Server()));
+      int port = background.call(() -> server.getHost().getPort());
+      assertThat(
+              outcome(
+                  background, () -> UdpEcho.ask(reactor, port, "hello", Duration.ofSeconds(30))))
+          .isEqualTo("hello");
+      outcome(background, server::stopListening);
+      CompletableFuture<Throwable> refused = new CompletableFuture<>();
+      background.execute(
+          () -> {
+            try {
+              UdpEcho.ask(reactor, port, "anyone?", Duration.ofSeconds(30))
+                  .addCallbacks(
+                      answer -> refused.complete(null),
+                      failure -> refused.complete(failure.value()));
+            } catch (IOException e) {
+              refused.complete(e);
+            }
+          });
+      assertThat(refused.get(30, TimeUnit.SECONDS))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("nothing listens on UDP port " + port);
+    }
   }
 
   @Test

@@ -7,10 +7,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** A demo running on a thread of its own; closing it stops the reactor and waits for the thread. */
 record RunningDemo(Demo demo, Thread main) implements AutoCloseable {
-  static RunningDemo start(List<String> notices, String... args) throws Exception {
+  /** Starts the demo with {@code args}, and on a free UDP port unless they name one. */
+  static RunningDemo start(List<String> notices, String... given) throws Exception {
+    String[] args =
+        List.of(given).contains("--udp-port")
+            ? given
+            : Stream.concat(Stream.of(given), Stream.of("--udp-port", "0")).toArray(String[]::new);
     CompletableFuture<Demo> started = new CompletableFuture<>();
     Thread main =
         new Thread(
