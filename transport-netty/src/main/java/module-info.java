@@ -6,6 +6,7 @@ module io.torsion.transport.netty {
   requires transitive io.netty.transport;
   requires io.netty.buffer;
   requires io.netty.common;
+  requires io.netty.transport.unix.common;
   requires io.torsion.posix;
 
   exports io.torsion.transport.netty;

@@ -4,7 +4,10 @@ import io.torsion.internal.TransportSelector;
 import io.torsion.spi.ReactorProvider;
 import io.torsion.tls.TlsClientOptions;
 import io.torsion.tls.TlsServerOptions;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -80,6 +83,27 @@ public interface Reactor extends ReactorTime, ReactorThreads, ReactorProcess {
    * @throws IllegalArgumentException if {@code port} is outside 0..65535
    */
   ListeningPort listenTCP(int port, String host, Factory<?> factory) throws CannotListenError;
+
+  /**
+   * Listens on the UNIX domain socket {@code path} (Twisted's {@code listenUNIX}) with protocols
+   * built by {@code factory}; the socket file gets {@code mode} (null: {@code rw-rw----}, the owner
+   * and its group). A socket file left by a process that is gone is replaced; one that a process
+   * still listens on, or a file that is not a socket, is not touched: {@link CannotListenError}.
+   * The file is removed when the port stops. {@link Transport#getPeer()} is a {@link
+   * java.net.UnixDomainSocketAddress}; {@link Transport#peerCredentials()} says who connected.
+   *
+   * @throws CannotListenError if the path is taken or cannot be bound, or the transport has no UNIX
+   *     domain sockets
+   */
+  UnixPort listenUNIX(Path path, Factory<?> factory, Set<PosixFilePermission> mode)
+      throws CannotListenError;
+
+  /**
+   * Connects to the UNIX domain socket {@code path} (Twisted's {@code connectUNIX}); fires with the
+   * protocol once connected, or fails with a {@link ConnectError} (a {@link ConnectionRefusedError}
+   * when nothing listens there).
+   */
+  <P extends Protocol> Deferred<P> connectUNIX(Path path, Factory<P> factory);
 
   /**
    * Binds the UDP port {@code host}:{@code port} for {@code protocol} with the {@link

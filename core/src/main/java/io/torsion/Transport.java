@@ -138,6 +138,14 @@ public interface Transport extends DataConsumer, PushProducer {
   /** Returns the address of the remote side. */
   SocketAddress getPeer();
 
+  /**
+   * Returns the kernel's word on who the peer is, for a UNIX domain socket where the transport and
+   * the OS give it (epoll, io_uring, kqueue); null otherwise (TCP, and NIO's UNIX sockets).
+   */
+  default PeerCredentials peerCredentials() {
+    return null;
+  }
+
   /** Returns the address of this side. */
   SocketAddress getHost();
 

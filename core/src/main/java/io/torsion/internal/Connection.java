@@ -9,6 +9,7 @@ import io.torsion.Deferred;
 import io.torsion.DrainableProtocol;
 import io.torsion.Failure;
 import io.torsion.HalfCloseableProtocol;
+import io.torsion.PeerCredentials;
 import io.torsion.Protocol;
 import io.torsion.PullProducer;
 import io.torsion.PushProducer;
@@ -893,6 +894,11 @@ final class Connection implements Transport, SocketEvents {
   @Override
   public SocketAddress getHost() {
     return socket == null ? null : socket.localAddress();
+  }
+
+  @Override
+  public PeerCredentials peerCredentials() {
+    return socket == null ? null : socket.peerCredentials();
   }
 
   @Override

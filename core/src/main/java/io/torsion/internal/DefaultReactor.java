@@ -21,6 +21,7 @@ import io.torsion.ReactorReport;
 import io.torsion.ReactorStats;
 import io.torsion.SystemEvent;
 import io.torsion.TriggerPhase;
+import io.torsion.UnixPort;
 import io.torsion.spi.Acceptor;
 import io.torsion.spi.DatagramSocket;
 import io.torsion.spi.ListenSocket;
@@ -36,6 +37,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -718,6 +721,77 @@ public final class DefaultReactor implements Reactor {
     } catch (UnknownHostException e) {
       throw new CannotListenError("cannot listen on " + where + ": unknown host " + host, e);
     }
+  }
+
+  /** The mode of a UNIX socket file when none is asked for: the owner and its group. */
+  private static final Set<PosixFilePermission> UNIX_MODE =
+      PosixFilePermissions.fromString("rw-rw----");
+
+  @Override
+  public UnixPort listenUNIX(Path path, Factory<?> factory, Set<PosixFilePermission> mode)
+      throws CannotListenError {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(factory, "factory");
+    claimMainThread("listenUNIX");
+    requireNotStopping("listenUNIX");
+    Path file = path.toAbsolutePath();
+    Origin origin = new Origin(this, factory, null, null, null);
+    Acceptor acceptor =
+        new Acceptor() {
+          @Override
+          public Poller nextPoller() {
+            return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size())).poller();
+          }
+
+          @Override
+          public SocketEvents accepted() {
+            return new Connection(origin);
+          }
+        };
+    Object bound = // a refusal comes back as a value: a checked exception cannot cross onOwner
+        main()
+            .onOwner(
+                () -> {
+                  try {
+                    UnixSocketFiles.clearStale(file);
+                    ListenSocket socket = network.listenUnix(file, acceptor);
+                    UnixSocketFiles.setMode(file, mode == null ? UNIX_MODE : mode);
+                    return socket;
+                  } catch (CannotListenError refused) {
+                    return refused;
+                  }
+                });
+    if (bound instanceof CannotListenError refused) {
+      throw refused;
+    }
+    Port listening =
+        new Port(this, factory, (ListenSocket) bound, () -> UnixSocketFiles.remove(file));
+    acquireFactory(factory);
+    ports.add(listening);
+    warnIfNeverRun();
+    return new UnixSocketPort(listening, file);
+  }
+
+  @Override
+  public <P extends Protocol> Deferred<P> connectUNIX(Path path, Factory<P> factory) {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(factory, "factory");
+    Loop loop = claimThread("connectUNIX");
+    requireNotStopping("connectUNIX");
+    Deferred<P> connected = new Deferred<>();
+    acquireFactory(factory);
+    @SuppressWarnings("unchecked") // the connection fires it with the protocol the factory builds
+    Deferred<Protocol> client = (Deferred<Protocol>) connected;
+    Connection connection = new Connection(new Origin(this, factory, client, null, null));
+    Path file = path.toAbsolutePath();
+    try {
+      loop.runOnOwner(
+          () -> network.connectUnix(loop.poller(), file, options.connectTimeout(), connection));
+    } catch (RuntimeException e) {
+      connectFailed(
+          connected, factory, new ConnectError("could not connect to " + file + ": " + e, e));
+    }
+    return connected;
   }
 
   @Override

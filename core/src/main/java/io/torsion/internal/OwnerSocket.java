@@ -1,5 +1,6 @@
 package io.torsion.internal;
 
+import io.torsion.PeerCredentials;
 import io.torsion.spi.Socket;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -79,6 +80,11 @@ final class OwnerSocket implements Socket {
   @Override
   public SocketAddress remoteAddress() {
     return socket.remoteAddress();
+  }
+
+  @Override
+  public PeerCredentials peerCredentials() {
+    return loop.onOwner() ? socket.peerCredentials() : loop.onOwner(socket::peerCredentials);
   }
 
   @Override

@@ -17,15 +17,25 @@ final class Port implements ListeningPort {
   private final ListenSocket socket;
   private Deferred<Void> stopped;
 
+  private final Runnable afterStop;
+
   Port(DefaultReactor reactor, Factory<?> factory, ListenSocket socket) {
+    this(reactor, factory, socket, () -> {});
+  }
+
+  /**
+   * A port that runs {@code afterStop} once its socket is closed (a UNIX port removes its file).
+   */
+  Port(DefaultReactor reactor, Factory<?> factory, ListenSocket socket, Runnable afterStop) {
     this.reactor = reactor;
     this.factory = factory;
     this.socket = socket;
+    this.afterStop = afterStop;
   }
 
   @Override
   public InetSocketAddress getHost() {
-    return socket.address();
+    return (InetSocketAddress) socket.address();
   }
 
   @Override
@@ -44,6 +54,7 @@ final class Port implements ListeningPort {
                               caller.afterNextPoll(
                                   () -> {
                                     reactor.portStopped(this, factory);
+                                    Contained.run(afterStop, this, "removing its socket file");
                                     stopped.callback(null);
                                   }))));
     }
@@ -52,7 +63,7 @@ final class Port implements ListeningPort {
 
   @Override
   public String toString() {
-    return "ListeningPort["
+    return (socket.address() instanceof InetSocketAddress ? "ListeningPort[" : "UnixPort[")
         + socket.address()
         + ", "
         + (stopped == null ? "listening" : "stopped")

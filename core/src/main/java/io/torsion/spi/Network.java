@@ -1,7 +1,9 @@
 package io.torsion.spi;
 
 import io.torsion.CannotListenError;
+import io.torsion.ConnectError;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -44,6 +46,28 @@ public interface Network {
       String destination,
       Duration timeout,
       SocketEvents events);
+
+  /**
+   * Binds a listening UNIX domain socket at {@code path} (the caller has removed a stale file);
+   * called on the main loop's thread, bound when it returns. A transport without UNIX domain
+   * sockets keeps this default, which says so.
+   */
+  default ListenSocket listenUnix(Path path, Acceptor acceptor) throws CannotListenError {
+    throw new CannotListenError(
+        "cannot listen on UNIX socket " + path + ": this transport has no UNIX domain sockets",
+        null);
+  }
+
+  /**
+   * Starts connecting to the UNIX domain socket {@code path} on {@code poller}, as {@link #connect}
+   * does for TCP.
+   */
+  default void connectUnix(Poller poller, Path path, Duration timeout, SocketEvents events) {
+    events.connectFailed(
+        new ConnectError(
+            "cannot connect to UNIX socket " + path + ": this transport has no UNIX domain sockets",
+            null));
+  }
 
   /**
    * Binds a UDP socket on {@code poller} (called on its thread), bound when it returns; its events

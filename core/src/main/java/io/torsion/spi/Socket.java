@@ -1,5 +1,6 @@
 package io.torsion.spi;
 
+import io.torsion.PeerCredentials;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
@@ -47,6 +48,11 @@ public interface Socket {
 
   /** Returns the peer's address, or null if unknown. */
   SocketAddress remoteAddress();
+
+  /** Returns the kernel's word on the peer of a UNIX domain socket, or null (TCP, or unknown). */
+  default PeerCredentials peerCredentials() {
+    return null;
+  }
 
   /** Returns a short identity for logs, such as a channel id; by default, the identity hash. */
   default String id() {

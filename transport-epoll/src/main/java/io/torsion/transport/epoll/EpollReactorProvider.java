@@ -3,7 +3,9 @@ package io.torsion.transport.epoll;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.torsion.ReactorOptions;
@@ -24,11 +26,12 @@ public final class EpollReactorProvider implements ReactorProvider {
 
   private static final NettyTransport EPOLL =
       new NettyTransport(
-          EpollIoHandler::newFactory,
-          EpollServerSocketChannel.class,
-          EpollSocketChannel.class,
-          EpollChannelOption.SO_REUSEPORT,
-          EpollDatagramChannel.class);
+              EpollIoHandler::newFactory,
+              EpollServerSocketChannel.class,
+              EpollSocketChannel.class,
+              EpollChannelOption.SO_REUSEPORT)
+          .withDatagrams(EpollDatagramChannel.class)
+          .withDomainSockets(EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public EpollReactorProvider() {}

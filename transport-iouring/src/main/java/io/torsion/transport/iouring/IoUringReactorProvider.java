@@ -3,7 +3,9 @@ package io.torsion.transport.iouring;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerDomainSocketChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.torsion.ReactorOptions;
@@ -34,11 +36,13 @@ public final class IoUringReactorProvider implements ReactorProvider {
 
   private static final NettyTransport IO_URING =
       new NettyTransport(
-          IoUringIoHandler::newFactory,
-          IoUringServerSocketChannel.class,
-          IoUringSocketChannel.class,
-          IoUringChannelOption.SO_REUSEPORT,
-          IoUringDatagramChannel.class);
+              IoUringIoHandler::newFactory,
+              IoUringServerSocketChannel.class,
+              IoUringSocketChannel.class,
+              IoUringChannelOption.SO_REUSEPORT)
+          .withDatagrams(IoUringDatagramChannel.class)
+          .withDomainSockets(
+              IoUringServerDomainSocketChannel.class, IoUringDomainSocketChannel.class);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public IoUringReactorProvider() {}

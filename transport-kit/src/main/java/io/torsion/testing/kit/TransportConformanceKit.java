@@ -25,7 +25,8 @@ public abstract class TransportConformanceKit extends ConformanceBase
         SeveralThreadsConformance,
         StoppingConformance,
         TlsConformance,
-        DatagramConformance {
+        DatagramConformance,
+        UnixSocketConformance {
   /** For subclasses: one per transport under test. */
   protected TransportConformanceKit() {}
 }

@@ -3,7 +3,9 @@ package io.torsion.transport.kqueue;
 import io.netty.channel.kqueue.KQueue;
 import io.netty.channel.kqueue.KQueueChannelOption;
 import io.netty.channel.kqueue.KQueueDatagramChannel;
+import io.netty.channel.kqueue.KQueueDomainSocketChannel;
 import io.netty.channel.kqueue.KQueueIoHandler;
+import io.netty.channel.kqueue.KQueueServerDomainSocketChannel;
 import io.netty.channel.kqueue.KQueueServerSocketChannel;
 import io.netty.channel.kqueue.KQueueSocketChannel;
 import io.torsion.ReactorOptions;
@@ -24,11 +26,13 @@ public final class KQueueReactorProvider implements ReactorProvider {
 
   private static final NettyTransport KQUEUE =
       new NettyTransport(
-          KQueueIoHandler::newFactory,
-          KQueueServerSocketChannel.class,
-          KQueueSocketChannel.class,
-          KQueueChannelOption.SO_REUSEPORT,
-          KQueueDatagramChannel.class);
+              KQueueIoHandler::newFactory,
+              KQueueServerSocketChannel.class,
+              KQueueSocketChannel.class,
+              KQueueChannelOption.SO_REUSEPORT)
+          .withDatagrams(KQueueDatagramChannel.class)
+          .withDomainSockets(
+              KQueueServerDomainSocketChannel.class, KQueueDomainSocketChannel.class);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public KQueueReactorProvider() {}

@@ -1,5 +1,6 @@
 package io.torsion.transport.netty;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
@@ -33,36 +34,60 @@ import java.util.function.Supplier;
  *     more than one thread, each thread gets a listening socket of its own
  * @param datagramChannel the UDP channel class of this flavour, or null if it has none (then {@code
  *     listenUDP} says so)
+ * @param domainServerChannel the listening UNIX domain socket channel class, or null if it has none
+ *     (then {@code listenUNIX} says so)
+ * @param domainSocketChannel the UNIX domain socket connection channel class, or null
  */
 public record NettyTransport(
     Supplier<IoHandlerFactory> ioHandlerFactory,
     Class<? extends ServerChannel> serverChannel,
     Class<? extends SocketChannel> socketChannel,
     ChannelOption<Boolean> reusePort,
-    Class<? extends DatagramChannel> datagramChannel) {
+    Class<? extends DatagramChannel> datagramChannel,
+    Class<? extends ServerChannel> domainServerChannel,
+    Class<? extends Channel> domainSocketChannel) {
 
-  /** Requires every component but {@code reusePort} and {@code datagramChannel}. */
+  /** Requires the I/O handler and the TCP channel classes; the others may be null. */
   public NettyTransport {
     Objects.requireNonNull(ioHandlerFactory, "ioHandlerFactory");
     Objects.requireNonNull(serverChannel, "serverChannel");
     Objects.requireNonNull(socketChannel, "socketChannel");
   }
 
-  /** Describes a flavour without {@code SO_REUSEPORT}. */
+  /** Describes a flavour with TCP only, without {@code SO_REUSEPORT}. */
   public NettyTransport(
       Supplier<IoHandlerFactory> ioHandlerFactory,
       Class<? extends ServerChannel> serverChannel,
       Class<? extends SocketChannel> socketChannel) {
-    this(ioHandlerFactory, serverChannel, socketChannel, null, null);
+    this(ioHandlerFactory, serverChannel, socketChannel, null, null, null, null);
   }
 
-  /** Describes a flavour without datagrams. */
+  /** Describes a flavour with TCP only. */
   public NettyTransport(
       Supplier<IoHandlerFactory> ioHandlerFactory,
       Class<? extends ServerChannel> serverChannel,
       Class<? extends SocketChannel> socketChannel,
       ChannelOption<Boolean> reusePort) {
-    this(ioHandlerFactory, serverChannel, socketChannel, reusePort, null);
+    this(ioHandlerFactory, serverChannel, socketChannel, reusePort, null, null, null);
+  }
+
+  /** Returns this flavour with UDP on {@code channel}. */
+  public NettyTransport withDatagrams(Class<? extends DatagramChannel> channel) {
+    return new NettyTransport(
+        ioHandlerFactory,
+        serverChannel,
+        socketChannel,
+        reusePort,
+        channel,
+        domainServerChannel,
+        domainSocketChannel);
+  }
+
+  /** Returns this flavour with UNIX domain sockets on {@code server} and {@code socket}. */
+  public NettyTransport withDomainSockets(
+      Class<? extends ServerChannel> server, Class<? extends Channel> socket) {
+    return new NettyTransport(
+        ioHandlerFactory, serverChannel, socketChannel, reusePort, datagramChannel, server, socket);
   }
 
   /**
@@ -76,6 +101,14 @@ public record NettyTransport(
     List<String> all = new ArrayList<>(List.of(details));
     all.add(FileDescriptorLimit.raiseToHardLimit().describe());
     return new NettyNetwork(
-        ioHandlerFactory, serverChannel, socketChannel, reusePort, datagramChannel, options, all);
+        ioHandlerFactory,
+        serverChannel,
+        socketChannel,
+        reusePort,
+        datagramChannel,
+        domainServerChannel,
+        domainSocketChannel,
+        options,
+        all);
   }
 }

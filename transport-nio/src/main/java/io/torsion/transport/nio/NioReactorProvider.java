@@ -2,6 +2,8 @@ package io.torsion.transport.nio;
 
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.torsion.ReactorOptions;
@@ -21,11 +23,9 @@ public final class NioReactorProvider implements ReactorProvider {
 
   private static final NettyTransport NIO =
       new NettyTransport(
-          NioIoHandler::newFactory,
-          NioServerSocketChannel.class,
-          NioSocketChannel.class,
-          null,
-          NioDatagramChannel.class);
+              NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class)
+          .withDatagrams(NioDatagramChannel.class)
+          .withDomainSockets(NioServerDomainSocketChannel.class, NioDomainSocketChannel.class);
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public NioReactorProvider() {}

@@ -2,7 +2,7 @@ package io.torsion.transport.netty.internal;
 
 import io.netty.channel.Channel;
 import io.torsion.spi.ListenSocket;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,8 +18,8 @@ final class NettyListeningPort implements ListenSocket {
   }
 
   @Override
-  public InetSocketAddress address() {
-    return (InetSocketAddress) channels.get(0).localAddress();
+  public SocketAddress address() {
+    return UnixSockets.jdkAddress(channels.get(0).localAddress());
   }
 
   @Override

@@ -28,6 +28,7 @@ import io.torsion.spi.SocketEvents;
 import io.torsion.spi.TimerQueue;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,8 @@ public final class NettyNetwork implements Network {
   private final Class<? extends SocketChannel> socketChannel;
   private final ChannelOption<Boolean> reusePort;
   private final Class<? extends DatagramChannel> datagramChannel; // null: no datagrams
+  private final Class<? extends ServerChannel> domainServerChannel; // null: no UNIX sockets
+  private final Class<? extends Channel> domainSocketChannel;
   private final ReactorOptions options;
   private final List<String> details;
   private final List<NettyLoop> loops = new ArrayList<>();
@@ -86,9 +89,13 @@ public final class NettyNetwork implements Network {
       Class<? extends SocketChannel> socketChannel,
       ChannelOption<Boolean> reusePort,
       Class<? extends DatagramChannel> datagramChannel,
+      Class<? extends ServerChannel> domainServerChannel,
+      Class<? extends Channel> domainSocketChannel,
       ReactorOptions options,
       List<String> details) {
     this.datagramChannel = datagramChannel;
+    this.domainServerChannel = domainServerChannel;
+    this.domainSocketChannel = domainSocketChannel;
     this.ioHandlerFactory = Objects.requireNonNull(ioHandlerFactory, "ioHandlerFactory");
     this.serverChannel = Objects.requireNonNull(serverChannel, "serverChannel");
     this.socketChannel = Objects.requireNonNull(socketChannel, "socketChannel");
@@ -223,6 +230,68 @@ public final class NettyNetwork implements Network {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot create " + serverChannel.getName(), e);
     }
+  }
+
+  // ---------------------------------------------------------------- UNIX domain sockets
+
+  @Override
+  public ListenSocket listenUnix(Path path, Acceptor acceptor) throws CannotListenError {
+    if (domainServerChannel == null) {
+      return Network.super.listenUnix(path, acceptor);
+    }
+    ServerChannel server;
+    try {
+      server = domainServerChannel.getConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create " + domainServerChannel.getName(), e);
+    }
+    server.config().setRecvByteBufAllocator(ACCEPTS);
+    server.pipeline().addLast(new AcceptHandler(this, loops.get(0).io, acceptor, true));
+    ChannelPromise registered = server.newPromise();
+    server.unsafe().register(loops.get(0).io, registered);
+    ChannelFuture bound =
+        registered.isSuccess()
+            ? server.bind(UnixSockets.nettyAddress(path, domainServerChannel))
+            : registered;
+    if (!bound.isDone()) {
+      throw new IllegalStateException(
+          "listenUNIX did not complete inline on " + domainServerChannel.getSimpleName());
+    }
+    if (!bound.isSuccess()) {
+      server.unsafe().closeForcibly();
+      throw new CannotListenError(
+          "cannot listen on UNIX socket " + path + ": " + describe(bound.cause()), bound.cause());
+    }
+    return new NettyListeningPort(List.of(server));
+  }
+
+  @Override
+  public void connectUnix(Poller poller, Path path, Duration timeout, SocketEvents events) {
+    if (domainSocketChannel == null) {
+      Network.super.connectUnix(poller, path, timeout, events);
+      return;
+    }
+    new Bootstrap()
+        .group(((NettyLoop) poller).io)
+        .channel(domainSocketChannel)
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
+        .handler(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel channel) {
+                configure(channel.config());
+                channel.pipeline().addLast(new NettySocket(events));
+              }
+            })
+        .connect(UnixSockets.nettyAddress(path, domainSocketChannel))
+        .addListener(
+            (ChannelFuture future) -> {
+              if (!future.isSuccess()) {
+                events.connectFailed(ConnectErrors.map(future.cause(), path.toString(), timeout));
+              }
+            });
   }
 
   // ---------------------------------------------------------------- datagrams

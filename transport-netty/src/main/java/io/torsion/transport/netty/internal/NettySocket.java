@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.torsion.PeerCredentials;
 import io.torsion.spi.Socket;
 import io.torsion.spi.SocketEvents;
 import java.net.SocketAddress;
@@ -117,13 +118,18 @@ final class NettySocket implements Socket, ChannelInboundHandler {
   }
 
   @Override
+  public PeerCredentials peerCredentials() {
+    return context == null ? null : UnixSockets.peerCredentials(context.channel());
+  }
+
+  @Override
   public SocketAddress remoteAddress() {
-    return context == null ? null : context.channel().remoteAddress();
+    return context == null ? null : UnixSockets.jdkAddress(context.channel().remoteAddress());
   }
 
   @Override
   public SocketAddress localAddress() {
-    return context == null ? null : context.channel().localAddress();
+    return context == null ? null : UnixSockets.jdkAddress(context.channel().localAddress());
   }
 
   @Override
