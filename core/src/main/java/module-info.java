@@ -10,9 +10,11 @@ module io.torsion {
   // SIGINT/SIGTERM
 
   exports io.torsion;
+  exports io.torsion.endpoints;
   exports io.torsion.spi;
   exports io.torsion.tls;
 
+  uses io.torsion.endpoints.EndpointParser;
   uses io.torsion.spi.ReactorProvider;
   uses io.torsion.spi.TlsProvider;
 }

@@ -26,7 +26,8 @@ public abstract class TransportConformanceKit extends ConformanceBase
         StoppingConformance,
         TlsConformance,
         DatagramConformance,
-        UnixSocketConformance {
+        UnixSocketConformance,
+        EndpointConformance {
   /** For subclasses: one per transport under test. */
   protected TransportConformanceKit() {}
 }

@@ -1,0 +1,19 @@
+package io.torsion.endpoints;
+
+import io.torsion.Deferred;
+import java.net.SocketAddress;
+
+/** A port an endpoint listens on, whatever its kind. */
+public interface EndpointPort {
+  /** Returns the address bound: an {@code InetSocketAddress} with the real port, or a UNIX one. */
+  SocketAddress address();
+
+  /**
+   * Returns the address for people: {@code 127.0.0.1:8080}, {@code [::1]:8080}, {@code
+   * unix:/run/app.sock}.
+   */
+  String describe();
+
+  /** Stops listening; fires once the socket is closed. Called on the reactor thread. */
+  Deferred<Void> stopListening();
+}
