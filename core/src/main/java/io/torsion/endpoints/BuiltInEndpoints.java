@@ -206,7 +206,7 @@ final class BuiltInEndpoints {
     return mode;
   }
 
-  private static EndpointPort inet(ListeningPort port) {
+  static EndpointPort inet(ListeningPort port) {
     return new EndpointPort() {
       @Override
       public SocketAddress address() {
@@ -217,7 +217,7 @@ final class BuiltInEndpoints {
       public String describe() {
         InetSocketAddress at = port.getHost();
         String host = at.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + at.getPort();
+        return (host.contains(":") ? "[" + compressed(host) + "]" : host) + ":" + at.getPort();
       }
 
       @Override
@@ -232,7 +232,35 @@ final class BuiltInEndpoints {
     };
   }
 
-  private static EndpointPort unix(UnixPort port) {
+  /** Returns an IPv6 address in RFC 5952's short form: the longest run of zero groups as "::". */
+  static String compressed(String ipv6) {
+    int scope = ipv6.indexOf('%');
+    String suffix = scope < 0 ? "" : ipv6.substring(scope);
+    String[] groups = (scope < 0 ? ipv6 : ipv6.substring(0, scope)).split(":", -1);
+    int bestStart = -1;
+    int bestLength = 1; // a single zero group stays
+    for (int i = 0; i < groups.length; ) {
+      int j = i;
+      while (j < groups.length && groups[j].equals("0")) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    if (bestStart < 0) {
+      return String.join(":", groups) + suffix;
+    }
+    String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+    String tail =
+        String.join(
+            ":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+    return head + "::" + tail + suffix;
+  }
+
+  static EndpointPort unix(UnixPort port) {
     return new EndpointPort() {
       @Override
       public SocketAddress address() {

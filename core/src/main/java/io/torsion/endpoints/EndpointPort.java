@@ -1,6 +1,8 @@
 package io.torsion.endpoints;
 
 import io.torsion.Deferred;
+import io.torsion.ListeningPort;
+import io.torsion.UnixPort;
 import java.net.SocketAddress;
 
 /** A port an endpoint listens on, whatever its kind. */
@@ -16,4 +18,14 @@ public interface EndpointPort {
 
   /** Stops listening; fires once the socket is closed. Called on the reactor thread. */
   Deferred<Void> stopListening();
+
+  /** Returns {@code port} as an endpoint's port (for a port listened on without a string). */
+  static EndpointPort of(ListeningPort port) {
+    return BuiltInEndpoints.inet(port);
+  }
+
+  /** Returns {@code port} as an endpoint's port. */
+  static EndpointPort of(UnixPort port) {
+    return BuiltInEndpoints.unix(port);
+  }
 }

@@ -80,6 +80,16 @@ class EndpointsSyntaxTest {
   }
 
   @Test
+  void ipv6AddressesAreShownShort() {
+    assertThat(BuiltInEndpoints.compressed("0:0:0:0:0:0:0:1")).isEqualTo("::1");
+    assertThat(BuiltInEndpoints.compressed("0:0:0:0:0:0:0:0")).isEqualTo("::");
+    assertThat(BuiltInEndpoints.compressed("2001:db8:0:0:1:0:0:1")).isEqualTo("2001:db8::1:0:0:1");
+    assertThat(BuiltInEndpoints.compressed("fe80:0:0:0:1:2:3:4%2")).isEqualTo("fe80::1:2:3:4%2");
+    assertThat(BuiltInEndpoints.compressed("2001:db8:1:2:3:4:0:5"))
+        .isEqualTo("2001:db8:1:2:3:4:0:5");
+  }
+
+  @Test
   void aClientStringIsCheckedToo() {
     assertThatThrownBy(() -> Endpoints.client(UNUSED, "tcp:host=example.org"))
         .isInstanceOf(EndpointSyntaxError.class)

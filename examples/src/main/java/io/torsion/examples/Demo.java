@@ -3,10 +3,12 @@ package io.torsion.examples;
 import io.torsion.CannotListenError;
 import io.torsion.DatagramTransport;
 import io.torsion.Factory;
-import io.torsion.ListeningPort;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
 import io.torsion.ReactorUnavailableException;
+import io.torsion.endpoints.EndpointPort;
+import io.torsion.endpoints.EndpointSyntaxError;
+import io.torsion.endpoints.Endpoints;
 import io.torsion.protocols.echo.DatagramEcho;
 import io.torsion.protocols.echo.Echo;
 import io.torsion.protocols.http.HttpServer;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -62,6 +65,10 @@ public final class Demo {
           "  --max-per-peer N   connections at once from one address on each of those ports (default 2500)",
           "  --socket-buffer B  kernel receive and send buffer of each connection, bytes (default 131072;",
           "                     0: the OS default, which grows to MiBs per connection)",
+          "  --echo-endpoint E, --line-endpoint E, --http-endpoint E, --https-endpoint E",
+          "                     listen as the endpoint string E says instead of on the port (the --*-port",
+          "                     flags are shorthand for tcp:PORT:interface=HOST): tcp:8080:interface=::1,",
+          "                     unix:/run/demo.sock:mode=660, tls:8443:certificate=F:privateKey=F",
           "  --https-port PORT  also serve the HTTP routes over TLS on PORT (0 picks a free port), with",
           "                     http/1.1 offered over ALPN; the line port then accepts STARTTLS",
           "  --cert FILE        the HTTPS certificate chain, PEM (with --key); without it a self-signed",
@@ -76,20 +83,20 @@ public final class Demo {
           "iocp on Windows, nio elsewhere); -Dtorsion.reactor=NAME or TORSION_REACTOR=NAME forces one.");
 
   private final Reactor reactor;
-  private final ListeningPort echo;
+  private final EndpointPort echo;
   private final DatagramTransport udp;
-  private final ListeningPort line;
-  private final ListeningPort http;
-  private final ListeningPort https; // null without --https-port
+  private final EndpointPort line;
+  private final EndpointPort http;
+  private final EndpointPort https; // null without --https-port or --https-endpoint
   private final String host;
 
   private Demo(
       Reactor reactor,
-      ListeningPort echo,
+      EndpointPort echo,
       DatagramTransport udp,
-      ListeningPort line,
-      ListeningPort http,
-      ListeningPort https,
+      EndpointPort line,
+      EndpointPort http,
+      EndpointPort https,
       String host) {
     this.reactor = reactor;
     this.echo = echo;
@@ -114,6 +121,10 @@ public final class Demo {
       int httpsPort,
       Path cert,
       Path key,
+      String echoEndpoint,
+      String lineEndpoint,
+      String httpEndpoint,
+      String httpsEndpoint,
       boolean help) {
     /** No --https-port. */
     static final int NO_HTTPS = -1;
@@ -136,6 +147,10 @@ public final class Demo {
       int httpsPort = NO_HTTPS;
       Path cert = null;
       Path key = null;
+      String echoEndpoint = null;
+      String lineEndpoint = null;
+      String httpEndpoint = null;
+      String httpsEndpoint = null;
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -155,11 +170,19 @@ public final class Demo {
           case "--https-port" -> httpsPort = port(value(args, i + 1, "--https-port"), args[i++]);
           case "--cert" -> cert = Path.of(value(args, ++i, "--cert"));
           case "--key" -> key = Path.of(value(args, ++i, "--key"));
+          case "--echo-endpoint" -> echoEndpoint = value(args, ++i, "--echo-endpoint");
+          case "--line-endpoint" -> lineEndpoint = value(args, ++i, "--line-endpoint");
+          case "--http-endpoint" -> httpEndpoint = value(args, ++i, "--http-endpoint");
+          case "--https-endpoint" -> httpsEndpoint = value(args, ++i, "--https-endpoint");
           default -> throw new IllegalArgumentException("unknown option: " + args[i]);
         }
       }
       if ((cert == null) != (key == null)) {
         throw new IllegalArgumentException("--cert and --key go together");
+      }
+      if (httpsEndpoint != null && !httpsEndpoint.toLowerCase(Locale.ROOT).startsWith("tls:")) {
+        throw new IllegalArgumentException(
+            "--https-endpoint takes a tls: endpoint (tls:8443:certificate=F:privateKey=F)");
       }
       return new Options(
           host,
@@ -174,6 +197,10 @@ public final class Demo {
           httpsPort,
           cert,
           key,
+          echoEndpoint,
+          lineEndpoint,
+          httpEndpoint,
+          httpsEndpoint,
           help);
     }
 
@@ -273,15 +300,19 @@ public final class Demo {
                 .build());
     Board board = new Board(); // shared by HTTP and the line protocol: one reactor thread, no locks
     try {
-      ListeningPort echo =
-          reactor.listenTCP(
+      EndpointPort echo =
+          listen(
+              reactor,
+              options.echoEndpoint(),
               options.echoPort(),
               options.host(),
               options.guarded(reactor, Factory.of(Echo::new), ""));
       DatagramTransport udp =
           reactor.listenUDP(options.udpPort(), options.host(), new DatagramEcho());
-      ListeningPort line =
-          reactor.listenTCP(
+      EndpointPort line =
+          listen(
+              reactor,
+              options.lineEndpoint(),
               options.linePort(),
               options.host(),
               options.guarded(
@@ -289,11 +320,16 @@ public final class Demo {
                   new CommandProtocol.Server(reactor, Clock.systemUTC(), board, tls),
                   "ERROR too many connections\r\n"));
       HttpServer web = HttpServer.create(reactor, DemoHttp.router(reactor, board));
-      ListeningPort http = reactor.listenTCP(options.httpPort(), options.host(), web);
-      ListeningPort https =
-          options.httpsPort() == Options.NO_HTTPS
-              ? null
-              : reactor.listenSSL(options.httpsPort(), options.host(), web, tls);
+      EndpointPort http =
+          listen(reactor, options.httpEndpoint(), options.httpPort(), options.host(), web);
+      EndpointPort https;
+      if (options.httpsEndpoint() != null) {
+        https = Endpoints.server(reactor, options.httpsEndpoint()).listen(web);
+      } else if (options.httpsPort() != Options.NO_HTTPS) {
+        https = EndpointPort.of(reactor.listenSSL(options.httpsPort(), options.host(), web, tls));
+      } else {
+        https = null;
+      }
       return new Demo(reactor, echo, udp, line, http, https, options.host());
     } catch (CannotListenError | RuntimeException e) {
       reactor.stop();
@@ -301,28 +337,30 @@ public final class Demo {
     }
   }
 
+  /** Listens as {@code endpoint} says, or, without one, on TCP {@code host:port}. */
+  private static EndpointPort listen(
+      Reactor reactor, String endpoint, int port, String host, Factory<?> factory)
+      throws CannotListenError {
+    return endpoint != null
+        ? Endpoints.server(reactor, endpoint).listen(factory)
+        : EndpointPort.of(reactor.listenTCP(port, host, factory));
+  }
+
   /** Returns the line scripts read: reactor, how it was chosen, and every address served. */
   String banner() {
     return "torsion-demo: "
         + reactor.report().summary()
         + " echo="
-        + address(echo)
+        + echo.describe()
         + " line="
-        + address(line)
+        + line.describe()
         + " http="
-        + address(http)
+        + http.describe()
         + " udp="
-        + address(udp.getHost().getPort())
-        + (https == null ? "" : " https=" + address(https));
-  }
-
-  private String address(ListeningPort port) {
-    return address(port.port());
-  }
-
-  private String address(int port) {
-    String shown = host.contains(":") ? "[" + host + "]" : host;
-    return shown + ":" + port;
+        + (host.contains(":") ? "[" + host + "]" : host)
+        + ":"
+        + udp.getHost().getPort()
+        + (https == null ? "" : " https=" + https.describe());
   }
 
   Reactor reactor() {
@@ -354,6 +392,9 @@ public final class Demo {
     } catch (ReactorUnavailableException | IOException e) {
       err.println("torsion-demo: " + e.getMessage());
       return 1;
+    } catch (EndpointSyntaxError e) {
+      err.println("torsion-demo: " + e.getMessage());
+      return 2;
     }
     out.println(demo.banner());
     notices.forEach(out::println);

@@ -15,9 +15,13 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,6 +131,55 @@ class DemoTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(response.body()).isEqualTo("Hello, World!");
     }
+  }
+
+  @Test
+  void listensWhereItsEndpointStringsSay() throws Exception {
+    Path dir = Files.createTempDirectory("torsion-demo-endpoints");
+    Path socket = dir.resolve("line.sock");
+    try (RunningDemo running =
+        RunningDemo.start(
+            new ArrayList<>(),
+            "--echo-port",
+            "0",
+            "--line-endpoint",
+            "unix:" + socket + ":mode=600",
+            "--http-endpoint",
+            "tcp:0:interface=127.0.0.1")) {
+      String banner = running.demo().banner();
+      assertThat(banner).contains(" line=unix:" + socket.toAbsolutePath() + " ");
+      assertThat(banner).matches(".* http=127\\.0\\.0\\.1:\\d+ .*");
+      try (SocketChannel line = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        BufferedReader lines =
+            new BufferedReader(
+                new InputStreamReader(Channels.newInputStream(line), StandardCharsets.UTF_8));
+        assertThat(lines.readLine()).startsWith("WELCOME");
+        line.write(ByteBuffer.wrap("SET via unix\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(lines.readLine()).isEqualTo("OK");
+      }
+      var response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + running.port("http") + "/kv/via"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(response.body()).isEqualTo("unix\n");
+    }
+    assertThat(socket).as("the socket file goes with the demo").doesNotExist();
+  }
+
+  @Test
+  void aBadEndpointStringExitsWithTwoAndSaysWhatIsWrong() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Demo.run(
+            new String[] {"--echo-endpoint", "tcp:80x"},
+            System.out,
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("bad endpoint 'tcp:80x': port '80x' is not a number");
   }
 
   @Test
