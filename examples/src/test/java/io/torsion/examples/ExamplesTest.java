@@ -9,6 +9,8 @@ import io.torsion.Deferred;
 import io.torsion.Factory;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
+import io.torsion.endpoints.EndpointPort;
+import io.torsion.endpoints.Endpoints;
 import io.torsion.protocols.echo.Echo;
 import io.torsion.protocols.http.HttpServer;
 import io.torsion.testing.Clock;
@@ -53,6 +55,36 @@ class ExamplesTest {
           }
         });
     return result.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theUnixLineServiceAnswersOverAUnixSocketAndOverTcp() throws Exception {
+    try (BackgroundReactor background = BackgroundReactor.start(Reactor.create())) {
+      Reactor reactor = background.reactor();
+      Path socket = dir.resolve("upper.sock");
+      EndpointPort unix =
+          background.call(
+              () ->
+                  Endpoints.server(reactor, "unix:" + socket + ":mode=600")
+                      .listen(Factory.of(UnixLineService.Upper::new)));
+      assertThat(
+              outcome(
+                  background, () -> UnixLineService.ask(reactor, "unix:path=" + socket, "hello")))
+          .isEqualTo("HELLO");
+      EndpointPort tcp =
+          background.call(
+              () ->
+                  Endpoints.server(reactor, "tcp:0:interface=127.0.0.1")
+                      .listen(Factory.of(UnixLineService.Upper::new)));
+      String port = tcp.describe().replaceAll(".*:", "");
+      assertThat(
+              outcome(
+                  background,
+                  () -> UnixLineService.ask(reactor, "tcp:127.0.0.1:" + port, "over tcp")))
+          .isEqualTo("OVER TCP");
+      outcome(background, unix::stopListening);
+      outcome(background, tcp::stopListening);
+    }
   }
 
   @Test
