@@ -1,4 +1,7 @@
-/** The POSIX calls Netty lacks, through JNA: the open-files limit. */
+/**
+ * The POSIX calls Netty lacks, through JNA: the open-files limit, and the path of a UNIX socket
+ * this process was given.
+ */
 @SuppressWarnings(
     "requires-automatic") // JNA has no module descriptor, only an Automatic-Module-Name
 module io.torsion.posix {
@@ -7,5 +10,5 @@ module io.torsion.posix {
   exports io.torsion.posix;
 
   opens io.torsion.posix.internal to
-      com.sun.jna; // JNA reflects on the rlimit structure and implements LibC
+      com.sun.jna; // JNA reflects on the rlimit structure and implements LibC and SocketCalls
 }

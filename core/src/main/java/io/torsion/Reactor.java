@@ -99,6 +99,24 @@ public interface Reactor extends ReactorTime, ReactorThreads, ReactorProcess {
       throws CannotListenError;
 
   /**
+   * Serves on a listening TCP socket this process inherited as {@code fileDescriptor} (Twisted's
+   * {@code adoptStreamPort}): from systemd's socket activation (fd 3 on; {@code Endpoints}'s {@code
+   * systemd:} strings find it) or inetd-style on fd 0. The socket is already bound and listening;
+   * stopping the port closes this process's descriptor. epoll and kqueue wrap any descriptor; NIO
+   * only fd 0, through {@link System#inheritedChannel()}; others refuse, saying so.
+   *
+   * @throws CannotListenError if the descriptor is not a listening socket or the transport cannot
+   *     adopt it
+   */
+  ListeningPort adoptStreamPort(int fileDescriptor, Factory<?> factory) throws CannotListenError;
+
+  /**
+   * Serves on a listening UNIX domain socket this process inherited as {@code fileDescriptor}, as
+   * {@link #adoptStreamPort} does; stopping the port leaves the socket file to whoever made it.
+   */
+  UnixPort adoptUnixPort(int fileDescriptor, Factory<?> factory) throws CannotListenError;
+
+  /**
    * Connects to the UNIX domain socket {@code path} (Twisted's {@code connectUNIX}); fires with the
    * protocol once connected, or fails with a {@link ConnectError} (a {@link ConnectionRefusedError}
    * when nothing listens there).

@@ -27,7 +27,7 @@ final class BuiltInEndpoints {
   private BuiltInEndpoints() {}
 
   static List<EndpointParser> all() {
-    return List.of(new Tcp(), new Unix(), new Tls());
+    return List.of(new Tcp(), new Unix(), new Tls(), new Systemd());
   }
 
   /** {@code tcp:PORT[:interface=HOST]}; {@code tcp:HOST:PORT[:timeout=S]} for clients. */
@@ -151,6 +151,38 @@ final class BuiltInEndpoints {
               ? reactor.connectSSL(host, port, factory, tls)
               : reactor.connectSSL(host, port, factory, tls, timeout);
         }
+      };
+    }
+  }
+
+  /**
+   * {@code systemd:domain=INET|INET6|UNIX:index=N} or {@code ...:name=NAME}: a socket systemd's
+   * socket activation passed in (Twisted's {@code systemd:} endpoint).
+   */
+  static final class Systemd implements EndpointParser {
+    @Override
+    public String prefix() {
+      return "systemd";
+    }
+
+    @Override
+    public ServerEndpoint server(Reactor reactor, EndpointArguments arguments) {
+      String domain = arguments.require("domain").toUpperCase(java.util.Locale.ROOT);
+      Integer index = arguments.number(arguments.keyword("index"), "index", 0, 1 << 20);
+      String name = arguments.keyword("name");
+      arguments.done();
+      if (!List.of("INET", "INET6", "UNIX").contains(domain)) {
+        throw arguments.error("domain '" + domain + "' is not INET, INET6 or UNIX");
+      }
+      if ((index == null) == (name == null)) {
+        throw arguments.error("it needs index=N or name=NAME (one of them)");
+      }
+      return factory -> {
+        int descriptor =
+            SystemdSockets.descriptor(System.getenv(), ProcessHandle.current().pid(), index, name);
+        return domain.equals("UNIX")
+            ? unix(reactor.adoptUnixPort(descriptor, factory))
+            : inet(reactor.adoptStreamPort(descriptor, factory));
       };
     }
   }

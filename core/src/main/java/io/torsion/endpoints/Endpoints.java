@@ -21,6 +21,9 @@ import java.util.ServiceLoader;
  *   <tr><td>{@code tls:8443:certificate=cert.pem:privateKey=key.pem[:interface=...]}</td>
  *       <td>{@code listenSSL} with that PEM chain and key ({@code certKey} as Twisted's
  *       {@code ssl:} is accepted too)</td></tr>
+ *   <tr><td>{@code systemd:domain=INET:index=0}, {@code systemd:domain=UNIX:name=web}</td>
+ *       <td>{@code adoptStreamPort} / {@code adoptUnixPort} on a socket systemd's socket
+ *       activation passed ({@code LISTEN_FDS}, {@code LISTEN_PID}, {@code LISTEN_FDNAMES})</td></tr>
  *   <tr><td>{@code tcp:host=example.org:port=80:timeout=10}, {@code tcp:example.org:80}</td>
  *       <td>{@code connectTCP}, with a connect timeout in seconds</td></tr>
  *   <tr><td>{@code unix:path=/run/app.sock}, {@code unix:/run/app.sock:timeout=5}</td>

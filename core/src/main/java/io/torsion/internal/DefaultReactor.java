@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -693,23 +694,27 @@ public final class DefaultReactor implements Reactor {
     String where = (host == null ? "*" : host) + ":" + port;
     InetSocketAddress address = bindAddress(host, port, where);
     Origin origin = new Origin(this, factory, null, tls, null);
-    Acceptor acceptor =
-        new Acceptor() {
-          @Override
-          public Poller nextPoller() {
-            return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size())).poller();
-          }
-
-          @Override
-          public SocketEvents accepted() {
-            return new Connection(origin);
-          }
-        };
+    Acceptor acceptor = acceptor(origin);
     Port listening = new Port(this, factory, bind(address, where, acceptor));
     acquireFactory(factory);
     ports.add(listening);
     warnIfNeverRun();
     return listening;
+  }
+
+  /** Accepts connections for {@code origin}, dealt round-robin over the loops. */
+  private Acceptor acceptor(Origin origin) {
+    return new Acceptor() {
+      @Override
+      public Poller nextPoller() {
+        return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size())).poller();
+      }
+
+      @Override
+      public SocketEvents accepted() {
+        return new Connection(origin);
+      }
+    };
   }
 
   private static InetSocketAddress bindAddress(String host, int port, String where)
@@ -736,18 +741,7 @@ public final class DefaultReactor implements Reactor {
     requireNotStopping("listenUNIX");
     Path file = path.toAbsolutePath();
     Origin origin = new Origin(this, factory, null, null, null);
-    Acceptor acceptor =
-        new Acceptor() {
-          @Override
-          public Poller nextPoller() {
-            return loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size())).poller();
-          }
-
-          @Override
-          public SocketEvents accepted() {
-            return new Connection(origin);
-          }
-        };
+    Acceptor acceptor = acceptor(origin);
     Object bound = // a refusal comes back as a value: a checked exception cannot cross onOwner
         main()
             .onOwner(
@@ -770,6 +764,63 @@ public final class DefaultReactor implements Reactor {
     ports.add(listening);
     warnIfNeverRun();
     return new UnixSocketPort(listening, file);
+  }
+
+  @Override
+  public ListeningPort adoptStreamPort(int fileDescriptor, Factory<?> factory)
+      throws CannotListenError {
+    ListenSocket socket = adopt(fileDescriptor, false, factory, "adoptStreamPort");
+    if (!(socket.address() instanceof InetSocketAddress)) {
+      socket.close(() -> {});
+      throw new CannotListenError(
+          "file descriptor " + fileDescriptor + " is not a TCP socket: " + socket.address(), null);
+    }
+    Port listening = new Port(this, factory, socket);
+    acquireFactory(factory);
+    ports.add(listening);
+    warnIfNeverRun();
+    return listening;
+  }
+
+  @Override
+  public UnixPort adoptUnixPort(int fileDescriptor, Factory<?> factory) throws CannotListenError {
+    ListenSocket socket = adopt(fileDescriptor, true, factory, "adoptUnixPort");
+    if (!(socket.address() instanceof UnixDomainSocketAddress address)) {
+      socket.close(() -> {});
+      throw new CannotListenError(
+          "file descriptor " + fileDescriptor + " is not a UNIX socket: " + socket.address(), null);
+    }
+    Port listening = new Port(this, factory, socket); // the file is its maker's: it stays
+    acquireFactory(factory);
+    ports.add(listening);
+    warnIfNeverRun();
+    return new UnixSocketPort(listening, address.getPath());
+  }
+
+  private ListenSocket adopt(int fileDescriptor, boolean unix, Factory<?> factory, String method)
+      throws CannotListenError {
+    if (fileDescriptor < 0) {
+      throw new IllegalArgumentException("not a file descriptor: " + fileDescriptor);
+    }
+    Objects.requireNonNull(factory, "factory");
+    claimMainThread(method);
+    requireNotStopping(method);
+    Origin origin = new Origin(this, factory, null, null, null);
+    Acceptor acceptor = acceptor(origin);
+    Object adopted =
+        main()
+            .onOwner(
+                () -> {
+                  try {
+                    return network.adopt(fileDescriptor, unix, acceptor);
+                  } catch (CannotListenError refused) {
+                    return refused;
+                  }
+                });
+    if (adopted instanceof CannotListenError refused) {
+      throw refused;
+    }
+    return (ListenSocket) adopted;
   }
 
   @Override

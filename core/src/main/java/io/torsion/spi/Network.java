@@ -59,6 +59,18 @@ public interface Network {
   }
 
   /**
+   * Listens on a socket this process inherited, already bound and listening, as {@code
+   * fileDescriptor} (a UNIX domain socket if {@code unix}); called on the main loop's thread. A
+   * transport that cannot wrap a descriptor keeps this default, which says so.
+   */
+  default ListenSocket adopt(int fileDescriptor, boolean unix, Acceptor acceptor)
+      throws CannotListenError {
+    throw new CannotListenError(
+        "cannot adopt file descriptor " + fileDescriptor + ": this transport cannot wrap one",
+        null);
+  }
+
+  /**
    * Starts connecting to the UNIX domain socket {@code path} on {@code poller}, as {@link #connect}
    * does for TCP.
    */

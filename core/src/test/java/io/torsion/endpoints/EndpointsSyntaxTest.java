@@ -3,8 +3,10 @@ package io.torsion.endpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.torsion.CannotListenError;
 import io.torsion.Reactor;
 import java.lang.reflect.Proxy;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -77,6 +79,29 @@ class EndpointsSyntaxTest {
         .isInstanceOf(EndpointSyntaxError.class)
         .hasMessageStartingWith("bad endpoint '" + given + "': ")
         .hasMessageContaining(problem);
+  }
+
+  @Test
+  void systemdSocketsAreFoundByIndexOrNameForThisProcessOnly() throws Exception {
+    Map<String, String> env =
+        Map.of("LISTEN_PID", "42", "LISTEN_FDS", "2", "LISTEN_FDNAMES", "web:admin");
+    assertThat(SystemdSockets.descriptor(env, 42, 0, null)).isEqualTo(3);
+    assertThat(SystemdSockets.descriptor(env, 42, 1, null)).isEqualTo(4);
+    assertThat(SystemdSockets.descriptor(env, 42, null, "admin")).isEqualTo(4);
+    assertThatThrownBy(() -> SystemdSockets.descriptor(env, 7, 0, null))
+        .isInstanceOf(CannotListenError.class)
+        .hasMessageContaining("LISTEN_PID is 42, not this process (7)");
+    assertThatThrownBy(() -> SystemdSockets.descriptor(Map.of(), 7, 0, null))
+        .hasMessageContaining("LISTEN_PID is not set");
+    assertThatThrownBy(() -> SystemdSockets.descriptor(env, 42, 2, null))
+        .hasMessageContaining("at index 2: LISTEN_FDS is 2");
+    assertThatThrownBy(() -> SystemdSockets.descriptor(env, 42, null, "other"))
+        .hasMessageContaining("called 'other'");
+    assertThat(Endpoints.server(UNUSED, "systemd:domain=INET:index=0")).isNotNull();
+    assertThatThrownBy(() -> Endpoints.server(UNUSED, "systemd:domain=IPX:index=0"))
+        .hasMessageContaining("domain 'IPX' is not INET, INET6 or UNIX");
+    assertThatThrownBy(() -> Endpoints.server(UNUSED, "systemd:domain=INET"))
+        .hasMessageContaining("it needs index=N or name=NAME");
   }
 
   @Test

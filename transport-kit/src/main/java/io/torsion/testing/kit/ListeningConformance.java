@@ -108,4 +108,23 @@ public interface ListeningConformance extends KitContext {
     await(outcome(port::stopListening));
     assertThat(events).containsExactly("start", "stop");
   }
+
+  @Test
+  default void adoptingADescriptorThatIsNoSocketIsRefusedWithTheReason() {
+    assertThatThrownBy(
+            () ->
+                background()
+                    .call(
+                        () ->
+                            reactor()
+                                .adoptStreamPort(999_999, Factory.of(() -> new Recorder(true)))))
+        .isInstanceOf(CannotListenError.class)
+        .hasMessageStartingWith("cannot adopt file descriptor 999999: ");
+    assertThatThrownBy(
+            () ->
+                background()
+                    .call(
+                        () -> reactor().adoptStreamPort(-1, Factory.of(() -> new Recorder(true)))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

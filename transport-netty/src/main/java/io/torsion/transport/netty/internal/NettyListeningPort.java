@@ -13,13 +13,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class NettyListeningPort implements ListenSocket {
   private final List<Channel> channels;
 
+  private final SocketAddress known; // null: ask the channel
+
   NettyListeningPort(List<Channel> channels) {
+    this(channels, null);
+  }
+
+  /** A port whose address is {@code known} (an adopted domain socket's channel has none). */
+  NettyListeningPort(List<Channel> channels, SocketAddress known) {
     this.channels = List.copyOf(channels);
+    this.known = known;
   }
 
   @Override
   public SocketAddress address() {
-    return UnixSockets.jdkAddress(channels.get(0).localAddress());
+    return known != null ? known : UnixSockets.jdkAddress(channels.get(0).localAddress());
   }
 
   @Override

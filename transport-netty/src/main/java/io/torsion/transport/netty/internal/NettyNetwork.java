@@ -18,6 +18,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.torsion.CannotListenError;
 import io.torsion.ReactorOptions;
+import io.torsion.posix.LocalSocketName;
 import io.torsion.spi.Acceptor;
 import io.torsion.spi.DatagramEvents;
 import io.torsion.spi.DatagramSocket;
@@ -26,8 +27,12 @@ import io.torsion.spi.Network;
 import io.torsion.spi.Poller;
 import io.torsion.spi.SocketEvents;
 import io.torsion.spi.TimerQueue;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -263,6 +268,89 @@ public final class NettyNetwork implements Network {
           "cannot listen on UNIX socket " + path + ": " + describe(bound.cause()), bound.cause());
     }
     return new NettyListeningPort(List.of(server));
+  }
+
+  // ---------------------------------------------------------------- adopted sockets
+
+  @Override
+  public ListenSocket adopt(int fileDescriptor, boolean unix, Acceptor acceptor)
+      throws CannotListenError {
+    Class<? extends ServerChannel> type = unix ? domainServerChannel : serverChannel;
+    String what = "cannot adopt file descriptor " + fileDescriptor + ": ";
+    if (type == null) {
+      throw new CannotListenError(what + "this transport has no UNIX domain sockets", null);
+    }
+    ServerChannel server = wrap(type, fileDescriptor, what);
+    server.config().setRecvByteBufAllocator(ACCEPTS);
+    server.pipeline().addLast(new AcceptHandler(this, loops.get(0).io, acceptor, true));
+    ChannelPromise registered = server.newPromise();
+    server.unsafe().register(loops.get(0).io, registered);
+    if (!registered.isDone()) {
+      throw new IllegalStateException(
+          "adopting did not complete inline on " + type.getSimpleName());
+    }
+    if (!registered.isSuccess() || !server.isActive()) {
+      server.unsafe().closeForcibly();
+      throw new CannotListenError(
+          what
+              + (registered.isSuccess()
+                  ? "it is not a listening socket"
+                  : describe(registered.cause())),
+          registered.cause());
+    }
+    SocketAddress address = UnixSockets.jdkAddress(server.localAddress());
+    if (address == null && unix) { // a domain channel made from a descriptor knows no path
+      try {
+        address = UnixDomainSocketAddress.of(LocalSocketName.of(fileDescriptor));
+      } catch (IOException e) {
+        server.close();
+        throw new CannotListenError(what + e.getMessage(), e);
+      }
+    }
+    return new NettyListeningPort(List.of(server), address);
+  }
+
+  /**
+   * Wraps {@code fileDescriptor} in a channel of {@code type}: the native flavours take any
+   * descriptor; NIO takes only the one the JDK hands over, {@link System#inheritedChannel()}.
+   */
+  private static ServerChannel wrap(
+      Class<? extends ServerChannel> type, int fileDescriptor, String what)
+      throws CannotListenError {
+    try {
+      try { // a domain socket channel takes whether the descriptor is active (listening) already
+        return type.getConstructor(int.class, boolean.class).newInstance(fileDescriptor, true);
+      } catch (NoSuchMethodException noFlag) {
+        return type.getConstructor(int.class).newInstance(fileDescriptor);
+      }
+    } catch (NoSuchMethodException noDescriptors) {
+      // NIO: the JDK wraps fd 0 only
+    } catch (ReflectiveOperationException e) {
+      throw new CannotListenError(what + describe(e.getCause() == null ? e : e.getCause()), e);
+    }
+    Constructor<? extends ServerChannel> ofJdkChannel;
+    try {
+      ofJdkChannel = type.getConstructor(java.nio.channels.ServerSocketChannel.class);
+    } catch (NoSuchMethodException e) {
+      throw new CannotListenError(
+          what + type.getSimpleName() + " cannot wrap a file descriptor", null);
+    }
+    if (fileDescriptor != 0) {
+      throw new CannotListenError(
+          what
+              + "this transport adopts only fd 0, the socket the JDK hands over"
+              + " (System.inheritedChannel, inetd-style); epoll and kqueue adopt any",
+          null);
+    }
+    try {
+      if (!(System.inheritedChannel() instanceof java.nio.channels.ServerSocketChannel inherited)) {
+        throw new CannotListenError(what + "fd 0 is not a listening socket", null);
+      }
+      inherited.configureBlocking(false);
+      return ofJdkChannel.newInstance(inherited);
+    } catch (IOException | ReflectiveOperationException e) {
+      throw new CannotListenError(what + e, e);
+    }
   }
 
   @Override
