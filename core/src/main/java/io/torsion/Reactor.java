@@ -85,6 +85,14 @@ public interface Reactor extends ReactorTime, ReactorThreads, ReactorProcess {
   ListeningPort listenTCP(int port, String host, Factory<?> factory) throws CannotListenError;
 
   /**
+   * Listens as {@link #listenTCP(int, String, Factory)} does, with an accept queue of {@code
+   * backlog} connections (the kernel caps it at its own maximum, {@code net.core.somaxconn} on
+   * Linux); 0 keeps the transport's, 4096 or the kernel's maximum.
+   */
+  ListeningPort listenTCP(int port, String host, Factory<?> factory, int backlog)
+      throws CannotListenError;
+
+  /**
    * Listens on the UNIX domain socket {@code path} (Twisted's {@code listenUNIX}) with protocols
    * built by {@code factory}; the socket file gets {@code mode} (null: {@code rw-rw----}, the owner
    * and its group). A socket file left by a process that is gone is replaced; one that a process

@@ -41,9 +41,10 @@ final class BuiltInEndpoints {
     public ServerEndpoint server(Reactor reactor, EndpointArguments arguments) {
       int port = port(arguments, arguments.require("port"));
       String host = arguments.keyword("interface");
-      refuseBacklog(arguments);
+      Integer backlog = arguments.number(arguments.keyword("backlog"), "backlog", 1, 1 << 20);
       arguments.done();
-      return factory -> inet(reactor.listenTCP(port, blankAsAll(host), factory));
+      return factory ->
+          inet(reactor.listenTCP(port, blankAsAll(host), factory, backlog == null ? 0 : backlog));
     }
 
     @Override
@@ -199,9 +200,7 @@ final class BuiltInEndpoints {
 
   private static void refuseBacklog(EndpointArguments arguments) {
     if (arguments.keyword("backlog") != null) {
-      throw arguments.error(
-          "backlog is not set per port here: the accept queue is the transport's (4096, capped by"
-              + " the kernel's somaxconn)");
+      throw arguments.error("backlog is tcp:'s only (listenSSL keeps the transport's queue)");
     }
   }
 

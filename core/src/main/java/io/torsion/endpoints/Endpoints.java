@@ -14,8 +14,9 @@ import java.util.ServiceLoader;
  * <table>
  *   <caption>Endpoint strings</caption>
  *   <tr><th>string</th><th>means</th></tr>
- *   <tr><td>{@code tcp:8080}, {@code tcp:8080:interface=127.0.0.1}, {@code tcp:port=0}</td>
- *       <td>{@code listenTCP} (every interface unless one is named)</td></tr>
+ *   <tr><td>{@code tcp:8080}, {@code tcp:8080:interface=127.0.0.1:backlog=128}, {@code
+ *       tcp:port=0}</td>
+ *       <td>{@code listenTCP} (every interface unless one is named; the accept queue's length)</td></tr>
  *   <tr><td>{@code unix:/run/app.sock}, {@code unix:/run/app.sock:mode=660}</td>
  *       <td>{@code listenUNIX} (mode in octal; {@code rw-rw----} by default)</td></tr>
  *   <tr><td>{@code tls:8443:certificate=cert.pem:privateKey=key.pem[:interface=...]}</td>

@@ -653,14 +653,23 @@ public final class DefaultReactor implements Reactor {
   @Override
   public ListeningPort listenTCP(int port, String host, Factory<?> factory)
       throws CannotListenError {
-    return listen(port, host, factory, null);
+    return listen(port, host, factory, null, 0);
+  }
+
+  @Override
+  public ListeningPort listenTCP(int port, String host, Factory<?> factory, int backlog)
+      throws CannotListenError {
+    if (backlog < 0) {
+      throw new IllegalArgumentException("backlog must not be negative: " + backlog);
+    }
+    return listen(port, host, factory, null, backlog);
   }
 
   @Override
   public ListeningPort listenSSL(int port, String host, Factory<?> factory, TlsServerOptions tls)
       throws CannotListenError {
     Objects.requireNonNull(tls, "tls");
-    ListeningPort listening = listen(port, host, factory, tls);
+    ListeningPort listening = listen(port, host, factory, tls, 0);
     if (tls.watchInterval() != null) {
       watchCertificates(listening, tls, tls.newestFileTime());
     }
@@ -684,7 +693,8 @@ public final class DefaultReactor implements Reactor {
         });
   }
 
-  private ListeningPort listen(int port, String host, Factory<?> factory, TlsServerOptions tls)
+  private ListeningPort listen(
+      int port, String host, Factory<?> factory, TlsServerOptions tls, int backlog)
       throws CannotListenError {
     checkPort(port);
     Objects.requireNonNull(factory, "factory");
@@ -695,7 +705,7 @@ public final class DefaultReactor implements Reactor {
     InetSocketAddress address = bindAddress(host, port, where);
     Origin origin = new Origin(this, factory, null, tls, null);
     Acceptor acceptor = acceptor(origin);
-    Port listening = new Port(this, factory, bind(address, where, acceptor));
+    Port listening = new Port(this, factory, bind(address, where, acceptor, backlog));
     acquireFactory(factory);
     ports.add(listening);
     warnIfNeverRun();
@@ -886,14 +896,14 @@ public final class DefaultReactor implements Reactor {
   }
 
   /** Binds on the main loop's owner thread (an inline body holding the loop hands it over). */
-  private ListenSocket bind(InetSocketAddress address, String where, Acceptor acceptor)
+  private ListenSocket bind(InetSocketAddress address, String where, Acceptor acceptor, int backlog)
       throws CannotListenError {
     Object bound = // a refusal comes back as a value: a checked exception cannot cross onOwner
         main()
             .onOwner(
                 () -> {
                   try {
-                    return network.listen(address, where, acceptor);
+                    return network.listen(address, where, acceptor, backlog);
                   } catch (CannotListenError refused) {
                     return refused;
                   }

@@ -30,8 +30,9 @@ public interface Network {
    * loop's).
    *
    * @param where {@code host:port} as the user gave it, for error messages
+   * @param backlog the accept queue's length, or 0 for the transport's own
    */
-  ListenSocket listen(InetSocketAddress address, String where, Acceptor acceptor)
+  ListenSocket listen(InetSocketAddress address, String where, Acceptor acceptor, int backlog)
       throws CannotListenError;
 
   /**

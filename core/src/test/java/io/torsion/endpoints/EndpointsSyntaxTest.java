@@ -44,7 +44,7 @@ class EndpointsSyntaxTest {
 
   @Test
   void goodStringsMakeEndpointsWithoutTouchingTheReactor() {
-    assertThat(Endpoints.server(UNUSED, "tcp:8080:interface=127.0.0.1")).isNotNull();
+    assertThat(Endpoints.server(UNUSED, "tcp:8080:interface=127.0.0.1:backlog=128")).isNotNull();
     assertThat(Endpoints.server(UNUSED, "tcp:port=0")).isNotNull();
     assertThat(Endpoints.server(UNUSED, "unix:/run/app.sock:mode=660")).isNotNull();
     assertThat(Endpoints.client(UNUSED, "tcp:host=example.org:port=80:timeout=10")).isNotNull();
@@ -64,7 +64,8 @@ class EndpointsSyntaxTest {
         "tcp:port=80:8080 | comes after key=value",
         "tcp:80:interface=a:interface=b | 'interface' is given twice",
         "tcp:80:port=81 | given both by position and as port=",
-        "tcp:80:backlog=128 | backlog is not set per port",
+        "tcp:80:backlog=none | backlog 'none' is not a number",
+        "tls:443:certificate=c:privateKey=k:backlog=9 | backlog is tcp:'s only",
         "sctp:80 | unknown type 'sctp' (known: tcp, unix, tls",
         "port=80 | it must start with a type",
         "unix:/a.sock:mode=999 | mode '999' is not three octal digits",

@@ -92,8 +92,9 @@ final class MemoryNetwork implements Network {
   }
 
   @Override
-  public ListenSocket listen(InetSocketAddress address, String where, Acceptor acceptor)
-      throws CannotListenError {
+  public ListenSocket listen(
+      InetSocketAddress address, String where, Acceptor acceptor, int backlog)
+      throws CannotListenError { // a queue in memory has no length to set: backlog is not used
     int port = address.getPort();
     InetSocketAddress bound;
     if (port == 0) {

@@ -53,7 +53,8 @@ public interface EndpointConformance extends KitContext {
     assertThat(port.address()).isInstanceOf(InetSocketAddress.class);
     assertThat(port.describe()).matches("127\\.0\\.0\\.1:\\d+");
     await(outcome(port::stopListening));
-    echoThrough("tcp:port=0:interface=127.0.0.1", "tcp:host=127.0.0.1:port=PORT:timeout=10");
+    echoThrough(
+        "tcp:port=0:interface=127.0.0.1:backlog=16", "tcp:host=127.0.0.1:port=PORT:timeout=10");
   }
 
   @Test

@@ -155,7 +155,8 @@ final class IocpNetwork implements Network {
   }
 
   @Override
-  public ListenSocket listen(InetSocketAddress address, String where, Acceptor acceptor)
+  public ListenSocket listen(
+      InetSocketAddress address, String where, Acceptor acceptor, int backlog)
       throws CannotListenError {
     AsynchronousServerSocketChannel server = null;
     try {
@@ -164,7 +165,8 @@ final class IocpNetwork implements Network {
       if (options.socketReceiveBuffer() > 0) {
         server.setOption(StandardSocketOptions.SO_RCVBUF, options.socketReceiveBuffer());
       }
-      server.bind(address, BACKLOG); // the JDK's default of 50 overflows under connection bursts
+      // the JDK's default of 50 overflows under connection bursts
+      server.bind(address, backlog > 0 ? backlog : BACKLOG);
       IocpListenSocket port = new IocpListenSocket(this, main, server, acceptor);
       port.acceptNext();
       return port;

@@ -150,12 +150,13 @@ public final class NettyNetwork implements Network {
   // ---------------------------------------------------------------- listen
 
   @Override
-  public ListenSocket listen(InetSocketAddress address, String where, Acceptor acceptor)
+  public ListenSocket listen(
+      InetSocketAddress address, String where, Acceptor acceptor, int backlog)
       throws CannotListenError {
     boolean perLoop = reusePort != null && loops.size() > 1;
     List<Channel> channels = new ArrayList<>();
     try {
-      channels.add(bindOn(loops.get(0), address, acceptor, perLoop, where));
+      channels.add(bindOn(loops.get(0), address, acceptor, perLoop, where, backlog));
       InetSocketAddress bound = (InetSocketAddress) channels.get(0).localAddress();
       for (int i = 1; perLoop && i < loops.size(); i++) {
         NettyLoop loop = loops.get(i);
@@ -163,7 +164,7 @@ public final class NettyNetwork implements Network {
         loop.execute(
             () -> {
               try {
-                other.complete(bindOn(loop, bound, acceptor, true, where));
+                other.complete(bindOn(loop, bound, acceptor, true, where, backlog));
               } catch (Throwable e) {
                 other.completeExceptionally(e);
               }
@@ -181,10 +182,18 @@ public final class NettyNetwork implements Network {
 
   /** Registers and binds one listening channel on {@code loop}, inline: called on its thread. */
   private Channel bindOn(
-      NettyLoop loop, InetSocketAddress address, Acceptor acceptor, boolean shared, String where)
+      NettyLoop loop,
+      InetSocketAddress address,
+      Acceptor acceptor,
+      boolean shared,
+      String where,
+      int backlog)
       throws CannotListenError {
     Channel server = newServerChannel();
     server.config().setOption(ChannelOption.SO_REUSEADDR, true);
+    if (backlog > 0) {
+      server.config().setOption(ChannelOption.SO_BACKLOG, backlog);
+    }
     server.config().setRecvByteBufAllocator(ACCEPTS);
     if (options.socketReceiveBuffer() > 0) {
       server
