@@ -10,6 +10,7 @@ import io.torsion.ConnectionRefusedError;
 import io.torsion.Factory;
 import io.torsion.PeerCredentials;
 import io.torsion.Protocol;
+import io.torsion.PushProducer;
 import io.torsion.UnixPort;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -21,10 +22,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -142,6 +146,108 @@ public interface UnixSocketConformance extends KitContext {
     await(outcome(() -> reactor().connectUNIX(path, Factory.of(() -> asker))));
     await(asker.lost);
     assertThat(background().call(asker.answer::toString)).isEqualTo("answer to question");
+    await(outcome(port::stopListening));
+  }
+
+  @Test
+  default void aUnixConnectionPausesItsProducerAtTheWatermarkAndDeliversEverything()
+      throws Exception {
+    int chunk = 16 * 1024;
+    int total = 8 * 1024 * 1024;
+    AtomicInteger pauses = new AtomicInteger();
+    AtomicLong maxQueued = new AtomicLong();
+    Path path = socketPath("stream.sock");
+    UnixPort port =
+        listenOrSkip(
+            path,
+            Factory.of(
+                () ->
+                    new Protocol() {
+                      private boolean paused;
+                      private int written;
+
+                      @Override
+                      public void connectionMade() {
+                        transport()
+                            .registerProducer(
+                                new PushProducer() {
+                                  @Override
+                                  public void pauseProducing() {
+                                    paused = true;
+                                    pauses.incrementAndGet();
+                                  }
+
+                                  @Override
+                                  public void resumeProducing() {
+                                    paused = false;
+                                    reactor().callLater(Duration.ZERO, () -> pump());
+                                  }
+
+                                  @Override
+                                  public void stopProducing() {
+                                    paused = true;
+                                  }
+                                });
+                        pump();
+                      }
+
+                      private void pump() {
+                        byte[] piece = new byte[chunk];
+                        while (!paused && written < total) {
+                          transport().write(piece);
+                          written += chunk;
+                          maxQueued.accumulateAndGet(transport().bufferedBytes(), Math::max);
+                        }
+                        if (written == total && !paused) {
+                          transport().unregisterProducer();
+                          transport().loseConnection();
+                        }
+                      }
+                    }));
+    long read = 0;
+    try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+      ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+      for (int n = client.read(buffer); n >= 0; n = client.read(buffer)) {
+        read += n;
+        buffer.clear();
+      }
+    }
+    assertThat(read).isEqualTo(total);
+    assertThat(pauses.get()).as("paused at the high watermark").isPositive();
+    assertThat(maxQueued.get())
+        .isLessThanOrEqualTo(options().writeBufferHighWatermark() + chunk + 1024L);
+    await(outcome(port::stopListening));
+  }
+
+  @Test
+  default void aUnixConnectionSwitchesProtocolsWithTheBytesAlreadyRead() throws Exception {
+    Path path = socketPath("switch.sock");
+    UnixPort port =
+        listenOrSkip(
+            path,
+            Factory.of(
+                () ->
+                    new Protocol() {
+                      @Override
+                      public void dataReceived(ByteBuffer data) {
+                        String text = StandardCharsets.UTF_8.decode(data.duplicate()).toString();
+                        int end = text.indexOf('\n');
+                        if (end >= 0) {
+                          ByteBuffer rest = data.duplicate();
+                          rest.position(rest.position() + end + 1);
+                          transport().switchProtocol(new Recorder(true), rest);
+                        }
+                      }
+                    }));
+    try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+      client.write(ByteBuffer.wrap("upgrade\nalready sent".getBytes(StandardCharsets.UTF_8)));
+      ByteBuffer answer = ByteBuffer.allocate("already sent".length());
+      while (answer.hasRemaining() && client.read(answer) >= 0) {
+        // the echo of what followed the switch, then of what comes after
+      }
+      assertThat(new String(answer.array(), StandardCharsets.UTF_8)).isEqualTo("already sent");
+      assertThat(roundTrip(client, " and more")).isEqualTo(" and more");
+    }
     await(outcome(port::stopListening));
   }
 
