@@ -4,6 +4,7 @@ and execs the command. Prints "bound ADDRESS" first.
 
 usage: systemd_launcher.py inet NAME -- COMMAND...
        systemd_launcher.py unix NAME PATH -- COMMAND...
+       systemd_launcher.py inetd NAME -- COMMAND...   (the socket on fd 0 instead, as inetd does)
 """
 import os
 import socket
@@ -12,7 +13,7 @@ import sys
 args = sys.argv[1:]
 split = args.index("--")
 kind, name, rest, command = args[0], args[1], args[2:split], args[split + 1:]
-if kind == "inet":
+if kind in ("inet", "inetd"):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -22,9 +23,10 @@ else:
     listener.bind(rest[0])
     address = rest[0]
 listener.listen(128)
-if listener.fileno() != 3:
-    os.dup2(listener.fileno(), 3)  # the original closes on exec
-os.set_inheritable(3, True)  # a socket Python made is not (and dup2 onto itself changes nothing)
+target = 0 if kind == "inetd" else 3
+if listener.fileno() != target:
+    os.dup2(listener.fileno(), target)  # the original closes on exec
+os.set_inheritable(target, True)  # a socket Python made is not (dup2 onto itself changes nothing)
 env = dict(os.environ, LISTEN_PID=str(os.getpid()), LISTEN_FDS="1", LISTEN_FDNAMES=name)
 print("bound " + address, flush=True)
 os.execve(command[0], command, env)

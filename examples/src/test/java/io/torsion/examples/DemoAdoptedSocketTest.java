@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The demo started as systemd's socket activation starts a service: a small launcher binds the
@@ -109,5 +112,46 @@ class DemoAdoptedSocketTest {
       assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(socket).as("the socket file is its maker's: it stays").exists();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nio", "epoll"})
+  void aSocketHandedOverOnFdZeroIsAdoptedInetdStyle(String transport) throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(PYTHON), "no /usr/bin/python3 for the launcher");
+    Path launcher =
+        Path.of(DemoAdoptedSocketTest.class.getResource("/systemd_launcher.py").toURI());
+    Process server =
+        new ProcessBuilder(
+                PYTHON.toString(),
+                launcher.toString(),
+                "inetd",
+                "echo",
+                "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dtorsion.reactor=" + transport,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.torsion.examples.AdoptFdZero")
+            .redirectError(
+                ProcessBuilder.Redirect.appendTo(Path.of("target", "adopted-fd0.log").toFile()))
+            .start();
+    try {
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      String bound = out.readLine();
+      assertThat(bound).startsWith("bound 127.0.0.1:");
+      String address = bound.substring("bound ".length());
+      assertThat(out.readLine()).isEqualTo("adopted " + address);
+      int port = Integer.parseInt(address.substring(address.indexOf(':') + 1));
+      try (Socket client = new Socket("127.0.0.1", port)) {
+        client.getOutputStream().write("inetd".getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(client.getInputStream().readNBytes(5), StandardCharsets.UTF_8))
+            .isEqualTo("inetd");
+      }
+    } finally {
+      server.destroy();
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
   }
 }

@@ -120,6 +120,11 @@ public interface ListeningConformance extends KitContext {
                                 .adoptStreamPort(999_999, Factory.of(() -> new Recorder(true)))))
         .isInstanceOf(CannotListenError.class)
         .hasMessageStartingWith("cannot adopt file descriptor 999999: ");
+    // every transport says in its report what it has beyond TCP
+    assertThat(reactor().report().details())
+        .anyMatch(line -> line.startsWith("udp: "))
+        .anyMatch(line -> line.startsWith("unix sockets: "))
+        .anyMatch(line -> line.startsWith("adopting sockets: "));
     assertThatThrownBy(
             () ->
                 background()

@@ -61,7 +61,10 @@ final class IocpNetwork implements Network {
                 Stream.of(
                     "completion threads: "
                         + completionThreads(options)
-                        + " (JDK asynchronous channel group)"))
+                        + " (JDK asynchronous channel group)",
+                    "udp: the JDK's DatagramChannel, read by a thread of its own per port",
+                    "unix sockets: none (the JDK's asynchronous channels have none)",
+                    "adopting sockets: none (an asynchronous channel cannot wrap a descriptor)"))
             .toList();
   }
 

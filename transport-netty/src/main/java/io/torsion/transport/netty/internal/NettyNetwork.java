@@ -106,11 +106,13 @@ public final class NettyNetwork implements Network {
     this.socketChannel = Objects.requireNonNull(socketChannel, "socketChannel");
     this.reusePort = reusePort;
     this.options = Objects.requireNonNull(options, "options");
+    List<String> all = new ArrayList<>(details);
+    all.addAll(capabilities());
     this.details =
         options.threads() == 1
-            ? List.copyOf(details)
+            ? List.copyOf(all)
             : Stream.concat(
-                    details.stream(),
+                    all.stream(),
                     Stream.of(
                         "listening: "
                             + (reusePort != null
@@ -120,6 +122,38 @@ public final class NettyNetwork implements Network {
     this.waterMark =
         new WriteBufferWaterMark(
             options.writeBufferLowWatermark(), options.writeBufferHighWatermark());
+  }
+
+  /** What this flavour has beyond TCP, for the report: UDP, UNIX sockets, adopting sockets. */
+  private List<String> capabilities() {
+    String adopting;
+    if (hasConstructor(serverChannel, int.class)) {
+      adopting = "any file descriptor (systemd, inetd)";
+    } else if (hasConstructor(serverChannel, java.nio.channels.ServerSocketChannel.class)) {
+      adopting = "fd 0 only (System.inheritedChannel, inetd-style)";
+    } else {
+      adopting = "none (" + serverChannel.getSimpleName() + " cannot wrap a file descriptor)";
+    }
+    boolean credentials =
+        domainSocketChannel != null
+            && !domainSocketChannel.getPackageName().equals("io.netty.channel.socket.nio");
+    return List.of(
+        "udp: " + (datagramChannel == null ? "none" : datagramChannel.getSimpleName()),
+        "unix sockets: "
+            + (domainServerChannel == null
+                ? "none"
+                : domainSocketChannel.getSimpleName()
+                    + (credentials ? ", with peer credentials" : ", no peer credentials")),
+        "adopting sockets: " + adopting);
+  }
+
+  private static boolean hasConstructor(Class<?> type, Class<?> parameter) {
+    try {
+      type.getConstructor(parameter);
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
   }
 
   @Override
