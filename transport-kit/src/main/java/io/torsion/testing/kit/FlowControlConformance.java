@@ -11,7 +11,6 @@ import io.torsion.ConnectionDone;
 import io.torsion.Factory;
 import io.torsion.Protocol;
 import io.torsion.PullProducer;
-import io.torsion.PushProducer;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
 import io.torsion.spi.SocketEvents;
@@ -31,7 +30,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
@@ -121,65 +119,18 @@ public interface FlowControlConformance extends KitContext {
 
   @Test
   default void aPushProducerIsPausedAboveTheHighWatermarkAndResumedBelowTheLow() throws Exception {
-    int chunk = 16 * 1024;
     int total = 32 * 1024 * 1024;
-    AtomicInteger pauses = new AtomicInteger();
-    AtomicInteger resumes = new AtomicInteger();
-    AtomicLong maxQueued = new AtomicLong();
-    int port =
-        listen(
-            Factory.of(
-                () ->
-                    new Protocol() {
-                      private boolean paused;
-                      private int written;
-
-                      @Override
-                      public void connectionMade() {
-                        transport()
-                            .registerProducer(
-                                new PushProducer() {
-                                  @Override
-                                  public void pauseProducing() {
-                                    paused = true;
-                                    pauses.incrementAndGet();
-                                  }
-
-                                  @Override
-                                  public void resumeProducing() {
-                                    paused = false;
-                                    resumes.incrementAndGet();
-                                    reactor().callLater(Duration.ZERO, () -> pump());
-                                  }
-
-                                  @Override
-                                  public void stopProducing() {
-                                    paused = true;
-                                  }
-                                });
-                        pump();
-                      }
-
-                      private void pump() {
-                        byte[] piece = new byte[chunk];
-                        while (!paused && written < total) {
-                          transport().write(piece);
-                          written += chunk;
-                          maxQueued.accumulateAndGet(transport().bufferedBytes(), Math::max);
-                        }
-                        if (written == total && !paused) {
-                          transport().unregisterProducer();
-                          transport().loseConnection();
-                        }
-                      }
-                    }));
+    PausingWriter writer = new PausingWriter(reactor(), total);
+    int port = listen(Factory.of(() -> writer));
     try (Peer peer = Peer.connect(port)) {
       assertThat(peer.readToEnd()).hasSize(total);
     }
     int high = options().writeBufferHighWatermark();
-    assertThat(pauses.get()).as("paused at the high watermark").isPositive();
-    assertThat(resumes.get()).as("resumed below the low watermark").isPositive();
-    assertThat(maxQueued.get()).as("most ever queued").isLessThanOrEqualTo(high + chunk + 1024L);
+    assertThat(writer.pauses.get()).as("paused at the high watermark").isPositive();
+    assertThat(writer.resumes.get()).as("resumed below the low watermark").isPositive();
+    assertThat(writer.maxQueued.get())
+        .as("most ever queued")
+        .isLessThanOrEqualTo(high + PausingWriter.CHUNK + 1024L);
   }
 
   @Test

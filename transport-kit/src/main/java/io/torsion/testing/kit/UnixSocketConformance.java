@@ -10,7 +10,6 @@ import io.torsion.ConnectionRefusedError;
 import io.torsion.Factory;
 import io.torsion.PeerCredentials;
 import io.torsion.Protocol;
-import io.torsion.PushProducer;
 import io.torsion.UnixPort;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -22,13 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -152,58 +148,10 @@ public interface UnixSocketConformance extends KitContext {
   @Test
   default void aUnixConnectionPausesItsProducerAtTheWatermarkAndDeliversEverything()
       throws Exception {
-    int chunk = 16 * 1024;
     int total = 8 * 1024 * 1024;
-    AtomicInteger pauses = new AtomicInteger();
-    AtomicLong maxQueued = new AtomicLong();
+    PausingWriter writer = new PausingWriter(reactor(), total);
     Path path = socketPath("stream.sock");
-    UnixPort port =
-        listenOrSkip(
-            path,
-            Factory.of(
-                () ->
-                    new Protocol() {
-                      private boolean paused;
-                      private int written;
-
-                      @Override
-                      public void connectionMade() {
-                        transport()
-                            .registerProducer(
-                                new PushProducer() {
-                                  @Override
-                                  public void pauseProducing() {
-                                    paused = true;
-                                    pauses.incrementAndGet();
-                                  }
-
-                                  @Override
-                                  public void resumeProducing() {
-                                    paused = false;
-                                    reactor().callLater(Duration.ZERO, () -> pump());
-                                  }
-
-                                  @Override
-                                  public void stopProducing() {
-                                    paused = true;
-                                  }
-                                });
-                        pump();
-                      }
-
-                      private void pump() {
-                        byte[] piece = new byte[chunk];
-                        while (!paused && written < total) {
-                          transport().write(piece);
-                          written += chunk;
-                          maxQueued.accumulateAndGet(transport().bufferedBytes(), Math::max);
-                        }
-                        if (written == total && !paused) {
-                          transport().unregisterProducer();
-                          transport().loseConnection();
-                        }
-                      }
-                    }));
+    UnixPort port = listenOrSkip(path, Factory.of(() -> writer));
     long read = 0;
     try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
       ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
@@ -213,9 +161,9 @@ public interface UnixSocketConformance extends KitContext {
       }
     }
     assertThat(read).isEqualTo(total);
-    assertThat(pauses.get()).as("paused at the high watermark").isPositive();
-    assertThat(maxQueued.get())
-        .isLessThanOrEqualTo(options().writeBufferHighWatermark() + chunk + 1024L);
+    assertThat(writer.pauses.get()).as("paused at the high watermark").isPositive();
+    assertThat(writer.maxQueued.get())
+        .isLessThanOrEqualTo(options().writeBufferHighWatermark() + PausingWriter.CHUNK + 1024L);
     await(outcome(port::stopListening));
   }
 

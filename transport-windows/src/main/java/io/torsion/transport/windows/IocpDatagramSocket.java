@@ -2,13 +2,13 @@ package io.torsion.transport.windows;
 
 import io.torsion.spi.DatagramEvents;
 import io.torsion.spi.DatagramSocket;
+import io.torsion.spi.MulticastInterfaces;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
-import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -17,7 +17,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -173,7 +172,10 @@ final class IocpDatagramSocket implements DatagramSocket {
   public void joinGroup(
       InetAddress group, NetworkInterface networkInterface, Consumer<Throwable> done) {
     try {
-      NetworkInterface on = networkInterface != null ? networkInterface : defaultInterface();
+      NetworkInterface on =
+          networkInterface != null
+              ? networkInterface
+              : MulticastInterfaces.defaultFor(localAddress().getAddress());
       groups.put(group + "%" + on.getName(), channel.join(group, on));
       done.accept(null);
     } catch (IOException | RuntimeException e) {
@@ -185,7 +187,10 @@ final class IocpDatagramSocket implements DatagramSocket {
   public void leaveGroup(
       InetAddress group, NetworkInterface networkInterface, Consumer<Throwable> done) {
     try {
-      NetworkInterface on = networkInterface != null ? networkInterface : defaultInterface();
+      NetworkInterface on =
+          networkInterface != null
+              ? networkInterface
+              : MulticastInterfaces.defaultFor(localAddress().getAddress());
       MembershipKey key = groups.remove(group + "%" + on.getName());
       if (key == null) {
         done.accept(new IllegalStateException("not a member of " + group + " on " + on.getName()));
@@ -196,22 +201,6 @@ final class IocpDatagramSocket implements DatagramSocket {
     } catch (IOException | RuntimeException e) {
       done.accept(e);
     }
-  }
-
-  private NetworkInterface defaultInterface() throws SocketException {
-    InetAddress local = localAddress().getAddress();
-    if (!local.isAnyLocalAddress()) {
-      NetworkInterface bound = NetworkInterface.getByInetAddress(local);
-      if (bound != null) {
-        return bound;
-      }
-    }
-    for (NetworkInterface candidate : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      if (candidate.isUp() && candidate.supportsMulticast() && !candidate.isLoopback()) {
-        return candidate;
-      }
-    }
-    throw new SocketException("no interface that is up supports multicast");
   }
 
   @Override

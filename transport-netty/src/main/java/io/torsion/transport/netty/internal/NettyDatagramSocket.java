@@ -9,13 +9,13 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.torsion.spi.DatagramEvents;
 import io.torsion.spi.DatagramSocket;
+import io.torsion.spi.MulticastInterfaces;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.PortUnreachableException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.util.Collections;
 import java.util.function.Consumer;
 
 /**
@@ -122,7 +122,7 @@ final class NettyDatagramSocket extends ChannelInboundHandlerAdapter implements 
       InetAddress group, NetworkInterface given, Consumer<Throwable> done, boolean join) {
     NetworkInterface on;
     try {
-      on = given != null ? given : defaultInterface(group);
+      on = given != null ? given : MulticastInterfaces.defaultFor(localAddress().getAddress());
     } catch (SocketException e) {
       done.accept(e);
       return;
@@ -130,23 +130,6 @@ final class NettyDatagramSocket extends ChannelInboundHandlerAdapter implements 
     InetSocketAddress address = new InetSocketAddress(group, 0);
     ChannelFuture result = join ? channel.joinGroup(address, on) : channel.leaveGroup(address, on);
     result.addListener(f -> done.accept(f.isSuccess() ? null : f.cause()));
-  }
-
-  /** The interface of the bound address, or else the first that is up and does multicast. */
-  private NetworkInterface defaultInterface(InetAddress group) throws SocketException {
-    InetAddress local = localAddress().getAddress();
-    if (!local.isAnyLocalAddress()) {
-      NetworkInterface bound = NetworkInterface.getByInetAddress(local);
-      if (bound != null) {
-        return bound;
-      }
-    }
-    for (NetworkInterface candidate : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      if (candidate.isUp() && candidate.supportsMulticast() && !candidate.isLoopback()) {
-        return candidate;
-      }
-    }
-    throw new SocketException("no interface that is up supports multicast for " + group);
   }
 
   @Override
