@@ -29,6 +29,8 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler,
   private static final int COMPRESS_AT_LEAST = 64; // smaller messages go out as they are
   // a server's payload at least this large is written after its header, not copied behind it
   private static final int WRITE_APART = 4096;
+  // what a one-frame message's buffer starts at before its bytes arrive
+  private static final int FIRST_BUFFER = 16 * 1024;
   private static final Duration RATE_WINDOW =
       Duration.ofSeconds(WebSocketOptions.RATE_WINDOW_SECONDS);
 
@@ -53,6 +55,7 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler,
   private boolean messageCompressed;
   private long messageSize;
   private byte[] message;
+  private long messageDeclared; // a one-frame message's length, or -1
   private int messageLength;
   // the message being sent in fragments
   private boolean sendingFragments;
@@ -200,6 +203,11 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler,
     return request;
   }
 
+  /** Returns the bytes held for the message being read: what a declared length has cost so far. */
+  int heldForMessage() {
+    return message == null ? 0 : message.length;
+  }
+
   // ---------------------------------------------------------------- frames in
 
   @Override
@@ -231,8 +239,12 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler,
       }
       utf8.reset();
     }
+    messageDeclared = -1;
     if (fin && !rsv1 && length <= options.maxMessageSize() && !application.receivesFragments()) {
-      message = new byte[(int) length]; // a message in one frame: exactly its size
+      // A message in one frame: its buffer ends exactly at its size, but grows with what arrives,
+      // so that a declared length costs nothing until the bytes come.
+      messageDeclared = length;
+      message = new byte[(int) Math.min(length, FIRST_BUFFER)];
     }
   }
 
@@ -293,8 +305,13 @@ final class WebSocketConnection extends Protocol implements FrameReader.Handler,
       return;
     }
     if (message == null || messageLength + n > message.length) {
-      int size = Math.max(messageLength + n, message == null ? 256 : message.length * 2);
-      message = message == null ? new byte[size] : Arrays.copyOf(message, size);
+      long size;
+      if (messageDeclared >= 0) { // toward the declared size in few steps, never past it
+        size = Math.min(Math.max(messageLength + n, message.length * 4L), messageDeclared);
+      } else {
+        size = Math.max(messageLength + n, message == null ? 256 : message.length * 2L);
+      }
+      message = message == null ? new byte[(int) size] : Arrays.copyOf(message, (int) size);
     }
     bytes.get(message, messageLength, n);
     messageLength += n;

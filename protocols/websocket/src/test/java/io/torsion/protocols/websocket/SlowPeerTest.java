@@ -101,4 +101,26 @@ class SlowPeerTest {
     closing.clock.advance(Duration.ofSeconds(60)); // bytes after the peer's close do not count
     assertThat(closing.sent()).isEmpty();
   }
+
+  @Test
+  void aDeclaredLengthCostsNothingUntilItsBytesArrive() {
+    Wire wire = Wire.server(WebSocketOptions.defaults().withLimits(4 << 20, 4 << 20));
+    wire.sent();
+    byte[] payload = new byte[3 << 20];
+    Arrays.fill(payload, (byte) 7);
+    byte[] frame = clientFrame(2, payload);
+    wire.receive(Arrays.copyOf(frame, 64)); // a 3 MiB frame declared, 50 bytes of it sent
+    assertThat(wire.connection().heldForMessage()).isLessThanOrEqualTo(16 * 1024);
+    for (int at = 64; at < frame.length; at += 256 * 1024) {
+      int received = Math.min(frame.length, at + 256 * 1024);
+      wire.receive(Arrays.copyOfRange(frame, at, received));
+      if (received < frame.length) {
+        assertThat(wire.connection().heldForMessage())
+            .as("held after %d bytes", received)
+            .isLessThanOrEqualTo(4 * received);
+      }
+    }
+    assertThat(wire.app.events).containsExactly("open", "binary:" + payload.length);
+    assertThat(wire.connection().heldForMessage()).isZero();
+  }
 }

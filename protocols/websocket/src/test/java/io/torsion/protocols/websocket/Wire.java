@@ -22,10 +22,17 @@ final class Wire {
   final Recording app;
   private final boolean client;
 
+  private final WebSocketConnection connection;
+
   private Wire(Recording app, boolean client, WebSocketOptions options, PerMessageDeflate deflate) {
     this.app = app;
     this.client = client;
-    transport.connect(new WebSocketConnection(app, client, options, clock, deflate, null, null));
+    this.connection = new WebSocketConnection(app, client, options, clock, deflate, null, null);
+    transport.connect(connection);
+  }
+
+  WebSocketConnection connection() {
+    return connection;
   }
 
   /** A server-side connection (the test is the client: it masks). */
