@@ -420,7 +420,11 @@ public final class ProxyProtocol {
       return this;
     }
 
-    /** A connection may open with a header or not (the default). */
+    /**
+     * A connection may open with a header or not (the default). The protocol is built once the
+     * client's first bytes show which: one that speaks first waits for them, so behind a balancer
+     * that always sends a header, prefer {@link #required()}.
+     */
     public Builder optional() {
       required = false;
       return this;
