@@ -154,6 +154,12 @@ public interface UnixSocketConformance extends KitContext {
     UnixPort port = listenOrSkip(path, Factory.of(() -> writer));
     long read = 0;
     try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+      // Not reading yet: the kernel's buffer fills, then the queue passes the watermark (a reader
+      // that keeps up from the start may never let it: a UNIX socket's buffer is large).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Kit.WAIT_SECONDS);
+      while (writer.pauses.get() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
       ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
       for (int n = client.read(buffer); n >= 0; n = client.read(buffer)) {
         read += n;
