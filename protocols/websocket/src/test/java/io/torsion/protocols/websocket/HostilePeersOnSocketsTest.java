@@ -175,9 +175,11 @@ class HostilePeersOnSocketsTest {
   void aPeerSendingOneBytePerSecondIsClosedWith1008() throws Exception {
     try (RawPeer slow = RawPeer.open(port);
         RawPeer ordinary = RawPeer.open(port)) {
+      FragmentEcho slowsServer = servers.get(0);
       byte[] frame = clientFrame(1, utf8("x".repeat(100)));
       int sent = 0;
-      while (closes.isEmpty() && sent < frame.length) {
+      // The clock moves on the reactor thread, so once advance returns a due failure has happened.
+      while (background.call(slowsServer::isOpen) && sent < frame.length) {
         long read = background.call(() -> background.reactor().stats().bytesRead());
         slow.send(new byte[] {frame[sent++]});
         awaitCondition(
