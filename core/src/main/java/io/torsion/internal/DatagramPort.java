@@ -166,6 +166,8 @@ final class DatagramPort implements DatagramTransport, DatagramEvents {
         if (networkInterface == null) {
           throw new IllegalArgumentException("no interface has the address " + interfaceAddress);
         }
+      } else {
+        networkInterface = MulticastInterfaces.defaultFor(socket.localAddress().getAddress());
       }
     } catch (IllegalArgumentException | IOException e) {
       done.errback(e);

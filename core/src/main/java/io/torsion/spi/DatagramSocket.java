@@ -33,7 +33,7 @@ public interface DatagramSocket {
   /** Sets {@code IP_MULTICAST_TTL}. */
   void setMulticastTimeToLive(int ttl);
 
-  /** Joins {@code group} on {@code networkInterface} (null: the system's choice). */
+  /** Joins {@code group} on {@code networkInterface} (never null: the runtime chooses one). */
   void joinGroup(InetAddress group, NetworkInterface networkInterface, Consumer<Throwable> done);
 
   /** Leaves {@code group} on {@code networkInterface}. */

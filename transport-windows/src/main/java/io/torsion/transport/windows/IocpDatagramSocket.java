@@ -2,7 +2,6 @@ package io.torsion.transport.windows;
 
 import io.torsion.spi.DatagramEvents;
 import io.torsion.spi.DatagramSocket;
-import io.torsion.spi.MulticastInterfaces;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -169,13 +168,8 @@ final class IocpDatagramSocket implements DatagramSocket {
   }
 
   @Override
-  public void joinGroup(
-      InetAddress group, NetworkInterface networkInterface, Consumer<Throwable> done) {
+  public void joinGroup(InetAddress group, NetworkInterface on, Consumer<Throwable> done) {
     try {
-      NetworkInterface on =
-          networkInterface != null
-              ? networkInterface
-              : MulticastInterfaces.defaultFor(localAddress().getAddress());
       groups.put(group + "%" + on.getName(), channel.join(group, on));
       done.accept(null);
     } catch (IOException | RuntimeException e) {
@@ -184,23 +178,14 @@ final class IocpDatagramSocket implements DatagramSocket {
   }
 
   @Override
-  public void leaveGroup(
-      InetAddress group, NetworkInterface networkInterface, Consumer<Throwable> done) {
-    try {
-      NetworkInterface on =
-          networkInterface != null
-              ? networkInterface
-              : MulticastInterfaces.defaultFor(localAddress().getAddress());
-      MembershipKey key = groups.remove(group + "%" + on.getName());
-      if (key == null) {
-        done.accept(new IllegalStateException("not a member of " + group + " on " + on.getName()));
-        return;
-      }
-      key.drop();
-      done.accept(null);
-    } catch (IOException | RuntimeException e) {
-      done.accept(e);
+  public void leaveGroup(InetAddress group, NetworkInterface on, Consumer<Throwable> done) {
+    MembershipKey key = groups.remove(group + "%" + on.getName());
+    if (key == null) {
+      done.accept(new IllegalStateException("not a member of " + group + " on " + on.getName()));
+      return;
     }
+    key.drop();
+    done.accept(null);
   }
 
   @Override

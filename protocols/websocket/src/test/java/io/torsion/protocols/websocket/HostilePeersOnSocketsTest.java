@@ -246,13 +246,13 @@ class HostilePeersOnSocketsTest {
         });
   }
 
-  /** Waits for {@code condition}, checking it every few milliseconds, for at most 30 s. */
+  /** Waits for {@code condition}, checking it after each turn of the reactor, for at most 30 s. */
   private static void awaitCondition(BooleanSupplier condition, String what)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime() - deadline).as(what).isNegative();
-      Thread.sleep(5);
+      background.call(() -> null); // a turn of the reactor is the wait, not a sleep
     }
   }
 

@@ -9,12 +9,10 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.torsion.spi.DatagramEvents;
 import io.torsion.spi.DatagramSocket;
-import io.torsion.spi.MulticastInterfaces;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.PortUnreachableException;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
@@ -119,14 +117,7 @@ final class NettyDatagramSocket extends ChannelInboundHandlerAdapter implements 
   }
 
   private void membership(
-      InetAddress group, NetworkInterface given, Consumer<Throwable> done, boolean join) {
-    NetworkInterface on;
-    try {
-      on = given != null ? given : MulticastInterfaces.defaultFor(localAddress().getAddress());
-    } catch (SocketException e) {
-      done.accept(e);
-      return;
-    }
+      InetAddress group, NetworkInterface on, Consumer<Throwable> done, boolean join) {
     InetSocketAddress address = new InetSocketAddress(group, 0);
     ChannelFuture result = join ? channel.joinGroup(address, on) : channel.leaveGroup(address, on);
     result.addListener(f -> done.accept(f.isSuccess() ? null : f.cause()));

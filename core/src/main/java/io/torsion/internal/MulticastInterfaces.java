@@ -1,4 +1,4 @@
-package io.torsion.spi;
+package io.torsion.internal;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -6,15 +6,15 @@ import java.net.SocketException;
 import java.util.Collections;
 
 /**
- * The interface a multicast group is joined on when the caller names none, the same on every
+ * The interface a multicast group is joined on when the caller names none, chosen here for every
  * transport: the interface of the socket's bound address, or else the first that is up, is not the
  * loopback and does multicast.
  */
-public final class MulticastInterfaces {
+final class MulticastInterfaces {
   private MulticastInterfaces() {}
 
   /** Returns the interface for a socket bound to {@code local}. */
-  public static NetworkInterface defaultFor(InetAddress local) throws SocketException {
+  static NetworkInterface defaultFor(InetAddress local) throws SocketException {
     if (!local.isAnyLocalAddress()) {
       NetworkInterface bound = NetworkInterface.getByInetAddress(local);
       if (bound != null) {
