@@ -27,6 +27,7 @@ final class NettyDatagramSocket extends ChannelInboundHandlerAdapter implements 
   private final int maxDatagramSize;
   private final DatagramEvents events;
   private final ChannelFutureListener sent = this::sent;
+  private InetSocketAddress peer; // the connected peer, or null
 
   NettyDatagramSocket(DatagramChannel channel, int maxDatagramSize, DatagramEvents events) {
     this.channel = channel;
@@ -81,11 +82,14 @@ final class NettyDatagramSocket extends ChannelInboundHandlerAdapter implements 
   public void send(ByteBuffer data, InetSocketAddress to) {
     ByteBuf copy = channel.alloc().ioBuffer(data.remaining());
     copy.writeBytes(data.duplicate());
-    channel.writeAndFlush(to == null ? copy : new DatagramPacket(copy, to)).addListener(sent);
+    // To the connected peer by its address: the connect may still be under way (io_uring), and a
+    // write without one before it is done would be lost.
+    channel.writeAndFlush(new DatagramPacket(copy, to != null ? to : peer)).addListener(sent);
   }
 
   @Override
   public void connect(InetSocketAddress peer, Consumer<Throwable> done) {
+    this.peer = peer;
     channel.connect(peer).addListener(f -> done.accept(f.isSuccess() ? null : f.cause()));
   }
 
