@@ -45,6 +45,10 @@ public final class Strand {
   private Throwable callError;
   private volatile boolean finished;
   private volatile boolean ended; // the reactor stopped: nothing will resume the body
+  // The loop's stand-in before the body took it, put back by the body itself as it hands over: a
+  // platform thread goes back to its pool once its body ends and may start a body on another loop
+  // before the resumer wakes, and must not count as this loop's thread meanwhile.
+  private volatile Thread standInBefore;
   private boolean started;
 
   Strand(DefaultReactor reactor, Loop loop, Runnable body) {
@@ -87,6 +91,7 @@ public final class Strand {
       return true;
     }
     Thread previous = loop.standIn;
+    standInBefore = previous;
     boolean interrupted = false; // kept for the caller: a pending interrupt would make park spin
     resumer = Thread.currentThread();
     loop.standIn = thread;
@@ -135,6 +140,7 @@ public final class Strand {
       throw new IllegalStateException("suspend() outside the strand's own body");
     }
     if (!ended) {
+      loop.standIn = standInBefore;
       bodysTurn = false;
       LockSupport.unpark(resumer);
       long spinUntil = System.nanoTime() + SPIN_NANOS;
@@ -205,6 +211,9 @@ public final class Strand {
       finished = true;
       CURRENT.remove();
       reactor.strandEnded(this);
+      if (loop.standIn == thread) { // not so for a body let go when the reactor stopped
+        loop.standIn = standInBefore;
+      }
       bodysTurn = false;
       LockSupport.unpark(resumer);
     }

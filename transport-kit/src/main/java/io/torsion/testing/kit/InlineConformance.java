@@ -264,7 +264,7 @@ public interface InlineConformance extends KitContext {
 
   @Test
   default void withSeveralThreadsABodyHoldsTheLoopOfItsConnection() throws Exception {
-    int connections = 8;
+    int connections = 32;
     try (BackgroundReactor own =
         BackgroundReactor.start(newReactor(options().toBuilder().threads(2).build()))) {
       Reactor reactor = own.reactor();
