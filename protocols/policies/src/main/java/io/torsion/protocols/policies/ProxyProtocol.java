@@ -1,10 +1,14 @@
 package io.torsion.protocols.policies;
 
+import io.torsion.Deferred;
 import io.torsion.DelayedCall;
 import io.torsion.Factory;
 import io.torsion.Protocol;
 import io.torsion.ReactorTime;
 import io.torsion.Transport;
+import io.torsion.tls.TlsInfo;
+import io.torsion.tls.TlsServerOptions;
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -42,7 +46,8 @@ import java.util.regex.Pattern;
  *   <tr><td>no header, {@link Builder#required()}</td><td>closed: "PROXY protocol header
  *       required"</td></tr>
  *   <tr><td>no header, {@link Builder#optional()}</td><td>served as it is, its own
- *       address</td></tr>
+ *       address, once its first bytes show there is none or it has sent nothing for {@link
+ *       Builder#optional(Duration) a moment} (so a protocol that speaks first greets it)</td></tr>
  *   <tr><td>a header from a source not trusted</td><td>closed (anyone could claim any
  *       address)</td></tr>
  *   <tr><td>a malformed header, or one over {@link Builder#maxHeaderSize} (default {@value
@@ -53,6 +58,11 @@ import java.util.regex.Pattern;
 public final class ProxyProtocol {
   /** The default of {@link Builder#maxHeaderSize}: v1's 107 bytes, and room for v2's TLVs. */
   public static final int DEFAULT_MAX_HEADER = 4096;
+
+  /** How long {@link Builder#optional()} waits for a silent client's first bytes, in ms. */
+  public static final int DEFAULT_SILENT_MILLIS = 500;
+
+  private static final Duration DEFAULT_SILENT_FOR = Duration.ofMillis(DEFAULT_SILENT_MILLIS);
 
   private static final byte[] V2_SIGNATURE = {
     0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A
@@ -67,6 +77,7 @@ public final class ProxyProtocol {
   private final List<byte[][]> trusted; // {network, mask} pairs; empty: every source
   private final int maxHeaderSize;
   private final Duration timeout;
+  private final Duration silentFor;
 
   private ProxyProtocol(Builder builder) {
     this.time = builder.time;
@@ -74,6 +85,7 @@ public final class ProxyProtocol {
     this.trusted = List.copyOf(builder.trusted);
     this.maxHeaderSize = builder.maxHeaderSize;
     this.timeout = builder.timeout;
+    this.silentFor = builder.silentFor;
   }
 
   /** Returns a builder: optional headers, from every source, the default size and timeout. */
@@ -107,11 +119,22 @@ public final class ProxyProtocol {
 
   /** Returns {@code factory} behind this policy. */
   public Factory<Protocol> wrap(Factory<?> factory) {
+    return wrap(factory, null);
+  }
+
+  /**
+   * Returns {@code factory} behind this policy on a listener whose connections speak TLS after the
+   * header (a balancer passing TLS through, HAProxy's {@code mode tcp} with {@code send-proxy}):
+   * listen with plain {@code listenTCP}; the header is read in plaintext, then the connection
+   * starts TLS with {@code tls}, and the protocol is built once the handshake is done, as on a
+   * {@code listenSSL} port.
+   */
+  public Factory<Protocol> wrap(Factory<?> factory, TlsServerOptions tls) {
     Objects.requireNonNull(factory, "factory");
     return new WrappingFactory(this, factory) {
       @Override
       public Protocol buildProtocol(SocketAddress peer) {
-        return new Reader(factory, peer); // the wrapped factory builds once the header is read
+        return new Reader(factory, peer, tls); // the wrapped factory builds once the header is read
       }
 
       @Override
@@ -133,15 +156,19 @@ public final class ProxyProtocol {
   private final class Reader extends ProtocolWrapper {
     private final Factory<?> factory;
     private final SocketAddress connectedFrom;
+    private final TlsServerOptions tls; // null: the connection stays plaintext
     private byte[] buffer = new byte[0];
     private boolean done;
     private Header header;
     private DelayedCall deadline;
+    private DelayedCall silence; // optional: the peer has said nothing yet
+    private ByteArrayOutputStream handshaking; // decrypted bytes that came before the protocol
 
-    Reader(Factory<?> factory, SocketAddress connectedFrom) {
+    Reader(Factory<?> factory, SocketAddress connectedFrom, TlsServerOptions tls) {
       super(new Waiting());
       this.factory = factory;
       this.connectedFrom = connectedFrom;
+      this.tls = tls;
     }
 
     @Override
@@ -149,13 +176,25 @@ public final class ProxyProtocol {
       super.connectionMade();
       deadline =
           time.callLater(timeout, () -> refuse("no PROXY protocol header within " + timeout));
+      if (!required) {
+        silence = time.callLater(silentFor, () -> handOver(null, 0));
+      }
     }
 
     @Override
     public void dataReceived(ByteBuffer data) {
+      if (handshaking != null) {
+        byte[] early = new byte[data.remaining()];
+        data.get(early);
+        handshaking.writeBytes(early);
+        return;
+      }
       if (done) {
         super.dataReceived(data);
         return;
+      }
+      if (silence != null && silence.active()) {
+        silence.cancel();
       }
       byte[] more = new byte[data.remaining()];
       data.get(more);
@@ -289,18 +328,41 @@ public final class ProxyProtocol {
       if (deadline != null && deadline.active()) {
         deadline.cancel();
       }
+      if (silence != null && silence.active()) {
+        silence.cancel();
+      }
       if (read != null && !trusts(connectedFrom)) {
         refuse("a PROXY protocol header from " + connectedFrom + ", not a trusted source");
         return;
       }
       header = read;
+      ByteBuffer rest = ByteBuffer.wrap(buffer, consumed, buffer.length - consumed);
+      buffer = null;
+      if (tls == null) {
+        build(rest);
+        return;
+      }
+      handshaking = new ByteArrayOutputStream();
+      Deferred<TlsInfo> handshake = transport().startTLS(tls, rest);
+      handshake.addCallback(
+          info -> {
+            byte[] early = handshaking.toByteArray();
+            handshaking = null;
+            build(ByteBuffer.wrap(early));
+            return info;
+          });
+      handshake.addErrback(failed -> null); // the transport closes; the protocol was never built
+    }
+
+    private void build(ByteBuffer rest) {
+      if (!connected()) {
+        return;
+      }
       Protocol built = factory.buildProtocol(getPeer());
       if (built == null) {
         transport().loseConnection();
         return;
       }
-      ByteBuffer rest = ByteBuffer.wrap(buffer, consumed, buffer.length - consumed);
-      buffer = null;
       switchProtocol(built, rest);
     }
 
@@ -409,6 +471,7 @@ public final class ProxyProtocol {
     private final List<byte[][]> trusted = new ArrayList<>();
     private int maxHeaderSize = DEFAULT_MAX_HEADER;
     private Duration timeout = Duration.ofSeconds(10);
+    private Duration silentFor = DEFAULT_SILENT_FOR;
 
     private Builder(ReactorTime time) {
       this.time = time;
@@ -422,11 +485,22 @@ public final class ProxyProtocol {
 
     /**
      * A connection may open with a header or not (the default). The protocol is built once the
-     * client's first bytes show which: one that speaks first waits for them, so behind a balancer
-     * that always sends a header, prefer {@link #required()}.
+     * client's first bytes show which, or once it has sent nothing for {@value
+     * #DEFAULT_SILENT_MILLIS} ms (a balancer sends its header at once, so such a client connected
+     * directly, and a protocol that speaks first greets it). Behind a balancer that always sends a
+     * header, prefer {@link #required()}.
      */
     public Builder optional() {
+      return optional(DEFAULT_SILENT_FOR);
+    }
+
+    /** {@link #optional()}, serving a client that sent nothing after {@code silentFor}. */
+    public Builder optional(Duration silentFor) {
+      if (silentFor.isNegative() || silentFor.isZero()) {
+        throw new IllegalArgumentException("silentFor must be positive");
+      }
       required = false;
+      this.silentFor = silentFor;
       return this;
     }
 

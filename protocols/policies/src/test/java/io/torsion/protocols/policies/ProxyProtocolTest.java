@@ -172,6 +172,30 @@ class ProxyProtocolTest {
   }
 
   @Test
+  void anOptionalListenerServesASilentClientAfterAMomentSoAProtocolThatSpeaksFirstGreetsIt() {
+    Client silent = new Client();
+    StringTransport open = connect(ProxyProtocol.builder(clock).optional().build(), silent);
+    clock.advance(Duration.ofMillis(ProxyProtocol.DEFAULT_SILENT_MILLIS - 1));
+    assertThat(silent.built).isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(silent.built).containsExactly(BALANCER);
+    open.receive("HELLO\r\n".getBytes(StandardCharsets.US_ASCII));
+    assertThat(silent.received.toString()).isEqualTo("HELLO\r\n");
+    clock.advance(Duration.ofSeconds(20)); // the header's deadline was cancelled
+    assertThat(open.disconnecting()).isFalse();
+
+    // A header's first byte within the moment: the header is read, however slowly, within 10 s.
+    Client slow = new Client();
+    StringTransport proxied = connect(ProxyProtocol.builder(clock).optional().build(), slow);
+    proxied.receive("PRO".getBytes(StandardCharsets.US_ASCII));
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(slow.built).isEmpty();
+    proxied.receive(
+        "XY TCP4 203.0.113.7 192.0.2.1 56324 443\r\n".getBytes(StandardCharsets.US_ASCII));
+    assertThat(slow.built).containsExactly(new InetSocketAddress("203.0.113.7", 56324));
+  }
+
+  @Test
   void aBadHeaderAnUntrustedSourceOrASilentPeerIsClosedWithTheReason() {
     assertThat(closedBy(required(), "PROXY TCP4 1.2.3 4.5.6.7 1 2\r\n")).contains("not one: 1.2.3");
     assertThat(closedBy(required(), "PROXY TCP4 1.2.3.4 4.5.6.7 99999 2\r\n"))
