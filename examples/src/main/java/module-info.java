@@ -11,6 +11,8 @@ module io.torsion.examples {
   requires io.torsion.protocols.policies;
   requires io.torsion.protocols.unification;
   requires io.torsion.protocols.websocket;
+  requires io.torsion.protocols.redis;
+  requires java.logging;
 
   exports io.torsion.examples;
 }

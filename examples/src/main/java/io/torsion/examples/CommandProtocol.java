@@ -1,6 +1,7 @@
 package io.torsion.examples;
 
 import io.torsion.ConnectionClosed;
+import io.torsion.Deferred;
 import io.torsion.Factory;
 import io.torsion.ReactorTime;
 import io.torsion.protocols.line.LineOptions;
@@ -107,20 +108,17 @@ final class CommandProtocol extends LineReceiver {
                   + " uptime="
                   + Duration.ofNanos(server.time.nanoTime() - server.startedNanos).toSeconds()
                   + "s");
-      case "GET" -> {
-        String value = server.board.get(argument);
-        sendLine(value == null ? "NONE" : "VALUE " + value);
-      }
+      case "GET" ->
+          answer(server.board.get(argument).addCallback(v -> v == null ? "NONE" : "VALUE " + v));
       case "SET" -> {
         int gap = argument.indexOf(' ');
-        try {
-          server.board.set(
-              gap < 0 ? argument : argument.substring(0, gap),
-              gap < 0 ? "" : argument.substring(gap + 1));
-          sendLine("OK");
-        } catch (IllegalArgumentException e) {
-          sendLine("ERROR " + e.getMessage());
-        }
+        answer(
+            server
+                .board
+                .set(
+                    gap < 0 ? argument : argument.substring(0, gap),
+                    gap < 0 ? "" : argument.substring(gap + 1))
+                .addCallback(done -> "OK"));
       }
       case "WATCH" -> {
         if (!watching) {
@@ -141,6 +139,27 @@ final class CommandProtocol extends LineReceiver {
       case "" -> sendLine("ERROR empty command; " + help());
       default -> sendLine("ERROR unknown command " + command + "; " + help());
     }
+  }
+
+  /**
+   * Sends the board's answer once it is there (at once from a local board; from Redis after a round
+   * trip), reading no further line meanwhile, so answers keep the order of their commands.
+   */
+  private void answer(Deferred<String> reply) {
+    boolean waiting = !reply.called();
+    if (waiting) {
+      pauseProducing();
+    }
+    reply.addBoth(
+        (line, failure) -> {
+          if (connected()) {
+            sendLine(failure == null ? line : "ERROR " + Board.why(failure.value()));
+            if (waiting) {
+              resumeProducing();
+            }
+          }
+          return null;
+        });
   }
 
   /**

@@ -2,18 +2,25 @@ package io.torsion.examples;
 
 import io.torsion.CannotListenError;
 import io.torsion.DatagramTransport;
+import io.torsion.Deferred;
 import io.torsion.Factory;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
+import io.torsion.ReactorTime;
 import io.torsion.ReactorUnavailableException;
+import io.torsion.SystemEvent;
+import io.torsion.TriggerPhase;
 import io.torsion.endpoints.EndpointPort;
 import io.torsion.endpoints.EndpointSyntaxError;
 import io.torsion.endpoints.Endpoints;
 import io.torsion.protocols.echo.DatagramEcho;
 import io.torsion.protocols.echo.Echo;
+import io.torsion.protocols.http.HttpOptions;
 import io.torsion.protocols.http.HttpServer;
 import io.torsion.protocols.policies.ConnectionLimits;
 import io.torsion.protocols.policies.IdleTimeout;
+import io.torsion.protocols.policies.ProxyProtocol;
+import io.torsion.protocols.redis.RedisClient;
 import io.torsion.tls.Identity;
 import io.torsion.tls.SelfSignedCertificate;
 import io.torsion.tls.TlsServerOptions;
@@ -74,6 +81,14 @@ public final class Demo {
           "  --cert FILE        the HTTPS certificate chain, PEM (with --key); without it a self-signed",
           "                     certificate for localhost, 127.0.0.1 and ::1 is made at start",
           "  --key FILE         the certificate's private key, PEM (PKCS#8, or PKCS#1 RSA)",
+          "  --board URI        keep the board in Redis (redis://[:password@]127.0.0.1:6379[/db]), shared",
+          "                     by every demo process using it: WATCH hears changes made through any of them",
+          "  --proxy-protocol M off (default), optional or required: read HAProxy's PROXY header (v1 or v2)",
+          "                     on the echo, line, HTTP and HTTPS ports, so logs and limits see the client",
+          "  --proxy-trust NETS the sources allowed to send one (default 127.0.0.0/8,::1; comma-separated)",
+          "  --access-log       print one line per HTTP request on standard output (Common Log Format)",
+          "  --drain-delay S    on SIGTERM, answer /readyz with 503 and keep serving for S seconds before the",
+          "                     ports close, so a load balancer takes the process out first (default 0)",
           "  --help             print this help and exit",
           "",
           "Every port pauses reading from a peer that does not read its replies (reads follow writes);",
@@ -125,6 +140,11 @@ public final class Demo {
       String lineEndpoint,
       String httpEndpoint,
       String httpsEndpoint,
+      String board,
+      String proxyProtocol,
+      String proxyTrust,
+      boolean accessLog,
+      int drainDelaySeconds,
       boolean help) {
     /** No --https-port. */
     static final int NO_HTTPS = -1;
@@ -151,6 +171,11 @@ public final class Demo {
       String lineEndpoint = null;
       String httpEndpoint = null;
       String httpsEndpoint = null;
+      String board = null;
+      String proxyProtocol = "off";
+      String proxyTrust = "127.0.0.0/8,::1";
+      boolean accessLog = false;
+      int drainDelay = 0;
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -174,6 +199,12 @@ public final class Demo {
           case "--line-endpoint" -> lineEndpoint = value(args, ++i, "--line-endpoint");
           case "--http-endpoint" -> httpEndpoint = value(args, ++i, "--http-endpoint");
           case "--https-endpoint" -> httpsEndpoint = value(args, ++i, "--https-endpoint");
+          case "--board" -> board = value(args, ++i, "--board");
+          case "--proxy-protocol" -> proxyProtocol = value(args, ++i, "--proxy-protocol");
+          case "--proxy-trust" -> proxyTrust = value(args, ++i, "--proxy-trust");
+          case "--access-log" -> accessLog = true;
+          case "--drain-delay" ->
+              drainDelay = count(value(args, i + 1, "--drain-delay"), args[i++], 0);
           default -> throw new IllegalArgumentException("unknown option: " + args[i]);
         }
       }
@@ -183,6 +214,13 @@ public final class Demo {
       if (httpsEndpoint != null && !httpsEndpoint.toLowerCase(Locale.ROOT).startsWith("tls:")) {
         throw new IllegalArgumentException(
             "--https-endpoint takes a tls: endpoint (tls:8443:certificate=F:privateKey=F)");
+      }
+      if (!List.of("off", "optional", "required").contains(proxyProtocol)) {
+        throw new IllegalArgumentException(
+            "--proxy-protocol is off, optional or required, not " + proxyProtocol);
+      }
+      if (board != null && !board.startsWith("redis://") && !board.startsWith("rediss://")) {
+        throw new IllegalArgumentException("--board takes a redis:// URI, not " + board);
       }
       return new Options(
           host,
@@ -201,7 +239,22 @@ public final class Demo {
           lineEndpoint,
           httpEndpoint,
           httpsEndpoint,
+          board,
+          proxyProtocol,
+          proxyTrust,
+          accessLog,
+          drainDelay,
           help);
+    }
+
+    /** Returns the PROXY protocol policy of the TCP ports, or null when it is off. */
+    ProxyProtocol proxy(ReactorTime time) {
+      if (proxyProtocol.equals("off")) {
+        return null;
+      }
+      ProxyProtocol.Builder builder = ProxyProtocol.builder(time);
+      builder = proxyProtocol.equals("required") ? builder.required() : builder.optional();
+      return builder.trust(proxyTrust.split(",")).build();
     }
 
     /** Returns true when the demo has a certificate: HTTPS, and STARTTLS on the line port. */
@@ -293,20 +346,35 @@ public final class Demo {
   /** Starts as {@link #start(Options)}, adding what the user should know to {@code notices}. */
   static Demo start(Options options, List<String> notices) throws IOException {
     TlsServerOptions tls = options.tls() ? tls(options, notices) : null;
-    Reactor reactor =
-        Reactor.create(
-            ReactorOptions.builder()
-                .socketBuffers(options.socketBuffer(), options.socketBuffer())
-                .build());
-    Board board = new Board(); // shared by HTTP and the line protocol: one reactor thread, no locks
+    ReactorOptions.Builder reactorOptions =
+        ReactorOptions.builder().socketBuffers(options.socketBuffer(), options.socketBuffer());
+    if (options.drainDelaySeconds() > 0) {
+      reactorOptions.shutdownTimeout(
+          Duration.ofSeconds(
+              options.drainDelaySeconds() + ReactorOptions.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS));
+    }
+    Reactor reactor = Reactor.create(reactorOptions.build());
     try {
+      // Shared by HTTP, WebSocket and the line protocol: one reactor thread, no locks.
+      Board board;
+      Readiness readiness;
+      if (options.board() != null) {
+        RedisBoard shared = RedisBoard.open(RedisClient.create(reactor, options.board()));
+        board = shared;
+        readiness = new Readiness(shared::available);
+      } else {
+        board = new LocalBoard();
+        readiness = new Readiness();
+      }
+      drainOnShutdown(reactor, readiness, options.drainDelaySeconds());
+      ProxyProtocol proxy = options.proxy(reactor);
       EndpointPort echo =
           listen(
               reactor,
               options.echoEndpoint(),
               options.echoPort(),
               options.host(),
-              options.guarded(reactor, Factory.of(Echo::new), ""));
+              proxied(proxy, options.guarded(reactor, Factory.of(Echo::new), "")));
       DatagramTransport udp =
           reactor.listenUDP(options.udpPort(), options.host(), new DatagramEcho());
       EndpointPort line =
@@ -315,18 +383,41 @@ public final class Demo {
               options.lineEndpoint(),
               options.linePort(),
               options.host(),
-              options.guarded(
-                  reactor,
-                  new CommandProtocol.Server(reactor, Clock.systemUTC(), board, tls),
-                  "ERROR too many connections\r\n"));
-      HttpServer web = HttpServer.create(reactor, DemoHttp.router(reactor, board));
+              proxied(
+                  proxy,
+                  options.guarded(
+                      reactor,
+                      new CommandProtocol.Server(reactor, Clock.systemUTC(), board, tls),
+                      "ERROR too many connections\r\n")));
+      if (options.accessLog()) {
+        AccessLogToStdout.install();
+      }
+      HttpServer web =
+          HttpServer.create(
+              reactor,
+              DemoHttp.router(reactor, board, readiness),
+              HttpOptions.builder().accessLog(options.accessLog()).build());
       EndpointPort http =
-          listen(reactor, options.httpEndpoint(), options.httpPort(), options.host(), web);
+          listen(
+              reactor,
+              options.httpEndpoint(),
+              options.httpPort(),
+              options.host(),
+              proxied(proxy, web));
       EndpointPort https;
       if (options.httpsEndpoint() != null) {
+        if (proxy != null) {
+          throw new IllegalArgumentException(
+              "--proxy-protocol applies to --https-port, not to --https-endpoint");
+        }
         https = Endpoints.server(reactor, options.httpsEndpoint()).listen(web);
       } else if (options.httpsPort() != Options.NO_HTTPS) {
-        https = EndpointPort.of(reactor.listenSSL(options.httpsPort(), options.host(), web, tls));
+        https =
+            EndpointPort.of(
+                proxy == null
+                    ? reactor.listenSSL(options.httpsPort(), options.host(), web, tls)
+                    // the header comes in plaintext before the TLS handshake
+                    : reactor.listenTCP(options.httpsPort(), options.host(), proxy.wrap(web, tls)));
       } else {
         https = null;
       }
@@ -335,6 +426,30 @@ public final class Demo {
       reactor.stop();
       throw e;
     }
+  }
+
+  private static Factory<?> proxied(ProxyProtocol proxy, Factory<?> factory) {
+    return proxy == null ? factory : proxy.wrap(factory);
+  }
+
+  /**
+   * On SIGTERM (or any stop), before the ports close: {@code /readyz} answers 503 at once, and
+   * everything is served as before for {@code seconds}, so a load balancer that checks it takes the
+   * process out first (Kubernetes: readiness flips, a grace period, then the close).
+   */
+  private static void drainOnShutdown(Reactor reactor, Readiness readiness, int seconds) {
+    reactor.addSystemEventTrigger(
+        TriggerPhase.BEFORE,
+        SystemEvent.SHUTDOWN,
+        () -> {
+          readiness.drain();
+          if (seconds == 0) {
+            return null;
+          }
+          Deferred<Void> served = new Deferred<>();
+          reactor.callLater(Duration.ofSeconds(seconds), () -> served.callback(null));
+          return served;
+        });
   }
 
   /** Listens as {@code endpoint} says, or, without one, on TCP {@code host:port}. */

@@ -1,6 +1,7 @@
 package io.torsion.examples;
 
 import io.torsion.Deferred;
+import io.torsion.Failure;
 import io.torsion.PullProducer;
 import io.torsion.ReactorTime;
 import io.torsion.protocols.http.BodyReceiver;
@@ -20,7 +21,8 @@ import java.time.Duration;
  * reactor), {@code GET /stream?chunks=N} (N chunks, chunked, one each time the socket has room),
  * the WebSocket endpoints of {@link DemoWebSockets} ({@code /ws/echo}, {@code /ws}), and at {@code
  * /} a page that shows the board live over {@code /ws} (one static file, {@code board.html}, with a
- * little plain JavaScript).
+ * little plain JavaScript); for a load balancer, {@code /healthz} (200 while the process serves)
+ * and {@code /readyz} (200, or 503 once a drain has begun or while the board's Redis is down).
  */
 final class DemoHttp {
   static final int MAX_DELAY_MS = 60_000;
@@ -31,8 +33,27 @@ final class DemoHttp {
 
   private DemoHttp() {}
 
+  /** The board could not answer (Redis is down or slow): 503, and the client may try again. */
+  private static HttpResponse unavailable(Failure failure) {
+    return HttpResponse.text(503, Board.why(failure.value()) + "\n").header("Retry-After", "1");
+  }
+
   static Router router(ReactorTime time, Board board) {
+    return router(time, board, new Readiness());
+  }
+
+  static Router router(ReactorTime time, Board board, Readiness readiness) {
     return Router.builder()
+        .get("/healthz", (request, params) -> Deferred.succeed(HttpResponse.text(200, "alive\n")))
+        .get(
+            "/readyz",
+            (request, params) -> {
+              String notReady = readiness.whyNot();
+              return Deferred.succeed(
+                  notReady == null
+                      ? HttpResponse.text(200, "ready\n")
+                      : HttpResponse.text(503, notReady + "\n"));
+            })
         .get(
             "/",
             (request, params) ->
@@ -43,34 +64,40 @@ final class DemoHttp {
         .get("/ws", DemoWebSockets.board(time, board))
         .get(
             "/kv",
-            (request, params) -> {
-              StringBuilder all = new StringBuilder();
-              board
-                  .entries()
-                  .forEach((key, value) -> all.append(key).append('=').append(value).append('\n'));
-              return Deferred.succeed(HttpResponse.text(200, all.toString()));
-            })
+            (request, params) ->
+                board
+                    .entries()
+                    .addCallbacks(
+                        entries -> {
+                          StringBuilder all = new StringBuilder();
+                          entries.forEach(
+                              (key, value) ->
+                                  all.append(key).append('=').append(value).append('\n'));
+                          return HttpResponse.text(200, all.toString());
+                        },
+                        DemoHttp::unavailable))
         .get(
             "/kv/{key}",
-            (request, params) -> {
-              String value = board.get(params.get("key"));
-              return Deferred.succeed(
-                  value == null
-                      ? HttpResponse.text(404, "no such key\n")
-                      : HttpResponse.text(200, value + "\n"));
-            })
+            (request, params) ->
+                board
+                    .get(params.get("key"))
+                    .addCallbacks(
+                        value ->
+                            value == null
+                                ? HttpResponse.text(404, "no such key\n")
+                                : HttpResponse.text(200, value + "\n"),
+                        DemoHttp::unavailable))
         .put(
             "/kv/{key}",
-            (request, params) -> {
-              try {
-                board.set(
-                    params.get("key"),
-                    request.bodyText().strip()); // every line client that WATCHes hears of it
-                return Deferred.succeed(HttpResponse.of(204));
-              } catch (IllegalArgumentException e) {
-                return Deferred.succeed(HttpResponse.text(400, e.getMessage() + "\n"));
-              }
-            })
+            (request, params) ->
+                board
+                    .set(params.get("key"), request.bodyText().strip()) // WATCHers hear of it
+                    .addCallbacks(
+                        done -> HttpResponse.of(204),
+                        failure ->
+                            failure.value() instanceof IllegalArgumentException bad
+                                ? HttpResponse.text(400, bad.getMessage() + "\n")
+                                : unavailable(failure)))
         .get(
             "/plaintext",
             (request, params) -> Deferred.succeed(HttpResponse.text(200, "Hello, World!")))

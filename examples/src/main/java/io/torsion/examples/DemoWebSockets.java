@@ -56,8 +56,18 @@ final class DemoWebSockets {
 
     @Override
     protected void onOpen() {
-      board.entries().forEach((key, value) -> sendText(key + "=" + value));
-      board.watch(watcher);
+      board.watch(watcher); // first, so that no change falls between the snapshot and the feed
+      board
+          .entries()
+          .addCallbacks(
+              entries -> {
+                entries.forEach((key, value) -> sendText(key + "=" + value));
+                return null;
+              },
+              failure -> {
+                sendText("error: " + Board.why(failure.value()));
+                return null;
+              });
     }
 
     @Override
@@ -67,11 +77,13 @@ final class DemoWebSockets {
         sendText("error: send key=value");
         return;
       }
-      try {
-        board.set(text.substring(0, eq).strip(), text.substring(eq + 1).strip());
-      } catch (IllegalArgumentException e) {
-        sendText("error: " + e.getMessage());
-      }
+      board
+          .set(text.substring(0, eq).strip(), text.substring(eq + 1).strip())
+          .addErrback(
+              failure -> {
+                sendText("error: " + Board.why(failure.value()));
+                return null;
+              });
     }
 
     @Override

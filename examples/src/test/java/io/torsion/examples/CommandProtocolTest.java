@@ -13,7 +13,9 @@ class CommandProtocolTest {
   private final io.torsion.testing.Clock time = new io.torsion.testing.Clock();
   private final CommandProtocol.Server server =
       new CommandProtocol.Server(
-          time, Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), new Board());
+          time,
+          Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC),
+          new LocalBoard());
 
   private StringTransport connect() {
     StringTransport transport = new StringTransport();
@@ -75,12 +77,12 @@ class CommandProtocolTest {
 
   @Test
   void commandsPipelinedAfterQuitChangeNothing() {
-    Board board = new Board();
+    Board board = new LocalBoard();
     CommandProtocol.Server own = new CommandProtocol.Server(time, Clock.systemUTC(), board);
     StringTransport transport = new StringTransport();
     transport.connect(own.buildProtocol(transport.getPeer()));
     transport.receive("QUIT\r\nSET k v\r\n");
-    assertThat(board.get("k")).isNull();
+    assertThat(io.torsion.testing.DeferredResults.successResultOf(board.get("k"))).isNull();
     assertThat(transport.disconnecting()).isTrue();
   }
 

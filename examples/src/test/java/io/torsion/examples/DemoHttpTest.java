@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class DemoHttpTest {
   private final Clock clock = new Clock();
-  private final Board board = new Board();
+  private final LocalBoard board = new LocalBoard();
 
   private StringTransport connect() {
     StringTransport transport = new StringTransport();

@@ -52,7 +52,7 @@ class DemoWebSocketsTest {
 
   @Test
   void theEchoSendsEveryMessageBackAndTheBoardFeedIsLive() throws Exception {
-    Board board = new Board();
+    Board board = new LocalBoard();
     try (BackgroundReactor background = BackgroundReactor.start(Reactor.create())) {
       Reactor reactor = background.reactor();
       int port =
@@ -85,7 +85,10 @@ class DemoWebSocketsTest {
       assertThat(feed.next()).isEqualTo("shape=round");
       background.execute(() -> feed.sendText("size=large"));
       assertThat(feed.next()).isEqualTo("size=large"); // its own change comes back too
-      assertThat(background.call(() -> board.get("size"))).isEqualTo("large");
+      assertThat(
+              background.call(
+                  () -> io.torsion.testing.DeferredResults.successResultOf(board.get("size"))))
+          .isEqualTo("large");
       background.execute(() -> feed.sendText("nonsense"));
       assertThat(feed.next()).isEqualTo("error: send key=value");
     }
