@@ -6,6 +6,7 @@ import io.torsion.Reactor;
 import io.torsion.TimeoutError;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -312,12 +313,19 @@ public final class RedisClient {
   }
 
   private static void onReactorThread(Reactor reactor, String method) {
-    if (!reactor.isReactorThread()) {
+    if (reactor.isReactorThread()) {
+      return;
+    }
+    try {
+      // Before run(), the thread that sets a reactor up owns it, as for every reactor call.
+      reactor.callLater(Duration.ZERO, () -> {}).cancel();
+    } catch (IllegalStateException elsewhere) {
       throw new IllegalStateException(
           method
               + " must be called on the reactor thread, not on '"
               + Thread.currentThread().getName()
-              + "'; hop with Reactor.callFromThread");
+              + "'; hop with Reactor.callFromThread",
+          elsewhere);
     }
   }
 
