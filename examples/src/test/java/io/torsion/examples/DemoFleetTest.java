@@ -174,7 +174,17 @@ class DemoFleetTest {
       }
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(ready.body()).isEqualTo("draining\n");
-      assertThat(get(http, "/plaintext").body()).isEqualTo("Hello, World!"); // still served
+      // Still served, on a new connection too: the ports close only once the delay has passed.
+      try (Socket fresh = new Socket("127.0.0.1", http)) {
+        fresh
+            .getOutputStream()
+            .write(
+                "GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+        String response =
+            new String(fresh.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(response).startsWith("HTTP/1.1 200").endsWith("Hello, World!");
+      }
     } finally {
       demo.close(); // the delay ends, the ports close, the reactor stops
     }

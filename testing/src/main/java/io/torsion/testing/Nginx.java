@@ -2,15 +2,11 @@ package io.torsion.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real nginx (Debian's {@code nginx-light}) for interop tests: one worker, listening on a free
@@ -27,13 +23,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Nginx implements AutoCloseable {
   private static final Path BINARY = Path.of("/usr/sbin/nginx");
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
-  private final Process process;
+  private final ServerProcess process;
   private final int port;
   private final Path dir;
 
-  private Nginx(Process process, int port, Path dir) {
+  private Nginx(ServerProcess process, int port, Path dir) {
     this.process = process;
     this.port = port;
     this.dir = dir;
@@ -65,10 +60,7 @@ public final class Nginx implements AutoCloseable {
   }
 
   private static Nginx startOnce(Path root, String locations) throws IOException {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
+    int port = ServerProcess.freePort();
     Path dir = Files.createTempDirectory("nginx");
     String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
     String conf =
@@ -102,31 +94,13 @@ public final class Nginx implements AutoCloseable {
             + "}\n";
     Path confFile = dir.resolve("nginx.conf");
     Files.writeString(confFile, conf, StandardCharsets.UTF_8);
-    Process process =
-        new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", confFile.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("stdout.log").toFile())
-            .start();
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("nginx exited at start: " + log(dir));
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return new Nginx(process, port, dir);
-      } catch (IOException notYet) {
-        try {
-          process.waitFor(20, TimeUnit.MILLISECONDS); // returns at once if it exits
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          process.destroyForcibly();
-          throw new IOException("interrupted while nginx started", e);
-        }
-      }
-    }
-    process.destroyForcibly();
-    throw new IOException("nginx did not listen within " + START_TIMEOUT + ": " + log(dir));
+    ServerProcess process =
+        ServerProcess.start(
+            "nginx",
+            List.of(BINARY.toString(), "-p", dir.toString(), "-c", confFile.toString()),
+            dir,
+            port);
+    return new Nginx(process, port, dir);
   }
 
   private static String log(Path dir) {
@@ -153,14 +127,6 @@ public final class Nginx implements AutoCloseable {
   /** Stops nginx (a fast shutdown) and waits for it. */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    process.close();
   }
 }
