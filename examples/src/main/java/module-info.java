@@ -13,6 +13,9 @@ module io.torsion.examples {
   requires io.torsion.protocols.websocket;
   requires io.torsion.protocols.redis;
   requires java.logging;
+  requires static io.torsion.micrometer; // --metrics only: the demo runs without them
+  requires static micrometer.core;
+  requires static micrometer.registry.prometheus;
 
   exports io.torsion.examples;
 }

@@ -19,6 +19,11 @@ package io.torsion;
  *     thread now: a pool saturated by slow or abandoned work shows here (0 with a {@link
  *     ReactorOptions#workerExecutor()} of yours)
  * @param busyWorkers pool threads running work now
+ * @param connectionsOpened connections opened since the reactor was created, accepted and connected
+ * @param acceptErrors accepts that failed on a listening socket (above all EMFILE: out of file
+ *     descriptors)
+ * @param acceptBackoffs times a listening socket paused accepting after a failure, to retry with
+ *     back-off instead of spinning
  */
 public record ReactorStats(
     long openConnections,
@@ -30,4 +35,7 @@ public record ReactorStats(
     long abortedOverBudget,
     long allocationFailures,
     long queuedWork,
-    long busyWorkers) {}
+    long busyWorkers,
+    long connectionsOpened,
+    long acceptErrors,
+    long acceptBackoffs) {}

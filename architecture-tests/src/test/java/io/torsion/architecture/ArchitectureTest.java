@@ -106,6 +106,7 @@ class ArchitectureTest {
             "io.torsion.spi..",
             "io.torsion.tls",
             "io.torsion.protocols..",
+            "io.torsion.micrometer..",
             "io.torsion.testing..")
         .and()
         .arePublic()
@@ -121,6 +122,22 @@ class ArchitectureTest {
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage("java..", "io.torsion", "io.torsion.tls", "io.torsion.protocols..")
+        .check(classes);
+  }
+
+  @Test
+  void theMetricsModuleUsesTheApiAndMicrometerOnly() {
+    classes()
+        .that()
+        .resideInAPackage("io.torsion.micrometer..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..",
+            "io.torsion",
+            "io.torsion.protocols..",
+            "io.torsion.micrometer..",
+            "io.micrometer..")
         .check(classes);
   }
 

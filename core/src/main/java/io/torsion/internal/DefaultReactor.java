@@ -724,6 +724,14 @@ public final class DefaultReactor implements Reactor {
       public SocketEvents accepted() {
         return new Connection(origin);
       }
+
+      @Override
+      public void acceptFailed(Throwable error, boolean backingOff) {
+        counters.acceptErrors.increment();
+        if (backingOff) {
+          counters.acceptBackoffs.increment();
+        }
+      }
     };
   }
 
@@ -1087,6 +1095,7 @@ public final class DefaultReactor implements Reactor {
   void connectionOpened(Connection connection, Loop loop) {
     loop.addConnection(connection);
     liveConnections.incrementAndGet();
+    counters.connectionsOpened.increment();
   }
 
   void connectionClosed(Connection connection, Loop loop, Factory<?> clientFactory) {
@@ -1159,7 +1168,10 @@ public final class DefaultReactor implements Reactor {
         c.abortedOverBudget.sum(),
         c.allocationFailures.sum(),
         pool.queued(),
-        pool.busy());
+        pool.busy(),
+        c.connectionsOpened.sum(),
+        c.acceptErrors.sum(),
+        c.acceptBackoffs.sum());
   }
 
   @Override

@@ -9,4 +9,7 @@ final class ReactorCounters {
   final LongAdder pausedForBackpressure = new LongAdder();
   final LongAdder abortedOverBudget = new LongAdder();
   final LongAdder allocationFailures = new LongAdder();
+  final LongAdder connectionsOpened = new LongAdder();
+  final LongAdder acceptErrors = new LongAdder();
+  final LongAdder acceptBackoffs = new LongAdder();
 }

@@ -10,4 +10,11 @@ public interface Acceptor {
 
   /** Returns the events of a newly accepted socket. */
   SocketEvents accepted();
+
+  /**
+   * Reports an accept that failed (above all EMFILE, out of file descriptors), for the reactor's
+   * counters; {@code backingOff} when the socket now pauses accepting for its {@link
+   * AcceptBackoff}.
+   */
+  default void acceptFailed(Throwable error, boolean backingOff) {}
 }

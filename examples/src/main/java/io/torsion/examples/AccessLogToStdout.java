@@ -23,7 +23,13 @@ final class AccessLogToStdout extends Handler {
 
   /** Sends the access log to standard output instead of the default console handler. */
   static void install() {
+    for (Handler installed : ACCESS.getHandlers()) {
+      if (installed instanceof AccessLogToStdout) {
+        ACCESS.removeHandler(installed); // a demo started again in this JVM: one handler
+      }
+    }
     ACCESS.setUseParentHandlers(false);
+    ACCESS.setLevel(java.util.logging.Level.INFO); // asked for: whatever the root logger's level
     ACCESS.addHandler(new AccessLogToStdout(System.out));
   }
 

@@ -89,6 +89,8 @@ public final class Demo {
           "  --access-log       print one line per HTTP request on standard output (Common Log Format)",
           "  --drain-delay S    on SIGTERM, answer /readyz with 503 and keep serving for S seconds before the",
           "                     ports close, so a load balancer takes the process out first (default 0)",
+          "  --metrics          serve the reactor's and the HTTP server's metrics at GET /metrics, in",
+          "                     Prometheus's text format (through Micrometer)",
           "  --help             print this help and exit",
           "",
           "Every port pauses reading from a peer that does not read its replies (reads follow writes);",
@@ -145,6 +147,7 @@ public final class Demo {
       String proxyTrust,
       boolean accessLog,
       int drainDelaySeconds,
+      boolean metrics,
       boolean help) {
     /** No --https-port. */
     static final int NO_HTTPS = -1;
@@ -176,6 +179,7 @@ public final class Demo {
       String proxyTrust = "127.0.0.0/8,::1";
       boolean accessLog = false;
       int drainDelay = 0;
+      boolean metrics = false;
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -203,6 +207,7 @@ public final class Demo {
           case "--proxy-protocol" -> proxyProtocol = value(args, ++i, "--proxy-protocol");
           case "--proxy-trust" -> proxyTrust = value(args, ++i, "--proxy-trust");
           case "--access-log" -> accessLog = true;
+          case "--metrics" -> metrics = true;
           case "--drain-delay" ->
               drainDelay = count(value(args, i + 1, "--drain-delay"), args[i++], 0);
           default -> throw new IllegalArgumentException("unknown option: " + args[i]);
@@ -244,6 +249,7 @@ public final class Demo {
           proxyTrust,
           accessLog,
           drainDelay,
+          metrics,
           help);
     }
 
@@ -274,18 +280,28 @@ public final class Demo {
       }
     }
 
-    /** Wraps a factory of the echo or line port in the idle timeout and connection limits. */
-    Factory<?> guarded(Reactor reactor, Factory<?> factory, String refusal) {
+    /**
+     * Wraps a factory of the echo or line port in the idle timeout and connection limits; {@code
+     * metrics}, when not null, counts their refusals and timeouts as port {@code name}.
+     */
+    Factory<?> guarded(
+        Reactor reactor, Factory<?> factory, String refusal, String name, DemoMetrics metrics) {
       Factory<?> guarded = factory;
+      IdleTimeout idle = null;
       if (idleTimeoutSeconds > 0) {
-        guarded = IdleTimeout.of(reactor, Duration.ofSeconds(idleTimeoutSeconds)).wrap(guarded);
+        idle = IdleTimeout.of(reactor, Duration.ofSeconds(idleTimeoutSeconds));
+        guarded = idle.wrap(guarded);
       }
-      return ConnectionLimits.builder()
-          .maxConnections(maxConnections)
-          .maxPerPeer(maxPerPeer)
-          .refusal(refusal)
-          .build()
-          .wrap(guarded);
+      ConnectionLimits limits =
+          ConnectionLimits.builder()
+              .maxConnections(maxConnections)
+              .maxPerPeer(maxPerPeer)
+              .refusal(refusal)
+              .build();
+      if (metrics != null) {
+        metrics.port(name, limits, idle);
+      }
+      return limits.wrap(guarded);
     }
 
     private static String value(String[] args, int index, String option) {
@@ -367,6 +383,7 @@ public final class Demo {
         readiness = new Readiness();
       }
       drainOnShutdown(reactor, readiness, options.drainDelaySeconds());
+      DemoMetrics metrics = options.metrics() ? new DemoMetrics(reactor) : null;
       ProxyProtocol proxy = options.proxy(reactor);
       EndpointPort echo =
           listen(
@@ -374,7 +391,7 @@ public final class Demo {
               options.echoEndpoint(),
               options.echoPort(),
               options.host(),
-              proxied(proxy, options.guarded(reactor, Factory.of(Echo::new), "")));
+              proxied(proxy, options.guarded(reactor, Factory.of(Echo::new), "", "echo", metrics)));
       DatagramTransport udp =
           reactor.listenUDP(options.udpPort(), options.host(), new DatagramEcho());
       EndpointPort line =
@@ -388,15 +405,22 @@ public final class Demo {
                   options.guarded(
                       reactor,
                       new CommandProtocol.Server(reactor, Clock.systemUTC(), board, tls),
-                      "ERROR too many connections\r\n")));
+                      "ERROR too many connections\r\n",
+                      "line",
+                      metrics)));
       if (options.accessLog()) {
         AccessLogToStdout.install();
+      }
+      HttpOptions.Builder httpOptions = HttpOptions.builder().accessLog(options.accessLog());
+      if (metrics != null) {
+        httpOptions.observer(metrics.observer());
+        metrics.start();
       }
       HttpServer web =
           HttpServer.create(
               reactor,
-              DemoHttp.router(reactor, board, readiness),
-              HttpOptions.builder().accessLog(options.accessLog()).build());
+              DemoHttp.router(reactor, board, readiness, metrics == null ? null : metrics.route()),
+              httpOptions.build());
       EndpointPort http =
           listen(
               reactor,

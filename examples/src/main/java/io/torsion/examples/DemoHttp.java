@@ -39,11 +39,17 @@ final class DemoHttp {
   }
 
   static Router router(ReactorTime time, Board board) {
-    return router(time, board, new Readiness());
+    return router(time, board, new Readiness(), null);
   }
 
-  static Router router(ReactorTime time, Board board, Readiness readiness) {
-    return Router.builder()
+  /** The routes; {@code metrics}, when not null, answers {@code GET /metrics}. */
+  static Router router(
+      ReactorTime time, Board board, Readiness readiness, Router.RouteHandler metrics) {
+    Router.Builder routes = Router.builder();
+    if (metrics != null) {
+      routes.get("/metrics", metrics);
+    }
+    return routes
         .get("/healthz", (request, params) -> Deferred.succeed(HttpResponse.text(200, "alive\n")))
         .get(
             "/readyz",

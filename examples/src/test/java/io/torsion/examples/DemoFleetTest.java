@@ -162,6 +162,91 @@ class DemoFleetTest {
   }
 
   @Test
+  void metricsAtSlashMetricsMoveWithConnectionsRequestsAndRefusals() throws Exception {
+    try (RunningDemo demo = demo("--metrics", "--max-connections", "1")) {
+      int http = demo.port("http");
+      String before = get(http, "/metrics").body();
+      assertThat(get(http, "/plaintext").statusCode()).isEqualTo(200);
+      assertThat(get(http, "/kv/none").statusCode()).isEqualTo(404);
+      try (LineClient first = new LineClient(demo.port("line"), null);
+          LineClient second = new LineClient(demo.port("line"), null)) {
+        assertThat(first.in.readLine()).startsWith("WELCOME");
+        assertThat(second.in.readLine()).isEqualTo("ERROR too many connections");
+      }
+      HttpResponse<String> scraped = get(http, "/metrics");
+      assertThat(scraped.headers().firstValue("Content-Type"))
+          .hasValue("text/plain; version=0.0.4; charset=utf-8");
+      String after = scraped.body();
+      assertThat(
+              count(
+                  after,
+                  "torsion_http_server_requests_seconds_count{method=\"GET\",outcome=\"completed\",service=\"torsion-demo\",status=\"2xx\"}"))
+          .isGreaterThan(
+              count(
+                  before,
+                  "torsion_http_server_requests_seconds_count{method=\"GET\",outcome=\"completed\",service=\"torsion-demo\",status=\"2xx\"}"));
+      assertThat(
+              count(
+                  after,
+                  "torsion_http_server_requests_seconds_count{method=\"GET\",outcome=\"completed\",service=\"torsion-demo\",status=\"4xx\"}"))
+          .isEqualTo(1);
+      assertThat(
+              count(
+                  after,
+                  "torsion_connections_refused_total{port=\"line\",service=\"torsion-demo\"}"))
+          .isEqualTo(1);
+      assertThat(count(after, "torsion_connections_opened_total{service=\"torsion-demo\"}"))
+          .isGreaterThan(
+              count(before, "torsion_connections_opened_total{service=\"torsion-demo\"}"));
+      assertThat(after)
+          .contains("torsion_reactor_loop_latency_seconds_count")
+          .contains("torsion_bytes_read_bytes_total");
+    }
+    try (RunningDemo plain = demo()) {
+      assertThat(get(plain.port("http"), "/metrics").statusCode())
+          .isEqualTo(404); // only with --metrics
+    }
+  }
+
+  /** Returns the value of {@code series} in a Prometheus scrape, or -1 when it is absent. */
+  private static double count(String scrape, String series) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1));
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void theAccessLogNamesTheClientThePROXYHeaderGave() throws Exception {
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (RunningDemo demo = demo("--access-log", "--proxy-protocol", "optional")) {
+      try (Socket http = new Socket("127.0.0.1", demo.port("http"))) {
+        http.getOutputStream()
+            .write(
+                ("PROXY TCP4 198.51.100.77 127.0.0.1 5555 80\r\n"
+                        + "GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(http.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+            .startsWith("HTTP/1.1 200");
+      }
+      assertThat(get(demo.port("http"), "/healthz").statusCode()).isEqualTo(200); // no header
+    } finally {
+      System.setOut(original);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertThat(log)
+        .containsPattern(
+            "(?m)^198\\.51\\.100\\.77 - - \\[[^]]+\\] \"GET /plaintext HTTP/1\\.1\" 200 13 \\d+$");
+    assertThat(log)
+        .containsPattern(
+            "(?m)^127\\.0\\.0\\.1 - - \\[[^]]+\\] \"GET /healthz HTTP/1\\.1\" 200 6 \\d+$");
+  }
+
+  @Test
   void aDrainFlipsReadinessAtOnceAndServesUntilTheDelayEnds() throws Exception {
     RunningDemo demo = demo("--drain-delay", "3");
     try {

@@ -6,6 +6,7 @@ import static io.torsion.testing.kit.Kit.recorders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.torsion.BackgroundReactor;
+import io.torsion.ReactorStats;
 import io.torsion.posix.FileDescriptorLimit;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -102,6 +103,14 @@ public interface FileDescriptorConformance extends KitContext {
         assertThat(log.failedAttempts.get())
             .as("failed attempts in 300 ms: back-off, not a busy loop")
             .isLessThan(50);
+        // The reactor's counters, which metrics publish, saw the same.
+        ReactorStats stats = own.call(() -> own.reactor().stats());
+        assertThat(stats.acceptErrors()).as("accept errors counted").isPositive();
+        assertThat(stats.acceptBackoffs())
+            .as("back-offs counted")
+            .isPositive()
+            .isLessThanOrEqualTo(stats.acceptErrors());
+        assertThat(stats.connectionsOpened()).as("connections opened").isGreaterThanOrEqualTo(2);
       }
     } finally {
       for (SocketChannel client : waiting) {

@@ -74,6 +74,7 @@ final class IocpListenSocket implements ListenSocket {
     if (!server.isOpen() || error instanceof AsynchronousCloseException) {
       return; // stopped listening
     }
+    acceptor.acceptFailed(error, true);
     home.timers.schedule(Duration.ofMillis(backoff.failed(address, error)), this::acceptNext);
   }
 

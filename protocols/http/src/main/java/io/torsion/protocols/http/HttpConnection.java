@@ -76,11 +76,23 @@ final class HttpConnection extends Protocol
     ResponseStream stream;
     boolean closeAfter;
     long headMark = -1; // where a streamed response's head went into the encoder, to take it back
-    long startNanos; // for the access log
+    long startNanos; // for the access log and the observer
+    boolean ended; // the access log and the observer have heard of its end
 
     Exchange(HttpRequest request) {
       this.request = request;
       this.keepAlive = request != null && request.keepAlive();
+      if (options.accessLog() || options.observer() != null) {
+        startNanos = time.nanoTime();
+      }
+      HttpServerObserver observer = options.observer();
+      if (observer != null) {
+        try {
+          observer.requestStarted(request);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "the HTTP observer threw; ignored", e);
+        }
+      }
     }
 
     /**
@@ -295,9 +307,6 @@ final class HttpConnection extends Protocol
   private Exchange dispatch(HttpRequest request, IncomingBody body) {
     request.connection(transport());
     Exchange exchange = new Exchange(request);
-    if (options.accessLog()) {
-      exchange.startNanos = time.nanoTime();
-    }
     exchange.body = body;
     exchanges.add(exchange);
     if (!exchange.keepAlive) {
@@ -457,7 +466,7 @@ final class HttpConnection extends Protocol
   @Override
   public void aborted(ResponseStream stream, String reason) {
     if (outgoing != null && outgoing.stream == stream) {
-      accessLog(outgoing, stream.written());
+      accessLog(outgoing, stream.written()); // logged as sent: its head and part of it went out
       outgoing = null;
     }
     if (!closing) {
@@ -473,7 +482,28 @@ final class HttpConnection extends Protocol
    * the time from the request's dispatch to its response's last byte, in milliseconds.
    */
   private void accessLog(Exchange exchange, long bodyBytes) {
-    if (!options.accessLog() || !ACCESS.isLoggable(Level.INFO)) {
+    ended(exchange, bodyBytes, true);
+  }
+
+  /** The exchange ended: sent ({@code completed}) or abandoned; the log and observer hear once. */
+  private void ended(Exchange exchange, long bodyBytes, boolean completed) {
+    if (exchange.ended) {
+      return;
+    }
+    exchange.ended = true;
+    HttpServerObserver observer = options.observer();
+    if (observer != null) {
+      try {
+        observer.requestEnded(
+            exchange.request,
+            exchange.response == null ? 0 : exchange.response.status(),
+            time.nanoTime() - exchange.startNanos,
+            completed);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "the HTTP observer threw; ignored", e);
+      }
+    }
+    if (!completed || !options.accessLog() || !ACCESS.isLoggable(Level.INFO)) {
       return;
     }
     HttpRequest request = exchange.request;
@@ -511,6 +541,7 @@ final class HttpConnection extends Protocol
     parser.stop();
     failIncoming(Failure.of(reason));
     for (Exchange exchange : exchanges) {
+      ended(exchange, 0, false);
       if (exchange.response == null && exchange.pending != null) {
         exchange.pending.cancel();
       }
@@ -526,7 +557,10 @@ final class HttpConnection extends Protocol
     closing = true;
     if (outgoing != null) {
       outgoing.stream.closed();
-      outgoing = null;
+      if (outgoing != null) {
+        ended(outgoing, outgoing.stream.written(), false);
+        outgoing = null;
+      }
     }
     shutDown(reason);
   }

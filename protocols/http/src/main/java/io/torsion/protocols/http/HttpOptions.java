@@ -32,6 +32,7 @@ import java.util.Objects;
  *         {@code Content-Length}, even with the same value</td></tr>
  *     <tr><td>{@link #accessLog()}</td><td>false</td><td>(one line per request at INFO on the logger
  *         {@value #ACCESS_LOGGER})</td></tr>
+ *     <tr><td>{@link #observer()}</td><td>none</td><td>(hears every exchange, for metrics)</td></tr>
  *   </tbody>
  * </table>
  */
@@ -84,6 +85,7 @@ public final class HttpOptions {
   private final boolean exposeErrors;
   private final boolean allowIdenticalContentLengths;
   private final boolean accessLog;
+  private final HttpServerObserver observer;
 
   private HttpOptions(Builder builder) {
     this.maxRequestLineLength = builder.maxRequestLineLength;
@@ -99,6 +101,7 @@ public final class HttpOptions {
     this.exposeErrors = builder.exposeErrors;
     this.allowIdenticalContentLengths = builder.allowIdenticalContentLengths;
     this.accessLog = builder.accessLog;
+    this.observer = builder.observer;
   }
 
   /** Returns the defaults. */
@@ -146,6 +149,11 @@ public final class HttpOptions {
    */
   public boolean accessLog() {
     return accessLog;
+  }
+
+  /** Returns the observer that hears every exchange, or null (the default). */
+  public HttpServerObserver observer() {
+    return observer;
   }
 
   /** Returns the largest request body accepted, in bytes. */
@@ -198,6 +206,7 @@ public final class HttpOptions {
     private boolean exposeErrors;
     private boolean allowIdenticalContentLengths;
     private boolean accessLog;
+    private HttpServerObserver observer;
 
     private Builder() {}
 
@@ -216,6 +225,12 @@ public final class HttpOptions {
     /** Logs one line per response (see {@link HttpOptions#accessLog()}); off by default. */
     public Builder accessLog(boolean on) {
       this.accessLog = on;
+      return this;
+    }
+
+    /** Has {@code observer} hear every exchange (for metrics); none by default. */
+    public Builder observer(HttpServerObserver observer) {
+      this.observer = java.util.Objects.requireNonNull(observer, "observer");
       return this;
     }
 

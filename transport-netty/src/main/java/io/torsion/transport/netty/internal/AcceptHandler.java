@@ -70,6 +70,7 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Channel server = ctx.channel();
+    acceptor.acceptFailed(cause, !paused);
     if (paused) {
       LOG.log(
           Level.DEBUG,
