@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real server started as a child process for a test, in a directory of its own, with its output
  * in {@code stdout.log} there: started once it accepts connections on its port of 127.0.0.1, and
- * stopped by {@link #close()}. The common part of {@link Nginx} and {@link RedisServer}.
+ * stopped by {@link #close()}. The common part of {@link Nginx}, {@link RedisServer} and {@link
+ * Haproxy}.
  */
 class ServerProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
