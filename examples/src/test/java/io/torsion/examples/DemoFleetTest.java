@@ -247,6 +247,52 @@ class DemoFleetTest {
   }
 
   @Test
+  void onTheHttpsPortTheHeaderComesInPlaintextBeforeTheHandshake() throws Exception {
+    try (RunningDemo demo = demo("--https-port", "0", "--proxy-protocol", "required")) {
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(
+          null,
+          new javax.net.ssl.TrustManager[] {
+            new javax.net.ssl.X509TrustManager() { // the demo's self-signed certificate
+              @Override
+              public void checkClientTrusted(
+                  java.security.cert.X509Certificate[] chain, String a) {}
+
+              @Override
+              public void checkServerTrusted(
+                  java.security.cert.X509Certificate[] chain, String a) {}
+
+              @Override
+              public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+              }
+            }
+          },
+          null);
+      try (Socket plain = new Socket("127.0.0.1", demo.port("https"))) {
+        plain
+            .getOutputStream()
+            .write(
+                "PROXY TCP4 192.0.2.44 127.0.0.1 4444 443\r\n".getBytes(StandardCharsets.US_ASCII));
+        try (javax.net.ssl.SSLSocket secure =
+            (javax.net.ssl.SSLSocket)
+                context
+                    .getSocketFactory()
+                    .createSocket(plain, "localhost", plain.getPort(), false)) {
+          secure
+              .getOutputStream()
+              .write(
+                  "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                      .getBytes(StandardCharsets.US_ASCII));
+          String response =
+              new String(secure.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+          assertThat(response).startsWith("HTTP/1.1 200").endsWith("alive\n");
+        }
+      }
+    }
+  }
+
+  @Test
   void aDrainFlipsReadinessAtOnceAndServesUntilTheDelayEnds() throws Exception {
     RunningDemo demo = demo("--drain-delay", "3");
     try {
