@@ -137,6 +137,24 @@ class RedisClientTest {
   }
 
   @Test
+  void aCancelledCommandKeepsItsPlaceSoTheRepliesAfterItGoToTheirOwnCommands() throws Exception {
+    RedisClient client = client();
+    await(() -> client.set("k", "v"));
+    List<Deferred<Object>> slow = new ArrayList<>();
+    String after =
+        await(
+            () -> {
+              slow.add(client.command("ECHO", "not yours")); // sent; its reply is on the way
+              slow.get(0).cancel();
+              return client.get("k");
+            });
+    assertThat(after).isEqualTo("v");
+    assertThatThrownBy(() -> await(() -> slow.get(0)))
+        .isInstanceOf(io.torsion.CancelledError.class);
+    assertThat(await(() -> client.incr("n"))).isEqualTo(1L); // and the connection goes on
+  }
+
+  @Test
   void resp3RepliesAreMapsDoublesAndBooleans() throws Exception {
     RedisClient client = client(redis.uri(), RedisOptions.builder().protocol(3).build());
     await(() -> client.command("HSET", "hash", "f", "v", "g", "w"));
