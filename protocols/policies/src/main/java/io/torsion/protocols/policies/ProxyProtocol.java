@@ -48,8 +48,11 @@ import java.util.regex.Pattern;
  *   <tr><td>no header, {@link Builder#optional()}</td><td>served as it is, its own
  *       address, once its first bytes show there is none or it has sent nothing for {@link
  *       Builder#optional(Duration) a moment} (so a protocol that speaks first greets it)</td></tr>
- *   <tr><td>a header from a source not trusted</td><td>closed (anyone could claim any
- *       address)</td></tr>
+ *   <tr><td>a connection from a source not {@link Builder#trust trusted}</td><td>{@code
+ *       required()}: closed at once (anyone could claim any address); {@code optional()}: served as
+ *       it is at once, its own address (a header it sends reaches the protocol as data)</td></tr>
+ *   <tr><td>more than {@link Builder#maxWaiting} (default {@value #DEFAULT_MAX_WAITING})
+ *       connections waiting for their header at once</td><td>closed at once</td></tr>
  *   <tr><td>a malformed header, or one over {@link Builder#maxHeaderSize} (default {@value
  *       #DEFAULT_MAX_HEADER})</td><td>closed, with the reason</td></tr>
  *   <tr><td>no complete header within {@link Builder#timeout} (default 10 s)</td><td>closed</td></tr>
@@ -58,6 +61,9 @@ import java.util.regex.Pattern;
 public final class ProxyProtocol {
   /** The default of {@link Builder#maxHeaderSize}: v1's 107 bytes, and room for v2's TLVs. */
   public static final int DEFAULT_MAX_HEADER = 4096;
+
+  /** The default of {@link Builder#maxWaiting}: connections waiting for their header at once. */
+  public static final int DEFAULT_MAX_WAITING = 1024;
 
   /** How long {@link Builder#optional()} waits for a silent client's first bytes, in ms. */
   public static final int DEFAULT_SILENT_MILLIS = 500;
@@ -78,6 +84,9 @@ public final class ProxyProtocol {
   private final int maxHeaderSize;
   private final Duration timeout;
   private final Duration silentFor;
+  private final int maxWaiting;
+  private final java.util.concurrent.atomic.AtomicInteger waiting =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private ProxyProtocol(Builder builder) {
     this.time = builder.time;
@@ -86,6 +95,7 @@ public final class ProxyProtocol {
     this.maxHeaderSize = builder.maxHeaderSize;
     this.timeout = builder.timeout;
     this.silentFor = builder.silentFor;
+    this.maxWaiting = builder.maxWaiting;
   }
 
   /** Returns a builder: optional headers, from every source, the default size and timeout. */
@@ -163,6 +173,7 @@ public final class ProxyProtocol {
     private DelayedCall deadline;
     private DelayedCall silence; // optional: the peer has said nothing yet
     private ByteArrayOutputStream handshaking; // decrypted bytes that came before the protocol
+    private boolean counted; // counted among the connections waiting for their header
 
     Reader(Factory<?> factory, SocketAddress connectedFrom, TlsServerOptions tls) {
       super(new Waiting());
@@ -174,11 +185,41 @@ public final class ProxyProtocol {
     @Override
     public void connectionMade() {
       super.connectionMade();
+      if (!trusts(connectedFrom)) {
+        // Its header would be refused: required, it is closed now; optional, it is served as it is
+        // at once (so no untrusted peer holds a connection waiting, nor waits for its greeting).
+        if (required) {
+          refuse("PROXY protocol: " + connectedFrom + " is not a trusted source");
+        } else {
+          handOver(null, 0);
+        }
+        return;
+      }
+      if (waiting.incrementAndGet() > maxWaiting) {
+        counted = true;
+        refuse("too many connections waiting for their PROXY protocol header (" + maxWaiting + ")");
+        return;
+      }
+      counted = true;
       deadline =
           time.callLater(timeout, () -> refuse("no PROXY protocol header within " + timeout));
       if (!required) {
         silence = time.callLater(silentFor, () -> handOver(null, 0));
       }
+    }
+
+    /** The connection no longer waits for its header: it stops counting against the bound. */
+    private void stopWaiting() {
+      if (counted) {
+        counted = false;
+        waiting.decrementAndGet();
+      }
+    }
+
+    @Override
+    public void connectionLost(io.torsion.ConnectionClosed reason) {
+      stopWaiting();
+      super.connectionLost(reason);
     }
 
     @Override
@@ -325,15 +366,12 @@ public final class ProxyProtocol {
     /** The header is read (or there is none): builds the protocol and gives it the rest. */
     private void handOver(Header read, int consumed) {
       done = true;
+      stopWaiting();
       if (deadline != null && deadline.active()) {
         deadline.cancel();
       }
       if (silence != null && silence.active()) {
         silence.cancel();
-      }
-      if (read != null && !trusts(connectedFrom)) {
-        refuse("a PROXY protocol header from " + connectedFrom + ", not a trusted source");
-        return;
       }
       header = read;
       ByteBuffer rest = ByteBuffer.wrap(buffer, consumed, buffer.length - consumed);
@@ -380,6 +418,13 @@ public final class ProxyProtocol {
 
     private void refuse(String why) {
       done = true;
+      stopWaiting();
+      if (deadline != null && deadline.active()) {
+        deadline.cancel();
+      }
+      if (silence != null && silence.active()) {
+        silence.cancel();
+      }
       buffer = null;
       if (connected() && !transport().disconnecting()) {
         transport().loseConnection(why);
@@ -472,6 +517,7 @@ public final class ProxyProtocol {
     private int maxHeaderSize = DEFAULT_MAX_HEADER;
     private Duration timeout = Duration.ofSeconds(10);
     private Duration silentFor = DEFAULT_SILENT_FOR;
+    private int maxWaiting = DEFAULT_MAX_WAITING;
 
     private Builder(ReactorTime time) {
       this.time = time;
@@ -532,6 +578,18 @@ public final class ProxyProtocol {
         throw new IllegalArgumentException("maxHeaderSize must be at least " + V1_MAX);
       }
       this.maxHeaderSize = bytes;
+      return this;
+    }
+
+    /**
+     * Sets how many connections (of every listener this policy wraps) may wait for their header at
+     * once; more are closed at once. Connections waiting are not yet counted by the limits inside.
+     */
+    public Builder maxWaiting(int connections) {
+      if (connections < 1) {
+        throw new IllegalArgumentException("maxWaiting must be at least 1");
+      }
+      this.maxWaiting = connections;
       return this;
     }
 

@@ -172,6 +172,46 @@ class ProxyProtocolTest {
   }
 
   @Test
+  void anUntrustedSourceIsRefusedAtOnceWhenRequiredAndServedAtOnceWhenOptional() {
+    Client refused = new Client();
+    StringTransport closed =
+        connect(ProxyProtocol.builder(clock).required().trust("10.0.0.0/8").build(), refused);
+    assertThat(closed.closeReason())
+        .isEqualTo("PROXY protocol: " + BALANCER + " is not a trusted source");
+    assertThat(refused.built).isEmpty();
+
+    Client direct = new Client();
+    StringTransport served =
+        connect(ProxyProtocol.builder(clock).optional().trust("10.0.0.0/8").build(), direct);
+    assertThat(direct.built).containsExactly(BALANCER); // no wait: it may not send a header
+    served.receive("PROXY TCP4 1.2.3.4 4.5.6.7 1 2\r\n".getBytes(StandardCharsets.US_ASCII));
+    assertThat(direct.received.toString()).isEqualTo("PROXY TCP4 1.2.3.4 4.5.6.7 1 2\r\n");
+    assertThat(direct.peer).isEqualTo(BALANCER);
+  }
+
+  @Test
+  void connectionsWaitingForTheirHeaderAreBounded() {
+    ProxyProtocol policy = ProxyProtocol.builder(clock).required().maxWaiting(2).build();
+    StringTransport first = connect(policy, new Client());
+    StringTransport second = connect(policy, new Client());
+    StringTransport third = connect(policy, new Client());
+    assertThat(first.disconnecting()).isFalse();
+    assertThat(second.disconnecting()).isFalse();
+    assertThat(third.closeReason())
+        .isEqualTo("too many connections waiting for their PROXY protocol header (2)");
+    // One sends its header: it no longer waits, so a new connection may.
+    first.receive(
+        "PROXY TCP4 203.0.113.7 192.0.2.1 56324 443\r\n".getBytes(StandardCharsets.US_ASCII));
+    StringTransport fourth = connect(policy, new Client());
+    assertThat(fourth.disconnecting()).isFalse();
+    // One gives up (its deadline): another may come.
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(second.disconnecting()).isTrue();
+    assertThat(fourth.disconnecting()).isTrue();
+    assertThat(connect(policy, new Client()).disconnecting()).isFalse();
+  }
+
+  @Test
   void anOptionalListenerServesASilentClientAfterAMomentSoAProtocolThatSpeaksFirstGreetsIt() {
     Client silent = new Client();
     StringTransport open = connect(ProxyProtocol.builder(clock).optional().build(), silent);
@@ -205,9 +245,7 @@ class ProxyProtocolTest {
     byte[] huge = v2(1, 1, new byte[12], new byte[5000]);
     assertThat(closedBy(required(), new String(huge, StandardCharsets.ISO_8859_1)))
         .contains("over the limit of 4096");
-    ProxyProtocol elsewhere = ProxyProtocol.builder(clock).required().trust("10.0.0.0/8").build();
-    assertThat(closedBy(elsewhere, "PROXY TCP4 1.2.3.4 4.5.6.7 1 2\r\n"))
-        .contains("not a trusted source");
+    // (A source not trusted is closed before it can send: see the test above.)
 
     Client silent = new Client();
     StringTransport waiting = connect(required(), silent);
