@@ -6,4 +6,7 @@ module io.torsion.protocols.policies {
   requires transitive io.torsion;
 
   exports io.torsion.protocols.policies;
+
+  provides io.torsion.endpoints.EndpointParser with
+      io.torsion.protocols.policies.ProxyProtocolEndpoints;
 }

@@ -121,7 +121,12 @@ class ArchitectureTest {
         .resideInAPackage("io.torsion.protocols..")
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage("java..", "io.torsion", "io.torsion.tls", "io.torsion.protocols..")
+        .resideInAnyPackage(
+            "java..",
+            "io.torsion",
+            "io.torsion.tls",
+            "io.torsion.endpoints",
+            "io.torsion.protocols..")
         .check(classes);
   }
 

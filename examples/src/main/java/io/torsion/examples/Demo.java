@@ -391,7 +391,10 @@ public final class Demo {
               options.echoEndpoint(),
               options.echoPort(),
               options.host(),
-              proxied(proxy, options.guarded(reactor, Factory.of(Echo::new), "", "echo", metrics)));
+              proxied(
+                  proxy,
+                  options.echoEndpoint(),
+                  options.guarded(reactor, Factory.of(Echo::new), "", "echo", metrics)));
       DatagramTransport udp =
           reactor.listenUDP(options.udpPort(), options.host(), new DatagramEcho());
       EndpointPort line =
@@ -402,6 +405,7 @@ public final class Demo {
               options.host(),
               proxied(
                   proxy,
+                  options.lineEndpoint(),
                   options.guarded(
                       reactor,
                       new CommandProtocol.Server(reactor, Clock.systemUTC(), board, tls),
@@ -427,7 +431,7 @@ public final class Demo {
               options.httpEndpoint(),
               options.httpPort(),
               options.host(),
-              proxied(proxy, web));
+              proxied(proxy, options.httpEndpoint(), web));
       EndpointPort https;
       if (options.httpsEndpoint() != null) {
         if (proxy != null) {
@@ -454,6 +458,15 @@ public final class Demo {
 
   private static Factory<?> proxied(ProxyProtocol proxy, Factory<?> factory) {
     return proxy == null ? factory : proxy.wrap(factory);
+  }
+
+  /**
+   * As {@link #proxied}, but not for a {@code haproxy:} endpoint, which reads the header itself.
+   */
+  private static Factory<?> proxied(ProxyProtocol proxy, String endpoint, Factory<?> factory) {
+    boolean readsItsOwn =
+        endpoint != null && endpoint.toLowerCase(Locale.ROOT).startsWith("haproxy:");
+    return readsItsOwn ? factory : proxied(proxy, factory);
   }
 
   /**

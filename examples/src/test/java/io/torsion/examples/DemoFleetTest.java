@@ -247,6 +247,27 @@ class DemoFleetTest {
   }
 
   @Test
+  void aHaproxyEndpointReadsTheHeaderOnceEvenWithProxyProtocolOn() throws Exception {
+    try (RunningDemo demo =
+        demo(
+            "--http-endpoint",
+            "haproxy:tcp:0:interface=127.0.0.1",
+            "--proxy-protocol",
+            "required")) {
+      try (Socket http = new Socket("127.0.0.1", demo.port("http"))) {
+        http.getOutputStream()
+            .write(
+                ("PROXY TCP4 198.51.100.1 127.0.0.1 5555 80\r\n"
+                        + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        String response =
+            new String(http.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(response).startsWith("HTTP/1.1 200").endsWith("alive\n");
+      }
+    }
+  }
+
+  @Test
   void onTheHttpsPortTheHeaderComesInPlaintextBeforeTheHandshake() throws Exception {
     try (RunningDemo demo = demo("--https-port", "0", "--proxy-protocol", "required")) {
       javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
