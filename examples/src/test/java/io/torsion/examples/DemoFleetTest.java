@@ -41,6 +41,20 @@ class DemoFleetTest {
     return RunningDemo.start(new ArrayList<>(), args.toArray(new String[0]));
   }
 
+  /**
+   * Sends {@code before} (a PROXY header, or nothing) and a GET of {@code path} on a new
+   * connection.
+   */
+  private static String raw(int port, String before, String path) throws Exception {
+    try (Socket http = new Socket("127.0.0.1", port)) {
+      http.getOutputStream()
+          .write(
+              (before + "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      return new String(http.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+  }
+
   /** A line client: reads the greeting, then sends and reads lines. */
   private static final class LineClient implements AutoCloseable {
     final Socket socket;
@@ -148,16 +162,10 @@ class DemoFleetTest {
         direct.socket.getOutputStream().write("HELP\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(direct.in.readLine()).isNull(); // required: closed without a header
       }
-      try (Socket http = new Socket("127.0.0.1", demo.port("http"))) {
-        http.getOutputStream()
-            .write(
-                ("PROXY TCP4 198.51.100.1 127.0.0.1 5555 80\r\n"
-                        + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-        String response =
-            new String(http.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        assertThat(response).startsWith("HTTP/1.1 200").endsWith("alive\n");
-      }
+      assertThat(
+              raw(demo.port("http"), "PROXY TCP4 198.51.100.1 127.0.0.1 5555 80\r\n", "/healthz"))
+          .startsWith("HTTP/1.1 200")
+          .endsWith("alive\n");
     }
   }
 
@@ -224,15 +232,12 @@ class DemoFleetTest {
     java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
     System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
     try (RunningDemo demo = demo("--access-log", "--proxy-protocol", "optional")) {
-      try (Socket http = new Socket("127.0.0.1", demo.port("http"))) {
-        http.getOutputStream()
-            .write(
-                ("PROXY TCP4 198.51.100.77 127.0.0.1 5555 80\r\n"
-                        + "GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-        assertThat(new String(http.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
-            .startsWith("HTTP/1.1 200");
-      }
+      assertThat(
+              raw(
+                  demo.port("http"),
+                  "PROXY TCP4 198.51.100.77 127.0.0.1 5555 80\r\n",
+                  "/plaintext"))
+          .startsWith("HTTP/1.1 200");
       assertThat(get(demo.port("http"), "/healthz").statusCode()).isEqualTo(200); // no header
     } finally {
       System.setOut(original);
@@ -254,16 +259,10 @@ class DemoFleetTest {
             "haproxy:tcp:0:interface=127.0.0.1",
             "--proxy-protocol",
             "required")) {
-      try (Socket http = new Socket("127.0.0.1", demo.port("http"))) {
-        http.getOutputStream()
-            .write(
-                ("PROXY TCP4 198.51.100.1 127.0.0.1 5555 80\r\n"
-                        + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-        String response =
-            new String(http.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        assertThat(response).startsWith("HTTP/1.1 200").endsWith("alive\n");
-      }
+      assertThat(
+              raw(demo.port("http"), "PROXY TCP4 198.51.100.1 127.0.0.1 5555 80\r\n", "/healthz"))
+          .startsWith("HTTP/1.1 200")
+          .endsWith("alive\n");
     }
   }
 
@@ -327,16 +326,7 @@ class DemoFleetTest {
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(ready.body()).isEqualTo("draining\n");
       // Still served, on a new connection too: the ports close only once the delay has passed.
-      try (Socket fresh = new Socket("127.0.0.1", http)) {
-        fresh
-            .getOutputStream()
-            .write(
-                "GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-        String response =
-            new String(fresh.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        assertThat(response).startsWith("HTTP/1.1 200").endsWith("Hello, World!");
-      }
+      assertThat(raw(http, "", "/plaintext")).startsWith("HTTP/1.1 200").endsWith("Hello, World!");
     } finally {
       demo.close(); // the delay ends, the ports close, the reactor stops
     }
