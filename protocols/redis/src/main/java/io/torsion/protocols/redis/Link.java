@@ -218,8 +218,7 @@ final class Link {
       Object[] step = steps.get(i);
       boolean last = i == steps.size() - 1;
       Pending command = new Pending(Resp.command(step), step[0].toString(), false);
-      command.timer =
-          reactor.callLater(options.commandTimeout(), () -> expiredSetUp(made, command));
+      command.timer = reactor.callLater(options.commandTimeout(), () -> expiredSetUp(command));
       made.send(command);
       command.result.addCallbacks(
           reply -> {
@@ -236,7 +235,7 @@ final class Link {
     }
   }
 
-  private void expiredSetUp(RedisConnection made, Pending command) {
+  private void expiredSetUp(Pending command) { // fails the set-up, which drops the connection
     if (!command.done()) {
       command.fail(new TimeoutError(command.name + ": no reply from " + target()));
     }
