@@ -23,11 +23,13 @@ public final class RedisServer implements AutoCloseable {
   private final ServerProcess process;
   private final int port;
   private final List<String> options;
+  private final boolean tls;
 
-  private RedisServer(ServerProcess process, int port, List<String> options) {
+  private RedisServer(ServerProcess process, int port, List<String> options, boolean tls) {
     this.process = process;
     this.port = port;
     this.options = options;
+    this.tls = tls;
   }
 
   /** Returns true if {@code redis-server} is installed where Debian puts it. */
@@ -71,6 +73,35 @@ public final class RedisServer implements AutoCloseable {
     throw last;
   }
 
+  /**
+   * Starts a server that speaks TLS only, with the PEM {@code certificate} and {@code key}, not
+   * asking clients for certificates; {@link #uri()} is then {@code rediss://}.
+   */
+  public static RedisServer startTls(Path certificate, Path key) throws IOException {
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int port = ServerProcess.freePort();
+      try {
+        return startOn(
+            port,
+            List.of(
+                "--port",
+                "0",
+                "--tls-port",
+                Integer.toString(port),
+                "--tls-cert-file",
+                certificate.toString(),
+                "--tls-key-file",
+                key.toString(),
+                "--tls-auth-clients",
+                "no"));
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
   private static RedisServer startOn(int port, List<String> options) throws IOException {
     Path dir = Files.createTempDirectory("redis");
     List<String> command =
@@ -91,7 +122,10 @@ public final class RedisServer implements AutoCloseable {
             "yes"));
     command.addAll(options);
     return new RedisServer(
-        ServerProcess.start("redis-server", command, dir, port), port, List.copyOf(options));
+        ServerProcess.start("redis-server", command, dir, port),
+        port,
+        List.copyOf(options),
+        options.contains("--tls-port"));
   }
 
   /**
@@ -108,9 +142,9 @@ public final class RedisServer implements AutoCloseable {
     return port;
   }
 
-  /** Returns {@code redis://127.0.0.1:PORT}. */
+  /** Returns {@code redis://127.0.0.1:PORT}, or {@code rediss://} for a TLS server. */
   public String uri() {
-    return "redis://127.0.0.1:" + port;
+    return (tls ? "rediss" : "redis") + "://127.0.0.1:" + port;
   }
 
   /** Returns what the server logged so far. */

@@ -244,6 +244,40 @@ class RedisClientTest {
     assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo("back");
   }
 
+  @Test
+  void redissSpeaksTlsVerifiesTheServerAndRefusesOneItCannotTrust(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    io.torsion.tls.SelfSignedCertificate certificate =
+        io.torsion.tls.SelfSignedCertificate.generate("127.0.0.1");
+    java.nio.file.Path cert = dir.resolve("cert.pem");
+    java.nio.file.Path key = dir.resolve("key.pem");
+    certificate.writePem(cert, key);
+    try (RedisServer secure = RedisServer.startTls(cert, key)) {
+      assertThat(secure.uri()).startsWith("rediss://");
+      RedisOptions trusting =
+          RedisOptions.builder()
+              .tls(
+                  io.torsion.tls.TlsClientOptions.builder().trust(certificate.trustRoots()).build())
+              .build();
+      RedisClient client = client(secure.uri(), trusting);
+      await(() -> client.set("over", "tls"));
+      assertThat(await(() -> client.get("over"))).isEqualTo("tls");
+      LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
+      await(() -> client.subscribe("news", heard::add));
+      await(() -> client.publish("news", "encrypted"));
+      assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo("encrypted");
+
+      // The JDK's roots do not know this certificate: no connection, and the reason is given.
+      RedisClient doubting =
+          client(
+              secure.uri(), RedisOptions.builder().commandTimeout(Duration.ofSeconds(2)).build());
+      assertThatThrownBy(() -> await(() -> doubting.get("over")))
+          .isInstanceOf(TimeoutError.class)
+          .hasMessageContaining("no connection to rediss://127.0.0.1:" + secure.port())
+          .hasMessageContaining("last attempt");
+    }
+  }
+
   /** A fake server: each connection is answered by {@code reply} (null: never). */
   private int fakeServer(byte[] reply) {
     return background.call(
