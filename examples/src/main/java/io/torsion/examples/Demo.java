@@ -21,9 +21,12 @@ import io.torsion.protocols.policies.ConnectionLimits;
 import io.torsion.protocols.policies.IdleTimeout;
 import io.torsion.protocols.policies.ProxyProtocol;
 import io.torsion.protocols.redis.RedisClient;
+import io.torsion.protocols.redis.RedisOptions;
 import io.torsion.tls.Identity;
 import io.torsion.tls.SelfSignedCertificate;
+import io.torsion.tls.TlsClientOptions;
 import io.torsion.tls.TlsServerOptions;
+import io.torsion.tls.TrustRoots;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -83,6 +86,7 @@ public final class Demo {
           "  --key FILE         the certificate's private key, PEM (PKCS#8, or PKCS#1 RSA)",
           "  --board URI        keep the board in Redis (redis://[:password@]127.0.0.1:6379[/db]), shared",
           "                     by every demo process using it: WATCH hears changes made through any of them",
+          "  --board-ca FILE    the PEM roots that verify a rediss:// board's server (default: the JDK's)",
           "  --proxy-protocol M off (default), optional or required: read HAProxy's PROXY header (v1 or v2)",
           "                     on the echo, line, HTTP and HTTPS ports, so logs and limits see the client",
           "  --proxy-trust NETS the sources allowed to send one (default 127.0.0.0/8,::1; comma-separated)",
@@ -143,6 +147,7 @@ public final class Demo {
       String httpEndpoint,
       String httpsEndpoint,
       String board,
+      Path boardCa,
       String proxyProtocol,
       String proxyTrust,
       boolean accessLog,
@@ -175,6 +180,7 @@ public final class Demo {
       String httpEndpoint = null;
       String httpsEndpoint = null;
       String board = null;
+      Path boardCa = null;
       String proxyProtocol = "off";
       String proxyTrust = "127.0.0.0/8,::1";
       boolean accessLog = false;
@@ -204,6 +210,7 @@ public final class Demo {
           case "--http-endpoint" -> httpEndpoint = value(args, ++i, "--http-endpoint");
           case "--https-endpoint" -> httpsEndpoint = value(args, ++i, "--https-endpoint");
           case "--board" -> board = value(args, ++i, "--board");
+          case "--board-ca" -> boardCa = Path.of(value(args, ++i, "--board-ca"));
           case "--proxy-protocol" -> proxyProtocol = value(args, ++i, "--proxy-protocol");
           case "--proxy-trust" -> proxyTrust = value(args, ++i, "--proxy-trust");
           case "--access-log" -> accessLog = true;
@@ -227,6 +234,9 @@ public final class Demo {
       if (board != null && !board.startsWith("redis://") && !board.startsWith("rediss://")) {
         throw new IllegalArgumentException("--board takes a redis:// URI, not " + board);
       }
+      if (boardCa != null && (board == null || !board.startsWith("rediss://"))) {
+        throw new IllegalArgumentException("--board-ca goes with a --board rediss:// URI");
+      }
       return new Options(
           host,
           echoPort,
@@ -245,6 +255,7 @@ public final class Demo {
           httpEndpoint,
           httpsEndpoint,
           board,
+          boardCa,
           proxyProtocol,
           proxyTrust,
           accessLog,
@@ -375,7 +386,16 @@ public final class Demo {
       Board board;
       Readiness readiness;
       if (options.board() != null) {
-        RedisBoard shared = RedisBoard.open(RedisClient.create(reactor, options.board()));
+        RedisOptions redis =
+            options.boardCa() == null
+                ? RedisOptions.defaults()
+                : RedisOptions.builder()
+                    .tls(
+                        TlsClientOptions.builder()
+                            .trust(TrustRoots.fromPem(options.boardCa()))
+                            .build())
+                    .build();
+        RedisBoard shared = RedisBoard.open(RedisClient.create(reactor, options.board(), redis));
         board = shared;
         readiness = new Readiness(shared::available);
       } else {

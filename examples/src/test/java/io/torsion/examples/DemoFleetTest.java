@@ -145,6 +145,29 @@ class DemoFleetTest {
   }
 
   @Test
+  void aBoardInRedisOverTlsVerifiedWithTheGivenRoots(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String missing = RedisServer.requirePresent();
+    assumeTrue(missing == null, missing);
+    io.torsion.tls.SelfSignedCertificate certificate =
+        io.torsion.tls.SelfSignedCertificate.generate("127.0.0.1");
+    java.nio.file.Path cert = dir.resolve("cert.pem");
+    certificate.writePem(cert, dir.resolve("key.pem"));
+    try (RedisServer redis = RedisServer.startTls(cert, dir.resolve("key.pem"));
+        RunningDemo demo = demo("--board", redis.uri(), "--board-ca", cert.toString())) {
+      int http = demo.port("http");
+      HttpResponse<String> put =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/kv/secret"))
+                  .PUT(HttpRequest.BodyPublishers.ofString("kept"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).isEqualTo(204);
+      assertThat(get(http, "/kv/secret").body()).isEqualTo("kept\n");
+    }
+  }
+
+  @Test
   void behindAProxyTheLimitsCountTheClientTheHeaderNames() throws Exception {
     try (RunningDemo demo = demo("--proxy-protocol", "required", "--max-per-peer", "1")) {
       int line = demo.port("line");
