@@ -476,17 +476,14 @@ public final class Demo {
     }
   }
 
-  private static Factory<?> proxied(ProxyProtocol proxy, Factory<?> factory) {
-    return proxy == null ? factory : proxy.wrap(factory);
-  }
-
   /**
-   * As {@link #proxied}, but not for a {@code haproxy:} endpoint, which reads the header itself.
+   * Returns {@code factory} behind the PROXY protocol policy, if there is one, unless it listens on
+   * a {@code haproxy:} endpoint, which reads the header itself.
    */
   private static Factory<?> proxied(ProxyProtocol proxy, String endpoint, Factory<?> factory) {
     boolean readsItsOwn =
         endpoint != null && endpoint.toLowerCase(Locale.ROOT).startsWith("haproxy:");
-    return readsItsOwn ? factory : proxied(proxy, factory);
+    return proxy == null || readsItsOwn ? factory : proxy.wrap(factory);
   }
 
   /**

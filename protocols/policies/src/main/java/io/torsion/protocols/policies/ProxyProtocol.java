@@ -208,8 +208,17 @@ public final class ProxyProtocol {
       }
     }
 
-    /** The connection no longer waits for its header: it stops counting against the bound. */
+    /**
+     * The connection no longer waits for its header: its timers stop, and it stops counting against
+     * the bound.
+     */
     private void stopWaiting() {
+      if (deadline != null && deadline.active()) {
+        deadline.cancel();
+      }
+      if (silence != null && silence.active()) {
+        silence.cancel();
+      }
       if (counted) {
         counted = false;
         waiting.decrementAndGet();
@@ -367,12 +376,6 @@ public final class ProxyProtocol {
     private void handOver(Header read, int consumed) {
       done = true;
       stopWaiting();
-      if (deadline != null && deadline.active()) {
-        deadline.cancel();
-      }
-      if (silence != null && silence.active()) {
-        silence.cancel();
-      }
       header = read;
       ByteBuffer rest = ByteBuffer.wrap(buffer, consumed, buffer.length - consumed);
       buffer = null;
@@ -419,12 +422,6 @@ public final class ProxyProtocol {
     private void refuse(String why) {
       done = true;
       stopWaiting();
-      if (deadline != null && deadline.active()) {
-        deadline.cancel();
-      }
-      if (silence != null && silence.active()) {
-        silence.cancel();
-      }
       buffer = null;
       if (connected() && !transport().disconnecting()) {
         transport().loseConnection(why);

@@ -9,6 +9,7 @@ import io.torsion.Protocol;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
 import io.torsion.testing.Haproxy;
+import io.torsion.testing.kit.TlsFixtures;
 import io.torsion.tls.SelfSignedCertificate;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -18,13 +19,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,7 +116,8 @@ class ProxyProtocolHaproxyTest {
   @Test
   void v2AfterHaproxyEndedTlsCarriesTheSniAsTheAuthority(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
-    SelfSignedCertificate certificate = SelfSignedCertificate.generate("demo.example");
+    SelfSignedCertificate certificate =
+        TlsFixtures.SERVER; // the client trusts it; SNI need not match
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
     certificate.writePem(cert, key);
@@ -132,14 +132,7 @@ class ProxyProtocolHaproxyTest {
             + "\n  default_backend b\nbackend b\n  mode tcp\n  server s 127.0.0.1:"
             + server
             + " send-proxy-v2 proxy-v2-options ssl,authority\n";
-    KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
-    roots.load(null, null);
-    roots.setCertificateEntry("server", certificate.certificate());
-    TrustManagerFactory trust =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(roots);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, trust.getTrustManagers(), null);
+    SSLContext context = TlsFixtures.jdkContext(null);
     try (Haproxy haproxy = Haproxy.start(front, sections);
         SSLSocket client =
             (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", front)) {

@@ -7,7 +7,7 @@ import io.torsion.Factory;
 import io.torsion.Protocol;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
-import io.torsion.tls.SelfSignedCertificate;
+import io.torsion.testing.kit.TlsFixtures;
 import io.torsion.tls.TlsServerOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -16,10 +16,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,8 +51,7 @@ class ProxyProtocolOnASocketTest {
 
   @Test
   void theHeaderIsReadInPlaintextThenTheConnectionSpeaksTls() throws Exception {
-    SelfSignedCertificate certificate = SelfSignedCertificate.generate("localhost");
-    TlsServerOptions tls = TlsServerOptions.builder(certificate.identity()).build();
+    TlsServerOptions tls = TlsServerOptions.builder(TlsFixtures.SERVER.identity()).build();
     try (BackgroundReactor background =
         BackgroundReactor.start(Reactor.create(ReactorOptions.defaults()))) {
       Reactor reactor = background.reactor();
@@ -65,14 +62,7 @@ class ProxyProtocolOnASocketTest {
                   reactor
                       .listenTCP(0, "127.0.0.1", proxied.wrap(Factory.of(WhoAmI::new), tls))
                       .port());
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
-      roots.load(null, null);
-      roots.setCertificateEntry("server", certificate.certificate());
-      trust.init(roots);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
+      SSLContext context = TlsFixtures.jdkContext(null);
       try (Socket plain = new Socket("127.0.0.1", port)) {
         OutputStream out = plain.getOutputStream();
         out.write(

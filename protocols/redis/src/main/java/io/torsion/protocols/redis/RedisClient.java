@@ -25,10 +25,9 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * RedisClient redis = RedisClient.create(reactor, "redis://127.0.0.1:6379");
- * redis.set("greeting", "hello")
- *     .addCallbackDeferred(ok -> redis.get("greeting"))
- *     .addCallback(value -> { System.out.println(value); return null; });
- * redis.subscribe("news", message -> System.out.println("news: " + message));
+ * Deferred<String> greeting =
+ *     redis.set("greeting", "hello").addCallbackDeferred(ok -> redis.get("greeting"));
+ * redis.subscribe("news", message -> board.show("news", message));
  * }</pre>
  *
  * <p>Replies, as {@link #command} gives them: simple and bulk strings as {@code String} (bulk ones

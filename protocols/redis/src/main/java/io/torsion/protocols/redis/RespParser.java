@@ -125,11 +125,16 @@ final class RespParser {
       throw new RedisProtocolError("an empty reply line");
     }
     char type = (char) lineBytes[0];
-    String rest = new String(lineBytes, 1, length - 1, StandardCharsets.UTF_8);
+    // Lengths, counts and integers are read from the bytes: no String for each bulk reply's header.
+    String rest =
+        switch (type) {
+          case ':', '$', '!', '=', '*', '~', '>', '%', '|' -> null;
+          default -> new String(lineBytes, 1, length - 1, StandardCharsets.UTF_8);
+        };
     switch (type) {
       case '+' -> value(rest);
       case '-' -> value(RedisError.of(rest));
-      case ':' -> value(integer(rest));
+      case ':' -> value(integer(length));
       case '_' -> {
         if (!rest.isEmpty()) {
           throw new RedisProtocolError("a null with content: " + shown(rest));
@@ -151,7 +156,7 @@ final class RespParser {
         }
       }
       case '$', '!', '=' -> {
-        long size = integer(rest);
+        long size = integer(length);
         if (size == -1 && type == '$') {
           value(null); // RESP2's null bulk string
         } else if (size < 0) {
@@ -167,7 +172,7 @@ final class RespParser {
         }
       }
       case '*', '~', '>', '%', '|' -> {
-        long count = integer(rest);
+        long count = integer(length);
         if (count == -1 && type == '*') {
           value(null); // RESP2's null array
           return;
@@ -205,6 +210,29 @@ final class RespParser {
 
   private static String shown(String text) {
     return "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'";
+  }
+
+  /** Reads the line's bytes after its type as a decimal integer, as {@code Long.parseLong}. */
+  private long integer(int length) throws RedisProtocolError {
+    int at = 1;
+    boolean negative = length > 1 && lineBytes[1] == '-';
+    if (negative || (length > 1 && lineBytes[1] == '+')) {
+      at++;
+    }
+    long value = 0;
+    boolean digits = at < length;
+    for (; at < length && digits; at++) {
+      int digit = lineBytes[at] - '0';
+      if (digit < 0 || digit > 9 || value > (Long.MAX_VALUE - digit) / 10) {
+        digits = false; // not a digit, or past a long
+      } else {
+        value = value * 10 + digit;
+      }
+    }
+    if (!digits) {
+      return integer(new String(lineBytes, 1, length - 1, StandardCharsets.UTF_8));
+    }
+    return negative ? -value : value;
   }
 
   private static long integer(String text) throws RedisProtocolError {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
@@ -240,17 +241,8 @@ public final class NettyNetwork implements Network {
       server.config().setOption(reusePort, true);
     }
     server.pipeline().addLast(new AcceptHandler(this, loop.io, acceptor, !shared));
-    // Registering and binding directly (not through ServerBootstrap, which binds from a queued
-    // task) completes both inline on the loop's thread, so the port is bound when we return.
-    ChannelPromise registered = server.newPromise();
-    server.unsafe().register(loop.io, registered);
-    ChannelFuture bound = registered.isSuccess() ? server.bind(address) : registered;
-    if (!bound.isDone()) {
-      throw new IllegalStateException(
-          "listenTCP did not complete inline on " + serverChannel.getSimpleName());
-    }
+    ChannelFuture bound = registerInline(server, loop.io, address, "listenTCP");
     if (!bound.isSuccess()) {
-      server.unsafe().closeForcibly();
       Throwable cause = incompatible(bound.cause());
       throw new CannotListenError("cannot listen on " + where + ": " + describe(cause), cause);
     }
@@ -270,6 +262,28 @@ public final class NettyNetwork implements Network {
       throw new CannotListenError(
           "cannot listen on " + where + ": a worker thread did not bind in time", e);
     }
+  }
+
+  /**
+   * Registers {@code channel} on {@code loop} and, given an address, binds it. Done directly (not
+   * through a bootstrap, which binds from a queued task), both complete inline on the loop's
+   * thread, so the socket is bound when this returns. A failure closes the channel; the future
+   * returned says what failed.
+   */
+  private static ChannelFuture registerInline(
+      Channel channel, IoEventLoop loop, SocketAddress address, String what) {
+    ChannelPromise registered = channel.newPromise();
+    channel.unsafe().register(loop, registered);
+    ChannelFuture done =
+        address != null && registered.isSuccess() ? channel.bind(address) : registered;
+    if (!done.isDone()) {
+      throw new IllegalStateException(
+          what + " did not complete inline on " + channel.getClass().getSimpleName());
+    }
+    if (!done.isSuccess()) {
+      channel.unsafe().closeForcibly();
+    }
+    return done;
   }
 
   private Channel newServerChannel() {
@@ -295,18 +309,13 @@ public final class NettyNetwork implements Network {
     }
     server.config().setRecvByteBufAllocator(ACCEPTS);
     server.pipeline().addLast(new AcceptHandler(this, loops.get(0).io, acceptor, true));
-    ChannelPromise registered = server.newPromise();
-    server.unsafe().register(loops.get(0).io, registered);
     ChannelFuture bound =
-        registered.isSuccess()
-            ? server.bind(UnixSockets.nettyAddress(path, domainServerChannel))
-            : registered;
-    if (!bound.isDone()) {
-      throw new IllegalStateException(
-          "listenUNIX did not complete inline on " + domainServerChannel.getSimpleName());
-    }
+        registerInline(
+            server,
+            loops.get(0).io,
+            UnixSockets.nettyAddress(path, domainServerChannel),
+            "listenUNIX");
     if (!bound.isSuccess()) {
-      server.unsafe().closeForcibly();
       throw new CannotListenError(
           "cannot listen on UNIX socket " + path + ": " + describe(bound.cause()), bound.cause());
     }
@@ -326,12 +335,7 @@ public final class NettyNetwork implements Network {
     ServerChannel server = wrap(type, fileDescriptor, what);
     server.config().setRecvByteBufAllocator(ACCEPTS);
     server.pipeline().addLast(new AcceptHandler(this, loops.get(0).io, acceptor, true));
-    ChannelPromise registered = server.newPromise();
-    server.unsafe().register(loops.get(0).io, registered);
-    if (!registered.isDone()) {
-      throw new IllegalStateException(
-          "adopting did not complete inline on " + type.getSimpleName());
-    }
+    ChannelFuture registered = registerInline(server, loops.get(0).io, null, "adopting");
     if (!registered.isSuccess() || !server.isActive()) {
       server.unsafe().closeForcibly();
       throw new CannotListenError(
@@ -452,15 +456,8 @@ public final class NettyNetwork implements Network {
       channel.config().setOption(ChannelOption.SO_SNDBUF, options.socketSendBuffer());
     }
     channel.pipeline().addLast(new NettyDatagramSocket(channel, maxDatagramSize, events));
-    ChannelPromise registered = channel.newPromise();
-    channel.unsafe().register(((NettyLoop) poller).io, registered);
-    ChannelFuture bound = registered.isSuccess() ? channel.bind(address) : registered;
-    if (!bound.isDone()) {
-      throw new IllegalStateException(
-          "listenUDP did not complete inline on " + datagramChannel.getSimpleName());
-    }
+    ChannelFuture bound = registerInline(channel, ((NettyLoop) poller).io, address, "listenUDP");
     if (!bound.isSuccess()) {
-      channel.unsafe().closeForcibly();
       Throwable cause = incompatible(bound.cause());
       throw new CannotListenError("cannot listen on UDP " + where + ": " + describe(cause), cause);
     }
