@@ -8,28 +8,22 @@ import io.torsion.protocols.websocket.Wire.Frame;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The same rules on the client side of a connection (the test scripts the server: unmasked frames
- * in, masked frames out), each case at every split of its bytes: a client must mask what it sends,
- * refuse masked frames, and after the closing handshake wait for the server to close TCP.
+ * The framing suite against the client side of a connection (the test scripts the server: plain
+ * frames in, masked frames out), and what only a client does: mask what it sends, and after the
+ * closing handshake wait for the server to close TCP.
  */
-class ClientRoleConformanceTest {
+class ClientRoleConformanceTest extends FramingConformance {
+
+  @Override
+  boolean client() {
+    return true;
+  }
 
   private static byte[] serverFrame(int opcode, boolean fin, byte[] payload) {
     return Wire.frame(opcode, fin, payload, false);
-  }
-
-  private static void atEverySplit(byte[] bytes, Consumer<Wire> check) {
-    for (int at = 0; at <= bytes.length; at++) {
-      Wire wire = Wire.client(WebSocketOptions.defaults());
-      wire.transport.receiveSplit(bytes, at);
-      check.accept(wire);
-    }
   }
 
   @Test
@@ -50,20 +44,6 @@ class ClientRoleConformanceTest {
           assertThat(sent).extracting(Frame::opcode).containsExactly(10, 1, 2);
           assertThat(sent.get(0).text()).isEqualTo("ping");
         });
-  }
-
-  @ParameterizedTest
-  @ValueSource(ints = {0x40, 0x20, 0x10})
-  void reservedBitsMaskedFramesAndBadUtf8AreRefusedByAClientToo(int bits) {
-    byte[] reserved = serverFrame(1, true, utf8("x"));
-    reserved[0] |= (byte) bits;
-    atEverySplit(reserved, wire -> assertThat(wire.closeCode()).isEqualTo(1002));
-    atEverySplit(
-        Wire.frame(1, true, utf8("masked"), true),
-        wire -> assertThat(wire.closeCode()).isEqualTo(1002));
-    atEverySplit(
-        serverFrame(1, true, FramingConformanceTest.hex("cebae1bdb9cfbcceb5eda080")),
-        wire -> assertThat(wire.closeCode()).isEqualTo(1007));
   }
 
   @Test

@@ -53,6 +53,10 @@ final class Wire {
     return new Wire(new Recording(true), true, options, null);
   }
 
+  static Wire client(WebSocketOptions options, Recording app) {
+    return new Wire(app, true, options, null);
+  }
+
   void receive(byte[] bytes) {
     transport.receive(bytes);
   }

@@ -1,7 +1,5 @@
 package io.torsion.protocols.websocket;
 
-import static io.torsion.protocols.websocket.Wire.clientFrame;
-import static io.torsion.protocols.websocket.Wire.close;
 import static io.torsion.protocols.websocket.Wire.concat;
 import static io.torsion.protocols.websocket.Wire.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,21 +16,64 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Our own suite for the behaviour Autobahn|Testsuite checks, sections 1 to 10 (framing, pings,
- * reserved bits and opcodes, fragmentation, UTF-8, closing, limits), against the server side of the
- * connection, with the client scripted byte by byte; each short case is also sent at every split of
- * its bytes.
+ * reserved bits and opcodes, fragmentation, UTF-8, closing, limits), run against each side of a
+ * connection ({@link ServerRoleConformanceTest}, {@link ClientRoleConformanceTest}) with the peer
+ * scripted byte by byte: frames masked when the test plays the client, plain when it plays the
+ * server. Each short case is also sent at every split of its bytes.
  */
-class FramingConformanceTest {
+abstract class FramingConformance {
 
-  /** Sends {@code bytes} to a fresh server at every split point, checking each. */
-  private static void atEverySplit(byte[] bytes, Consumer<Wire> check) {
+  /** Whether the connection under test is the client side. */
+  abstract boolean client();
+
+  Wire wire(WebSocketOptions options) {
+    return client() ? Wire.client(options) : Wire.server(options);
+  }
+
+  Wire wire() {
+    return wire(WebSocketOptions.defaults());
+  }
+
+  Wire wire(WebSocketOptions options, Wire.Recording app) {
+    return client() ? Wire.client(options, app) : Wire.server(options, null, app);
+  }
+
+  /** A frame as the peer sends it: masked from a client, plain from a server. */
+  byte[] frame(int opcode, boolean fin, byte[] payload) {
+    return Wire.frame(opcode, fin, payload, !client());
+  }
+
+  byte[] frame(int opcode, byte[] payload) {
+    return frame(opcode, true, payload);
+  }
+
+  /** A frame masked the way the peer must not mask it. */
+  byte[] wronglyMasked(int opcode, byte[] payload) {
+    return Wire.frame(opcode, true, payload, client());
+  }
+
+  byte[] closeFrame(int code, byte[] reason) {
+    ByteBuffer payload = ByteBuffer.allocate(2 + reason.length).putShort((short) code).put(reason);
+    return frame(8, payload.array());
+  }
+
+  /**
+   * Whether the connection closes TCP itself once both close frames are out: a server does, a
+   * client leaves it to the server (RFC 6455 7.1.1).
+   */
+  boolean closesTcpAfterTheHandshake() {
+    return !client();
+  }
+
+  /** Sends {@code bytes} to a fresh connection at every split point, checking each. */
+  void atEverySplit(byte[] bytes, Consumer<Wire> check) {
     int stride = Math.max(1, bytes.length / 300);
     for (int at = 0; at <= bytes.length; at += stride) {
-      Wire wire = Wire.server();
+      Wire wire = wire();
       wire.transport.receiveSplit(bytes, at);
       check.accept(wire);
     }
-    Wire oneByOne = Wire.server();
+    Wire oneByOne = wire();
     oneByOne.transport.receiveByteByByte(bytes);
     check.accept(oneByOne);
   }
@@ -44,9 +85,9 @@ class FramingConformanceTest {
   void textAndBinaryOfEveryLengthClassAreEchoed(int length) {
     byte[] text = new byte[length];
     Arrays.fill(text, (byte) '*');
-    Wire wire = Wire.server();
-    wire.receive(clientFrame(1, text));
-    wire.receive(clientFrame(2, text));
+    Wire wire = wire();
+    wire.receive(frame(1, text));
+    wire.receive(frame(2, text));
     List<Frame> echoed = wire.sent();
     assertThat(echoed).hasSize(2);
     assertThat(echoed.get(0).opcode()).isEqualTo(1);
@@ -57,7 +98,7 @@ class FramingConformanceTest {
 
   @Test
   void aFrameArrivesWholeAtEverySplitOfItsBytes() {
-    byte[] frames = concat(clientFrame(1, utf8("Hello, κόσμε")), clientFrame(2, new byte[200]));
+    byte[] frames = concat(frame(1, utf8("Hello, κόσμε")), frame(2, new byte[200]));
     atEverySplit(
         frames,
         wire ->
@@ -71,7 +112,7 @@ class FramingConformanceTest {
     byte[] full = new byte[125];
     Arrays.fill(full, (byte) 0xFE);
     atEverySplit(
-        concat(clientFrame(9, new byte[0]), clientFrame(9, full), clientFrame(10, utf8("hi"))),
+        concat(frame(9, new byte[0]), frame(9, full), frame(10, utf8("hi"))),
         wire -> {
           List<Frame> sent = wire.sent();
           assertThat(sent).extracting(Frame::opcode).containsExactly(10, 10);
@@ -83,10 +124,9 @@ class FramingConformanceTest {
   @Test
   void aPingOver125BytesOrFragmentedIsAProtocolError() {
     byte[] big = new byte[126];
-    byte[] longPing = Wire.frame(9, true, big, true);
+    byte[] longPing = frame(9, true, big);
     atEverySplit(longPing, wire -> assertThat(wire.closeCode()).isEqualTo(1002));
-    atEverySplit(
-        clientFrame(9, false, utf8("x")), wire -> assertThat(wire.closeCode()).isEqualTo(1002));
+    atEverySplit(frame(9, false, utf8("x")), wire -> assertThat(wire.closeCode()).isEqualTo(1002));
   }
 
   // ---------------------------------------------------------------- 3, 4: reserved bits, opcodes
@@ -94,7 +134,7 @@ class FramingConformanceTest {
   @ParameterizedTest
   @ValueSource(ints = {0x40, 0x20, 0x10, 0x70})
   void aReservedBitIsAProtocolErrorWithoutAnExtension(int bits) {
-    byte[] frame = clientFrame(1, utf8("reserved"));
+    byte[] frame = frame(1, utf8("reserved"));
     frame[0] |= (byte) bits;
     atEverySplit(frame, wire -> assertThat(wire.closeCode()).isEqualTo(1002));
   }
@@ -102,8 +142,8 @@ class FramingConformanceTest {
   @ParameterizedTest
   @ValueSource(ints = {3, 4, 5, 6, 7, 11, 12, 13, 14, 15})
   void aReservedOpcodeIsAProtocolError(int opcode) {
-    Wire wire = Wire.server();
-    wire.receive(concat(clientFrame(1, utf8("before")), clientFrame(opcode, utf8("x"))));
+    Wire wire = wire();
+    wire.receive(concat(frame(1, utf8("before")), frame(opcode, utf8("x"))));
     assertThat(wire.app.events).startsWith("open", "text:before").hasSize(3);
     List<Frame> sent = wire.sent();
     assertThat(sent.get(sent.size() - 1).code()).isEqualTo(1002);
@@ -116,10 +156,10 @@ class FramingConformanceTest {
   void fragmentsMakeOneMessageAndControlFramesMayComeBetween() {
     byte[] message =
         concat(
-            clientFrame(1, false, utf8("frag")),
-            clientFrame(9, utf8("ping")),
-            clientFrame(0, false, utf8("men")),
-            clientFrame(0, true, utf8("ted")));
+            frame(1, false, utf8("frag")),
+            frame(9, utf8("ping")),
+            frame(0, false, utf8("men")),
+            frame(0, true, utf8("ted")));
     atEverySplit(
         message,
         wire -> {
@@ -133,9 +173,9 @@ class FramingConformanceTest {
   @Test
   void aContinuationWithoutAStartOrANewMessageInsideOneIsAProtocolError() {
     atEverySplit(
-        clientFrame(0, true, utf8("orphan")), wire -> assertThat(wire.closeCode()).isEqualTo(1002));
+        frame(0, true, utf8("orphan")), wire -> assertThat(wire.closeCode()).isEqualTo(1002));
     atEverySplit(
-        concat(clientFrame(1, false, utf8("a")), clientFrame(1, true, utf8("b"))),
+        concat(frame(1, false, utf8("a")), frame(1, true, utf8("b"))),
         wire -> assertThat(wire.closeCode()).isEqualTo(1002));
   }
 
@@ -145,11 +185,11 @@ class FramingConformanceTest {
   void validUtf8SplitAnywhereAcrossFragmentsIsOneMessage() {
     byte[] text = utf8("κόσμε 𝄞 € ✓ \u0000 \uFFFF \uD83D\uDE00");
     for (int at = 0; at <= text.length; at++) {
-      Wire wire = Wire.server();
+      Wire wire = wire();
       wire.receive(
           concat(
-              clientFrame(1, false, Arrays.copyOfRange(text, 0, at)),
-              clientFrame(0, true, Arrays.copyOfRange(text, at, text.length))));
+              frame(1, false, Arrays.copyOfRange(text, 0, at)),
+              frame(0, true, Arrays.copyOfRange(text, at, text.length))));
       assertThat(wire.app.events).hasSize(2);
       assertThat(wire.sent().get(0).payload()).isEqualTo(text);
     }
@@ -173,14 +213,14 @@ class FramingConformanceTest {
     byte[] bad = hex(hex);
     for (int prefix = 0; prefix <= 3; prefix++) {
       byte[] text = concat(utf8("ab".repeat(prefix)), bad);
-      atEverySplit(clientFrame(1, text), wire -> assertThat(wire.closeCode()).isEqualTo(1007));
+      atEverySplit(frame(1, text), wire -> assertThat(wire.closeCode()).isEqualTo(1007));
     }
   }
 
   @Test
   void invalidUtf8FailsFastBeforeTheMessageEnds() {
-    Wire wire = Wire.server();
-    wire.receive(clientFrame(1, false, concat(utf8("κόσμε"), hex("eda080"))));
+    Wire wire = wire();
+    wire.receive(frame(1, false, concat(utf8("κόσμε"), hex("eda080"))));
     assertThat(wire.closeCode()).isEqualTo(1007); // the final fragment never came
     assertThat(wire.closedTcp()).isTrue();
   }
@@ -188,15 +228,15 @@ class FramingConformanceTest {
   // ---------------------------------------------------------------- 7: closing
 
   @Test
-  void aCloseIsEchoedAndTheServerClosesTheConnection() {
+  void aCloseIsEchoedAndOnlyAServerThenClosesTheConnection() {
     atEverySplit(
-        close(1000, utf8("bye")),
+        closeFrame(1000, utf8("bye")),
         wire -> {
           assertThat(wire.closeCode()).isEqualTo(1000);
-          assertThat(wire.closedTcp()).isTrue();
+          assertThat(wire.closedTcp()).isEqualTo(closesTcpAfterTheHandshake());
         });
-    Wire empty = Wire.server();
-    empty.receive(clientFrame(8, new byte[0]));
+    Wire empty = wire();
+    empty.receive(frame(8, new byte[0]));
     List<Frame> sent = empty.sent();
     assertThat(sent.get(0).payload()).isEmpty();
     empty.peerCloses();
@@ -210,8 +250,8 @@ class FramingConformanceTest {
         4999
       })
   void everyValidCloseCodeIsEchoed(int code) {
-    Wire wire = Wire.server();
-    wire.receive(close(code, utf8("reason")));
+    Wire wire = wire();
+    wire.receive(closeFrame(code, utf8("reason")));
     assertThat(wire.closeCode()).isEqualTo(code);
     wire.peerCloses();
     assertThat(wire.app.closed).isEqualTo(new CloseStatus(code, "reason", true));
@@ -220,42 +260,45 @@ class FramingConformanceTest {
   @ParameterizedTest
   @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535})
   void everyInvalidCloseCodeIsAProtocolError(int code) {
-    Wire wire = Wire.server();
-    wire.receive(close(code, new byte[0]));
+    Wire wire = wire();
+    wire.receive(closeFrame(code, new byte[0]));
     assertThat(wire.closeCode()).isEqualTo(1002);
   }
 
   @Test
   void aOneByteCloseOrAReasonThatIsNotUtf8IsRefused() {
+    atEverySplit(frame(8, new byte[] {3}), wire -> assertThat(wire.closeCode()).isEqualTo(1002));
     atEverySplit(
-        clientFrame(8, new byte[] {3}), wire -> assertThat(wire.closeCode()).isEqualTo(1002));
-    atEverySplit(
-        close(1000, hex("cebae1bdb9cfbcceb5eda080")),
+        closeFrame(1000, hex("cebae1bdb9cfbcceb5eda080")),
         wire -> assertThat(wire.closeCode()).isEqualTo(1007));
   }
 
   @Test
   void framesAfterTheCloseAreIgnored() {
-    Wire wire = Wire.server();
+    Wire wire = wire();
     wire.receive(
-        concat(
-            close(1000, new byte[0]), clientFrame(1, utf8("late")), clientFrame(9, new byte[0])));
+        concat(closeFrame(1000, new byte[0]), frame(1, utf8("late")), frame(9, new byte[0])));
+    if (!closesTcpAfterTheHandshake()) {
+      wire.peerCloses(); // a client hears the end when the server closes TCP
+    }
     assertThat(wire.app.events).containsExactly("open", "close:1000:clean");
     assertThat(wire.sent()).extracting(Frame::opcode).containsExactly(8);
   }
 
   @Test
-  void aServerThatClosesWaitsForTheAnswerThenDropsWithinTheTimeout() {
-    Wire answered = Wire.server();
+  void aSideThatClosesWaitsForTheAnswerThenDropsWithinTheTimeout() {
+    Wire answered = wire();
     answered.app.close(4000, "done");
     assertThat(answered.closeCode()).isEqualTo(4000);
-    assertThat(answered.closedTcp()).isFalse(); // waits for the client's close
+    assertThat(answered.closedTcp()).isFalse(); // waits for the peer's close
     answered.app.sendText("dropped"); // after the close: not sent
     assertThat(answered.sent()).isEmpty();
-    answered.receive(close(4000, new byte[0]));
-    assertThat(answered.closedTcp()).isTrue();
+    answered.receive(closeFrame(4000, new byte[0]));
+    assertThat(answered.closedTcp()).isEqualTo(closesTcpAfterTheHandshake());
+    answered.peerCloses();
+    assertThat(answered.app.closed).isEqualTo(new CloseStatus(4000, "", true));
 
-    Wire silent = Wire.server();
+    Wire silent = wire();
     silent.app.close();
     silent.clock.advance(Duration.ofSeconds(5));
     assertThat(silent.transport.aborted()).isTrue();
@@ -266,51 +309,50 @@ class FramingConformanceTest {
   @Test
   void aFrameOrMessageOverTheLimitsIs1009AndA2GiBDeclaredFrameAllocatesNothing() {
     WebSocketOptions small = WebSocketOptions.defaults().withLimits(1000, 1500);
-    Wire frame = Wire.server(small);
-    frame.receive(clientFrame(2, new byte[1001]));
+    Wire frame = wire(small);
+    frame.receive(frame(2, new byte[1001]));
     assertThat(frame.closeCode()).isEqualTo(1009);
 
-    Wire message = Wire.server(small);
-    message.receive(
-        concat(clientFrame(2, false, new byte[1000]), clientFrame(0, true, new byte[501])));
+    Wire message = wire(small);
+    message.receive(concat(frame(2, false, new byte[1000]), frame(0, true, new byte[501])));
     assertThat(message.closeCode()).isEqualTo(1009);
 
-    Wire huge = Wire.server();
+    Wire huge = wire();
     // a header declaring 2 GiB, masked, and the first bytes only
-    byte[] head = {(byte) 0x82, (byte) (0x80 | 127), 0, 0, 0, 0, (byte) 0x80, 0, 0, 0, 1, 2, 3, 4};
+    byte mask = (byte) (client() ? 0 : 0x80);
+    byte[] head = {(byte) 0x82, (byte) (mask | 127), 0, 0, 0, 0, (byte) 0x80, 0, 0, 0, 1, 2, 3, 4};
     huge.receive(head);
     assertThat(huge.closeCode()).isEqualTo(1009);
     assertThat(huge.closedTcp()).isTrue();
   }
 
   @Test
-  void unmaskedClientFramesAndMaskedServerFramesAreProtocolErrors() {
-    Wire server = Wire.server();
-    server.receive(Wire.frame(1, true, utf8("plain"), false));
-    assertThat(server.closeCode()).isEqualTo(1002);
-
-    Wire client = Wire.client(WebSocketOptions.defaults());
-    client.receive(Wire.frame(1, true, utf8("masked"), true));
-    assertThat(client.closeCode()).isEqualTo(1002);
-    Wire fine = Wire.client(WebSocketOptions.defaults());
-    fine.receive(Wire.frame(1, true, utf8("plain"), false));
-    assertThat(fine.app.events).containsExactly("open", "text:plain");
-    assertThat(fine.sent().get(0).text()).isEqualTo("plain"); // its echo, masked: parsed back
+  void aFrameMaskedTheWrongWayIsAProtocolErrorAndWhatIsSentIsMaskedTheRightWay() {
+    atEverySplit(
+        wronglyMasked(1, utf8("wrong")), wire -> assertThat(wire.closeCode()).isEqualTo(1002));
+    atEverySplit(
+        wronglyMasked(9, new byte[0]), wire -> assertThat(wire.closeCode()).isEqualTo(1002));
+    Wire fine = wire();
+    fine.receive(frame(1, utf8("right")));
+    assertThat(fine.app.events).containsExactly("open", "text:right");
+    byte[] raw = fine.transport.value();
+    assertThat(raw[1] & 0x80).as("the echo's mask bit").isEqualTo(client() ? 0x80 : 0);
+    assertThat(fine.sent().get(0).text()).isEqualTo("right"); // parsed back as the peer must
   }
 
   @Test
   void aSilentPeerIsPingedThenClosedAndAnAnsweringOneIsKept() {
     WebSocketOptions keepAlive =
         WebSocketOptions.defaults().withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(5));
-    Wire answering = Wire.server(keepAlive);
+    Wire answering = wire(keepAlive);
     answering.clock.advance(Duration.ofSeconds(10)); // heard the handshake: one quiet interval
     answering.clock.advance(Duration.ofSeconds(10));
     assertThat(answering.sent()).extracting(Frame::opcode).containsExactly(9);
-    answering.receive(clientFrame(10, new byte[0]));
+    answering.receive(frame(10, new byte[0]));
     answering.clock.advance(Duration.ofSeconds(5));
     assertThat(answering.closedTcp()).isFalse();
 
-    Wire silent = Wire.server(keepAlive);
+    Wire silent = wire(keepAlive);
     silent.clock.advance(Duration.ofSeconds(10));
     silent.clock.advance(Duration.ofSeconds(10));
     silent.clock.advance(Duration.ofSeconds(5));
@@ -327,8 +369,8 @@ class FramingConformanceTest {
             throw new IllegalStateException("bug");
           }
         };
-    Wire wire = Wire.server(WebSocketOptions.defaults(), null, throwing);
-    wire.receive(concat(clientFrame(1, utf8("boom")), clientFrame(1, utf8("never"))));
+    Wire wire = wire(WebSocketOptions.defaults(), throwing);
+    wire.receive(concat(frame(1, utf8("boom")), frame(1, utf8("never"))));
     assertThat(wire.closeCode()).isEqualTo(1011);
   }
 
@@ -347,9 +389,8 @@ class FramingConformanceTest {
             got.append(data.remaining()).append(last ? "." : ",");
           }
         };
-    Wire wire = Wire.server(WebSocketOptions.defaults().withLimits(1000, 1000), null, streaming);
-    wire.receive(
-        concat(clientFrame(2, false, new byte[1000]), clientFrame(0, true, new byte[1000])));
+    Wire wire = wire(WebSocketOptions.defaults().withLimits(1000, 1000), streaming);
+    wire.receive(concat(frame(2, false, new byte[1000]), frame(0, true, new byte[1000])));
     assertThat(got.toString()).isEqualTo("1000,1000,0.");
     assertThat(wire.sent()).isEmpty();
   }
