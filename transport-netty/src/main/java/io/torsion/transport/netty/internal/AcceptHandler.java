@@ -1,6 +1,7 @@
 package io.torsion.transport.netty.internal;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -23,6 +24,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class AcceptHandler extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger("io.torsion.ListeningPort");
+
+  /** Closes an accepted channel that could not be registered: one listener for all of them. */
+  private static final ChannelFutureListener CLOSE_IF_UNREGISTERED =
+      registered -> {
+        if (!registered.isSuccess()) {
+          LOG.log(
+              Level.WARNING,
+              "could not register an accepted connection; closing it",
+              registered.cause());
+          registered.channel().unsafe().closeForcibly();
+        }
+      };
 
   private final NettyNetwork network;
   private final IoEventLoop loop;
@@ -51,16 +64,7 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
       child.pipeline().addLast(new NettySocket(acceptor.accepted()));
       ChannelPromise registration = child.newPromise();
       child.unsafe().register(spread ? ((NettyLoop) acceptor.nextPoller()).io : loop, registration);
-      registration.addListener(
-          registered -> {
-            if (!registered.isSuccess()) {
-              LOG.log(
-                  Level.WARNING,
-                  "could not register an accepted connection; closing it",
-                  registered.cause());
-              child.unsafe().closeForcibly();
-            }
-          });
+      registration.addListener(CLOSE_IF_UNREGISTERED);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "could not set up an accepted connection; closing it", e);
       child.unsafe().closeForcibly();

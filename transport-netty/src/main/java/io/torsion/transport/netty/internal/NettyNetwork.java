@@ -66,14 +66,6 @@ public final class NettyNetwork implements Network {
 
   // Immutable, so one of each serves every connection (Netty makes a new allocator per channel).
   private final WriteBufferWaterMark waterMark;
-  /*
-   * Reads are 64 KiB (Netty's adaptive allocator starts at 2 KiB and adapts, which halved
-   * streaming throughput: 16 KiB reads gave 0.55x of 64 KiB reads, see benchmarks/README.md),
-   * shrinking only when a turn has more ready connections than 8 MiB of reads serve at that size
-   * (FairReadSizes). The handle is as small as the fixed allocator's, which counts for
-   * idle connections; the buffer is Netty's for the read only, returned once written or released.
-   */
-  private final RecvByteBufAllocator readSizes = new FairReadSizes();
 
   /**
    * Accepts per readiness event of a listening channel: as many as a storm of reconnecting clients
@@ -179,7 +171,14 @@ public final class NettyNetwork implements Network {
       config.setOption(ChannelOption.SO_SNDBUF, options.socketSendBuffer());
     }
     config.setWriteBufferWaterMark(waterMark);
-    config.setRecvByteBufAllocator(readSizes);
+    /*
+     * Reads are 64 KiB (Netty's adaptive allocator starts at 2 KiB and adapts, which halved
+     * streaming throughput: 16 KiB reads gave 0.55x of 64 KiB reads, see benchmarks/README.md),
+     * shrinking only when a turn has more ready connections than 8 MiB of reads serve at that size.
+     * One small object per connection, its own handle (FairReadSizes); the buffer is Netty's for the
+     * read only, returned once written or released.
+     */
+    config.setRecvByteBufAllocator(new FairReadSizes());
   }
 
   // ---------------------------------------------------------------- listen
