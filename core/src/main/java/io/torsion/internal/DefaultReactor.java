@@ -439,13 +439,16 @@ public final class DefaultReactor implements Reactor {
 
   private void work(Loop loop) {
     loop.own();
-    try {
-      while (!workersStop) {
-        loop.turn(Long.MAX_VALUE);
-      }
-    } finally {
-      loop.destroy();
-    }
+    loop.drive(
+        () -> {
+          try {
+            while (!workersStop) {
+              loop.turn(Long.MAX_VALUE);
+            }
+          } finally {
+            loop.destroy();
+          }
+        });
   }
 
   // ---------------------------------------------------------------- time
@@ -492,14 +495,7 @@ public final class DefaultReactor implements Reactor {
             ? StopOnSignal.install(this::stop)
             : null;
     try {
-      fireEvent(SystemEvent.STARTUP, Long.MAX_VALUE);
-      while (!stopRequested) {
-        main().turn(Long.MAX_VALUE);
-      }
-      state = State.STOPPING;
-      fireEvent(SystemEvent.SHUTDOWN, System.nanoTime() + options.shutdownTimeout().toNanos());
-      stopWorkers();
-      main().destroy();
+      main().drive(this::runTurns);
     } finally {
       state = State.STOPPED;
       releaseStrands();
@@ -507,6 +503,18 @@ public final class DefaultReactor implements Reactor {
         signals.close();
       }
     }
+  }
+
+  /** The main loop's life: start-up, turns until a stop, shutdown within its grace period. */
+  private void runTurns() {
+    fireEvent(SystemEvent.STARTUP, Long.MAX_VALUE);
+    while (!stopRequested) {
+      main().turn(Long.MAX_VALUE);
+    }
+    state = State.STOPPING;
+    fireEvent(SystemEvent.SHUTDOWN, System.nanoTime() + options.shutdownTimeout().toNanos());
+    stopWorkers();
+    main().destroy();
   }
 
   @Override

@@ -265,6 +265,11 @@ final class Loop {
     }
   }
 
+  /** Runs {@code turns} on the owner thread, as its poller asks (see {@link Poller#drive}). */
+  void drive(Runnable turns) {
+    poller.drive(turns);
+  }
+
   /** Closes the poller and everything on it; once, on the owner thread. */
   void destroy() {
     poller.destroy();

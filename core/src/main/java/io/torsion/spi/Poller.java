@@ -26,6 +26,16 @@ public interface Poller {
   /** Called on {@code thread} when it becomes the owner, before it polls. */
   default void owned(Thread thread) {}
 
+  /**
+   * Runs {@code loop} (the owner thread's turns, until the reactor stops, and then {@link
+   * #destroy}) on the calling thread, the owner. A transport whose library keeps per-thread pools
+   * only on threads that promise to release them (Netty's recycler does) wraps it in that promise;
+   * by default it just runs.
+   */
+  default void drive(Runnable loop) {
+    loop.run();
+  }
+
   /** Closes every socket of this poller and releases it; called once, on the owner thread. */
   void destroy();
 }
