@@ -48,7 +48,7 @@ final class NettyLoop implements Poller {
   /**
    * Runs the loop as a thread that releases Netty's thread-locals when it ends. Netty pools its
    * recycled objects (a queued write's entry, among others) only on such threads; on any other each
-   * write made one that became garbage: 57 bytes per write, all of a ping-pong's allocation.
+   * write made one that became garbage: 57 bytes per write, half of an echo ping-pong's allocation.
    */
   @Override
   public void drive(Runnable loop) {
