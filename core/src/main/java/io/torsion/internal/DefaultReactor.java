@@ -128,6 +128,7 @@ public final class DefaultReactor implements Reactor {
 
   public DefaultReactor(
       String name, ReactorOptions options, ReactorReport report, Network network) {
+    EarlyLoads.run();
     this.name = Objects.requireNonNull(name, "name");
     this.options = Objects.requireNonNull(options, "options");
     this.network = Objects.requireNonNull(network, "network");
