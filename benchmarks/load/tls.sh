@@ -6,15 +6,19 @@
 #   stream      16 TLS connections with 64 KiB in flight in 16 KiB writes to an echo (MiB/s)
 #   handshakes  full TLS 1.3 handshakes one after the other, no resumption, each proved by an
 #               echoed byte (per second)
-#   https       GET /plaintext over TLS, wrk with 64 keep-alive connections (requests/s)
+#   https       GET /plaintext over TLS, wrk with 64 keep-alive connections (requests/s); wrk's
+#               TLS costs about what the server's does, so this row tends to measure the load
+#               generator (see its CPU share)
+#   https16     the same, 16 requests pipelined per connection: the row where the server saturates
 #   idle        what each idle TLS connection adds to the server's resident memory: --hold
 #               connections opened in two halves, the slope of the second, JVMs with default flags
 #
-# Load comes from benchmarks/load/c/tlsload.c (OpenSSL) and wrk. Every row shows the server's CPU
-# share (1.00: a whole core) so that a row measuring the load generator can be told.
+# Load comes from benchmarks/load/c/tlsload.c (OpenSSL) and wrk. Every row shows the CPU shares of
+# the server and of the load generator (1.00: a whole core) so that a row measuring the load
+# generator can be told.
 #
 # Usage: benchmarks/load/tls.sh [--rounds N] [--seconds N] [--warmup N] [--hold N] [--engines "jdk openssl"]
-#                               [--only stream,handshakes,https,idle] [TRANSPORT]
+#                               [--only stream,handshakes,https,https16,idle] [TRANSPORT]
 #   defaults: 3 rounds of 3 s after a 10 s warm-up run per server and test (the JDK's TLS stack
 #   takes that long to compile: its handshake rate doubles over the first 15 s), 4,000 idle
 #   connections, both engines, every test, epoll
@@ -28,7 +32,7 @@ seconds=3
 warmup=10
 hold=4000
 engines="jdk openssl"
-only="stream,handshakes,https,idle"
+only="stream,handshakes,https,https16,idle"
 transport=epoll
 while [ $# -gt 0 ]; do
   case $1 in
@@ -38,7 +42,7 @@ while [ $# -gt 0 ]; do
     --hold) hold=$2; shift 2 ;;
     --engines) engines=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     *) transport=$1; shift ;;
   esac
@@ -89,14 +93,18 @@ start() {
 stop() { kill "${pid[$1]}" 2>/dev/null || true; wait "${pid[$1]}" 2>/dev/null || true; unset "pid[$1]"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
-# Runs COMMAND... against NAME; prints its output and server_cpu= its CPU share over the run.
+# Runs COMMAND... against NAME; prints its output, then server_cpu= and client_cpu=, the CPU shares
+# of the server and of COMMAND over the run (COMMAND's from the shell's `times`, written without a
+# fork: a forked shell counts no children).
 measured() {
-  local name=$1 before after started ended out
+  local name=$1 before after started ended out client
   shift
   before=$(cpu_ticks "${pid[$name]}"); started=$(date +%s.%N)
-  out=$("${client_cpu[@]}" "$@" 2>&1) || { echo "failed: $out" >&2; return 1; }
+  out=$("${client_cpu[@]}" "$@" 2>&1 && times >"$work/times") || { echo "failed: $out" >&2; return 1; }
   ended=$(date +%s.%N); after=$(cpu_ticks "${pid[$name]}")
-  echo "$out server_cpu=$(awk -v a="$before" -v b="$after" -v s="$started" -v e="$ended" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / (e - s) }')"
+  client=$(awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } print t }' "$work/times")
+  echo "$out $(awk -v a="$before" -v b="$after" -v c="$client" -v s="$started" -v e="$ended" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "server_cpu=%.2f client_cpu=%.2f", (b - a) / hz / (e - s), c / (e - s) }')"
 }
 value() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1==k {print $2}'; }
 record() { result["$1"]="${result["$1"]:-}${result["$1"]:+ }$2"; }
@@ -107,27 +115,30 @@ run_once() {
     handshakes) out=$(measured "$name" "$bin/tlsload" handshakes "${port[$name]}" "$seconds") && figure=$(value per_second "$out") ;;
     https) out=$(measured "$name" wrk -t1 -c64 -d"${seconds}s" "https://127.0.0.1:${port[$name]}/plaintext") \
              && figure=$(awk '/Requests\/sec/ {print $2}' <<<"$out") ;;
+    https16) out=$(measured "$name" wrk -t1 -c64 -d"${seconds}s" -s benchmarks/load/pipeline.lua \
+               "https://127.0.0.1:${port[$name]}/plaintext" -- 16) && figure=$(awk '/Requests\/sec/ {print $2}' <<<"$out") ;;
   esac
   [ -n "${figure:-}" ] || { echo "  $test $name ($engine): no figure: ${out:-}" >&2; return 0; }
   record "$test|$engine|$name" "$figure"
   record "$test|$engine|$name|cpu" "$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^server_cpu=/) { sub("server_cpu=", "", $i); print $i } }' <<<"$out")"
+  record "$test|$engine|$name|load" "$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^client_cpu=/) { sub("client_cpu=", "", $i); print $i } }' <<<"$out")"
 }
 
 wants() { [[ ",$only," == *",$1,"* ]]; }
 fixed="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
 for engine in $engines; do
   for kind in echo plaintext; do
-    if [ "$kind" = echo ]; then wants stream || wants handshakes || continue; else wants https || continue; fi
+    if [ "$kind" = echo ]; then wants stream || wants handshakes || continue; else wants https || wants https16 || continue; fi
     names=(torsion netty)
     [ -n "$twisted" ] && [ "$engine" = openssl ] && names+=(twisted) # pyOpenSSL is OpenSSL
     up=()
     for name in "${names[@]}"; do start "$name" "$kind" "$engine" "$fixed" && up+=("$name"); done
-    tests=(stream handshakes); [ "$kind" = plaintext ] && tests=(https)
+    tests=(stream handshakes); [ "$kind" = plaintext ] && tests=(https https16)
     for test in "${tests[@]}"; do
       wants "$test" || continue
       for name in "${up[@]}"; do run_once "$test" "$name" "$engine" "$warmup" >/dev/null; done # warm-up, not recorded
       unset "result[$test|$engine|torsion]" "result[$test|$engine|netty]" "result[$test|$engine|twisted]"
-      unset "result[$test|$engine|torsion|cpu]" "result[$test|$engine|netty|cpu]" "result[$test|$engine|twisted|cpu]"
+      for name in torsion netty twisted; do unset "result[$test|$engine|$name|cpu]" "result[$test|$engine|$name|load]"; done
       for round in $(seq 1 "$rounds"); do
         for name in "${up[@]}"; do
           [ "$name" = twisted ] && [ "$round" -gt 1 ] && continue # Twisted: one round, for the record
@@ -159,16 +170,17 @@ done
 median() { tr ' ' '\n' <<<"$1" | { grep . || true; } | sort -g | awk '{ v[NR] = $1 } END { if (NR) { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.0f\n", m } }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2fx", a / b }'; }
 cpu() { local m; m=$(tr ' ' '\n' <<<"$1" | { grep . || true; } | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'); echo "${m:--}"; }
+shares() { echo " ($(cpu "${result[$1|$2|$3|cpu]:-}")/$(cpu "${result[$1|$2|$3|load]:-}"))"; } # TEST ENGINE NAME
 echo
-echo "TLS on $transport, $rounds rounds of ${seconds}s after ${warmup}s warm-up (medians; server CPU share in brackets), $hold idle connections"
+echo "TLS on $transport, $rounds rounds of ${seconds}s after ${warmup}s warm-up (medians; CPU shares server/load generator in brackets), $hold idle connections"
 echo "| test | engine | Torsion | raw Netty SslHandler | Torsion/Netty | Twisted |"
 echo "|---|---|---|---|---|---|"
-declare -A label=([stream]="echo stream 16 conns x 64 KiB (MiB/s)" [handshakes]="new TLS 1.3 handshakes (per s)" [https]="HTTPS GET /plaintext, 64 keep-alive conns (req/s)" [idle]="memory per idle TLS conn (bytes, RSS slope)")
-for test in stream handshakes https idle; do
+declare -A label=([stream]="echo stream 16 conns x 64 KiB (MiB/s)" [handshakes]="new TLS 1.3 handshakes (per s)" [https]="HTTPS GET /plaintext, 64 keep-alive conns (req/s)" [https16]="HTTPS GET /plaintext pipelined x16, 64 conns (req/s)" [idle]="memory per idle TLS conn (bytes, RSS slope)")
+for test in stream handshakes https https16 idle; do
   for engine in $engines; do
     t=$(median "${result[$test|$engine|torsion]:-}"); n=$(median "${result[$test|$engine|netty]:-}"); w=$(median "${result[$test|$engine|twisted]:-}")
     tc=""; nc=""; wc=""
-    if [ "$test" != idle ]; then tc=" ($(cpu "${result[$test|$engine|torsion|cpu]:-}"))"; nc=" ($(cpu "${result[$test|$engine|netty|cpu]:-}"))"; [ -n "$w" ] && wc=" ($(cpu "${result[$test|$engine|twisted|cpu]:-}"))"; fi
+    if [ "$test" != idle ]; then tc=$(shares "$test" "$engine" torsion); nc=$(shares "$test" "$engine" netty); [ -n "$w" ] && wc=$(shares "$test" "$engine" twisted); fi
     echo "| ${label[$test]} | $engine | ${t:--}$tc | ${n:--}$nc | $(ratio "$t" "$n") | ${w:--}$wc |"
   done
 done
