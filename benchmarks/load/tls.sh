@@ -173,14 +173,19 @@ cpu() { local m; m=$(tr ' ' '\n' <<<"$1" | { grep . || true; } | sort -g | awk '
 shares() { echo " ($(cpu "${result[$1|$2|$3|cpu]:-}")/$(cpu "${result[$1|$2|$3|load]:-}"))"; } # TEST ENGINE NAME
 echo
 echo "TLS on $transport, $rounds rounds of ${seconds}s after ${warmup}s warm-up (medians; CPU shares server/load generator in brackets), $hold idle connections"
-echo "| test | engine | Torsion | raw Netty SslHandler | Torsion/Netty | Twisted |"
-echo "|---|---|---|---|---|---|"
+echo "| test | engine | Torsion | raw Netty SslHandler | Torsion/Netty | the same per server CPU-second | Twisted |"
+echo "|---|---|---|---|---|---|---|"
 declare -A label=([stream]="echo stream 16 conns x 64 KiB (MiB/s)" [handshakes]="new TLS 1.3 handshakes (per s)" [https]="HTTPS GET /plaintext, 64 keep-alive conns (req/s)" [https16]="HTTPS GET /plaintext pipelined x16, 64 conns (req/s)" [idle]="memory per idle TLS conn (bytes, RSS slope)")
 for test in stream handshakes https https16 idle; do
   for engine in $engines; do
     t=$(median "${result[$test|$engine|torsion]:-}"); n=$(median "${result[$test|$engine|netty]:-}"); w=$(median "${result[$test|$engine|twisted]:-}")
     tc=""; nc=""; wc=""
     if [ "$test" != idle ]; then tc=$(shares "$test" "$engine" torsion); nc=$(shares "$test" "$engine" netty); [ -n "$w" ] && wc=$(shares "$test" "$engine" twisted); fi
-    echo "| ${label[$test]} | $engine | ${t:--}$tc | ${n:--}$nc | $(ratio "$t" "$n") | ${w:--}$wc |"
+    per_cpu="-" # what a row limited by its load generator can still compare: the work per CPU-second
+    if [ "$test" != idle ] && [ -n "$t" ] && [ -n "$n" ]; then
+      per_cpu=$(ratio "$(awk -v f="$t" -v c="$(cpu "${result[$test|$engine|torsion|cpu]:-}")" 'BEGIN { if (c > 0) print f / c }')" \
+        "$(awk -v f="$n" -v c="$(cpu "${result[$test|$engine|netty|cpu]:-}")" 'BEGIN { if (c > 0) print f / c }')")
+    fi
+    echo "| ${label[$test]} | $engine | ${t:--}$tc | ${n:--}$nc | $(ratio "$t" "$n") | $per_cpu | ${w:--}$wc |"
   done
 done
