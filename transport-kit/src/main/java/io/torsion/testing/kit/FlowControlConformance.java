@@ -1,5 +1,6 @@
 package io.torsion.testing.kit;
 
+import static io.torsion.testing.kit.Kit.WAIT_SECONDS;
 import static io.torsion.testing.kit.Kit.await;
 import static io.torsion.testing.kit.Kit.take;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,9 +15,12 @@ import io.torsion.PullProducer;
 import io.torsion.Reactor;
 import io.torsion.ReactorOptions;
 import io.torsion.spi.SocketEvents;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -25,11 +29,13 @@ import java.nio.channels.SocketChannel;
 import java.text.MessageFormat;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
@@ -237,6 +243,59 @@ public interface FlowControlConformance extends KitContext {
             .as("only part of the flood arrived")
             .isLessThan(64L * 1024 * 1024);
       }
+    }
+  }
+
+  /**
+   * An echo writes back the very bytes it was lent, uncopied, and a write that waits (its peer is
+   * not reading) holds that memory: no later read, of any connection, may be made into it. One peer
+   * sends without reading until the server's echo to it is stuck in the queue; another then makes a
+   * long echo round trip on the same reactor; the first must get back exactly what it sent.
+   */
+  @Test
+  default void bytesAQueuedWriteHoldsAreNotReadOverByLaterReads() throws Exception {
+    CountDownLatch stuck = new CountDownLatch(1);
+    int port =
+        listen(
+            Factory.of(
+                () ->
+                    new Protocol() {
+                      @Override
+                      public void dataReceived(ByteBuffer data) {
+                        if (transport().bufferedBytes() > 0) {
+                          stuck.countDown(); // earlier echoes outlived their flush: they wait
+                        }
+                        transport().write(data);
+                      }
+                    }));
+    byte[] held = Kit.randomBytes(4 * 1024 * 1024, 1);
+    byte[] busy = Kit.randomBytes(1024 * 1024, 2);
+    Socket holding = new Socket();
+    holding.setReceiveBufferSize(8 * 1024);
+    holding.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    try (Peer holder = Peer.of(holding);
+        Peer other = Peer.connect(port)) {
+      CompletableFuture<Void> sent =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  holder.write(held); // blocks once the server stops reading it, until it reads
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      assertThat(stuck.await(WAIT_SECONDS, TimeUnit.SECONDS))
+          .as("the echo to a peer that does not read waits in the queue")
+          .isTrue();
+      int piece = 64 * 1024;
+      for (int at = 0; at < busy.length; at += piece) {
+        other.write(Arrays.copyOfRange(busy, at, at + piece));
+        assertThat(other.read(piece))
+            .as("the other connection's echo at %d", at)
+            .isEqualTo(Arrays.copyOfRange(busy, at, at + piece));
+      }
+      assertThat(holder.read(held.length)).as("what the held echo carried").isEqualTo(held);
+      await(sent);
     }
   }
 

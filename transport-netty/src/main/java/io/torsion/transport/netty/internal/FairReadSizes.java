@@ -72,7 +72,8 @@ final class FairReadSizes
 
   @Override
   public ByteBuf allocate(ByteBufAllocator alloc) {
-    return alloc.ioBuffer(guess());
+    NettyLoop loop = NettyLoop.current();
+    return loop == null ? alloc.ioBuffer(MAX) : loop.readBuffer(alloc, loop.readSize);
   }
 
   @Override

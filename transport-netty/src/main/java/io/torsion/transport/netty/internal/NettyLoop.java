@@ -1,10 +1,12 @@
 package io.torsion.transport.netty.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.torsion.spi.Poller;
+import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +27,9 @@ final class NettyLoop implements Poller {
   int burstsThisTurn;
   long bytesThisTurn;
   int readSize = FairReadSizes.MAX;
+  // The loop's own read buffer and a view of all of it, made once (see readBuffer).
+  private ByteBuf readBuf;
+  private ByteBuffer readView;
 
   NettyLoop(IoHandlerFactory factory) {
     this.io = new ManualIoEventLoop(null, null, factory);
@@ -89,11 +94,54 @@ final class NettyLoop implements Poller {
     io.run(waitNanos);
   }
 
+  /**
+   * Returns a buffer for one read of {@code size} bytes: the loop's own when nothing else holds it
+   * (no write retained it, no io_uring read is waiting in it), a new one from {@code alloc}
+   * otherwise. The loop's buffer has room for the largest read; a smaller one is placed at its end,
+   * so that the read cannot take more than its share. A read into it allocates nothing, not even
+   * the view a connection is lent ({@link #view}): before, every read made a buffer's view (57
+   * bytes of garbage). Held by a write that waits, the loop's buffer is not replaced but waited
+   * for: at most one connection per loop keeps more memory than its read was given.
+   */
+  ByteBuf readBuffer(ByteBufAllocator alloc, int size) {
+    ByteBuf buf = readBuf;
+    if (buf == null) {
+      buf = readBuf = alloc.ioBuffer(FairReadSizes.MAX, FairReadSizes.MAX);
+      // one view needs one piece of memory; without it every read gets a buffer of its own
+      if (buf.nioBufferCount() == 1) {
+        readView = buf.nioBuffer(0, buf.capacity());
+      }
+    }
+    if (readView == null || buf.refCnt() != 1) {
+      return alloc.ioBuffer(size);
+    }
+    int start = buf.capacity() - Math.min(size, buf.capacity());
+    buf.setIndex(start, start);
+    return buf.retain();
+  }
+
+  /**
+   * Returns the readable bytes of {@code data}, a read's buffer of one piece of memory, as a view:
+   * the loop's own view for its own buffer, a new one otherwise.
+   */
+  ByteBuffer view(ByteBuf data) {
+    if (data != readBuf) {
+      return data.nioBuffer();
+    }
+    readView.clear();
+    return readView.position(data.readerIndex()).limit(data.writerIndex());
+  }
+
   @Override
   public void destroy() {
     io.shutdownGracefully(0, 0, TimeUnit.NANOSECONDS);
     while (!io.isTerminated()) {
       io.runNow();
+    }
+    if (readBuf != null) {
+      readBuf.release(); // freed now, or by the last write that holds it
+      readBuf = null;
+      readView = null;
     }
     if (CURRENT.get() == this) {
       CURRENT.remove(); // the thread may outlive the reactor (the one that called run())

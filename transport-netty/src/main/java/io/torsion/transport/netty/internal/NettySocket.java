@@ -168,7 +168,7 @@ final class NettySocket implements Socket, ChannelInboundHandler {
     // A view needs one piece of memory: a read spread over several (rare) is copied into one.
     ByteBuf whole = data.nioBufferCount() == 1 ? data : Unpooled.copiedBuffer(data);
     try {
-      ByteBuffer view = whole.nioBuffer();
+      ByteBuffer view = on.view(whole);
       on.lentBuf = whole;
       on.lentStart = view.position();
       events.received(view);
