@@ -36,7 +36,8 @@ import java.util.Objects;
  * <ul>
  *   <li>building the protocol, and containing what its callbacks throw (this connection is aborted
  *       with {@link ConnectionLost}; the reactor goes on);
- *   <li>writes made while handling a read are flushed once, when the read burst ends;
+ *   <li>writes made while handling a read are flushed once, when the read burst ends (but the
+ *       burst's first write of 16 KiB or more at once);
  *   <li>no {@code dataReceived} while paused (a read already under way is held and delivered on
  *       resume, in order);
  *   <li>registered producers paused and resumed at the watermarks, and the hard limit;
@@ -60,6 +61,16 @@ final class Connection implements Transport, SocketEvents {
   private static final byte CLOSED = 3;
   private static final String[] STATE_NAMES = {"connecting", "open", "closing", "closed"};
 
+  /**
+   * Writes made while handling a read wait for the burst's end, and go in one system call (the
+   * responses to pipelined requests), except the burst's first write of at least this many bytes
+   * (the echo of a whole read, a chunk of a stream), which goes at once: a stream's bytes then do
+   * not wait here for the whole burst while its peer waits for room in its window. Measured on an
+   * echo (benchmarks/README.md): one streaming connection 1.30x, 64 connections unchanged; every
+   * large write going at once cost those 64 connections 16% in system calls.
+   */
+  static final int FLUSH_IN_BURST_BYTES = 16 * 1024;
+
   private static final int IN_READ_BURST = 1;
   private static final int FLUSH_PENDING = 1 << 1;
   private static final int PAUSED = 1 << 2;
@@ -70,6 +81,7 @@ final class Connection implements Transport, SocketEvents {
   private static final int READS_HELD = 1 << 7; // reads stopped because output is backed up
   private static final int PULL = 1 << 8; // the producer registered is a pull producer
   private static final int IN_WRITE = 1 << 9; // in socket.write: writability is judged after it
+  private static final int FLUSHED_IN_BURST = 1 << 10; // a large write of this burst went at once
 
   private final Origin
       origin; // reactor, factory and client Deferred; shared by a port's connections
@@ -239,6 +251,7 @@ final class Connection implements Transport, SocketEvents {
   @Override
   public void readBurstEnded() {
     set(IN_READ_BURST, false);
+    set(FLUSHED_IN_BURST, false);
     flushIfPending();
     holdReadsIfBackedUp();
   }
@@ -568,10 +581,13 @@ final class Connection implements Transport, SocketEvents {
     data.position(data.limit());
     DefaultReactor reactor = origin.reactor();
     reactor.counters().bytesWritten.add(length);
-    if (is(IN_READ_BURST)) {
-      set(FLUSH_PENDING, true);
-    } else {
+    if (!is(IN_READ_BURST)) {
       socket.flush();
+    } else if (length >= FLUSH_IN_BURST_BYTES && !is(FLUSHED_IN_BURST)) {
+      set(FLUSHED_IN_BURST, true);
+      socket.flush();
+    } else {
+      set(FLUSH_PENDING, true);
     }
     long queued = socket.queuedBytes();
     ReactorOptions options = reactor.options();

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.torsion.BackgroundReactor;
 import io.torsion.Factory;
+import io.torsion.Protocol;
 import io.torsion.ReactorOptions;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +45,57 @@ public interface ReadinessConformance extends KitContext {
           .as(
               "times reading was held: the echo's writes are judged once flushed, and the socket took them")
           .isZero();
+    }
+  }
+
+  /**
+   * Writes made while handling a read wait for the end of the read burst, and go in one system
+   * call, except the first large one (16 KiB or more: an echo of a whole read, a chunk of a
+   * stream), which goes at once, so that a stream's bytes do not wait here while its peer waits for
+   * room in its window.
+   */
+  @Test
+  default void theFirstLargeWriteOfAReadGoesAtOnceAndTheRestWaitForTheEndOfTheRead()
+      throws Exception {
+    int large = 16 * 1024;
+    CompletableFuture<long[]> queued = new CompletableFuture<>();
+    byte[] first = Kit.randomBytes(large, 1);
+    byte[] small = Kit.randomBytes(100, 2);
+    byte[] second = Kit.randomBytes(large, 3);
+    int port =
+        listen(
+            Factory.of(
+                () ->
+                    new Protocol() {
+                      @Override
+                      public void dataReceived(ByteBuffer data) {
+                        transport().write(ByteBuffer.wrap(first));
+                        long afterFirst = transport().bufferedBytes();
+                        transport().write(ByteBuffer.wrap(small));
+                        long afterSmall = transport().bufferedBytes();
+                        transport().write(ByteBuffer.wrap(second));
+                        queued.complete(
+                            new long[] {afterFirst, afterSmall, transport().bufferedBytes()});
+                      }
+                    }));
+    try (Peer peer = Peer.connect(port)) {
+      peer.write("go");
+      byte[] all = peer.read(first.length + small.length + second.length);
+      long[] seen = Kit.await(queued);
+      assertThat(seen[0])
+          .as("queued after the first large write: the socket took it")
+          .isLessThan(large);
+      assertThat(seen[1])
+          .as("after a small one: it waits (and what the transport counts per write)")
+          .isGreaterThanOrEqualTo(seen[0] + small.length);
+      assertThat(seen[2])
+          .as("after the second large one: it waits")
+          .isGreaterThanOrEqualTo(seen[1] + large);
+      ByteBuffer expected =
+          ByteBuffer.allocate(all.length).put(first).put(small).put(second).flip();
+      assertThat(ByteBuffer.wrap(all))
+          .as("everything, in order, by the end of the read")
+          .isEqualTo(expected);
     }
   }
 }
