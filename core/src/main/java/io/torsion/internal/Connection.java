@@ -69,7 +69,7 @@ final class Connection implements Transport, SocketEvents {
    * echo (benchmarks/README.md): one streaming connection 1.30x, 64 connections unchanged; every
    * large write going at once cost those 64 connections 16% in system calls.
    */
-  static final int FLUSH_IN_BURST_BYTES = 16 * 1024;
+  private static final int FLUSH_IN_BURST_BYTES = 16 * 1024;
 
   private static final int IN_READ_BURST = 1;
   private static final int FLUSH_PENDING = 1 << 1;
