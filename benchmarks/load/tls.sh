@@ -9,16 +9,21 @@
 #   https       GET /plaintext over TLS, wrk with 64 keep-alive connections (requests/s); wrk's
 #               TLS costs about what the server's does, so this row tends to measure the load
 #               generator (see its CPU share)
+#   https-half  the same with each server held to half a core (a CPU quota of its own cgroup, v1 or
+#               v2; needs root or a delegated cgroup, else the row says it was skipped): the server is
+#               the limit and wrk is not, so the ratio compares the servers
 #   https16     the same, 16 requests pipelined per connection: the row where the server saturates
 #   idle        what each idle TLS connection adds to the server's resident memory: --hold
-#               connections opened in two halves, the slope of the second, JVMs with default flags
+#               connections opened in two halves, the slope of the second, JVMs with default flags,
+#               a fresh server each round; and the live heap per connection (full GCs before the
+#               first connection and after both halves' resident memory was read)
 #
 # Load comes from benchmarks/load/c/tlsload.c (OpenSSL) and wrk. Every row shows the CPU shares of
 # the server and of the load generator (1.00: a whole core) so that a row measuring the load
 # generator can be told.
 #
 # Usage: benchmarks/load/tls.sh [--rounds N] [--seconds N] [--warmup N] [--hold N] [--engines "jdk openssl"]
-#                               [--only stream,handshakes,https,https16,idle] [TRANSPORT]
+#                               [--only stream,handshakes,https,https-half,https16,idle] [TRANSPORT]
 #   defaults: 3 rounds of 3 s after a 10 s warm-up run per server and test (the JDK's TLS stack
 #   takes that long to compile: its handshake rate doubles over the first 15 s), 4,000 idle
 #   connections, both engines, every test, epoll
@@ -32,7 +37,7 @@ seconds=3
 warmup=10
 hold=4000
 engines="jdk openssl"
-only="stream,handshakes,https,https16,idle"
+only="stream,handshakes,https,https-half,https16,idle"
 transport=epoll
 while [ $# -gt 0 ]; do
   case $1 in
@@ -42,7 +47,7 @@ while [ $# -gt 0 ]; do
     --hold) hold=$2; shift 2 ;;
     --engines) engines=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     *) transport=$1; shift ;;
   esac
@@ -60,7 +65,7 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then server_cpu=(tasks
 java=${JAVA:-java}
 work=$(mktemp -d)
 declare -A pid port result
-trap 'for p in "${pid[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+trap 'for p in "${pid[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; uncap_all; rm -rf "$work"' EXIT
 next_port=19300
 # RSA 2048: the server's signature costs more than the client's verification, so that a handshake
 # row measures the server (with EC P-256 the client's verification was the bottleneck).
@@ -90,6 +95,38 @@ start() {
   echo "$name did not start:" >&2; tail -5 "$work/$name.log" >&2
   return 1
 }
+# CPU quotas: a cgroup per server (cgroup v2's cpu.max, else v1's CFS quota), a 10 ms period.
+cgroup_kind=""; cgroup_base=""
+if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers \
+  && { grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control || echo +cpu >/sys/fs/cgroup/cgroup.subtree_control; } 2>/dev/null \
+  && [ -w /sys/fs/cgroup ]; then
+  cgroup_kind=v2; cgroup_base=/sys/fs/cgroup
+else
+  for d in /sys/fs/cgroup/cpu /sys/fs/cgroup/cpu,cpuacct; do
+    [ -f "$d/cpu.cfs_quota_us" ] && [ -w "$d" ] && { cgroup_kind=v1; cgroup_base=$d; break; }
+  done
+fi
+cap() { # NAME FRACTION|max: holds the server NAME to FRACTION of a core, or lets it go (max)
+  local dir="$cgroup_base/torsion-tls-$1" quota
+  [ -n "$cgroup_kind" ] || return 1
+  mkdir -p "$dir" || return 1
+  quota=$([ "$2" = max ] && echo -1 || awk -v f="$2" 'BEGIN { printf "%d", f * 10000 }')
+  if [ "$cgroup_kind" = v2 ]; then
+    echo "$([ "$quota" = -1 ] && echo max || echo "$quota") 10000" >"$dir/cpu.max" || return 1
+  else
+    echo 10000 >"$dir/cpu.cfs_period_us" && echo "$quota" >"$dir/cpu.cfs_quota_us" || return 1
+  fi
+  echo "${pid[$1]}" >"$dir/cgroup.procs"
+}
+uncap_all() { for d in "$cgroup_base"/torsion-tls-*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done; return 0; }
+jcmd=$(dirname "$(command -v "$java")")/jcmd
+[ -x "$jcmd" ] || jcmd=jcmd
+# Prints the live heap of the JVM serving NAME, after the full GC that counting it takes; nothing
+# for a server not on a JVM.
+live_heap() {
+  [ "$1" = torsion ] || [ "$1" = netty ] || return 0
+  "$jcmd" "${pid[$1]}" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { print $3 }' || true
+}
 stop() { kill "${pid[$1]}" 2>/dev/null || true; wait "${pid[$1]}" 2>/dev/null || true; unset "pid[$1]"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
@@ -115,6 +152,11 @@ run_once() {
     handshakes) out=$(measured "$name" "$bin/tlsload" handshakes "${port[$name]}" "$seconds") && figure=$(value per_second "$out") ;;
     https) out=$(measured "$name" wrk -t1 -c64 -d"${seconds}s" "https://127.0.0.1:${port[$name]}/plaintext") \
              && figure=$(awk '/Requests\/sec/ {print $2}' <<<"$out") ;;
+    https-half)
+      cap "$name" 0.5 || { echo "  https-half skipped: no writable cgroup with a CPU controller (run as root)" >&2; return 0; }
+      out=$(measured "$name" wrk -t1 -c64 -d"${seconds}s" "https://127.0.0.1:${port[$name]}/plaintext") \
+        && figure=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+      cap "$name" max ;;
     https16) out=$(measured "$name" wrk -t1 -c64 -d"${seconds}s" -s benchmarks/load/pipeline.lua \
                "https://127.0.0.1:${port[$name]}/plaintext" -- 16) && figure=$(awk '/Requests\/sec/ {print $2}' <<<"$out") ;;
   esac
@@ -128,12 +170,12 @@ wants() { [[ ",$only," == *",$1,"* ]]; }
 fixed="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
 for engine in $engines; do
   for kind in echo plaintext; do
-    if [ "$kind" = echo ]; then wants stream || wants handshakes || continue; else wants https || wants https16 || continue; fi
+    if [ "$kind" = echo ]; then wants stream || wants handshakes || continue; else wants https || wants https-half || wants https16 || continue; fi
     names=(torsion netty)
     [ -n "$twisted" ] && [ "$engine" = openssl ] && names+=(twisted) # pyOpenSSL is OpenSSL
     up=()
     for name in "${names[@]}"; do start "$name" "$kind" "$engine" "$fixed" && up+=("$name"); done
-    tests=(stream handshakes); [ "$kind" = plaintext ] && tests=(https https16)
+    tests=(stream handshakes); [ "$kind" = plaintext ] && tests=(https https-half https16)
     for test in "${tests[@]}"; do
       wants "$test" || continue
       for name in "${up[@]}"; do run_once "$test" "$name" "$engine" "$warmup" >/dev/null; done # warm-up, not recorded
@@ -148,12 +190,15 @@ for engine in $engines; do
     done
     for name in "${up[@]}"; do stop "$name"; done
   done
-  # Idle TLS connections: one fresh server at a time, default JVM flags.
+  # Idle TLS connections: one fresh server at a time, default JVM flags, every round (the slope
+  # depends on how much of a fresh JVM's young generation the first half happened to touch).
   names=(torsion netty); [ -n "$twisted" ] && [ "$engine" = openssl ] && names+=(twisted)
   wants idle || names=()
-  for name in "${names[@]}"; do
+  for round in $(seq 1 "$rounds"); do for name in "${names[@]}"; do
+    [ "$name" = twisted ] && [ "$round" -gt 1 ] && continue # Twisted: one round, for the record
     start "$name" echo "$engine" "" || continue
     half=$((hold / 2))
+    heap_before=$(live_heap "$name") # before any connection: a full GC here leaves the halves alone
     exec {first}< <(exec "${client_cpu[@]}" "$bin/tlsload" hold "${port[$name]}" "$half")
     read -r line <&$first
     before=$(awk '/^VmRSS:/ {print $2 * 1024}' "/proc/${pid[$name]}/status")
@@ -161,10 +206,12 @@ for engine in $engines; do
     read -r line <&$second
     after=$(awk '/^VmRSS:/ {print $2 * 1024}' "/proc/${pid[$name]}/status")
     record "idle|$engine|$name" "$(( (after - before) / half ))"
+    heap_after=$(live_heap "$name")
+    [ -n "$heap_before" ] && [ -n "$heap_after" ] && record "heap|$engine|$name" "$(( (heap_after - heap_before) / (2 * half) ))"
     stop "$name"
     pkill -f "tlsload hold ${port[$name]}" 2>/dev/null || true
     exec {first}<&- {second}<&-
-  done
+  done; done
 done
 
 median() { tr ' ' '\n' <<<"$1" | { grep . || true; } | sort -g | awk '{ v[NR] = $1 } END { if (NR) { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.0f\n", m } }'; }
@@ -175,17 +222,27 @@ echo
 echo "TLS on $transport, $rounds rounds of ${seconds}s after ${warmup}s warm-up (medians; CPU shares server/load generator in brackets), $hold idle connections"
 echo "| test | engine | Torsion | raw Netty SslHandler | Torsion/Netty | the same per server CPU-second | Twisted |"
 echo "|---|---|---|---|---|---|---|"
-declare -A label=([stream]="echo stream 16 conns x 64 KiB (MiB/s)" [handshakes]="new TLS 1.3 handshakes (per s)" [https]="HTTPS GET /plaintext, 64 keep-alive conns (req/s)" [https16]="HTTPS GET /plaintext pipelined x16, 64 conns (req/s)" [idle]="memory per idle TLS conn (bytes, RSS slope)")
-for test in stream handshakes https https16 idle; do
+declare -A label=([stream]="echo stream 16 conns x 64 KiB (MiB/s)" [handshakes]="new TLS 1.3 handshakes (per s)" [https]="HTTPS GET /plaintext, 64 keep-alive conns (req/s)" [https-half]="the same, each server held to half a core (req/s)" [https16]="HTTPS GET /plaintext pipelined x16, 64 conns (req/s)" [idle]="memory per idle TLS conn (bytes, RSS slope)" [heap]="live heap per idle TLS conn (bytes)")
+for test in stream handshakes https https-half https16 idle heap; do
   for engine in $engines; do
     t=$(median "${result[$test|$engine|torsion]:-}"); n=$(median "${result[$test|$engine|netty]:-}"); w=$(median "${result[$test|$engine|twisted]:-}")
     tc=""; nc=""; wc=""
-    if [ "$test" != idle ]; then tc=$(shares "$test" "$engine" torsion); nc=$(shares "$test" "$engine" netty); [ -n "$w" ] && wc=$(shares "$test" "$engine" twisted); fi
+    if [ "$test" != idle ] && [ "$test" != heap ]; then tc=$(shares "$test" "$engine" torsion); nc=$(shares "$test" "$engine" netty); [ -n "$w" ] && wc=$(shares "$test" "$engine" twisted); fi
     per_cpu="-" # what a row limited by its load generator can still compare: the work per CPU-second
-    if [ "$test" != idle ] && [ -n "$t" ] && [ -n "$n" ]; then
+    if [ "$test" != idle ] && [ "$test" != heap ] && [ -n "$t" ] && [ -n "$n" ]; then
       per_cpu=$(ratio "$(awk -v f="$t" -v c="$(cpu "${result[$test|$engine|torsion|cpu]:-}")" 'BEGIN { if (c > 0) print f / c }')" \
         "$(awk -v f="$n" -v c="$(cpu "${result[$test|$engine|netty|cpu]:-}")" 'BEGIN { if (c > 0) print f / c }')")
     fi
     echo "| ${label[$test]} | $engine | ${t:--}$tc | ${n:--}$nc | $(ratio "$t" "$n") | $per_cpu | ${w:--}$wc |"
   done
 done
+echo
+echo "Every round (the noise):"
+for test in stream handshakes https https-half https16 idle heap; do
+  for engine in $engines; do
+    for name in torsion netty twisted; do
+      [ -n "${result[$test|$engine|$name]:-}" ] && echo "  $test $engine $name: ${result[$test|$engine|$name]}"
+    done
+  done
+done
+exit 0
