@@ -15,8 +15,8 @@
 #   https16     the same, 16 requests pipelined per connection: the row where the server saturates
 #   idle        what each idle TLS connection adds to the server's resident memory: --hold
 #               connections opened in two halves, the slope of the second, JVMs with default flags,
-#               a fresh server each round; and the live heap per connection (full GCs before the
-#               first connection and after both halves' resident memory was read)
+#               a fresh server each round, after a warm-up hold of a half opened and closed; and the
+#               live heap per connection (full GCs before the halves and after both were read)
 #
 # Load comes from benchmarks/load/c/tlsload.c (OpenSSL) and wrk. Every row shows the CPU shares of
 # the server and of the load generator (1.00: a whole core) so that a row measuring the load
@@ -198,7 +198,14 @@ for engine in $engines; do
     [ "$name" = twisted ] && [ "$round" -gt 1 ] && continue # Twisted: one round, for the record
     start "$name" echo "$engine" "" || continue
     half=$((hold / 2))
-    heap_before=$(live_heap "$name") # before any connection: a full GC here leaves the halves alone
+    # A warm-up hold, opened and closed first, so that the JIT's compiles of the handshake (whose
+    # arenas glibc keeps resident) are not counted in a half.
+    exec {warm}< <(exec "${client_cpu[@]}" "$bin/tlsload" hold "${port[$name]}" "$half")
+    read -r line <&$warm
+    pkill -f "tlsload hold ${port[$name]} " 2>/dev/null || true
+    exec {warm}<&-
+    sleep 1 # the server closes them
+    heap_before=$(live_heap "$name") # before the halves: a full GC here leaves them alone
     exec {first}< <(exec "${client_cpu[@]}" "$bin/tlsload" hold "${port[$name]}" "$half")
     read -r line <&$first
     before=$(awk '/^VmRSS:/ {print $2 * 1024}' "/proc/${pid[$name]}/status")
