@@ -204,7 +204,7 @@ for engine in $engines; do
     read -r line <&$warm
     pkill -f "tlsload hold ${port[$name]} " 2>/dev/null || true
     exec {warm}<&-
-    sleep 1 # the server closes them
+    sleep 8 # the server closes them (with 1 s the figures were much the same)
     heap_before=$(live_heap "$name") # before the halves: a full GC here leaves them alone
     exec {first}< <(exec "${client_cpu[@]}" "$bin/tlsload" hold "${port[$name]}" "$half")
     read -r line <&$first
