@@ -15,8 +15,12 @@
 #   https16     the same, 16 requests pipelined per connection: the row where the server saturates
 #   idle        what each idle TLS connection adds to the server's resident memory: --hold
 #               connections opened in two halves, the slope of the second, JVMs with default flags,
-#               a fresh server each round, after a warm-up hold of a half opened and closed; and the
-#               live heap per connection (full GCs before the halves and after both were read)
+#               a fresh server each round, after a warm-up hold of a half opened and closed; the
+#               same slope outside the Java heap's reserved range (native: the TLS engine's malloc,
+#               direct buffers, the JVM's own arenas); and the live heap per connection (full GCs
+#               before the halves and after both were read). With 2,000 per half the JVM's own
+#               churn (JIT arenas, eden first touched) moved a round by +-4 KB per connection; with
+#               8,000 (the default) rounds agree within 1-3%
 #
 # Load comes from benchmarks/load/c/tlsload.c (OpenSSL) and wrk. Every row shows the CPU shares of
 # the server and of the load generator (1.00: a whole core) so that a row measuring the load
@@ -25,8 +29,8 @@
 # Usage: benchmarks/load/tls.sh [--rounds N] [--seconds N] [--warmup N] [--hold N] [--engines "jdk openssl"]
 #                               [--only stream,handshakes,https,https-half,https16,idle] [TRANSPORT]
 #   defaults: 3 rounds of 3 s after a 10 s warm-up run per server and test (the JDK's TLS stack
-#   takes that long to compile: its handshake rate doubles over the first 15 s), 4,000 idle
-#   connections, both engines, every test, epoll
+#   takes that long to compile: its handshake rate doubles over the first 15 s), 16,000 idle
+#   connections (fewer when the open-file limit is lower), both engines, every test, epoll
 #   JAVA=/path/to/bin/java: the JDK Torsion and Netty run on; JAVA_OPTS="-Xmn16m ...": more flags
 #   for both JVMs, in every run (the idle runs otherwise use the JVM's defaults, as users start it)
 set -euo pipefail
@@ -35,7 +39,7 @@ cd "$(dirname "$0")/../.."
 rounds=3
 seconds=3
 warmup=10
-hold=4000
+hold=16000
 engines="jdk openssl"
 only="stream,handshakes,https,https-half,https16,idle"
 transport=epoll
@@ -47,11 +51,16 @@ while [ $# -gt 0 ]; do
     --hold) hold=$2; shift 2 ;;
     --engines) engines=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -e/{/^#/p}' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     *) transport=$1; shift ;;
   esac
 done
+
+if [ "$hold" -gt $(( $(ulimit -n) - 1000 )) ]; then
+  hold=$(( ($(ulimit -n) - 1000) / 2 * 2 ))
+  echo "idle: holding $hold connections (the open-file limit is $(ulimit -n))" >&2
+fi
 
 jar=benchmarks/target/benchmarks.jar
 bin=benchmarks/target/load
@@ -126,6 +135,21 @@ jcmd=$(dirname "$(command -v "$java")")/jcmd
 live_heap() {
   [ "$1" = torsion ] || [ "$1" = netty ] || return 0
   "$jcmd" "${pid[$1]}" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { print $3 }' || true
+}
+# Prints the Java heap's reserved range of the JVM serving NAME as "LO HI" (hex, no 0x); nothing
+# for a server not on a JVM.
+heap_range() { # the lowest and highest address the GC names (the young and old spaces of Serial, G1's one range)
+  [ "$1" = torsion ] || [ "$1" = netty ] || return 0
+  "$jcmd" "${pid[$1]}" GC.heap_info 2>/dev/null | grep -o '0x[0-9a-f]\{16\}' | sort | sed -n '1p;$p' | sed 's/^0x//' | tr '\n' ' ' || true
+}
+# Prints the resident bytes of PID outside the range LO HI (hex; none given: everything): what
+# malloc (the TLS engine's native state), direct buffers, stacks and the JVM itself hold.
+rss_outside() {
+  local pid=$1 lo=$((16#${2:-0})) hi=$((16#${3:-0})) total=0 start kib
+  while read -r start kib; do
+    ((16#$start >= lo && 16#$start < hi)) || total=$((total + kib))
+  done < <(awk '$1 ~ /^[0-9a-f]+-[0-9a-f]+$/ { split($1, r, "-"); start = r[1] } $1 == "Rss:" { print start, $2 }' "/proc/$pid/smaps")
+  echo $((total * 1024))
 }
 stop() { kill "${pid[$1]}" 2>/dev/null || true; wait "${pid[$1]}" 2>/dev/null || true; unset "pid[$1]"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -206,13 +230,17 @@ for engine in $engines; do
     exec {warm}<&-
     sleep 8 # the server closes them (with 1 s the figures were much the same)
     heap_before=$(live_heap "$name") # before the halves: a full GC here leaves them alone
+    read -r heap_lo heap_hi <<<"$(heap_range "$name")"
     exec {first}< <(exec "${client_cpu[@]}" "$bin/tlsload" hold "${port[$name]}" "$half")
     read -r line <&$first
     before=$(awk '/^VmRSS:/ {print $2 * 1024}' "/proc/${pid[$name]}/status")
+    native_before=$(rss_outside "${pid[$name]}" "$heap_lo" "$heap_hi")
     exec {second}< <(exec "${client_cpu[@]}" "$bin/tlsload" hold "${port[$name]}" "$half")
     read -r line <&$second
     after=$(awk '/^VmRSS:/ {print $2 * 1024}' "/proc/${pid[$name]}/status")
+    native_after=$(rss_outside "${pid[$name]}" "$heap_lo" "$heap_hi")
     record "idle|$engine|$name" "$(( (after - before) / half ))"
+    record "native|$engine|$name" "$(( (native_after - native_before) / half ))"
     heap_after=$(live_heap "$name")
     [ -n "$heap_before" ] && [ -n "$heap_after" ] && record "heap|$engine|$name" "$(( (heap_after - heap_before) / (2 * half) ))"
     stop "$name"
@@ -229,14 +257,14 @@ echo
 echo "TLS on $transport, $rounds rounds of ${seconds}s after ${warmup}s warm-up (medians; CPU shares server/load generator in brackets), $hold idle connections"
 echo "| test | engine | Torsion | raw Netty SslHandler | Torsion/Netty | the same per server CPU-second | Twisted |"
 echo "|---|---|---|---|---|---|---|"
-declare -A label=([stream]="echo stream 16 conns x 64 KiB (MiB/s)" [handshakes]="new TLS 1.3 handshakes (per s)" [https]="HTTPS GET /plaintext, 64 keep-alive conns (req/s)" [https-half]="the same, each server held to half a core (req/s)" [https16]="HTTPS GET /plaintext pipelined x16, 64 conns (req/s)" [idle]="memory per idle TLS conn (bytes, RSS slope)" [heap]="live heap per idle TLS conn (bytes)")
-for test in stream handshakes https https-half https16 idle heap; do
+declare -A label=([stream]="echo stream 16 conns x 64 KiB (MiB/s)" [handshakes]="new TLS 1.3 handshakes (per s)" [https]="HTTPS GET /plaintext, 64 keep-alive conns (req/s)" [https-half]="the same, each server held to half a core (req/s)" [https16]="HTTPS GET /plaintext pipelined x16, 64 conns (req/s)" [idle]="memory per idle TLS conn (bytes, RSS slope)" [native]="the same outside the Java heap (bytes, RSS slope)" [heap]="live heap per idle TLS conn (bytes)")
+for test in stream handshakes https https-half https16 idle native heap; do
   for engine in $engines; do
     t=$(median "${result[$test|$engine|torsion]:-}"); n=$(median "${result[$test|$engine|netty]:-}"); w=$(median "${result[$test|$engine|twisted]:-}")
     tc=""; nc=""; wc=""
-    if [ "$test" != idle ] && [ "$test" != heap ]; then tc=$(shares "$test" "$engine" torsion); nc=$(shares "$test" "$engine" netty); [ -n "$w" ] && wc=$(shares "$test" "$engine" twisted); fi
+    if [ "$test" != idle ] && [ "$test" != native ] && [ "$test" != heap ]; then tc=$(shares "$test" "$engine" torsion); nc=$(shares "$test" "$engine" netty); [ -n "$w" ] && wc=$(shares "$test" "$engine" twisted); fi
     per_cpu="-" # what a row limited by its load generator can still compare: the work per CPU-second
-    if [ "$test" != idle ] && [ "$test" != heap ] && [ -n "$t" ] && [ -n "$n" ]; then
+    if [ "$test" != idle ] && [ "$test" != native ] && [ "$test" != heap ] && [ -n "$t" ] && [ -n "$n" ]; then
       per_cpu=$(ratio "$(awk -v f="$t" -v c="$(cpu "${result[$test|$engine|torsion|cpu]:-}")" 'BEGIN { if (c > 0) print f / c }')" \
         "$(awk -v f="$n" -v c="$(cpu "${result[$test|$engine|netty|cpu]:-}")" 'BEGIN { if (c > 0) print f / c }')")
     fi
@@ -245,7 +273,7 @@ for test in stream handshakes https https-half https16 idle heap; do
 done
 echo
 echo "Every round (the noise):"
-for test in stream handshakes https https-half https16 idle heap; do
+for test in stream handshakes https https-half https16 idle native heap; do
   for engine in $engines; do
     for name in torsion netty twisted; do
       [ -n "${result[$test|$engine|$name]:-}" ] && echo "  $test $engine $name: ${result[$test|$engine|$name]}"

@@ -5,6 +5,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -27,6 +28,15 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * as soon as its connection closes (not left to a finalizer). Priority 20, above the JDK's.
  */
 public final class OpenSslTlsProvider implements TlsProvider {
+  /**
+   * The native buffer each engine keeps, for its whole life, for what BoringSSL writes while it
+   * reads (a flight of the handshake, session tickets, alerts). Netty's default is 2 KiB; an idle
+   * connection needs none of it, and what does not fit waits in BoringSSL until the next {@code
+   * wrap}, which the engine asks for (NEED_WRAP). 256 B holds an alert or a key update; measured:
+   * 1.8 KB less native memory per idle connection, the handshake rate unchanged.
+   */
+  private static final int NON_APPLICATION_BUFFER = 256;
+
   /** For {@link java.util.ServiceLoader}. */
   public OpenSslTlsProvider() {}
 
@@ -120,6 +130,9 @@ public final class OpenSslTlsProvider implements TlsProvider {
       context = builder.build();
     } catch (SSLException e) {
       throw new IllegalArgumentException("OpenSSL cannot have these TLS options: " + e, e);
+    }
+    if (context instanceof ReferenceCountedOpenSslContext openSsl) {
+      openSsl.setBioNonApplicationBufferSize(NON_APPLICATION_BUFFER);
     }
     return new TlsEngineFactory() {
       @Override
