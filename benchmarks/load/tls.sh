@@ -57,9 +57,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ "$hold" -gt $(( $(ulimit -n) - 1000 )) ]; then
-  hold=$(( ($(ulimit -n) - 1000) / 2 * 2 ))
-  echo "idle: holding $hold connections (the open-file limit is $(ulimit -n))" >&2
+files=$(ulimit -n)
+if [ "$files" != unlimited ] && [ "$hold" -gt $((files - 1000)) ]; then
+  hold=$(((files - 1000) / 2 * 2))
+  echo "idle: holding $hold connections (the open-file limit is $files)" >&2
 fi
 
 jar=benchmarks/target/benchmarks.jar
@@ -136,9 +137,10 @@ live_heap() {
   [ "$1" = torsion ] || [ "$1" = netty ] || return 0
   "$jcmd" "${pid[$1]}" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { print $3 }' || true
 }
-# Prints the Java heap's reserved range of the JVM serving NAME as "LO HI" (hex, no 0x); nothing
-# for a server not on a JVM.
-heap_range() { # the lowest and highest address the GC names (the young and old spaces of Serial, G1's one range)
+# Prints the Java heap's reserved range of the JVM serving NAME as "LO HI" (hex, no 0x): the lowest
+# and highest address GC.heap_info names (Serial, which a JVM on one core picks, names a young and an
+# old space; G1 one range); nothing for a server not on a JVM.
+heap_range() {
   [ "$1" = torsion ] || [ "$1" = netty ] || return 0
   "$jcmd" "${pid[$1]}" GC.heap_info 2>/dev/null | grep -o '0x[0-9a-f]\{16\}' | sort | sed -n '1p;$p' | sed 's/^0x//' | tr '\n' ' ' || true
 }
