@@ -260,13 +260,15 @@ echo "TLS on $transport, $rounds rounds of ${seconds}s after ${warmup}s warm-up 
 echo "| test | engine | Torsion | raw Netty SslHandler | Torsion/Netty | the same per server CPU-second | Twisted |"
 echo "|---|---|---|---|---|---|---|"
 declare -A label=([stream]="echo stream 16 conns x 64 KiB (MiB/s)" [handshakes]="new TLS 1.3 handshakes (per s)" [https]="HTTPS GET /plaintext, 64 keep-alive conns (req/s)" [https-half]="the same, each server held to half a core (req/s)" [https16]="HTTPS GET /plaintext pipelined x16, 64 conns (req/s)" [idle]="memory per idle TLS conn (bytes, RSS slope)" [native]="the same outside the Java heap (bytes, RSS slope)" [heap]="live heap per idle TLS conn (bytes)")
-for test in stream handshakes https https-half https16 idle native heap; do
+rows=(stream handshakes https https-half https16 idle native heap)
+memory() { [ "$1" = idle ] || [ "$1" = native ] || [ "$1" = heap ]; } # rows of bytes, no CPU shares
+for test in "${rows[@]}"; do
   for engine in $engines; do
     t=$(median "${result[$test|$engine|torsion]:-}"); n=$(median "${result[$test|$engine|netty]:-}"); w=$(median "${result[$test|$engine|twisted]:-}")
     tc=""; nc=""; wc=""
-    if [ "$test" != idle ] && [ "$test" != native ] && [ "$test" != heap ]; then tc=$(shares "$test" "$engine" torsion); nc=$(shares "$test" "$engine" netty); [ -n "$w" ] && wc=$(shares "$test" "$engine" twisted); fi
+    if ! memory "$test"; then tc=$(shares "$test" "$engine" torsion); nc=$(shares "$test" "$engine" netty); [ -n "$w" ] && wc=$(shares "$test" "$engine" twisted); fi
     per_cpu="-" # what a row limited by its load generator can still compare: the work per CPU-second
-    if [ "$test" != idle ] && [ "$test" != native ] && [ "$test" != heap ] && [ -n "$t" ] && [ -n "$n" ]; then
+    if ! memory "$test" && [ -n "$t" ] && [ -n "$n" ]; then
       per_cpu=$(ratio "$(awk -v f="$t" -v c="$(cpu "${result[$test|$engine|torsion|cpu]:-}")" 'BEGIN { if (c > 0) print f / c }')" \
         "$(awk -v f="$n" -v c="$(cpu "${result[$test|$engine|netty|cpu]:-}")" 'BEGIN { if (c > 0) print f / c }')")
     fi
@@ -275,7 +277,7 @@ for test in stream handshakes https https-half https16 idle native heap; do
 done
 echo
 echo "Every round (the noise):"
-for test in stream handshakes https https-half https16 idle native heap; do
+for test in "${rows[@]}"; do
   for engine in $engines; do
     for name in torsion netty twisted; do
       [ -n "${result[$test|$engine|$name]:-}" ] && echo "  $test $engine $name: ${result[$test|$engine|$name]}"
